@@ -1,0 +1,305 @@
+/**
+ * Exchange -> SpanDraft. Decides which wire format an exchange speaks (by URL grammar, then
+ * response headers, then the shape of the response, then of the request), runs that provider's
+ * parser, and adds the attributes every span shares. Pure and total: called repeatedly while a
+ * stream is in flight, it never throws, and each call is linear in the body size.
+ */
+import type { Exchange } from "./exchange";
+import type { SpanDraft } from "./span";
+import { parseSse } from "./sse";
+import { splitJsonArray, splitLines } from "./ndjson";
+import { parseAiSdk } from "./providers/aisdk";
+import type { AiSdkProtocol } from "./providers/aisdk";
+import { parseAnthropic } from "./providers/anthropic";
+import { isEventStream, isNdjson, makeContext, requestHeader, responseHeader } from "./providers/context";
+import type { Ctx } from "./providers/context";
+import { DraftBuilder } from "./providers/draft";
+import { parseEmbeddings } from "./providers/embeddings";
+import { parseGemini } from "./providers/gemini";
+import { parseGeneric } from "./providers/generic";
+import { hostLabel, providerForUrl } from "./providers/hosts";
+import { arr, isObj, name, obj, parseJson, str } from "./providers/json";
+import type { Obj } from "./providers/json";
+import { parseOllama } from "./providers/ollama";
+import { parseOpenAIChat } from "./providers/openai-chat";
+import { parseOpenAICompletions } from "./providers/openai-completions";
+import { parseOpenAIResponses } from "./providers/openai-responses";
+
+type Route =
+  | { kind: "openai-chat" | "openai-completions" | "openai-responses" | "embeddings"; model?: string | undefined }
+  | { kind: "http" }
+  | { kind: "anthropic"; model?: string | undefined }
+  | { kind: "gemini"; model?: string | undefined; streaming: boolean }
+  | { kind: "ollama"; endpoint: "chat" | "generate" }
+  | { kind: "aisdk"; protocol: AiSdkProtocol };
+
+export function classifyExchange(ex: Exchange): SpanDraft {
+  try {
+    return classify(ex);
+  } catch (e) {
+    return crashDraft(ex, e);
+  }
+}
+
+function classify(ex: Exchange): SpanDraft {
+  const ctx = makeContext(ex);
+  const b = new DraftBuilder();
+  const route = detectRoute(ctx);
+  let revealedProvider: string | undefined;
+  try {
+    revealedProvider = runRoute(route, ctx, b);
+  } catch (e) {
+    // A parser bug must not lose the span: keep what was gathered and say what happened.
+    b.problem(`internal parser error: ${e instanceof Error ? e.message : String(e)}`);
+    b.unparsed = true;
+  }
+  setCommonAttributes(ctx, b);
+  if (b.kind !== "http") {
+    b.set("gen_ai.operation.name", b.operation);
+    b.set("gen_ai.provider.name", revealedProvider ?? providerForUrl(ctx.url) ?? vendorOf(route) ?? hostLabel(ctx.url));
+    if (ctx.reqProblem) b.problem(ctx.reqProblem);
+  }
+  return b.finish(ctx, spanName(ctx, b));
+}
+
+function runRoute(route: Route, ctx: Ctx, b: DraftBuilder): string | undefined {
+  switch (route.kind) {
+    case "openai-chat":
+      parseOpenAIChat(ctx, b, route.model);
+      return undefined;
+    case "openai-completions":
+      parseOpenAICompletions(ctx, b, route.model);
+      return undefined;
+    case "openai-responses":
+      parseOpenAIResponses(ctx, b, route.model);
+      return undefined;
+    case "embeddings":
+      parseEmbeddings(ctx, b, route.model);
+      return undefined;
+    case "anthropic":
+      parseAnthropic(ctx, b, route.model);
+      return undefined;
+    case "gemini":
+      parseGemini(ctx, b, route.model, route.streaming);
+      return undefined;
+    case "ollama":
+      parseOllama(ctx, b, route.endpoint);
+      return "ollama";
+    case "aisdk": {
+      // An app backend is named after the provider its stream reveals, else its own host.
+      return parseAiSdk(ctx, b, route.protocol).provider ?? hostLabel(ctx.url);
+    }
+    case "http":
+      parseGeneric(ctx, b);
+      return undefined;
+  }
+}
+
+/** The vendor a wire format belongs to when the host does not say (a proxy relaying it verbatim). */
+function vendorOf(route: Route): string | undefined {
+  if (route.kind === "anthropic") return "anthropic";
+  if (route.kind === "gemini") return "gcp.gemini";
+  return undefined;
+}
+
+function setCommonAttributes(ctx: Ctx, b: DraftBuilder): void {
+  b.set("http.request.method", ctx.method);
+  b.set("url.full", ctx.ex.request.url);
+  b.set("http.response.status_code", ctx.status);
+  if (ctx.url) {
+    b.set("server.address", ctx.url.hostname);
+    const port = ctx.url.port ? Number(ctx.url.port) : ctx.url.protocol === "https:" ? 443 : ctx.url.protocol === "http:" ? 80 : undefined;
+    b.set("server.port", port);
+  }
+}
+
+function spanName(ctx: Ctx, b: DraftBuilder): string {
+  if (b.kind === "http") return `${ctx.method} ${ctx.path || "/"}`;
+  const model = b.attributes["gen_ai.request.model"] ?? b.attributes["gen_ai.response.model"];
+  const op = b.operation ?? "chat";
+  return typeof model === "string" && model !== "" ? `${op} ${model}` : op;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routing
+
+const GOOGLE_MODEL_ACTION = /\/(?:models|tunedModels)\/([^/:]+):([A-Za-z]+)$/;
+
+function decodedPath(ctx: Ctx): string {
+  try {
+    return decodeURIComponent(ctx.path);
+  } catch {
+    return ctx.path;
+  }
+}
+
+function detectRoute(ctx: Ctx): Route {
+  const path = decodedPath(ctx);
+  const post = ctx.method === "POST";
+
+  const google = GOOGLE_MODEL_ACTION.exec(path);
+  if (google) {
+    const model = google[1];
+    const action = google[2];
+    if (path.includes("/publishers/anthropic/")) {
+      if (action === "rawPredict" || action === "streamRawPredict") return { kind: "anthropic", model };
+    } else if (action === "generateContent" || action === "streamGenerateContent") {
+      return { kind: "gemini", model, streaming: action === "streamGenerateContent" };
+    } else if (action === "embedContent" || action === "batchEmbedContents") {
+      return { kind: "embeddings", model };
+    }
+  }
+  const req = ctx.req;
+  const known = providerForUrl(ctx.url) !== undefined;
+  // Paths like /v1/messages or /responses are common in ordinary REST APIs too: away from a known
+  // provider host they also need a request that looks like the model API's.
+  if (post && path.endsWith("/messages")) {
+    const anthropicRequest = req !== undefined && name(req.model) !== undefined && Array.isArray(req.messages) && typeof req.max_tokens === "number";
+    if (ctx.url?.hostname === "api.anthropic.com" || requestHeader(ctx, "anthropic-version") !== undefined || anthropicRequest) {
+      return { kind: "anthropic" };
+    }
+  }
+  // Azure OpenAI addresses a deployment: /openai/deployments/{deployment}/chat/completions
+  const model = /\/openai\/deployments\/([^/]+)\//.exec(path)?.[1];
+  const modelRequest = known || model !== undefined || (req !== undefined && name(req.model) !== undefined);
+  if (path.endsWith("/chat/completions")) return { kind: "openai-chat", model };
+  if (post && path.endsWith("/responses") && (modelRequest || req?.input !== undefined)) return { kind: "openai-responses", model };
+  if (post && path.endsWith("/completions") && (modelRequest || req?.prompt !== undefined)) return { kind: "openai-completions", model };
+  if (post && (path.endsWith("/embeddings") || path.endsWith("/api/embed")) && (modelRequest || req?.input !== undefined)) {
+    return { kind: "embeddings", model };
+  }
+  const ollama = /\/api\/(chat|generate)$/.exec(path);
+  if (post && ollama && looksLikeOllama(ctx)) return { kind: "ollama", endpoint: ollama[1] === "chat" ? "chat" : "generate" };
+
+  if (responseHeader(ctx, "x-vercel-ai-ui-message-stream")) return { kind: "aisdk", protocol: "ui" };
+  if (responseHeader(ctx, "x-vercel-ai-data-stream")) return { kind: "aisdk", protocol: "data" };
+
+  const shape = sniffResponse(ctx);
+  if (shape) return shape;
+
+  const chatLike = req !== undefined && (Array.isArray(req.messages) || typeof req.prompt === "string");
+  if (chatLike && ctx.chunks.length > 0 && (ctx.status === undefined || ctx.status < 400) && (ctx.mime === "text/plain" || ctx.mime === "")) {
+    return { kind: "aisdk", protocol: looksLikeDataStream(ctx) ? "data" : "text" };
+  }
+  // Nothing received yet, or an HTTP error: judge by the request alone (a later call on a live
+  // exchange sees the response and may refine this).
+  if (chatLike && post && (ctx.chunks.length === 0 || (ctx.status !== undefined && ctx.status >= 400))) {
+    if (name(req.model) && !hasUiParts(req)) return { kind: "openai-chat" };
+    return { kind: "aisdk", protocol: "ui" };
+  }
+  return { kind: "http" };
+}
+
+function hasUiParts(req: Obj): boolean {
+  return arr(req.messages).some((m) => isObj(m) && Array.isArray(m.parts));
+}
+
+function looksLikeOllama(ctx: Ctx): boolean {
+  if (ctx.url?.port === "11434" || (ctx.url?.hostname ?? "").includes("ollama")) return true;
+  if (isNdjson(ctx)) return true;
+  const shape = sniffResponse(ctx);
+  if (shape) return shape.kind === "ollama";
+  // Before any response: Ollama requests name a model and send plain messages or a prompt.
+  const req = ctx.req;
+  return ctx.chunks.length === 0 && req !== undefined && name(req.model) !== undefined && !hasUiParts(req);
+}
+
+const DATA_STREAM_LINE = /^[0-9a-z]:(?:["{[]|-?\d|true|false|null)/;
+
+function looksLikeDataStream(ctx: Ctx): boolean {
+  const head = ctx.head(4096);
+  const lines = splitLines([{ time: 0, text: head }]).filter((l) => l.text !== "");
+  return lines.length > 0 && lines.every((l) => DATA_STREAM_LINE.test(l.text));
+}
+
+const UI_PART_TYPES = new Set([
+  "start",
+  "start-step",
+  "text-start",
+  "text-delta",
+  "reasoning-start",
+  "reasoning-delta",
+  "tool-input-start",
+  "tool-input-available",
+  "message-metadata",
+  "finish-step",
+  "finish",
+]);
+
+/** The first JSON object of the response (first SSE event, array element, NDJSON line, or body). */
+function firstObject(ctx: Ctx): { o: Obj | undefined; event: string | undefined } {
+  const head = ctx.head(65536);
+  if (head.trim() === "") return { o: undefined, event: undefined };
+  if (isEventStream(ctx)) {
+    for (const ev of parseSse([{ time: 0, text: head }])) {
+      if (ev.data === "[DONE]") continue;
+      const parsed = parseJson(ev.data);
+      return { o: parsed.ok ? obj(parsed.value) : undefined, event: ev.event };
+    }
+    return { o: undefined, event: undefined };
+  }
+  const trimmed = head.trimStart();
+  if (trimmed.startsWith("[")) {
+    const first = splitJsonArray([{ time: 0, text: head }]).elements[0];
+    const parsed = first ? parseJson(first.text) : undefined;
+    return { o: parsed?.ok ? obj(parsed.value) : undefined, event: undefined };
+  }
+  if (trimmed.startsWith("{")) {
+    const whole = parseJson(ctx.text());
+    if (whole.ok) return { o: obj(whole.value), event: undefined };
+    // NDJSON without its content type, or a JSON body still arriving: try the first line.
+    const firstLine = splitLines([{ time: 0, text: head }])[0];
+    const parsed = firstLine ? parseJson(firstLine.text) : undefined;
+    return { o: parsed?.ok ? obj(parsed.value) : undefined, event: undefined };
+  }
+  return { o: undefined, event: undefined };
+}
+
+function sniffResponse(ctx: Ctx): Route | undefined {
+  if (ctx.chunks.length === 0) return undefined;
+  const { o, event } = firstObject(ctx);
+  if (event !== undefined) {
+    if (event.startsWith("response.")) return { kind: "openai-responses" };
+    if (event === "message_start" || event.startsWith("content_block_")) return { kind: "anthropic" };
+  }
+  if (!o) return undefined;
+  const object = str(o.object);
+  const type = str(o.type);
+  if (object === "chat.completion" || object === "chat.completion.chunk") return { kind: "openai-chat" };
+  if (object === "text_completion") return { kind: "openai-completions" };
+  if (object === "response" || type?.startsWith("response.")) return { kind: "openai-responses" };
+  if (type === "message_start" || (type === "message" && Array.isArray(o.content))) return { kind: "anthropic" };
+  if (Array.isArray(o.candidates) || isObj(o.promptFeedback) || (isObj(o.usageMetadata) && "modelVersion" in o)) {
+    return { kind: "gemini", streaming: isEventStream(ctx) || ctx.head(256).trimStart().startsWith("[") };
+  }
+  if (typeof o.done === "boolean" && typeof o.model === "string" && ("message" in o || "response" in o)) {
+    return { kind: "ollama", endpoint: "message" in o ? "chat" : "generate" };
+  }
+  if (type !== undefined && (UI_PART_TYPES.has(type) || type.startsWith("data-"))) return { kind: "aisdk", protocol: "ui" };
+  if (object === "list" && obj(arr(o.data)[0])?.object === "embedding") return { kind: "embeddings" };
+  return undefined;
+}
+
+/** Last resort when classification itself failed: a minimal http span that says why. */
+function crashDraft(ex: Exchange, e: unknown): SpanDraft {
+  let method = "GET";
+  let path = "/";
+  let url = "";
+  try {
+    method = String(ex?.request?.method ?? "GET").toUpperCase();
+    url = String(ex?.request?.url ?? "");
+    path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, "").split("?")[0] || "/";
+  } catch {
+    // keep the defaults
+  }
+  return {
+    kind: "http",
+    name: `${method} ${path}`,
+    status: "unset",
+    attributes: {
+      "http.request.method": method,
+      "url.full": url,
+      "llm_trace.parse_error": `internal classifier error: ${e instanceof Error ? e.message : String(e)}`,
+    },
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * The span draft under construction, shared by every provider parser: attribute setting that
+ * skips absent values, usage mapping to the OTel keys, provider errors, and the final status rule.
+ */
+import type { AttributeValue, Attributes, SpanDraft, SpanEvent, SpanKind, SpanStatus } from "../span";
+import type { Ctx } from "./context";
+import { isObj, name, num, str } from "./json";
+
+/** Token counts exactly as a provider reported them (already mapped to our meaning). */
+export interface Usage {
+  /** All prompt tokens, cached ones included. */
+  input?: number | undefined;
+  /** All generated tokens, reasoning included. */
+  output?: number | undefined;
+  cacheRead?: number | undefined;
+  cacheCreation?: number | undefined;
+  reasoning?: number | undefined;
+}
+
+export interface ProviderError {
+  type: string;
+  message?: string | undefined;
+}
+
+export class DraftBuilder {
+  kind: SpanKind = "http";
+  /** gen_ai.operation.name; also the first word of the span name. */
+  operation: string | undefined;
+  readonly attributes: Attributes = {};
+  readonly events: SpanEvent[] = [];
+  /** The response is a stream whose completeness we can judge. */
+  streamed = false;
+  /** The provider's terminal event ([DONE], message_stop, response.completed, done:true, ...) arrived. */
+  terminal = false;
+  /** The body could not be read as the expected format. */
+  unparsed = false;
+  error: ProviderError | undefined;
+  private readonly problems: string[] = [];
+
+  set(key: string, value: AttributeValue | null | undefined): void {
+    if (value === undefined || value === null) return;
+    if (typeof value === "number" && !Number.isFinite(value)) return;
+    if (Array.isArray(value) && value.length === 0) return;
+    this.attributes[key] = value;
+  }
+
+  /** A structured attribute (messages, tool definitions) as the JSON string OTel specifies. */
+  setJson(key: string, value: unknown): void {
+    if (value === undefined || (Array.isArray(value) && value.length === 0)) return;
+    this.attributes[key] = JSON.stringify(value);
+  }
+
+  usage(u: Usage): void {
+    this.set("gen_ai.usage.input_tokens", u.input);
+    this.set("gen_ai.usage.output_tokens", u.output);
+    this.set("gen_ai.usage.cache_read.input_tokens", u.cacheRead);
+    this.set("gen_ai.usage.cache_creation.input_tokens", u.cacheCreation);
+    this.set("gen_ai.usage.reasoning.output_tokens", u.reasoning);
+  }
+
+  /** Something in the input could not be understood; reported in llm_trace.parse_error. */
+  problem(text: string): void {
+    if (!this.problems.includes(text)) this.problems.push(text);
+  }
+
+  /** A provider-reported error (HTTP error body or an error event). The first one wins. */
+  fail(err: ProviderError, time?: number): void {
+    if (time !== undefined) {
+      const attributes: Attributes = { "exception.type": err.type };
+      if (err.message) attributes["exception.message"] = err.message;
+      this.events.push({ name: "exception", time, attributes });
+    }
+    if (!this.error) this.error = err;
+  }
+
+  /** Decide the status (see DESIGN.md) once parsing is over, then produce the draft. */
+  finish(ctx: Ctx, name: string): SpanDraft {
+    const status = this.decideStatus(ctx);
+    if (this.problems.length > 0) this.attributes["llm_trace.parse_error"] = this.problems.join("; ");
+    const draft: SpanDraft = { kind: this.kind, name, status, attributes: this.attributes };
+    if (this.events.length > 0) draft.events = this.events;
+    return draft;
+  }
+
+  private decideStatus(ctx: Ctx): SpanStatus {
+    const outcome = ctx.ex.outcome;
+    let type: string | undefined;
+    let message: string | undefined;
+    if (this.error) {
+      type = this.error.type;
+      message = this.error.message;
+    } else if (ctx.status !== undefined && ctx.status >= 400) {
+      type = String(ctx.status);
+    } else if (outcome && outcome.state !== "ok") {
+      type = outcome.state === "abort" ? "AbortError" : outcome.errorName || (outcome.state === "timeout" ? "TimeoutError" : "Error");
+      message = outcome.errorMessage;
+    } else if (outcome?.state === "ok" && this.streamed && !this.terminal) {
+      type = "incomplete_stream";
+      message = "the stream ended without the provider's final event";
+    }
+    if (type !== undefined) {
+      this.attributes["error.type"] = type;
+      if (message) this.attributes["llm_trace.error.message"] = message;
+      return "error";
+    }
+    if (outcome?.state === "ok" && !this.unparsed) return "ok";
+    return "unset";
+  }
+}
+
+/**
+ * The error a provider put in a body or stream event, across the common shapes:
+ * OpenAI & compatibles {error:{message,type,code}}, Anthropic {type:"error",error:{type,message}},
+ * Google {error:{code,message,status}}, Ollama {error:"text"}, Mistral {object:"error",message,type}.
+ */
+export function errorFromBody(body: unknown, fallbackType: string): ProviderError | undefined {
+  if (!isObj(body)) return undefined;
+  const e = body.error;
+  if (typeof e === "string") return { type: fallbackType, message: e };
+  if (isObj(e)) {
+    const code = e.code;
+    const type =
+      (typeof code === "string" && code !== "" && !/^\d+$/.test(code) ? code : undefined) ??
+      name(e.type) ??
+      name(e.status) ??
+      (num(code) !== undefined ? String(code) : typeof code === "string" && code !== "" ? code : undefined) ??
+      fallbackType;
+    return { type, message: str(e.message) };
+  }
+  if (body.object === "error" || body.type === "error") {
+    return { type: name(body.code) ?? name(body.type === "error" ? undefined : body.type) ?? fallbackType, message: str(body.message) };
+  }
+  return undefined;
+}
+
+/** OTel output messages carry a normalised finish reason; the raw value stays in finish_reasons. */
+export function normalizeFinishReason(raw: string): string {
+  switch (raw.toLowerCase()) {
+    case "stop":
+    case "end_turn":
+    case "stop_sequence":
+    case "end":
+    case "eos":
+    case "completed":
+    case "finish_reason_unspecified":
+      return "stop";
+    case "length":
+    case "max_tokens":
+    case "max_output_tokens":
+    case "model_context_window_exceeded":
+      return "length";
+    case "tool_calls":
+    case "tool_use":
+    case "function_call":
+    case "tool-calls":
+    case "tool_call":
+      return "tool_call";
+    case "content_filter":
+    case "content-filter":
+    case "safety":
+    case "recitation":
+    case "blocklist":
+    case "prohibited_content":
+    case "spii":
+    case "image_safety":
+    case "refusal":
+      return "content_filter";
+    case "error":
+    case "malformed_function_call":
+      return "error";
+    default:
+      return raw;
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * Building OTel GenAI messages (gen_ai.input.messages / gen_ai.output.messages / system
+ * instructions / tool definitions). Providers translate their own shapes into these parts;
+ * streamed output is assembled incrementally by OutputAssembler.
+ */
+import { normalizeFinishReason } from "./draft";
+import { parseArguments } from "./json";
+
+export type Part =
+  | { type: "text"; content: string }
+  | { type: "reasoning"; content: string }
+  | { type: "tool_call"; id?: string; name: string; arguments?: unknown }
+  | { type: "tool_call_response"; id?: string; response: unknown }
+  | { type: "uri"; modality: string; uri: string; mime_type?: string }
+  | { type: "blob"; modality: string; content: string; mime_type?: string }
+  | { type: "file"; modality: string; file_id: string; mime_type?: string }
+  // OTel's GenericPart: a refusal, redacted reasoning, anything without a dedicated part type.
+  | { type: string; [key: string]: unknown };
+
+export interface Message {
+  role: string;
+  parts: Part[];
+  name?: string;
+  finish_reason?: string;
+}
+
+export interface ToolDefinition {
+  type: string;
+  name?: string;
+  description?: string;
+  parameters?: unknown;
+}
+
+export const text = (content: string): Part => ({ type: "text", content });
+export const reasoning = (content: string): Part => ({ type: "reasoning", content });
+
+export function toolCall(id: string | undefined, name: string | undefined, args: unknown): Part {
+  const part: { type: "tool_call"; id?: string; name: string; arguments?: unknown } = { type: "tool_call", name: name ?? "" };
+  if (id) part.id = id;
+  if (args !== undefined) part.arguments = typeof args === "string" ? parseArguments(args) : args;
+  return part;
+}
+
+export function toolResponse(id: string | undefined, response: unknown): Part {
+  const part: { type: "tool_call_response"; id?: string; response: unknown } = { type: "tool_call_response", response };
+  if (id) part.id = id;
+  return part;
+}
+
+/** Inline base64 payloads (images, audio) are kept short: the full body is in the exchange. */
+const MAX_INLINE = 256;
+
+function shorten(data: string): string {
+  return data.length > MAX_INLINE ? `${data.slice(0, MAX_INLINE)}…[${data.length} chars]` : data;
+}
+
+export function modalityOf(mime: string | undefined, fallback = "image"): string {
+  if (!mime) return fallback;
+  const top = mime.split("/")[0]!;
+  return top === "image" || top === "audio" || top === "video" ? top : "document";
+}
+
+/** An image/file given by URL; data: URLs become blob parts with their payload shortened. */
+export function mediaFromUrl(url: string, mime?: string, modality?: string): Part {
+  const data = /^data:([^;,]+)?(?:;[^,]*)?,/.exec(url);
+  if (data) {
+    const type = mime ?? data[1];
+    const part: Part = { type: "blob", modality: modality ?? modalityOf(type), content: shorten(url.slice(data[0].length)) };
+    if (type) part.mime_type = type;
+    return part;
+  }
+  const part: Part = { type: "uri", modality: modality ?? modalityOf(mime), uri: url };
+  if (mime) part.mime_type = mime;
+  return part;
+}
+
+export function mediaFromData(data: string, mime: string | undefined, modality?: string): Part {
+  const part: Part = { type: "blob", modality: modality ?? modalityOf(mime), content: shorten(data) };
+  if (mime) part.mime_type = mime;
+  return part;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Streamed output
+
+interface TextSlot {
+  kind: "text" | "reasoning" | "refusal";
+  buf: string[];
+}
+interface ToolSlot {
+  kind: "tool";
+  id: string | undefined;
+  name: string | undefined;
+  args: string[];
+  input: unknown;
+}
+interface PartSlot {
+  kind: "part";
+  part: Part;
+}
+type Slot = TextSlot | ToolSlot | PartSlot;
+
+interface Draft {
+  role: string;
+  slots: Slot[];
+  tools: Map<string, ToolSlot>;
+  finish?: string;
+}
+
+/**
+ * Collects streamed deltas into output messages. Messages are keyed (choice index, candidate
+ * index, or a step counter) and kept in creation order; within a message, consecutive deltas
+ * of one kind join into one part, and tool calls are addressed by the provider's key (index,
+ * id, content-block index) so interleaved argument deltas land in the right call.
+ */
+export class OutputAssembler {
+  private readonly messages = new Map<string, Draft>();
+
+  private message(key: string | number, role = "assistant"): Draft {
+    const k = String(key);
+    let m = this.messages.get(k);
+    if (!m) {
+      m = { role, slots: [], tools: new Map() };
+      this.messages.set(k, m);
+    }
+    return m;
+  }
+
+  private append(key: string | number, kind: "text" | "reasoning" | "refusal", delta: string): void {
+    if (delta === "") return;
+    const m = this.message(key);
+    const last = m.slots[m.slots.length - 1];
+    if (last && last.kind === kind) last.buf.push(delta);
+    else m.slots.push({ kind, buf: [delta] });
+  }
+
+  text(key: string | number, delta: string): void {
+    this.append(key, "text", delta);
+  }
+
+  reasoning(key: string | number, delta: string): void {
+    this.append(key, "reasoning", delta);
+  }
+
+  refusal(key: string | number, delta: string): void {
+    this.append(key, "refusal", delta);
+  }
+
+  private toolSlot(key: string | number, toolKey: string | number): ToolSlot {
+    const m = this.message(key);
+    const tk = String(toolKey);
+    const found = m.tools.get(tk);
+    if (found) return found;
+    const slot: ToolSlot = { kind: "tool", id: undefined, name: undefined, args: [], input: undefined };
+    m.tools.set(tk, slot);
+    m.slots.push(slot);
+    return slot;
+  }
+
+  /** Open or update a tool call; later calls with the same toolKey add to it. */
+  tool(key: string | number, toolKey: string | number, id?: string, name?: string): void {
+    const slot = this.toolSlot(key, toolKey);
+    if (id) slot.id = id;
+    if (name) slot.name = name;
+  }
+
+  toolArgs(key: string | number, toolKey: string | number, delta: string): void {
+    const slot = this.toolSlot(key, toolKey);
+    if (delta !== "") slot.args.push(delta);
+  }
+
+  /** The complete input of a tool call (it wins over streamed argument text). */
+  toolInput(key: string | number, toolKey: string | number, input: unknown): void {
+    this.toolSlot(key, toolKey).input = input;
+  }
+
+  /** A ready-made part (tool result, media, ...). */
+  part(key: string | number, part: Part, role?: string): void {
+    this.message(key, role).slots.push({ kind: "part", part });
+  }
+
+  finish(key: string | number, reason: string): void {
+    this.message(key).finish = reason;
+  }
+
+  has(key: string | number): boolean {
+    return this.messages.has(String(key));
+  }
+
+  build(): Message[] {
+    const out: Message[] = [];
+    for (const m of this.messages.values()) {
+      const parts: Part[] = [];
+      for (const s of m.slots) parts.push(slotPart(s));
+      if (parts.length === 0 && m.finish === undefined) continue;
+      const msg: Message = { role: m.role, parts };
+      if (m.finish !== undefined) msg.finish_reason = normalizeFinishReason(m.finish);
+      out.push(msg);
+    }
+    return out;
+  }
+}
+
+function slotPart(s: Slot): Part {
+  switch (s.kind) {
+    case "text":
+      return text(s.buf.join(""));
+    case "reasoning":
+      return reasoning(s.buf.join(""));
+    case "refusal":
+      return { type: "refusal", content: s.buf.join("") };
+    case "tool":
+      return toolCall(s.id, s.name, s.input !== undefined ? s.input : s.args.join(""));
+    case "part":
+      return s.part;
+  }
+}
+
+/** An output message built from a whole (non-streamed) response. */
+export function outputMessage(parts: Part[], finishReason: string | undefined, role = "assistant"): Message {
+  const msg: Message = { role, parts };
+  if (finishReason) msg.finish_reason = normalizeFinishReason(finishReason);
+  return msg;
+}

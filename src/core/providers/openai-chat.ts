@@ -1,0 +1,180 @@
+/**
+ * OpenAI Chat Completions (/v1/chat/completions) and every server that speaks it: Azure OpenAI,
+ * Groq, Mistral, OpenRouter, Together, DeepSeek, xAI, Fireworks, Perplexity, Cerebras, Ollama's
+ * /v1, LM Studio, vLLM, llama.cpp. Streamed chunks (choices[].delta, tool_calls by index,
+ * [DONE], the include_usage chunk) and whole chat.completion objects.
+ */
+import { handleHttpError, readJsonBody } from "./body";
+import { isEventStream, secondsSinceStart } from "./context";
+import { eventJson, streamEvents } from "./frames";
+import type { Ctx } from "./context";
+import { errorFromBody } from "./draft";
+import type { DraftBuilder, Usage } from "./draft";
+import { arr, bool, isObj, name, obj, str } from "./json";
+import type { Obj } from "./json";
+import { OutputAssembler, outputMessage, reasoning, text, toolCall } from "./messages";
+import type { Message, Part } from "./messages";
+import { chatInputMessages, openAIUsage, setOpenAIRequestParams, toolDefinitions } from "./openai-common";
+
+/** `deployment`: Azure's deployment name from the path, the model when the body names none. */
+export function parseOpenAIChat(ctx: Ctx, b: DraftBuilder, deployment?: string): void {
+  b.kind = "llm";
+  b.operation = "chat";
+  const req = ctx.req;
+  setOpenAIRequestParams(req, b);
+  if (!("gen_ai.request.model" in b.attributes)) b.set("gen_ai.request.model", deployment);
+  if (req) {
+    b.setJson("gen_ai.input.messages", chatInputMessages(req.messages));
+    b.setJson("gen_ai.tool.definitions", toolDefinitions(req.tools ?? req.functions));
+  }
+  const streamed = ctx.chunks.length > 0 && isEventStream(ctx);
+  b.set("gen_ai.request.stream", bool(req?.stream) ?? (streamed || undefined));
+  if (handleHttpError(ctx, b)) return;
+  if (streamed) parseStream(ctx, b);
+  else if (ctx.chunks.length > 0 || ctx.complete) parseWhole(ctx, b);
+}
+
+function setResponseMeta(b: DraftBuilder, o: Obj): void {
+  b.set("gen_ai.response.id", name(o.id));
+  b.set("gen_ai.response.model", name(o.model));
+  b.set("openai.response.service_tier", name(o.service_tier));
+  b.set("openai.response.system_fingerprint", name(o.system_fingerprint));
+}
+
+function parseWhole(ctx: Ctx, b: DraftBuilder): void {
+  const body = readJsonBody(ctx, b);
+  if (body === undefined) return;
+  const o = obj(body);
+  const err = errorFromBody(body, "error");
+  if (err || !o) {
+    if (err) b.fail(err);
+    else b.problem("response is not a chat.completion object");
+    return;
+  }
+  setResponseMeta(b, o);
+  const outputs: Message[] = [];
+  const reasons: string[] = [];
+  for (const raw of arr(o.choices)) {
+    const choice = obj(raw);
+    if (!choice) continue;
+    const m = obj(choice.message) ?? {};
+    const parts: Part[] = [];
+    const thought = name(m.reasoning_content) ?? name(m.reasoning);
+    if (thought) parts.push(reasoning(thought));
+    if (typeof m.content === "string" && m.content !== "") parts.push(text(m.content));
+    else if (Array.isArray(m.content)) {
+      for (const p of m.content) if (isObj(p) && typeof p.text === "string") parts.push(text(p.text));
+    }
+    if (name(m.refusal)) parts.push({ type: "refusal", content: str(m.refusal)! });
+    for (const tc of arr(m.tool_calls)) {
+      const call = obj(tc);
+      const fn = obj(call?.function);
+      if (call) parts.push(toolCall(name(call.id), str(fn?.name), fn?.arguments));
+    }
+    const fc = obj(m.function_call);
+    if (fc) parts.push(toolCall(undefined, str(fc.name), fc.arguments));
+    const reason = name(choice.finish_reason);
+    if (reason) reasons.push(reason);
+    outputs.push(outputMessage(parts, reason, str(m.role) ?? "assistant"));
+  }
+  b.setJson("gen_ai.output.messages", outputs);
+  b.set("gen_ai.response.finish_reasons", reasons);
+  const usage = openAIUsage(o.usage);
+  if (usage) b.usage(usage);
+}
+
+function parseStream(ctx: Ctx, b: DraftBuilder): void {
+  b.streamed = true;
+  const events = streamEvents(ctx);
+  const out = new OutputAssembler();
+  const reasons = new Map<number, string>();
+  let usage: Usage | undefined;
+  let firstContent: number | undefined;
+  let badJson = 0;
+  let firstBad: string | undefined;
+  let metaSet = false;
+  for (const ev of events) {
+    if (ev.data === "[DONE]") {
+      b.terminal = true;
+      continue;
+    }
+    const parsed = eventJson(ev);
+    if (!parsed.ok || !isObj(parsed.value)) {
+      badJson++;
+      firstBad ??= parsed.ok ? "not an object" : parsed.error;
+      continue;
+    }
+    const chunk = parsed.value;
+    const err = chunk.error !== undefined ? errorFromBody(chunk, "stream_error") : undefined;
+    if (err) b.fail(err, ev.time);
+    if (!metaSet && name(chunk.id)) {
+      metaSet = true;
+      b.set("gen_ai.response.id", name(chunk.id));
+    }
+    if (name(chunk.model)) b.set("gen_ai.response.model", name(chunk.model));
+    b.set("openai.response.service_tier", name(chunk.service_tier));
+    b.set("openai.response.system_fingerprint", name(chunk.system_fingerprint));
+    // Groq reports streamed usage under x_groq.usage rather than usage.
+    usage = openAIUsage(chunk.usage) ?? openAIUsage(obj(chunk.x_groq)?.usage) ?? usage;
+    let content = false;
+    for (const raw of arr(chunk.choices)) {
+      const choice = obj(raw);
+      if (!choice) continue;
+      const index = typeof choice.index === "number" ? choice.index : 0;
+      const delta = obj(choice.delta) ?? obj(choice.message) ?? {};
+      content = applyDelta(out, index, delta) || content;
+      const reason = name(choice.finish_reason);
+      if (reason) {
+        reasons.set(index, reason);
+        out.finish(index, reason);
+        b.terminal = true;
+      }
+    }
+    if (content && firstContent === undefined) firstContent = ev.time;
+  }
+  b.set("llm_trace.stream.event_count", events.length);
+  if (badJson > 0) b.problem(`${badJson} stream event(s) with invalid JSON (first: ${firstBad})`);
+  if (firstContent !== undefined) b.set("gen_ai.response.time_to_first_chunk", secondsSinceStart(ctx, firstContent));
+  b.setJson("gen_ai.output.messages", out.build());
+  b.set("gen_ai.response.finish_reasons", [...reasons.entries()].sort((x, y) => x[0] - y[0]).map((e) => e[1]));
+  if (usage) b.usage(usage);
+}
+
+/** Apply one choice delta; true when it carried output content. */
+function applyDelta(out: OutputAssembler, index: number, delta: Obj): boolean {
+  let content = false;
+  // DeepSeek/vLLM use reasoning_content; OpenRouter, Groq and Ollama use reasoning.
+  const thought = str(delta.reasoning_content) ?? str(delta.reasoning);
+  if (thought) {
+    out.reasoning(index, thought);
+    content = true;
+  }
+  if (typeof delta.content === "string" && delta.content !== "") {
+    out.text(index, delta.content);
+    content = true;
+  }
+  if (typeof delta.refusal === "string" && delta.refusal !== "") {
+    out.refusal(index, delta.refusal);
+    content = true;
+  }
+  const calls = arr(delta.tool_calls);
+  for (let i = 0; i < calls.length; i++) {
+    const call = obj(calls[i]);
+    if (!call) continue;
+    // Parallel calls are told apart by index; a server that omits it is keyed by id, then position.
+    const key = typeof call.index === "number" ? call.index : (name(call.id) ?? `#${i}`);
+    const fn = obj(call.function);
+    out.tool(index, key, name(call.id), name(fn?.name));
+    const args = fn?.arguments;
+    if (typeof args === "string") out.toolArgs(index, key, args);
+    else if (args !== undefined) out.toolInput(index, key, args);
+    content = true;
+  }
+  const fc = obj(delta.function_call);
+  if (fc) {
+    out.tool(index, "function_call", undefined, name(fc.name));
+    if (typeof fc.arguments === "string") out.toolArgs(index, "function_call", fc.arguments);
+    content = true;
+  }
+  return content;
+}
