@@ -1,0 +1,42 @@
+/**
+ * Background entry, the same code as Chrome's service worker and Firefox's event page. All
+ * listeners are registered synchronously at the top level so that a worker woken by a
+ * message finds them; nothing it needs lives only in memory.
+ */
+import browser, { type Runtime } from "webextension-polyfill";
+import { isCaptureEvent } from "../core/ingest";
+import { isCaptureMessage, type CaptureAck } from "../shared/messages";
+import { ingestBatch } from "./ingest";
+import { acceptPanel, notifySpans } from "./panels";
+import { enforceRetention, forgetLiveTabs, forgetTab } from "./retention";
+
+async function onCapture(message: unknown, sender: Runtime.MessageSender): Promise<CaptureAck> {
+  const tabId = sender.tab?.id;
+  // Capture comes from our content scripts in a tab, never from another extension or page.
+  if (sender.id !== browser.runtime.id || tabId === undefined || tabId < 0 || !isCaptureMessage(message)) {
+    return { ok: false, error: "rejected" };
+  }
+  const events = message.events.filter(isCaptureEvent);
+  try {
+    const changed = await ingestBatch(tabId, sender.frameId, events);
+    notifySpans(tabId, changed);
+    void enforceRetention();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+}
+
+browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+  if (isCaptureMessage(message)) return onCapture(message, sender);
+  return undefined;
+});
+
+browser.runtime.onConnect.addListener((port) => {
+  if (!acceptPanel(port)) port.disconnect();
+});
+
+// A closed tab's capture goes with it, as the Network panel's does; and tab ids restart with
+// the browser, so a new session must not show an old one's spans under a reused id.
+browser.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
+browser.runtime.onStartup.addListener(() => void forgetLiveTabs());

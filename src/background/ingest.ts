@@ -1,0 +1,95 @@
+/**
+ * Storing a batch of capture events from one frame: fold them into exchanges, redact, derive
+ * each exchange's span, and commit it all in one transaction. Returns the spans that changed
+ * once the transaction is done, which is the moment the relay may forget the batch.
+ */
+import type { CaptureEvent, ChunkEvent } from "../core/capture-events";
+import { deriveSpan, initialTraceId } from "../core/derive";
+import { applyEvent, chunkRecord, emptyExchange, mergeChunks, type ChunkRecord, type ExchangeRecord } from "../core/ingest";
+import type { SpanRecord } from "../core/records";
+import { redactExchange } from "../core/redact";
+import { chunkRange, openStore } from "./store";
+
+/** A streaming span is re-derived at most this often; its end is always derived. */
+const LIVE_DERIVE_INTERVAL_MS = 250;
+const MAX_CACHED_EXCHANGES = 500;
+
+/**
+ * Chunks of exchanges still in flight, so a long stream is not re-read from IndexedDB for
+ * every batch. Only a cache: after a worker restart it is rebuilt from storage.
+ */
+const liveChunks = new Map<string, ChunkRecord[]>();
+const lastDerived = new Map<string, number>();
+
+function remember(id: string, chunks: ChunkRecord[]): void {
+  liveChunks.delete(id);
+  liveChunks.set(id, chunks);
+  if (liveChunks.size > MAX_CACHED_EXCHANGES) {
+    const oldest = liveChunks.keys().next().value as string;
+    liveChunks.delete(oldest);
+    lastDerived.delete(oldest);
+  }
+}
+
+function forget(id: string): void {
+  liveChunks.delete(id);
+  lastDerived.delete(id);
+}
+
+interface Group {
+  events: Exclude<CaptureEvent, ChunkEvent>[];
+  chunks: ChunkRecord[];
+}
+
+function groupById(events: readonly CaptureEvent[]): Map<string, Group> {
+  const groups = new Map<string, Group>();
+  for (const e of events) {
+    let g = groups.get(e.id);
+    if (!g) groups.set(e.id, (g = { events: [], chunks: [] }));
+    if (e.t === "chunk") g.chunks.push(chunkRecord(e));
+    else g.events.push(e);
+  }
+  return groups;
+}
+
+export async function ingestBatch(tabId: number, frameId: number | undefined, events: readonly CaptureEvent[]): Promise<SpanRecord[]> {
+  const db = await openStore();
+  const tx = db.transaction(["exchanges", "chunks", "spans"], "readwrite");
+  const exchanges = tx.objectStore("exchanges");
+  const chunkStore = tx.objectStore("chunks");
+  const groups = groupById(events);
+  const ids = [...groups.keys()];
+  const existing = await Promise.all(ids.map((id) => exchanges.get(id)));
+  const now = Date.now();
+  const changed: SpanRecord[] = [];
+  const writes: Promise<unknown>[] = [];
+
+  await Promise.all(ids.map(async (id, i) => {
+    const group = groups.get(id)!;
+    const before = existing[i];
+    // Ids are random: one that exists for another tab can only be a forgery.
+    if (before && before.tabId !== tabId) return;
+    let record: ExchangeRecord = before ?? emptyExchange(id, tabId, frameId, group.events[0]?.time ?? group.chunks[0]?.time ?? now);
+    for (const event of group.events) record = applyEvent(record, event);
+    record = redactExchange(record);
+    record.traceId ??= initialTraceId(record);
+
+    let known = liveChunks.get(id);
+    if (!known) known = before ? await chunkStore.getAll(chunkRange(id)) : [];
+    const chunks = mergeChunks(known, group.chunks);
+    writes.push(exchanges.put(record), ...group.chunks.map((c) => chunkStore.put(c)));
+
+    const ended = record.outcome !== undefined;
+    const due = !before || ended || now - (lastDerived.get(id) ?? 0) >= LIVE_DERIVE_INTERVAL_MS || group.events.length > 0;
+    if (ended) forget(id);
+    else remember(id, chunks);
+    if (!due) return;
+    lastDerived.set(id, now);
+    const span = deriveSpan(record, chunks, now);
+    changed.push(span);
+    writes.push(tx.objectStore("spans").put(span));
+  }));
+  await Promise.all(writes);
+  await tx.done;
+  return changed;
+}

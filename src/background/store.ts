@@ -1,0 +1,115 @@
+/**
+ * IndexedDB storage (through idb): the versioned schema with its migrations, and the few
+ * operations the rest of the background needs. Writes are idempotent puts keyed by id, and a
+ * batch counts as stored only once its transaction is done (not when its puts resolve).
+ */
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from "idb";
+import type { ChunkRecord, ExchangeRecord } from "../core/ingest";
+import type { SpanRecord } from "../core/records";
+
+export interface TraceDB extends DBSchema {
+  exchanges: { key: string; value: ExchangeRecord; indexes: { tabId: number } };
+  chunks: { key: [string, number]; value: ChunkRecord };
+  spans: {
+    key: string;
+    value: SpanRecord;
+    indexes: { tabId: number; traceId: string; startTime: number; tabStart: [number, number] };
+  };
+}
+
+export const DB_NAME = "llm-trace";
+
+type UpgradeTx = IDBPTransaction<TraceDB, ("exchanges" | "chunks" | "spans")[], "versionchange">;
+
+/**
+ * One entry per schema version; entry i upgrades version i to i + 1. Append, never edit: a
+ * browser may hold any older version.
+ */
+const MIGRATIONS: ((db: IDBPDatabase<TraceDB>, tx: UpgradeTx) => void)[] = [
+  (db) => {
+    const exchanges = db.createObjectStore("exchanges", { keyPath: "id" });
+    exchanges.createIndex("tabId", "tabId");
+    db.createObjectStore("chunks", { keyPath: ["exchangeId", "seq"] });
+    const spans = db.createObjectStore("spans", { keyPath: "spanId" });
+    spans.createIndex("tabId", "tabId");
+    spans.createIndex("traceId", "traceId");
+    spans.createIndex("startTime", "startTime");
+    spans.createIndex("tabStart", ["tabId", "startTime"]);
+  },
+];
+
+export const DB_VERSION = MIGRATIONS.length;
+
+let opening: Promise<IDBPDatabase<TraceDB>> | undefined;
+
+export function openStore(): Promise<IDBPDatabase<TraceDB>> {
+  opening ??= openDB<TraceDB>(DB_NAME, DB_VERSION, {
+    upgrade(db, oldVersion, _newVersion, tx) {
+      for (let v = oldVersion; v < MIGRATIONS.length; v++) MIGRATIONS[v]!(db, tx);
+    },
+    // Another context wants a newer schema: step aside so its upgrade can run.
+    blocking() {
+      void opening?.then((db) => db.close());
+      opening = undefined;
+    },
+    terminated() {
+      opening = undefined;
+    },
+  }).catch((error: unknown) => {
+    opening = undefined;
+    throw error;
+  });
+  return opening;
+}
+
+export const chunkRange = (exchangeId: string): IDBKeyRange => IDBKeyRange.bound([exchangeId, 0], [exchangeId, Infinity]);
+
+export async function listSpans(tabId: number): Promise<SpanRecord[]> {
+  const db = await openStore();
+  return db.getAllFromIndex("spans", "tabStart", IDBKeyRange.bound([tabId, -Infinity], [tabId, Infinity]));
+}
+
+export async function readExchange(id: string): Promise<{ record: ExchangeRecord; chunks: ChunkRecord[] } | undefined> {
+  const db = await openStore();
+  const tx = db.transaction(["exchanges", "chunks"], "readonly");
+  const [record, chunks] = await Promise.all([tx.objectStore("exchanges").get(id), tx.objectStore("chunks").getAll(chunkRange(id))]);
+  return record ? { record, chunks } : undefined;
+}
+
+/** Remove spans and whatever backs them. Returns how many spans went. */
+export async function deleteSpans(spanIds: readonly string[]): Promise<number> {
+  if (spanIds.length === 0) return 0;
+  const db = await openStore();
+  const tx = db.transaction(["exchanges", "chunks", "spans"], "readwrite");
+  const spans = tx.objectStore("spans");
+  const records = await Promise.all(spanIds.map((id) => spans.get(id)));
+  await Promise.all(
+    records.flatMap((span) => span ? [
+      spans.delete(span.spanId),
+      ...(span.exchangeId ? [tx.objectStore("exchanges").delete(span.exchangeId), tx.objectStore("chunks").delete(chunkRange(span.exchangeId))] : []),
+    ] : []),
+  );
+  await tx.done;
+  return records.filter(Boolean).length;
+}
+
+export async function spanIdsOfTab(tabId: number): Promise<string[]> {
+  const db = await openStore();
+  return db.getAllKeysFromIndex("spans", "tabId", tabId);
+}
+
+/** Spans beyond `max`, oldest first. */
+export async function spansOverLimit(max: number): Promise<string[]> {
+  const db = await openStore();
+  const count = await db.count("spans");
+  if (count <= max) return [];
+  // Evict a little more than needed so this does not run on every batch at the limit.
+  const excess = count - Math.floor(max * 0.95);
+  const ids: string[] = [];
+  let cursor = await db.transaction("spans").store.index("startTime").openKeyCursor();
+  while (cursor && ids.length < excess) {
+    ids.push(cursor.primaryKey);
+    cursor = await cursor.continue();
+  }
+  return ids;
+}

@@ -1,0 +1,70 @@
+/**
+ * What the page hook reports, event by event, about the exchanges it observes. The events of
+ * one exchange share its id; applying them in any order, any number of times, gives the same
+ * Exchange (see ingest.ts), which is what makes relay retries safe.
+ */
+import type { CapturedBody, Header, Outcome } from "./exchange";
+
+export interface RequestEvent {
+  t: "request";
+  id: string;
+  transport: "fetch" | "xhr";
+  time: number;
+  method: string;
+  url: string;
+  headers: Header[];
+  body?: CapturedBody;
+  pageUrl: string;
+}
+
+export interface ResponseEvent {
+  t: "response";
+  id: string;
+  time: number;
+  status: number;
+  statusText: string;
+  headers: Header[];
+  url?: string;
+  redirected?: boolean;
+  type?: string;
+  /** Set when the body will not be streamed as chunks (binary, null body): size and type only. */
+  body?: CapturedBody;
+}
+
+export interface ChunkEvent {
+  t: "chunk";
+  id: string;
+  /** 0, 1, 2... within the exchange */
+  seq: number;
+  time: number;
+  text: string;
+}
+
+export interface EndEvent {
+  t: "end";
+  id: string;
+  time: number;
+  outcome: Outcome;
+  /** Bytes of response body the page received (when known). */
+  size?: number;
+  /** The captured text stopped at the cap. */
+  truncated?: boolean;
+  /** The body turned out to be binary after all (sniffed): drop its text. */
+  binary?: boolean;
+  /** How many chunks were emitted, so the consumer knows when it holds them all. */
+  chunks: number;
+}
+
+export type CaptureEvent = RequestEvent | ResponseEvent | ChunkEvent | EndEvent;
+
+/** Configuration the relay hands the page hook (from the user's settings). */
+export interface HookConfig {
+  /** Capture on this page at all. When false the hook passes everything straight through. */
+  enabled: boolean;
+  /** Per-body capture cap in bytes. */
+  bodyCap: number;
+}
+
+export const DEFAULT_BODY_CAP = 2 * 1024 * 1024;
+
+export const DEFAULT_HOOK_CONFIG: HookConfig = { enabled: true, bodyCap: DEFAULT_BODY_CAP };

@@ -1,0 +1,138 @@
+/**
+ * Folding capture events into exchanges. Every function here is idempotent and order-free:
+ * the relay may deliver a batch twice (a retry after the worker restarted) and a request's
+ * body may be known only after its response arrived.
+ */
+import type { CaptureEvent, ChunkEvent } from "./capture-events";
+import type { Chunk, Exchange } from "./exchange";
+import { isSpanId } from "./span";
+
+/** An exchange as stored: without its chunks (stored apart, one record each). */
+export interface ExchangeRecord extends Omit<Exchange, "chunks"> {
+  tabId: number;
+  frameId?: number;
+  /** Trace the exchange's span belongs to (decided once, kept across re-derivations). */
+  traceId?: string;
+  /** Number of chunks the page emitted, known once the exchange ended. */
+  chunkCount?: number;
+  /** Response body was binary after all: keep no text. */
+  binary?: boolean;
+  bodyBytes?: number;
+  bodyTruncated?: boolean;
+}
+
+export interface ChunkRecord extends Chunk {
+  exchangeId: string;
+  seq: number;
+}
+
+export function emptyExchange(id: string, tabId: number, frameId: number | undefined, time: number): ExchangeRecord {
+  return {
+    id, tabId, ...(frameId !== undefined ? { frameId } : {}), transport: "fetch",
+    request: { method: "GET", url: "", headers: [] }, timing: { start: time },
+  };
+}
+
+/** Apply one non-chunk event to an exchange record, returning the updated record. */
+export function applyEvent(ex: ExchangeRecord, event: Exclude<CaptureEvent, ChunkEvent>): ExchangeRecord {
+  switch (event.t) {
+    case "request": {
+      const { method, url, headers, body, transport, pageUrl, time } = event;
+      return {
+        ...ex, transport, pageUrl,
+        request: { method, url: url || ex.request.url, headers, ...(body ? { body } : {}) },
+        timing: { ...ex.timing, start: time },
+      };
+    }
+    case "response": {
+      const { status, statusText, headers, url, redirected, type, body, time } = event;
+      return {
+        ...ex,
+        // A fetch() of an object URL we could not resolve page-side learns it here.
+        request: ex.request.url ? ex.request : { ...ex.request, url: url ?? "" },
+        response: {
+          status, statusText, headers,
+          ...(url !== undefined ? { url } : {}), ...(redirected !== undefined ? { redirected } : {}),
+          ...(type !== undefined ? { type } : {}), ...(body ? { body } : {}),
+        },
+        timing: { ...ex.timing, headers: time },
+      };
+    }
+    case "end": {
+      const { outcome, size, truncated, binary, chunks, time } = event;
+      return {
+        ...ex, outcome, chunkCount: chunks,
+        ...(size !== undefined ? { bodyBytes: size } : {}),
+        ...(truncated ? { bodyTruncated: true } : {}),
+        ...(binary ? { binary: true } : {}),
+        timing: { ...ex.timing, end: time },
+      };
+    }
+  }
+}
+
+/** Merge newly arrived chunks into the known ones: by seq, duplicates ignored, in order. */
+export function mergeChunks(known: readonly ChunkRecord[], arriving: readonly ChunkRecord[]): ChunkRecord[] {
+  if (arriving.length === 0) return known as ChunkRecord[];
+  const bySeq = new Map<number, ChunkRecord>();
+  for (const c of known) bySeq.set(c.seq, c);
+  let appendOnly = true;
+  let last = known.length ? known[known.length - 1]!.seq : -1;
+  for (const c of arriving) {
+    if (bySeq.has(c.seq)) continue;
+    if (c.seq < last) appendOnly = false;
+    last = Math.max(last, c.seq);
+    bySeq.set(c.seq, c);
+  }
+  const merged = [...bySeq.values()];
+  return appendOnly ? merged : merged.sort((a, b) => a.seq - b.seq);
+}
+
+export function chunkRecord(e: ChunkEvent): ChunkRecord {
+  return { exchangeId: e.id, seq: e.seq, time: e.time, text: e.text };
+}
+
+/** The exchange with its chunks, as the classifiers and exporters see it. */
+export function assembleExchange(record: ExchangeRecord, chunks: readonly ChunkRecord[]): Exchange {
+  const { tabId: _t, frameId: _f, traceId: _tr, chunkCount: _c, binary, bodyBytes, bodyTruncated, ...ex } = record;
+  const response = ex.response && {
+    ...ex.response,
+    ...(ex.response.body ? {} : bodyBytes !== undefined || bodyTruncated || binary
+      ? { body: { ...(bodyBytes !== undefined ? { size: bodyBytes } : {}), ...(bodyTruncated ? { truncated: true } : {}), ...(binary ? { omitted: "binary" as const } : {}) } }
+      : {}),
+  };
+  const first = chunks[0]?.time;
+  return {
+    ...ex,
+    ...(response ? { response } : {}),
+    timing: first !== undefined && ex.timing.firstByte === undefined ? { ...ex.timing, firstByte: first } : ex.timing,
+    chunks: binary ? [] : chunks.map(({ time, text }) => ({ time, text })),
+  };
+}
+
+// ---- validation: the background trusts nothing that crosses from a page ----
+
+const MAX_TEXT = 64 * 1024 * 1024;
+const isStr = (v: unknown, max = MAX_TEXT): v is string => typeof v === "string" && v.length <= max;
+const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+const isHeaders = (v: unknown): boolean =>
+  Array.isArray(v) && v.length <= 1000 && v.every((h) => Array.isArray(h) && h.length === 2 && isStr(h[0], 8192) && isStr(h[1], 65536));
+
+export function isCaptureEvent(e: unknown): e is CaptureEvent {
+  if (typeof e !== "object" || e === null) return false;
+  const v = e as Record<string, unknown>;
+  if (!isSpanId(v.id) || !isNum(v.time)) return false;
+  switch (v.t) {
+    case "request":
+      return (v.transport === "fetch" || v.transport === "xhr") && isStr(v.method, 64) && isStr(v.url, 1 << 20) &&
+        isHeaders(v.headers) && isStr(v.pageUrl, 1 << 20) && (v.body === undefined || typeof v.body === "object");
+    case "response":
+      return isNum(v.status) && isStr(v.statusText, 1024) && isHeaders(v.headers);
+    case "chunk":
+      return Number.isInteger(v.seq) && (v.seq as number) >= 0 && isStr(v.text);
+    case "end":
+      return typeof v.outcome === "object" && v.outcome !== null && Number.isInteger(v.chunks);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,13 @@
+/** Stored shapes: a span plus where it came from. */
+import type { Span } from "./span";
+
+export interface SpanRecord extends Span {
+  /** Browser tab that produced it; imported sessions use negative ids. */
+  tabId: number;
+  /** Frame that made the call (0 = top frame), when known. */
+  frameId?: number;
+  /** Id of the Exchange holding the raw HTTP data behind this span (= spanId), when there is one. */
+  exchangeId?: string;
+  /** ms since epoch of the last change, so panels can tell newer from older copies. */
+  updatedAt: number;
+}

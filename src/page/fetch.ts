@@ -1,0 +1,86 @@
+/**
+ * The fetch hook. The page's promise settles exactly as native fetch settles it; a text body
+ * reaches the page through a forwarding Response (forwarded-response.ts) that records each
+ * chunk as it passes. Binary, opaque and empty bodies are left untouched.
+ */
+import type { Channel } from "./channel";
+import { BodyRecorder, clock, emitRequest, isTextual, mimeOf, outcomeOf } from "./body";
+import { newExchangeId } from "./ids";
+import { apply, getter, patchMethod, uncurry } from "./patch";
+import { describeFetch, headerList, type RequestInfo } from "./request-info";
+import { forwardResponse } from "./forwarded-response";
+
+const then = uncurry(Promise.prototype.then as (this: Promise<unknown>, a?: (v: unknown) => unknown, b?: (e: unknown) => unknown) => Promise<unknown>);
+const status = getter<number>(Response.prototype, "status");
+const statusText = getter<string>(Response.prototype, "statusText");
+const responseHeaders = getter<Headers>(Response.prototype, "headers");
+const responseUrl = getter<string>(Response.prototype, "url");
+const responseRedirected = getter<boolean>(Response.prototype, "redirected");
+const responseType = getter<string>(Response.prototype, "type");
+const responseBody = getter<ReadableStream<Uint8Array> | null>(Response.prototype, "body");
+const signalAborted = getter<boolean>(AbortSignal.prototype, "aborted");
+const locationHref = () => location.href;
+
+export function hookFetch(win: Window & typeof globalThis, channel: Channel): boolean {
+  return patchMethod<typeof fetch>(win, "fetch", (original, self, args) => {
+    if (!channel.config.enabled) return apply(original, self, args);
+    const start = clock();
+    let info: RequestInfo | undefined;
+    try {
+      info = describeFetch(args, channel.config.bodyCap);
+    } catch {
+      info = undefined;
+    }
+    // A synchronous throw (bad `this`) propagates exactly as without us, before we record anything.
+    const pending = apply(original, self, args) as Promise<Response>;
+    if (!info) return pending;
+    const id = newExchangeId();
+    try {
+      const { method, url, headers, body } = info;
+      emitRequest(channel, { t: "request", id, transport: "fetch", time: start, method, url, headers, pageUrl: locationHref() }, body);
+    } catch {
+      return pending;
+    }
+    return then(pending, (res) => observe(channel, id, info, res as Response), (error) => {
+      channel.emit({ t: "end", id, time: clock(), outcome: outcomeOf(error, aborted(info)), chunks: 0 });
+      throw error;
+    }) as Promise<Response>;
+  });
+}
+
+function aborted(info: RequestInfo): boolean {
+  try {
+    return info.signal ? signalAborted(info.signal) : false;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs when headers arrive. Must return the page's Response and must not throw. */
+function observe(channel: Channel, id: string, info: RequestInfo, res: Response): Response {
+  try {
+    const headers = headerList(responseHeaders(res));
+    const type = responseType(res);
+    const url = responseUrl(res);
+    const body = responseBody(res);
+    const mime = mimeOf(headers);
+    const passThrough = body === null || type === "opaque" || type === "opaqueredirect" || isTextual(mime) === false;
+    const length = Number(headers.find(([k]) => k.toLowerCase() === "content-length")?.[1] ?? NaN);
+    channel.emit({
+      t: "response", id, time: clock(), status: status(res), statusText: statusText(res), headers,
+      url, redirected: responseRedirected(res), type,
+      ...(passThrough && body !== null ? { body: { omitted: "binary" as const, mimeType: mime, ...(length >= 0 ? { size: length } : {}) } } : {}),
+    });
+    if (passThrough) {
+      // Nothing to read (or nothing worth decoding): the page keeps the untouched original.
+      channel.emit({ t: "end", id, time: clock(), outcome: { state: "ok" }, chunks: 0, ...(length >= 0 ? { size: length } : {}) });
+      return res;
+    }
+    const forwarded = forwardResponse(res, body, new BodyRecorder(channel, id, headers), (error) => outcomeOf(error, aborted(info)));
+    if (forwarded) return forwarded;
+    channel.emit({ t: "end", id, time: clock(), outcome: { state: "ok" }, chunks: 0 });
+    return res;
+  } catch {
+    return res;
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * MAIN-world entry, injected at document_start into every frame before the page's own scripts.
+ * Installs the fetch and XHR hooks once per window and opens the line to the relay.
+ */
+import { openChannel } from "./channel";
+import { hookFetch } from "./fetch";
+import { maskToString } from "./patch";
+import { hookForwardedResponses } from "./forwarded-response";
+import { hookXhr } from "./xhr";
+
+// No "installed" marker on window: it would be visible to the page. Browsers inject a
+// manifest content script once per document, and never into pages already loaded.
+function install(win: Window & typeof globalThis): void {
+  const channel = openChannel(win);
+  maskToString();
+  hookForwardedResponses(win);
+  hookFetch(win, channel);
+  hookXhr(channel);
+}
+
+try {
+  install(window);
+} catch {
+  // Whatever happens, the page loads as if we were not here.
+}

@@ -1,0 +1,59 @@
+/**
+ * The tab's spans as signals: loaded over the connection, kept current by pushes, reloaded
+ * whenever the connection reopens (the worker restarted and may have missed nothing, or not).
+ */
+import { batch, computed, signal } from "@preact/signals";
+import type { SpanRecord } from "../../core/records";
+import type { Connection } from "../connection";
+
+export type LoadState = "connecting" | "live" | "error";
+
+export function createSpanStore(connection: Connection) {
+  const byId = signal<ReadonlyMap<string, SpanRecord>>(new Map());
+  const loadState = signal<LoadState>("connecting");
+  const loadError = signal<string | undefined>(undefined);
+  /** Oldest first, as they happened. */
+  const list = computed(() => [...byId.value.values()].sort((a, b) => a.startTime - b.startTime || a.spanId.localeCompare(b.spanId)));
+
+  function merge(spans: readonly SpanRecord[]): void {
+    const next = new Map(byId.value);
+    for (const span of spans) {
+      const known = next.get(span.spanId);
+      if (!known || known.updatedAt <= span.updatedAt) next.set(span.spanId, span);
+    }
+    byId.value = next;
+  }
+
+  async function reload(): Promise<void> {
+    try {
+      const spans = await connection.call("listSpans", {});
+      batch(() => {
+        byId.value = new Map(spans.map((s) => [s.spanId, s]));
+        loadState.value = "live";
+        loadError.value = undefined;
+      });
+    } catch (error) {
+      // "disconnected": the reconnect that follows reloads again.
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== "disconnected") {
+        loadState.value = "error";
+        loadError.value = message;
+      }
+    }
+  }
+
+  const unsubscribe = connection.subscribe((push) => {
+    if (push === null) void reload();
+    else if (push.type === "spans-changed") merge(push.spans);
+    else if (push.type === "tab-cleared") byId.value = new Map();
+  });
+
+  async function clear(): Promise<void> {
+    await connection.call("clearTab", {});
+    byId.value = new Map();
+  }
+
+  return { byId, list, loadState, loadError, clear, dispose: unsubscribe };
+}
+
+export type SpanStore = ReturnType<typeof createSpanStore>;

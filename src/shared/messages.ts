@@ -1,0 +1,116 @@
+/**
+ * The one typed, versioned envelope between the extension's contexts, with the guards that are
+ * the only way in: anything that fails them is dropped at the edge.
+ *
+ *   page hook --MessagePort--> relay --runtime.sendMessage--> background <--Port--> panel
+ */
+import type { CaptureEvent, HookConfig } from "../core/capture-events";
+import type { Exchange } from "../core/exchange";
+import type { SpanRecord } from "../core/records";
+
+export const SOURCE = "llm-trace";
+export const PROTOCOL_VERSION = 1;
+
+/** Key of the one window message the hook posts, carrying the MessagePort to the relay. */
+export const HELLO_KEY = "__llmTraceHello";
+
+type Envelope<T extends string, P> = { source: typeof SOURCE; v: typeof PROTOCOL_VERSION; type: T } & P;
+
+function envelope<T extends string, P extends object>(type: T, payload: P): Envelope<T, P> {
+  return { source: SOURCE, v: PROTOCOL_VERSION, type, ...payload };
+}
+
+function isEnvelope(value: unknown): value is { source: string; v: number; type: string } {
+  const m = value as { source?: unknown; v?: unknown; type?: unknown } | null;
+  return typeof m === "object" && m !== null && m.source === SOURCE && m.v === PROTOCOL_VERSION && typeof m.type === "string";
+}
+
+// ---- page hook <-> relay (over the private MessagePort) ----
+
+export type HookEventsMessage = Envelope<"events", { events: CaptureEvent[] }>;
+export type HookConfigMessage = Envelope<"config", { config: HookConfig }>;
+
+export const hookEvents = (events: CaptureEvent[]): HookEventsMessage => envelope("events", { events });
+export const hookConfig = (config: HookConfig): HookConfigMessage => envelope("config", { config });
+
+export function isHookEvents(m: unknown): m is HookEventsMessage {
+  return isEnvelope(m) && m.type === "events" && Array.isArray((m as { events?: unknown }).events);
+}
+
+export function isHookConfig(m: unknown): m is HookConfigMessage {
+  if (!isEnvelope(m) || m.type !== "config") return false;
+  const c = (m as { config?: Partial<HookConfig> }).config;
+  return typeof c === "object" && c !== null && typeof c.enabled === "boolean" && typeof c.bodyCap === "number";
+}
+
+// ---- relay -> background ----
+
+export type CaptureMessage = Envelope<"capture", { events: CaptureEvent[]; dropped: number }>;
+/** The background's answer, sent only after the events are committed to IndexedDB. */
+export interface CaptureAck {
+  ok: boolean;
+  error?: string;
+}
+
+export const captureMessage = (events: CaptureEvent[], dropped = 0): CaptureMessage =>
+  envelope("capture", { events, dropped });
+
+export function isCaptureMessage(m: unknown): m is CaptureMessage {
+  return isEnvelope(m) && m.type === "capture" && Array.isArray((m as { events?: unknown }).events);
+}
+
+export function isCaptureAck(m: unknown): m is CaptureAck {
+  return typeof m === "object" && m !== null && (m as CaptureAck).ok === true;
+}
+
+// ---- panel <-> background (runtime Port named panelPortName(tabId)) ----
+
+export const PANEL_PORT_PREFIX = "panel:";
+export const panelPortName = (tabId: number): string => `${PANEL_PORT_PREFIX}${tabId}`;
+
+export function tabIdOfPanelPort(name: string): number | undefined {
+  if (!name.startsWith(PANEL_PORT_PREFIX)) return undefined;
+  const id = Number(name.slice(PANEL_PORT_PREFIX.length));
+  return Number.isInteger(id) && id >= 0 ? id : undefined;
+}
+
+/** Calls the panel makes; every one is scoped to the tab its port was opened for. */
+export interface PanelRpc {
+  listSpans(params: Record<string, never>): SpanRecord[];
+  getExchange(params: { id: string }): Exchange | null;
+  clearTab(params: Record<string, never>): { removed: number };
+}
+export type RpcMethod = keyof PanelRpc;
+export type RpcParams<M extends RpcMethod> = Parameters<PanelRpc[M]>[0];
+export type RpcResult<M extends RpcMethod> = ReturnType<PanelRpc[M]>;
+
+export type RpcRequest<M extends RpcMethod = RpcMethod> = Envelope<"rpc", { id: number; method: M; params: RpcParams<M> }>;
+export type RpcResponse = Envelope<"rpc-result", { id: number; result?: unknown; error?: string }>;
+/** Pushed to a tab's panels after each commit: the spans that changed. */
+export type SpansChanged = Envelope<"spans-changed", { spans: SpanRecord[] }>;
+export type TabCleared = Envelope<"tab-cleared", object>;
+export type PanelPush = SpansChanged | TabCleared;
+
+export const rpcRequest = <M extends RpcMethod>(id: number, method: M, params: RpcParams<M>): RpcRequest<M> =>
+  envelope("rpc", { id, method, params }) as RpcRequest<M>;
+export const rpcResponse = (id: number, outcome: { result?: unknown; error?: string }): RpcResponse =>
+  envelope("rpc-result", { id, ...outcome });
+export const spansChanged = (spans: SpanRecord[]): SpansChanged => envelope("spans-changed", { spans });
+export const tabCleared = (): TabCleared => envelope("tab-cleared", {});
+
+const RPC_METHODS: readonly string[] = ["listSpans", "getExchange", "clearTab"] satisfies RpcMethod[];
+
+export function isRpcRequest(m: unknown): m is RpcRequest {
+  if (!isEnvelope(m) || m.type !== "rpc") return false;
+  const r = m as { id?: unknown; method?: unknown; params?: unknown };
+  return typeof r.id === "number" && typeof r.method === "string" && RPC_METHODS.includes(r.method) &&
+    typeof r.params === "object" && r.params !== null;
+}
+
+export function isRpcResponse(m: unknown): m is RpcResponse {
+  return isEnvelope(m) && m.type === "rpc-result" && typeof (m as { id?: unknown }).id === "number";
+}
+
+export function isPanelPush(m: unknown): m is PanelPush {
+  return isEnvelope(m) && (m.type === "spans-changed" || m.type === "tab-cleared");
+}

@@ -1,0 +1,144 @@
+/**
+ * The capture pipeline end to end in Chromium: page hook -> relay -> worker -> IndexedDB ->
+ * panel, for fetch and XHR, plain and streamed, successful and failing.
+ */
+import { expect, test } from "@playwright/test";
+import { responseText } from "../../src/core/exchange";
+import { assembleExchange } from "../../src/core/ingest";
+import { startServer, type TestServer } from "./support/server";
+import { launchWithExtension, openPanelTab, readStore, tabIdOf, waitFor, type WithExtension } from "./support/chromium";
+
+let server: TestServer;
+let ext: WithExtension;
+
+test.beforeAll(async () => {
+  server = await startServer();
+});
+test.afterAll(async () => {
+  await server.close();
+});
+test.beforeEach(async () => {
+  ext = await launchWithExtension();
+});
+test.afterEach(async () => {
+  await ext.close();
+});
+
+const SECRETS = ["SECRET_URL_KEY_123", "SECRET_BEARER_123", "SECRET_X_API_KEY_123", "SECRET_AZURE_KEY_123", "SECRET_COOKIE_123", "SECRET_GOOG_KEY_123"];
+
+test("fetch and XHR exchanges reach IndexedDB with status, timings and bodies; secrets never do", async () => {
+  const page = await ext.context.newPage();
+  await page.goto(`${server.origin}/pages/app.html`);
+  const json = await page.evaluate(() => window.calls.json());
+  const echoed = await page.evaluate(() => window.calls.postJson());
+  const sse = await page.evaluate(() => window.calls.sse(6));
+  const xhr = await page.evaluate(() => window.calls.xhr());
+  const xhrSse = await page.evaluate(() => window.calls.xhrSse());
+  const limited = await page.evaluate(() => window.calls.status(429));
+  const failed = await page.evaluate(() => window.calls.failing());
+  expect(json.ok).toBe(true);
+  expect(failed).toBe("TypeError: TypeError");
+
+  const data = await waitFor(async () => {
+    const d = await readStore(ext);
+    const ended = d.exchanges.filter((e) => e.outcome);
+    return ended.length >= 7 ? d : undefined;
+  }, "7 finished exchanges");
+
+  const byUrl = (part: string, method = "GET") => {
+    const record = data.exchanges.find((e) => e.request.url.includes(part) && e.request.method === method && e.transport === "fetch");
+    expect(record, `exchange for ${method} ${part}`).toBeTruthy();
+    const chunks = data.chunks.filter((c) => c.exchangeId === record!.id).sort((a, b) => a.seq - b.seq);
+    return assembleExchange(record!, chunks);
+  };
+
+  const get = byUrl("/api/json");
+  expect(get.transport).toBe("fetch");
+  expect(get.response?.status).toBe(200);
+  expect(JSON.parse(responseText(get))).toEqual(json);
+  expect(get.timing.start).toBeLessThanOrEqual(get.timing.headers!);
+  expect(get.timing.headers!).toBeLessThanOrEqual(get.timing.firstByte!);
+  expect(get.timing.firstByte!).toBeLessThanOrEqual(get.timing.end!);
+  expect(get.request.url).toContain("key=%5BREDACTED%3Aapi-key%5D");
+
+  const post = byUrl("/api/echo", "POST");
+  expect(post.request.body?.text).toBe(JSON.stringify({ model: "test-model", messages: [{ role: "user", content: "hello" }] }));
+  expect(JSON.parse(responseText(post)).body).toBe(echoed.body);
+  expect(post.request.headers).toContainEqual(["api-key", "[REDACTED:api-key]"]);
+
+  const stream = byUrl("/api/sse");
+  expect(responseText(stream)).toBe(sse.text);
+  expect(stream.chunks.length).toBeGreaterThanOrEqual(6);
+  expect(stream.response?.headers.find(([k]) => k === "content-type")?.[1]).toContain("text/event-stream");
+  // Arrival times are in order and inside the exchange.
+  const times = stream.chunks.map((c) => c.time);
+  expect([...times].sort((a, b) => a - b)).toEqual(times);
+  expect(times[0]!).toBeGreaterThanOrEqual(stream.timing.headers!);
+  expect(times.at(-1)!).toBeLessThanOrEqual(stream.timing.end!);
+
+  const viaXhr = data.exchanges.filter((e) => e.transport === "xhr");
+  expect(viaXhr).toHaveLength(2);
+  const chunksOf = (id: string) => data.chunks.filter((c) => c.exchangeId === id).sort((a, b) => a.seq - b.seq);
+  const xhrPostRecord = viaXhr.find((e) => e.request.method === "POST")!;
+  const xhrPost = assembleExchange(xhrPostRecord, chunksOf(xhrPostRecord.id));
+  expect(responseText(xhrPost)).toBe(xhr.response);
+  expect(xhrPost.request.headers).toContainEqual(["x-goog-api-key", "[REDACTED:api-key]"]);
+  const xhrStream = viaXhr.find((e) => e.request.method === "GET")!;
+  expect(chunksOf(xhrStream.id).map((c) => c.text).join("")).toBe(xhrSse);
+
+  const error = byUrl("/api/status");
+  expect(error.response?.status).toBe(429);
+  expect(responseText(error)).toBe(limited.body);
+  const span429 = data.spans.find((s) => s.spanId === error.id)!;
+  expect(span429.status).toBe("error");
+
+  const unreachable = byUrl("127.0.0.1:1/unreachable");
+  expect(unreachable.outcome?.state).toBe("error");
+  expect(unreachable.response).toBeUndefined();
+
+  for (const span of data.spans) {
+    expect(span.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(span.spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(span.endTime).toBeGreaterThanOrEqual(span.startTime);
+  }
+  const dump = JSON.stringify(data);
+  for (const secret of SECRETS) expect(dump, `${secret} must be redacted`).not.toContain(secret);
+});
+
+test("the panel lists the tab's spans live, with status and detail", async () => {
+  const page = await ext.context.newPage();
+  await page.goto(`${server.origin}/pages/app.html`);
+  const tabId = await tabIdOf(ext, page);
+  const panel = await openPanelTab(ext, tabId);
+  // tabIdOf's own marker request is already listed.
+  await expect(panel.locator('tr:has(td[title*="tab-marker"])')).toBeVisible();
+
+  await page.evaluate(() => window.calls.json());
+  const row = panel.locator("tr", { hasText: "/api/json" });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText("200");
+
+  await page.evaluate(() => window.calls.status(503));
+  await expect(panel.locator("tr.is-error", { hasText: "/api/status" })).toContainText("503");
+
+  await page.evaluate(() => window.calls.sse(4));
+  await panel.locator("tr", { hasText: "/api/sse" }).click();
+  const detail = panel.getByLabel("Span detail");
+  await expect(detail).toContainText("text/event-stream");
+  await expect(detail).toContainText("tök€n 3");
+  await expect(detail).toContainText("[DONE]");
+
+  // Another tab's traffic never shows here.
+  const other = await ext.context.newPage();
+  await other.goto(`${server.origin}/pages/app.html?other`);
+  await other.evaluate(() => window.calls.status(418));
+  await page.evaluate(() => window.calls.status(404));
+  await expect(panel.locator('tr:has(td[title*="code=404"])')).toBeVisible();
+  await expect(panel.locator('tr:has(td[title*="code=418"])')).toHaveCount(0);
+
+  await panel.getByRole("button", { name: "Clear" }).click();
+  await expect(panel.getByText("Recording model calls.")).toBeVisible();
+  const data = await readStore(ext);
+  expect(data.spans.filter((s) => s.tabId === tabId)).toHaveLength(0);
+  expect(data.spans.length).toBeGreaterThan(0);
+});

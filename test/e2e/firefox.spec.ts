@@ -1,0 +1,128 @@
+/**
+ * The same pipeline in Firefox ESR: capture -> event page -> IndexedDB -> panel, nothing lost
+ * while the event page is suspended, and the core page-semantics probes unchanged.
+ */
+import { expect, test } from "@playwright/test";
+import type { Page } from "puppeteer-core";
+import { responseText } from "../../src/core/exchange";
+import { assembleExchange } from "../../src/core/ingest";
+import { startServer, type TestServer } from "./support/server";
+import { waitFor } from "./support/chromium";
+import { launchFirefox, openExtensionPage, readFirefoxStore, type FirefoxLaunched } from "./support/firefox";
+
+let server: TestServer;
+
+test.beforeAll(async () => {
+  server = await startServer();
+});
+test.afterAll(async () => {
+  await server?.close();
+});
+
+async function tabIdOf(page: Page, extensionPage: Page): Promise<number> {
+  const marker = `tab-marker-${Math.random().toString(36).slice(2)}`;
+  await page.evaluate((m) => fetch(`/api/json?${m}`).then((r) => r.text()), marker);
+  return waitFor(async () => (await readFirefoxStore(extensionPage)).exchanges.find((e) => e.request.url.includes(marker))?.tabId, "the page's tab id");
+}
+
+test.describe("Firefox ESR", () => {
+  let ff: FirefoxLaunched;
+  test.beforeEach(async () => {
+    // A 1 s idle timeout makes the event page suspend between bursts of requests.
+    ff = await launchFirefox({ extension: true, prefs: { "extensions.background.idle.timeout": 1000 } });
+  });
+  test.afterEach(async () => {
+    await ff?.close();
+  });
+
+  test("fetch, streamed fetch and XHR reach IndexedDB and the panel", async () => {
+    const page = await ff.browser.newPage();
+    await page.goto(`${server.origin}/pages/app.html`);
+    const store = await openExtensionPage(ff, "options.html");
+    const json = await page.evaluate(() => window.calls.json());
+    const sse = await page.evaluate(() => window.calls.sse(5));
+    const xhr = await page.evaluate(() => window.calls.xhr());
+    expect(json.ok).toBe(true);
+
+    const data = await waitFor(async () => {
+      const d = await readFirefoxStore(store);
+      return d.exchanges.filter((e) => e.outcome).length >= 3 ? d : undefined;
+    }, "3 finished exchanges");
+    const find = (part: string, transport: string) => {
+      const record = data.exchanges.find((e) => e.request.url.includes(part) && e.transport === transport)!;
+      expect(record, part).toBeTruthy();
+      return assembleExchange(record, data.chunks.filter((c) => c.exchangeId === record.id).sort((a, b) => a.seq - b.seq));
+    };
+    expect(JSON.parse(responseText(find("/api/json", "fetch")))).toEqual(json);
+    expect(responseText(find("/api/sse", "fetch"))).toBe(sse.text);
+    expect(sse.url).toContain("/api/sse");
+    expect(responseText(find("/api/echo", "xhr"))).toBe(xhr.response);
+    expect(find("/api/json", "fetch").request.url).not.toContain("SECRET_URL_KEY_123");
+    expect(JSON.stringify(data)).not.toContain("SECRET_");
+
+    const tabId = await tabIdOf(page, store);
+    const panel = await openExtensionPage(ff, `panel.html?tabId=${tabId}`);
+    await page.evaluate(() => window.calls.status(503));
+    await waitFor(async () => (await panel.evaluate(() => !!document.querySelector('tbody tr.is-error td[title*="code=503"]'))) || undefined, "the 503 row in the panel");
+    const rows = await panel.evaluate(() => [...document.querySelectorAll("tbody tr")].map((r) => r.textContent ?? ""));
+    expect(rows.some((r) => r.includes("/api/sse"))).toBe(true);
+  });
+
+  test("nothing is lost while the event page suspends and wakes", async () => {
+    const page = await ff.browser.newPage();
+    await page.goto(`${server.origin}/pages/app.html`);
+    const store = await openExtensionPage(ff, "options.html");
+    await store.close();
+    // Bursts separated by more than the idle timeout: each burst wakes a suspended event page.
+    for (let burst = 0; burst < 4; burst++) {
+      await page.evaluate((b) => Promise.all(Array.from({ length: 25 }, (_, i) => fetch(`/api/json?burst=${b}-${i}`).then((r) => r.text()))), burst);
+      await new Promise((r) => setTimeout(r, 1800));
+    }
+    const reader = await openExtensionPage(ff, "options.html");
+    const stored = await waitFor(async () => {
+      const { exchanges } = await readFirefoxStore(reader);
+      const got = exchanges.filter((e) => e.request.url.includes("burst=") && e.outcome);
+      return got.length >= 100 ? got : undefined;
+    }, "100 stored exchanges");
+    expect(new Set(stored.map((e) => e.request.url)).size).toBe(100);
+  });
+});
+
+test.describe("Firefox ESR page semantics", () => {
+  let plain: FirefoxLaunched;
+  let withExtension: FirefoxLaunched;
+  test.beforeAll(async () => {
+    plain = await launchFirefox({ extension: false });
+    withExtension = await launchFirefox({ extension: true });
+  });
+  test.afterAll(async () => {
+    await withExtension?.close();
+    await plain?.close();
+  });
+
+  // The behaviours most likely to differ between engines' stream and XHR implementations.
+  const CORE = [
+    "fetchLooksNative", "windowMessagesDuringLoad", "plainResponse", "jsonMethods", "badJson", "redirected", "crossOrigin", "opaque",
+    "noContent", "utf8Split", "clone", "headersImmutable", "streamUrlKept", "lockstepReader", "lockstepAsyncIterator", "byobReader",
+    "cancelReachesNetwork", "bodyCancelDirect", "breakOutOfForAwait", "abortBeforeFetch", "abortWithReason", "abortDuringStream",
+    "abortWhileReadPending", "networkError", "brokenMidBody", "unhandledAfterAborts", "requestObject", "bodyKinds", "headerForms",
+    "initGetters", "wrappedByPage", "xhrTextEvents", "xhrResponseTypes", "xhrLockstep", "xhrAbort", "xhrTimeout", "xhrNetworkError",
+    "xhrSync", "xhrInvalidState", "xhrReopen",
+  ];
+
+  async function observe(ff: FirefoxLaunched, probe: string): Promise<unknown> {
+    const page = await ff.browser.newPage();
+    try {
+      await page.goto(`${server.origin}/pages/semantics.html`);
+      return await page.evaluate((name) => window.probes[name](), probe);
+    } finally {
+      await page.close();
+    }
+  }
+
+  for (const probe of CORE) {
+    test(`same behaviour with and without the extension: ${probe}`, async () => {
+      expect(await observe(withExtension, probe)).toEqual(await observe(plain, probe));
+    });
+  }
+});

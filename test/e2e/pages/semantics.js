@@ -1,0 +1,470 @@
+// Probes of what a page can observe of fetch and XMLHttpRequest. Each returns plain data;
+// the semantics test runs every probe with and without the extension and requires equality.
+// Nothing here may depend on timing: streams are driven in lock-step with the server.
+
+const OTHER = `http://localhost:${location.port}`;
+const messagesSeen = [];
+window.addEventListener("message", (e) => messagesSeen.push(typeof e.data === "object" ? Object.keys(e.data ?? {}) : e.data));
+const unhandled = [];
+window.addEventListener("unhandledrejection", (e) => unhandled.push(String(e.reason?.name ?? e.reason)));
+
+const uid = () => Math.random().toString(36).slice(2);
+const errorOf = (e) => (e === null || typeof e !== "object" ? { value: e } : { name: e.name, message: e.message, ctor: e.constructor?.name });
+async function settle(promise) {
+  try {
+    return { resolved: await promise };
+  } catch (e) {
+    return { rejected: errorOf(e) };
+  }
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function until(check, ms = 5000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return true;
+    await sleep(25);
+  }
+  return false;
+}
+const serverClosed = async (id) => until(async () => (await (await fetch(`/api/closed?id=${id}`)).json()).closed === true);
+// The Date header changes between the two runs; everything else must match.
+const headersOf = (h) => [...h.entries()].filter(([k]) => k !== "date");
+function describeResponse(r) {
+  return {
+    url: r.url, redirected: r.redirected, type: r.type, status: r.status, statusText: r.statusText, ok: r.ok,
+    headers: headersOf(r.headers), bodyNull: r.body === null, bodyUsed: r.bodyUsed,
+    isResponse: r instanceof Response, proto: Object.getPrototypeOf(r) === Response.prototype,
+    ownKeys: Reflect.ownKeys(r).map(String),
+    bodyIsStream: r.body instanceof ReadableStream, locked: r.body?.locked ?? null,
+  };
+}
+function fnShape(fn) {
+  return {
+    toString: Function.prototype.toString.call(fn), str: String(fn), name: fn.name, length: fn.length,
+    hasPrototype: "prototype" in fn, own: Reflect.ownKeys(fn).map(String),
+    construct: (() => { try { new fn(); return "constructed"; } catch (e) { return errorOf(e); } })(),
+  };
+}
+function xhrEvents(x, log) {
+  for (const type of ["readystatechange", "loadstart", "progress", "load", "error", "abort", "timeout", "loadend"]) {
+    x.addEventListener(type, () => {
+      const entry = `${type}:${x.readyState}:${x.status}`;
+      // Progress events come as often as the network delivers: keep one per run of them.
+      if (type === "progress" && log.at(-1) === entry) return;
+      if (type === "readystatechange" && x.readyState === 3 && log.at(-1) === entry) return;
+      log.push(entry);
+    });
+  }
+}
+function xhrDone(x) {
+  return new Promise((resolve) => x.addEventListener("loadend", () => resolve()));
+}
+
+window.probes = {
+  // ---------- fetch: identity ----------
+  fetchLooksNative: () => ({
+    fetch: fnShape(fetch), fetchDescriptor: (({ value, ...flags }) => ({ ...flags, same: value === fetch }))(Object.getOwnPropertyDescriptor(window, "fetch")),
+    toStringOfToString: Function.prototype.toString.toString(), toStringCallOnItself: Function.prototype.toString.call(Function.prototype.toString),
+    responseUrlGetter: fnShape(Object.getOwnPropertyDescriptor(Response.prototype, "url").get),
+    responseClone: fnShape(Response.prototype.clone), headersSet: fnShape(Headers.prototype.set),
+    xhrOpen: fnShape(XMLHttpRequest.prototype.open), xhrSend: fnShape(XMLHttpRequest.prototype.send), xhrSetRequestHeader: fnShape(XMLHttpRequest.prototype.setRequestHeader),
+    windowSymbols: Object.getOwnPropertySymbols(window).map(String),
+  }),
+  fetchBadThis: async () => settle((async () => fetch.call({}, "/api/json"))()),
+  fetchNoArgs: async () => settle(fetch()),
+  fetchBadUrl: async () => settle(fetch("http://[bad")),
+  fetchBadMethod: async () => settle(fetch("/api/json", { method: "CONNECT" })),
+  windowMessagesDuringLoad: async () => { await sleep(50); return messagesSeen; },
+
+  // ---------- fetch: responses ----------
+  plainResponse: async () => {
+    const r = await fetch("/api/json");
+    const shape = describeResponse(r);
+    const text = await r.text();
+    return { shape, text, usedAfter: r.bodyUsed, again: await settle(r.text()) };
+  },
+  jsonMethods: async () => {
+    const r1 = await fetch("/api/json");
+    const r2 = await fetch("/api/json");
+    const r3 = await fetch("/api/json");
+    const r4 = await fetch("/api/binary");
+    return {
+      json: await r1.json(), blob: await r2.blob().then((b) => ({ size: b.size, type: b.type })),
+      buffer: [...new Uint8Array(await r3.arrayBuffer())].length,
+      binary: [...new Uint8Array(await r4.arrayBuffer())], binaryShape: describeResponse(r4),
+      bytes: typeof Response.prototype.bytes === "function" ? [...(await (await fetch("/api/binary")).bytes())] : "n/a",
+    };
+  },
+  badJson: async () => settle((await fetch("/api/sse?n=1&delay=0")).json()),
+  redirected: async () => {
+    const r = await fetch("/api/redirect");
+    return { ...describeResponse(r), text: await r.text() };
+  },
+  manualRedirect: async () => describeResponse(await fetch("/api/redirect", { redirect: "manual" })),
+  errorRedirect: async () => settle(fetch("/api/redirect", { redirect: "error" })),
+  crossOrigin: async () => {
+    const r = await fetch(`${OTHER}/api/json`);
+    return { ...describeResponse(r), text: await r.text() };
+  },
+  opaque: async () => describeResponse(await fetch(`${OTHER}/api/json`, { mode: "no-cors" })),
+  corsFailure: async () => settle(fetch(`${OTHER}/api/redirect`)),
+  noContent: async () => describeResponse(await fetch("/api/no-content")),
+  head: async () => describeResponse(await fetch("/api/json", { method: "HEAD" })),
+  utf8Split: async () => (await fetch("/api/utf8-split")).text(),
+  largeBody: async () => (await (await fetch("/api/large?size=3000000")).text()).length,
+  clone: async () => {
+    const r = await fetch("/api/sse?n=3&delay=1");
+    const c = r.clone();
+    const [a, b] = await Promise.all([r.text(), c.text()]);
+    return { same: a === b, length: a.length, cloneShape: describeResponse(c), cloneOfUsed: await settle((async () => r.clone())()) };
+  },
+  headersImmutable: async () => {
+    const r = await fetch("/api/json");
+    const attempts = {};
+    for (const op of ["set", "append", "delete"]) {
+      try {
+        r.headers[op]("x-a", "b");
+        attempts[op] = "allowed";
+      } catch (e) {
+        attempts[op] = errorOf(e);
+      }
+    }
+    const c = r.clone();
+    try {
+      c.headers.set("x-a", "b");
+      attempts.clone = "allowed";
+    } catch (e) {
+      attempts.clone = errorOf(e);
+    }
+    const own = new Response("x", { headers: { a: "b" } });
+    own.headers.set("c", "d");
+    return { attempts, ownStillMutable: headersOf(own.headers) };
+  },
+  newResponseFromBody: async () => {
+    const r = await fetch("/api/json");
+    const wrapped = new Response(r.body, { headers: { "content-type": "text/plain" } });
+    return { shape: describeResponse(wrapped), text: await wrapped.text(), originalUsed: r.bodyUsed, originalLocked: r.body.locked };
+  },
+
+  // ---------- fetch: streams ----------
+  streamUrlKept: async () => {
+    const r = await fetch("/api/sse?n=2&delay=1");
+    const shape = describeResponse(r);
+    await r.text();
+    return shape;
+  },
+  lockstepReader: async () => {
+    const id = uid();
+    const r = await fetch(`/api/lockstep?id=${id}&n=4`);
+    const reader = r.body.getReader();
+    const decoder = new TextDecoder();
+    const got = [];
+    for (let k = 0; ; k++) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      got.push(decoder.decode(value));
+      await fetch(`/api/lockstep-ack?id=${id}&k=${k}`);
+    }
+    return got;
+  },
+  lockstepAsyncIterator: async () => {
+    const id = uid();
+    const r = await fetch(`/api/lockstep?id=${id}&n=3`);
+    const got = [];
+    let k = 0;
+    for await (const chunk of r.body.pipeThrough(new TextDecoderStream())) {
+      got.push(chunk);
+      await fetch(`/api/lockstep-ack?id=${id}&k=${k++}`);
+    }
+    return got;
+  },
+  byobReader: async () => {
+    const r = await fetch("/api/json");
+    const reader = r.body.getReader({ mode: "byob" });
+    let total = 0;
+    let buf = new ArrayBuffer(8);
+    for (;;) {
+      const { done, value } = await reader.read(new Uint8Array(buf));
+      if (done) break;
+      total += value.byteLength;
+      buf = value.buffer;
+    }
+    return total;
+  },
+  cancelReachesNetwork: async () => {
+    const id = uid();
+    const r = await fetch(`/api/endless?id=${id}`);
+    const reader = r.body.getReader();
+    await reader.read();
+    const cancelled = await Promise.race([reader.cancel("stop").then(() => "resolved"), sleep(3000).then(() => "hung")]);
+    return { cancelled, serverSawClose: await serverClosed(id), usedAfter: r.bodyUsed, unhandled: unhandled.slice() };
+  },
+  bodyCancelDirect: async () => {
+    const id = uid();
+    const r = await fetch(`/api/endless?id=${id}`);
+    const cancelled = await Promise.race([r.body.cancel().then(() => "resolved"), sleep(3000).then(() => "hung")]);
+    return { cancelled, serverSawClose: await serverClosed(id), usedAfter: r.bodyUsed };
+  },
+  breakOutOfForAwait: async () => {
+    const id = uid();
+    const r = await fetch(`/api/endless?id=${id}`);
+    for await (const _ of r.body) break;
+    return { serverSawClose: await serverClosed(id), locked: r.body.locked };
+  },
+  abortBeforeFetch: async () => {
+    const c = new AbortController();
+    c.abort();
+    return settle(fetch("/api/json", { signal: c.signal }));
+  },
+  abortWithReason: async () => {
+    const c = new AbortController();
+    const reason = { custom: true };
+    c.abort(reason);
+    try {
+      await fetch("/api/json", { signal: c.signal });
+      return "resolved";
+    } catch (e) {
+      return { same: e === reason };
+    }
+  },
+  abortDuringStream: async () => {
+    const id = uid();
+    const c = new AbortController();
+    const r = await fetch(`/api/endless?id=${id}`, { signal: c.signal });
+    const reader = r.body.getReader();
+    await reader.read();
+    c.abort();
+    const read = await settle(reader.read());
+    const closed = await serverClosed(id);
+    await sleep(100);
+    return { read, closed, unhandled: unhandled.slice() };
+  },
+  abortWhileReadPending: async () => {
+    const id = uid();
+    const c = new AbortController();
+    const r = await fetch(`/api/endless?id=${id}`, { signal: c.signal });
+    const textPromise = r.text();
+    setTimeout(() => c.abort(new DOMException("stop now", "AbortError")), 100);
+    return { text: await settle(textPromise), closed: await serverClosed(id) };
+  },
+  timeoutSignal: async () => settle(fetch("/api/hang", { signal: AbortSignal.timeout(100) })),
+  networkError: async () => settle(fetch("http://127.0.0.1:1/")),
+  brokenMidBody: async () => {
+    const r = await fetch("/api/broken");
+    return { shape: describeResponse(r), text: await settle(r.text()) };
+  },
+  unhandledAfterAborts: async () => {
+    await sleep(200);
+    return unhandled;
+  },
+
+  // ---------- fetch: requests ----------
+  requestObject: async () => {
+    const req = new Request("/api/echo", { method: "POST", body: "from a Request", headers: { "x-thing": "1" } });
+    const r = await fetch(req);
+    const echoed = await r.json();
+    return { body: echoed.body, thing: echoed.headers["x-thing"], usedAfter: req.bodyUsed, again: await settle(fetch(req)) };
+  },
+  requestWithInitOverride: async () => {
+    const req = new Request("/api/echo", { method: "POST", body: "original" });
+    const echoed = await (await fetch(req, { body: "override", method: "PUT" })).json();
+    return { method: echoed.method, body: echoed.body, used: req.bodyUsed };
+  },
+  bodyKinds: async () => {
+    const form = new FormData();
+    form.append("a", "1");
+    form.append("f", new Blob(["file body"], { type: "text/plain" }), "f.txt");
+    const kinds = {
+      string: "plain", params: new URLSearchParams({ a: "1", b: "two" }), blob: new Blob(["blob body"], { type: "application/json" }),
+      buffer: new TextEncoder().encode("bytes body").buffer, view: new TextEncoder().encode("view body"), form,
+    };
+    const out = {};
+    for (const [name, body] of Object.entries(kinds)) {
+      const echoed = await (await fetch("/api/echo", { method: "POST", body })).json();
+      out[name] = { ct: (echoed.headers["content-type"] ?? "").replace(/boundary=.*/, "boundary"), len: echoed.body.length };
+    }
+    return out;
+  },
+  streamedUpload: async () => {
+    const stream = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode("streamed")); c.close(); } });
+    return settle(fetch("/api/echo", { method: "POST", body: stream, duplex: "half" }).then((r) => r.json()).then((j) => j.body));
+  },
+  headerForms: async () => {
+    const forms = [new Headers({ "x-a": "1" }), [["x-a", "2"]], { "x-a": "3" }];
+    const out = [];
+    for (const headers of forms) out.push((await (await fetch("/api/echo", { headers })).json()).headers["x-a"]);
+    return out;
+  },
+  urlObjectInput: async () => (await fetch(new URL("/api/json", location.href))).url,
+  objectWithToString: async () => {
+    let calls = 0;
+    const input = { toString() { calls++; return "/api/json"; } };
+    const r = await fetch(input);
+    return { url: r.url, calls };
+  },
+  initGetters: async () => {
+    let reads = 0;
+    const init = { get method() { reads++; return "GET"; } };
+    await (await fetch("/api/json", init)).text();
+    return reads;
+  },
+
+  // ---------- page replacing or freezing fetch ----------
+  wrappedByPage: async () => {
+    const original = window.fetch;
+    let seen = 0;
+    window.fetch = function (...args) { seen++; return original.apply(this, args); };
+    try {
+      return { status: (await fetch("/api/json")).status, seen };
+    } finally {
+      window.fetch = original;
+    }
+  },
+  frozenFetch: async () => {
+    Object.freeze(window.fetch);
+    return { frozen: Object.isFrozen(fetch), status: (await fetch("/api/json")).status };
+  },
+  lockedFetchProperty: async () => {
+    const f = window.fetch;
+    Object.defineProperty(window, "fetch", { value: f, writable: false, configurable: false });
+    return { status: (await fetch("/api/json")).status, desc: (({ value, ...d }) => d)(Object.getOwnPropertyDescriptor(window, "fetch")) };
+  },
+
+  // ---------- XMLHttpRequest ----------
+  xhrTextEvents: async () => {
+    const log = [];
+    const x = new XMLHttpRequest();
+    xhrEvents(x, log);
+    x.open("GET", "/api/json");
+    x.send();
+    await xhrDone(x);
+    return { log, text: x.responseText, url: x.responseURL, headers: x.getAllResponseHeaders().split("\r\n").filter((l) => !/^date:/i.test(l)).sort() };
+  },
+  xhrResponseTypes: async () => {
+    const out = {};
+    for (const type of ["text", "json", "arraybuffer", "blob", "document"]) {
+      const x = new XMLHttpRequest();
+      x.open("GET", type === "document" ? "/pages/app.html" : "/api/json");
+      x.responseType = type;
+      x.send();
+      await xhrDone(x);
+      const v = x.response;
+      out[type] = type === "json" ? v : type === "arraybuffer" ? v.byteLength : type === "blob" ? [v.size, v.type] : type === "document" ? v.title : v;
+      out[`${type}Same`] = x.response === v;
+    }
+    return out;
+  },
+  xhrLockstep: async () => {
+    const id = uid();
+    const x = new XMLHttpRequest();
+    const seen = [];
+    let acked = -1;
+    x.open("GET", `/api/lockstep?id=${id}&n=3`);
+    x.onprogress = () => {
+      const parts = x.responseText.split("\n\n").filter(Boolean);
+      while (acked < parts.length - 1) {
+        acked++;
+        seen.push(parts[acked]);
+        fetch(`/api/lockstep-ack?id=${id}&k=${acked}`);
+      }
+    };
+    x.send();
+    await xhrDone(x);
+    return { seen, final: x.responseText };
+  },
+  xhrAbort: async () => {
+    const log = [];
+    const id = uid();
+    const x = new XMLHttpRequest();
+    xhrEvents(x, log);
+    x.open("GET", `/api/endless?id=${id}`);
+    x.send();
+    await new Promise((r) => x.addEventListener("progress", r, { once: true }));
+    x.abort();
+    return { log, state: x.readyState, status: x.status, closed: await serverClosed(id) };
+  },
+  xhrTimeout: async () => {
+    const log = [];
+    const x = new XMLHttpRequest();
+    xhrEvents(x, log);
+    x.open("GET", "/api/hang");
+    x.timeout = 150;
+    x.send();
+    await xhrDone(x);
+    return { log, status: x.status };
+  },
+  xhrNetworkError: async () => {
+    const log = [];
+    const x = new XMLHttpRequest();
+    xhrEvents(x, log);
+    x.open("GET", "http://127.0.0.1:1/");
+    x.send();
+    await xhrDone(x);
+    return { log, status: x.status };
+  },
+  xhrSync: () => {
+    const log = [];
+    const x = new XMLHttpRequest();
+    xhrEvents(x, log);
+    x.open("POST", "/api/echo", false);
+    x.send("sync body");
+    const out = { log, status: x.status, body: JSON.parse(x.responseText).body };
+    const bad = new XMLHttpRequest();
+    bad.open("GET", "http://127.0.0.1:1/", false);
+    try {
+      bad.send();
+      out.badSync = "sent";
+    } catch (e) {
+      out.badSync = errorOf(e);
+    }
+    return out;
+  },
+  xhrInvalidState: () => {
+    const x = new XMLHttpRequest();
+    const out = {};
+    try { x.send(); } catch (e) { out.sendBeforeOpen = errorOf(e); }
+    try { x.setRequestHeader("a", "b"); } catch (e) { out.headerBeforeOpen = errorOf(e); }
+    try { x.open("BAD METHOD", "/"); } catch (e) { out.badMethod = errorOf(e); }
+    return out;
+  },
+  xhrReopen: async () => {
+    const log = [];
+    const x = new XMLHttpRequest();
+    xhrEvents(x, log);
+    x.open("GET", "/api/hang");
+    x.send();
+    x.open("GET", "/api/json");
+    x.send();
+    await xhrDone(x);
+    return { log, text: x.responseText };
+  },
+  xhrWithCredentials: async () => {
+    document.cookie = "probe=1; path=/";
+    const x = new XMLHttpRequest();
+    x.open("GET", `${OTHER}/api/echo`);
+    x.withCredentials = true;
+    x.send();
+    await xhrDone(x);
+    const echoed = JSON.parse(x.responseText);
+    return { status: x.status, withCredentials: x.withCredentials, sentOrigin: echoed.headers.origin === location.origin };
+  },
+  xhrSimpleCorsPostNoPreflight: async () => {
+    const id = "simple-cors";
+    const x = new XMLHttpRequest();
+    x.open("POST", `${OTHER}/api/echo?probe=${id}`);
+    x.setRequestHeader("content-type", "text/plain");
+    x.send("simple");
+    await xhrDone(x);
+    return { status: x.status, id };
+  },
+  xhrStopImmediatePropagation: async () => {
+    const x = new XMLHttpRequest();
+    let later = 0;
+    x.addEventListener("load", (e) => e.stopImmediatePropagation());
+    x.addEventListener("load", () => later++);
+    x.open("GET", "/api/json");
+    x.send();
+    await xhrDone(x);
+    return { later, text: x.responseText.length };
+  },
+};

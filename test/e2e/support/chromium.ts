@@ -1,0 +1,131 @@
+/**
+ * Debian's Chromium driven by playwright-core, with or without the built extension, following
+ * ../shared/BROWSER-TESTING.md. Also the ways into the extension a test needs: its worker,
+ * its IndexedDB, a tab's id, and its panel opened as a page.
+ */
+import { chromium, type BrowserContext, type Page, type Worker } from "@playwright/test";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { SpanRecord } from "../../../src/core/records";
+import type { ExchangeRecord, ChunkRecord } from "../../../src/core/ingest";
+
+export const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../dist/chrome");
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+const BASE_ARGS = [
+  "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
+  "--disable-component-update", "--disable-sync", "--disable-quic", "--disable-default-apps",
+  "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
+];
+
+export interface Launched {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+export interface WithExtension extends Launched {
+  worker: Worker;
+  extensionId: string;
+}
+
+async function launch(extraArgs: string[]): Promise<Launched> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "llm-trace-profile-"));
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...BASE_ARGS, ...extraArgs],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchPlain(): Promise<Launched> {
+  return launch([]);
+}
+
+export async function launchWithExtension(extraArgs: string[] = []): Promise<WithExtension> {
+  const launched = await launch([`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, ...extraArgs]);
+  const worker = launched.context.serviceWorkers()[0] ?? (await launched.context.waitForEvent("serviceworker"));
+  const extensionId = new URL(worker.url()).host;
+  return { ...launched, worker, extensionId };
+}
+
+/**
+ * The tab id Chrome gave a page. The extension has no "tabs" permission (it needs none), so
+ * tab URLs are hidden from it; instead the page makes a uniquely marked request and the test
+ * reads which tab the stored exchange came from.
+ */
+export async function tabIdOf(ext: WithExtension, page: Page): Promise<number> {
+  const marker = `tab-marker-${Math.random().toString(36).slice(2)}`;
+  await page.evaluate((m) => fetch(`/api/json?${m}`).then((r) => r.text()), marker);
+  return waitFor(async () => {
+    const { exchanges } = await readStore(ext);
+    return exchanges.find((e) => e.request.url.includes(marker))?.tabId;
+  }, `the tab of ${page.url()}`);
+}
+
+export interface StoredData {
+  spans: SpanRecord[];
+  exchanges: ExchangeRecord[];
+  chunks: ChunkRecord[];
+}
+
+/** Everything in the extension's IndexedDB, read inside its worker. */
+export async function readStore(ext: WithExtension): Promise<StoredData> {
+  return ext.worker.evaluate(async () => {
+    // Never create the database here: the extension's own upgrade must do that.
+    const db = await new Promise<IDBDatabase | undefined>((resolve, reject) => {
+      const req = indexedDB.open("llm-trace");
+      req.onupgradeneeded = () => req.transaction?.abort();
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => (req.error?.name === "AbortError" ? resolve(undefined) : reject(req.error));
+    });
+    if (!db) return { spans: [], exchanges: [], chunks: [] } as never;
+    const all = (store: string) => new Promise<unknown[]>((resolve, reject) => {
+      const req = db.transaction(store).objectStore(store).getAll();
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const [spans, exchanges, chunks] = await Promise.all([all("spans"), all("exchanges"), all("chunks")]);
+    db.close();
+    return { spans, exchanges, chunks } as never;
+  });
+}
+
+/** Poll until `check` returns a value (not undefined/false), or fail after `timeout` ms. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false>, what: string, timeout = 15_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export async function openPanelTab(ext: WithExtension, tabId: number): Promise<Page> {
+  const panel = await ext.context.newPage();
+  await panel.goto(`chrome-extension://${ext.extensionId}/panel.html?tabId=${tabId}`);
+  return panel;
+}
+
+/** Stop the MV3 service worker, as Chrome does when it idles (Playwright otherwise keeps it alive). */
+export async function stopServiceWorker(ext: WithExtension, page: Page): Promise<void> {
+  const cdp = await ext.context.newCDPSession(page);
+  await cdp.send("ServiceWorker.enable");
+  await cdp.send("ServiceWorker.stopAllWorkers");
+  await cdp.detach();
+}

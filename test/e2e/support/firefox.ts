@@ -1,0 +1,72 @@
+/**
+ * Firefox ESR driven by puppeteer-core over WebDriver BiDi, with the built extension installed
+ * as a temporary add-on (../shared/BROWSER-TESTING.md). Playwright's own Firefox does not
+ * work with ESR, and no geckodriver exists here.
+ */
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { StoredData } from "./chromium";
+import { waitFor } from "./chromium";
+
+export const FIREFOX_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../dist/firefox");
+export const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
+const GECKO_ID = "llm-traces@llm-trace-devtools";
+/** Fixed so tests know the extension's origin. */
+export const FIREFOX_EXTENSION_UUID = "6b1c0f6e-3d4a-4b8e-9c55-2f0a1b7d9e31";
+export const EXTENSION_ORIGIN = `moz-extension://${FIREFOX_EXTENSION_UUID}`;
+
+export interface FirefoxLaunched {
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function launchFirefox(options: { extension: boolean; prefs?: Record<string, unknown> }): Promise<FirefoxLaunched> {
+  const browser = await puppeteer.launch({
+    browser: "firefox",
+    executablePath: FIREFOX,
+    headless: true,
+    args: ["-remote-allow-system-access"],
+    env: { ...process.env, MOZ_DISABLE_NONLOCAL_CONNECTIONS: "1" },
+    extraPrefsFirefox: {
+      "extensions.webextensions.uuids": JSON.stringify({ [GECKO_ID]: FIREFOX_EXTENSION_UUID }),
+      "services.settings.server": "data:,#remote-settings-dummy/v1",
+      ...options.prefs,
+    },
+  });
+  if (options.extension) await browser.installExtension(FIREFOX_DIST);
+  return { browser, close: () => browser.close() };
+}
+
+/**
+ * An extension page (moz-extension://...). `goto` to such a URL loads but never resolves
+ * over BiDi, so navigate without awaiting and wait for the page to be usable.
+ */
+export async function openExtensionPage(ff: FirefoxLaunched, pathAndQuery: string): Promise<Page> {
+  const page = await ff.browser.newPage();
+  void page.goto(`${EXTENSION_ORIGIN}/${pathAndQuery}`).catch(() => {});
+  await waitFor(async () => (await page.evaluate(() => document.readyState === "complete" && location.protocol === "moz-extension:")) || undefined, "the extension page");
+  return page;
+}
+
+/** Everything in the extension's IndexedDB, read from one of its pages. */
+export async function readFirefoxStore(extensionPage: Page): Promise<StoredData> {
+  return extensionPage.evaluate(async () => {
+    // Never create the database here: the extension's own upgrade must do that.
+    const db = await new Promise<IDBDatabase | undefined>((resolve, reject) => {
+      const req = indexedDB.open("llm-trace");
+      req.onupgradeneeded = () => req.transaction?.abort();
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => (req.error?.name === "AbortError" ? resolve(undefined) : reject(req.error));
+    });
+    if (!db) return { spans: [], exchanges: [], chunks: [] } as never;
+    const all = (store: string) => new Promise<unknown[]>((resolve, reject) => {
+      const req = db.transaction(store).objectStore(store).getAll();
+      req.onsuccess = () => resolve(req.result);
+      req.onerror = () => reject(req.error);
+    });
+    const [spans, exchanges, chunks] = await Promise.all([all("spans"), all("exchanges"), all("chunks")]);
+    db.close();
+    return { spans, exchanges, chunks } as never;
+  });
+}

@@ -1,0 +1,232 @@
+/**
+ * The e2e tests' local web server: test pages plus endpoints that stream, stall, redirect,
+ * fail and report what the client did (e.g. whether it closed a stream), so browser behaviour
+ * can be checked deterministically rather than by timing.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { AddressInfo } from "node:net";
+
+const pagesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "pages");
+
+export interface TestServer {
+  origin: string;
+  /** The same server under a second origin (for cross-origin/CORS checks). */
+  otherOrigin: string;
+  close(): Promise<void>;
+  /** Requests the server received, by path (tests assert what the browser actually sent). */
+  received: { method: string; url: string; headers: IncomingMessage["headers"]; body: string }[];
+}
+
+interface Lockstep {
+  acked: number;
+  waiters: (() => void)[];
+}
+
+export type Route = (req: IncomingMessage, res: ServerResponse, url: URL, body: Buffer) => void | Promise<void>;
+
+const CREDENTIAL_HEADERS = new Set(["authorization", "x-api-key", "api-key", "x-goog-api-key", "cookie"]);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startServer(extraRoutes: Record<string, Route> = {}): Promise<TestServer> {
+  const lockstep = new Map<string, Lockstep>();
+  const closed = new Map<string, boolean>();
+  const received: TestServer["received"] = [];
+
+  const cors = (req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader("access-control-allow-origin", req.headers.origin ?? "*");
+    res.setHeader("access-control-allow-credentials", "true");
+    res.setHeader("access-control-expose-headers", "x-test-header");
+  };
+
+  const routes: Record<string, Route> = {
+    "/api/json": (req, res) => {
+      cors(req, res);
+      res.setHeader("content-type", "application/json");
+      res.setHeader("x-test-header", "yes");
+      res.end(JSON.stringify({ ok: true, text: "héllo wörld ✓" }));
+    },
+    "/api/echo": (req, res, _url, body) => {
+      cors(req, res);
+      res.setHeader("content-type", "application/json");
+      // Credentials are reported as present, not echoed: a secret must reach storage only if
+      // the extension failed to redact it, not because this server sent it back.
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, CREDENTIAL_HEADERS.has(k) ? "<present>" : v]));
+      res.end(JSON.stringify({ method: req.method, headers, body: body.toString("utf8") }));
+    },
+    "/api/status": (req, res, url) => {
+      cors(req, res);
+      res.statusCode = Number(url.searchParams.get("code") ?? 500);
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ error: { type: "test_error", message: `status ${res.statusCode}` } }));
+    },
+    "/api/redirect": (req, res) => {
+      res.statusCode = 302;
+      res.setHeader("location", "/api/json");
+      res.end();
+    },
+    "/api/binary": (req, res) => {
+      cors(req, res);
+      res.setHeader("content-type", "image/png");
+      res.end(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3, 4, 5]));
+    },
+    "/api/no-content": (req, res) => {
+      cors(req, res);
+      res.statusCode = 204;
+      res.end();
+    },
+    "/api/large": (req, res, url) => {
+      cors(req, res);
+      const size = Number(url.searchParams.get("size") ?? 1_000_000);
+      res.setHeader("content-type", "text/plain");
+      res.end("x".repeat(size));
+    },
+    /** SSE: n events, `delay` ms apart; optionally events split across writes mid-line. */
+    "/api/sse": async (req, res, url) => {
+      cors(req, res);
+      const n = Number(url.searchParams.get("n") ?? 5);
+      const delay = Number(url.searchParams.get("delay") ?? 10);
+      const split = url.searchParams.has("split");
+      res.setHeader("content-type", "text/event-stream; charset=utf-8");
+      res.setHeader("cache-control", "no-cache");
+      res.flushHeaders();
+      for (let i = 0; i < n; i++) {
+        if (res.destroyed) return;
+        const event = `data: {"i":${i},"text":"tök€n ${i}"}\n\n`;
+        if (split) {
+          const bytes = Buffer.from(event);
+          const cut = Math.floor(bytes.length / 2) + (i % 3);
+          res.write(bytes.subarray(0, cut));
+          await sleep(delay);
+          res.write(bytes.subarray(cut));
+        } else {
+          res.write(event);
+        }
+        await sleep(delay);
+      }
+      res.end("data: [DONE]\n\n");
+    },
+    /**
+     * Lock-step stream: chunk k+1 is sent only after the client acknowledged chunk k via
+     * /api/lockstep-ack. A client that buffers the stream before handing it on never gets
+     * chunk 0, never acks, and the test times out: "no added delay", checked without a clock.
+     */
+    "/api/lockstep": async (req, res, url) => {
+      cors(req, res);
+      const id = url.searchParams.get("id") ?? "x";
+      const n = Number(url.searchParams.get("n") ?? 3);
+      const state: Lockstep = { acked: -1, waiters: [] };
+      lockstep.set(id, state);
+      res.setHeader("content-type", "text/event-stream");
+      res.flushHeaders();
+      for (let k = 0; k < n; k++) {
+        res.write(`data: chunk ${k}\n\n`);
+        while (state.acked < k) await new Promise<void>((r) => state.waiters.push(r));
+      }
+      res.end();
+    },
+    "/api/lockstep-ack": (req, res, url) => {
+      cors(req, res);
+      const state = lockstep.get(url.searchParams.get("id") ?? "x");
+      if (state) {
+        state.acked = Number(url.searchParams.get("k"));
+        state.waiters.splice(0).forEach((w) => w());
+      }
+      res.end("ok");
+    },
+    /** An endless stream; /api/closed?id= tells whether the client closed the connection. */
+    "/api/endless": (req, res, url) => {
+      cors(req, res);
+      const id = url.searchParams.get("id") ?? "x";
+      closed.set(id, false);
+      res.setHeader("content-type", "text/event-stream");
+      res.flushHeaders();
+      res.write("data: first\n\n");
+      const timer = setInterval(() => res.write("data: more\n\n"), 50);
+      res.on("close", () => {
+        clearInterval(timer);
+        closed.set(id, true);
+      });
+    },
+    "/api/closed": (req, res, url) => {
+      cors(req, res);
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ closed: closed.get(url.searchParams.get("id") ?? "x") ?? null }));
+    },
+    /** Headers, then nothing for a long time (XHR timeout checks). */
+    "/api/hang": (req, res) => {
+      cors(req, res);
+      setTimeout(() => !res.destroyed && res.end("late"), 30_000);
+    },
+    /** Drops the connection mid-body. */
+    "/api/broken": (req, res) => {
+      cors(req, res);
+      res.setHeader("content-type", "text/plain");
+      res.setHeader("content-length", "1000");
+      res.write("partial");
+      setTimeout(() => res.socket?.destroy(), 50);
+    },
+    /** A UTF-8 text whose multi-byte characters are split across network writes. */
+    "/api/utf8-split": async (req, res) => {
+      cors(req, res);
+      res.setHeader("content-type", "text/plain; charset=utf-8");
+      const bytes = Buffer.from("añb€c😀d", "utf8");
+      for (let i = 0; i < bytes.length; i++) {
+        res.write(bytes.subarray(i, i + 1));
+        await sleep(2);
+      }
+      res.end();
+    },
+    ...extraRoutes,
+  };
+
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    received.push({ method: req.method ?? "", url: url.pathname + url.search, headers: req.headers, body: body.toString("utf8") });
+    if (req.method === "OPTIONS") {
+      cors(req, res);
+      res.setHeader("access-control-allow-headers", req.headers["access-control-request-headers"] ?? "*");
+      res.setHeader("access-control-allow-methods", "GET, POST, PUT, DELETE");
+      res.statusCode = 204;
+      return res.end();
+    }
+    const route = routes[url.pathname];
+    try {
+      if (route) return await route(req, res, url, body);
+      if (url.pathname.startsWith("/pages/")) return await servePage(url.pathname.slice("/pages/".length), url, res);
+      res.statusCode = 404;
+      res.end("not found");
+    } catch (error) {
+      if (!res.headersSent) res.statusCode = 500;
+      res.end(String(error));
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    otherOrigin: `http://localhost:${port}`,
+    received,
+    close: () => new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+  };
+}
+
+async function servePage(name: string, url: URL, res: ServerResponse): Promise<void> {
+  const file = path.join(pagesDir, path.normalize(name).replace(/^(\.\.[/\\])+/, ""));
+  const data = await readFile(file);
+  const ext = path.extname(file);
+  res.setHeader("content-type", ext === ".html" ? "text/html; charset=utf-8" : ext === ".js" ? "text/javascript" : "application/octet-stream");
+  if (url.searchParams.has("csp")) {
+    res.setHeader("content-security-policy", "default-src 'self'; script-src 'self'; connect-src 'self'");
+  }
+  res.end(data);
+}
