@@ -4,7 +4,7 @@
  * message finds them; nothing it needs lives only in memory.
  */
 import browser, { type Runtime } from "webextension-polyfill";
-import { isCaptureEvent } from "../core/ingest";
+import { isCaptureEvent, isExchangeEvent } from "../core/ingest";
 import { isCaptureMessage, type CaptureAck } from "../shared/messages";
 import { ingestBatch } from "./ingest";
 import { acceptPanel, notifySpans } from "./panels";
@@ -16,7 +16,7 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
   if (sender.id !== browser.runtime.id || tabId === undefined || tabId < 0 || !isCaptureMessage(message)) {
     return { ok: false, error: "rejected" };
   }
-  const events = message.events.filter(isCaptureEvent);
+  const events = message.events.filter(isCaptureEvent).filter(isExchangeEvent);
   try {
     const changed = await ingestBatch(tabId, sender.frameId, events);
     notifySpans(tabId, changed);

@@ -3,7 +3,7 @@
  * each exchange's span, and commit it all in one transaction. Returns the spans that changed
  * once the transaction is done, which is the moment the relay may forget the batch.
  */
-import type { CaptureEvent, ChunkEvent } from "../core/capture-events";
+import type { ChunkEvent, ExchangeEvent } from "../core/capture-events";
 import { deriveSpan, initialTraceId } from "../core/derive";
 import { applyEvent, chunkRecord, emptyExchange, mergeChunks, type ChunkRecord, type ExchangeRecord } from "../core/ingest";
 import type { SpanRecord } from "../core/records";
@@ -37,11 +37,11 @@ function forget(id: string): void {
 }
 
 interface Group {
-  events: Exclude<CaptureEvent, ChunkEvent>[];
+  events: Exclude<ExchangeEvent, ChunkEvent>[];
   chunks: ChunkRecord[];
 }
 
-function groupById(events: readonly CaptureEvent[]): Map<string, Group> {
+function groupById(events: readonly ExchangeEvent[]): Map<string, Group> {
   const groups = new Map<string, Group>();
   for (const e of events) {
     let g = groups.get(e.id);
@@ -52,7 +52,7 @@ function groupById(events: readonly CaptureEvent[]): Map<string, Group> {
   return groups;
 }
 
-export async function ingestBatch(tabId: number, frameId: number | undefined, events: readonly CaptureEvent[]): Promise<SpanRecord[]> {
+export async function ingestBatch(tabId: number, frameId: number | undefined, events: readonly ExchangeEvent[]): Promise<SpanRecord[]> {
   const db = await openStore();
   const tx = db.transaction(["exchanges", "chunks", "spans"], "readwrite");
   const exchanges = tx.objectStore("exchanges");

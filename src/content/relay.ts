@@ -7,7 +7,7 @@
 import browser from "webextension-polyfill";
 import type { CaptureEvent } from "../core/capture-events";
 import { SETTINGS_KEY, hookConfigFor, normalizeSettings } from "../core/settings";
-import { HELLO_KEY, PROTOCOL_VERSION, captureMessage, hookConfig, isCaptureAck, isHookEvents } from "../shared/messages";
+import { FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, captureMessage, hookConfig, isCaptureAck, isHookEvents } from "../shared/messages";
 
 /** Per message to the background; Chrome serialises runtime messages as JSON. */
 const MAX_BATCH_EVENTS = 2000;
@@ -110,10 +110,24 @@ browser.storage.onChanged.addListener((changes, area) => {
   if (area === "local" && SETTINGS_KEY in changes) void sendConfig();
 });
 
-// Leaving the page: whatever is still queued goes out at once, even while a batch is in
-// flight (a duplicate is harmless, a loss is not).
-window.addEventListener("pagehide", () => {
+/** Leaving the page: what is queued goes out now, even while a batch is in flight (a duplicate is harmless, a loss is not). */
+function sendAllNow(): void {
   if (queue.length > 0) browser.runtime.sendMessage(captureMessage(queue.slice(), dropped)).catch(() => {});
+}
+
+// The hook's last batch arrives synchronously as the page is left (see FLUSH_EVENT).
+window.addEventListener(FLUSH_EVENT, (event) => {
+  event.stopImmediatePropagation();
+  let message: unknown;
+  try {
+    message = JSON.parse(String((event as CustomEvent).detail));
+  } catch {
+    return;
+  }
+  if (!isHookEvents(message)) return;
+  enqueue(message.events);
+  sendAllNow();
 }, true);
+window.addEventListener("pagehide", sendAllNow, true);
 
 window.addEventListener("message", onHello, true);

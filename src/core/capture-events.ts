@@ -55,7 +55,34 @@ export interface EndEvent {
   chunks: number;
 }
 
-export type CaptureEvent = RequestEvent | ResponseEvent | ChunkEvent | EndEvent;
+/** A user action that may start LLM work: the root of a trace. */
+export interface InteractionEvent {
+  t: "interaction";
+  /** 16 hex: becomes the spanId of the interaction span. */
+  id: string;
+  time: number;
+  action: "click" | "submit" | "keydown";
+  /** Human description of the target, e.g. `button "Send"`, `form#chat`, `textarea#prompt`. */
+  target: string;
+  pageUrl: string;
+}
+
+/**
+ * An explicit grouping mark from the app: performance.mark("llm-trace:start", {detail:
+ * {name, attributes}}) and performance.mark("llm-trace:end").
+ */
+export interface MarkEvent {
+  t: "mark";
+  id: string;
+  time: number;
+  phase: "start" | "end";
+  name?: string;
+  attributes?: Record<string, string | number | boolean>;
+  pageUrl: string;
+}
+
+export type ExchangeEvent = RequestEvent | ResponseEvent | ChunkEvent | EndEvent;
+export type CaptureEvent = ExchangeEvent | InteractionEvent | MarkEvent;
 
 /** Configuration the relay hands the page hook (from the user's settings). */
 export interface HookConfig {

@@ -32,7 +32,8 @@ export function deriveSpan(record: ExchangeRecord, chunks: readonly ChunkRecord[
     startTime: exchange.timing.start,
     ...(exchange.timing.end !== undefined ? { endTime: exchange.timing.end } : {}),
     status: draft.status,
-    attributes: draft.attributes,
+    // Marks the trace id as the app's own, so trace assembly keeps it.
+    attributes: parent && parent.traceId === traceId ? { ...draft.attributes, "llm_trace.trace_context": "traceparent" } : draft.attributes,
     ...(draft.events?.length ? { events: draft.events } : {}),
     tabId: record.tabId,
     ...(record.frameId !== undefined ? { frameId: record.frameId } : {}),

@@ -3,7 +3,7 @@
  * the relay may deliver a batch twice (a retry after the worker restarted) and a request's
  * body may be known only after its response arrived.
  */
-import type { CaptureEvent, ChunkEvent } from "./capture-events";
+import type { CaptureEvent, ChunkEvent, ExchangeEvent } from "./capture-events";
 import type { Chunk, Exchange } from "./exchange";
 import { isSpanId } from "./span";
 
@@ -34,7 +34,7 @@ export function emptyExchange(id: string, tabId: number, frameId: number | undef
 }
 
 /** Apply one non-chunk event to an exchange record, returning the updated record. */
-export function applyEvent(ex: ExchangeRecord, event: Exclude<CaptureEvent, ChunkEvent>): ExchangeRecord {
+export function applyEvent(ex: ExchangeRecord, event: Exclude<ExchangeEvent, ChunkEvent>): ExchangeRecord {
   switch (event.t) {
     case "request": {
       const { method, url, headers, body, transport, pageUrl, time } = event;
@@ -109,6 +109,9 @@ export function assembleExchange(record: ExchangeRecord, chunks: readonly ChunkR
     chunks: binary ? [] : chunks.map(({ time, text }) => ({ time, text })),
   };
 }
+
+export const isExchangeEvent = (e: CaptureEvent): e is ExchangeEvent =>
+  e.t === "request" || e.t === "response" || e.t === "chunk" || e.t === "end";
 
 // ---- validation: the background trusts nothing that crosses from a page ----
 

@@ -11,3 +11,25 @@ export interface SpanRecord extends Span {
   /** ms since epoch of the last change, so panels can tell newer from older copies. */
   updatedAt: number;
 }
+
+/** A user interaction or app mark as stored, per tab: the inputs of trace assembly besides spans. */
+export interface InteractionRecord {
+  id: string;
+  tabId: number;
+  frameId?: number;
+  time: number;
+  action: "click" | "submit" | "keydown";
+  target: string;
+  pageUrl: string;
+}
+
+export interface MarkRecord {
+  id: string;
+  tabId: number;
+  frameId?: number;
+  time: number;
+  phase: "start" | "end";
+  name?: string;
+  attributes?: Record<string, string | number | boolean>;
+  pageUrl: string;
+}

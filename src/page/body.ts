@@ -187,6 +187,11 @@ export class BodyRecorder {
     this.emitText(piece, time);
   }
 
+  /** Nothing more will be kept: the cap is reached or the body is binary. */
+  full(): boolean {
+    return this.truncated || this.isBinary === true;
+  }
+
   /** A body known only by its size (an XHR blob). */
   binary(size: number): void {
     this.isBinary = true;

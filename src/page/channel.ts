@@ -4,7 +4,7 @@
  * in batches, so a request costs the page an array push, not a postMessage.
  */
 import { DEFAULT_HOOK_CONFIG, type CaptureEvent, type HookConfig } from "../core/capture-events";
-import { HELLO_KEY, PROTOCOL_VERSION, hookEvents, isHookConfig } from "../shared/messages";
+import { FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, hookEvents, isHookConfig } from "../shared/messages";
 import { apply } from "./patch";
 
 /** Long enough to batch a burst, short enough to feel live in the panel. */
@@ -14,6 +14,9 @@ const setTimeoutNative = setTimeout;
 const postPortMessage = MessagePort.prototype.postMessage;
 const addListener = EventTarget.prototype.addEventListener;
 const push = Array.prototype.push;
+const dispatchEvent = EventTarget.prototype.dispatchEvent;
+const CustomEventNative = CustomEvent;
+const stringify = JSON.stringify;
 
 export interface Channel {
   emit(event: CaptureEvent): void;
@@ -46,11 +49,22 @@ export function openChannel(win: Window): Channel {
     }
   }
 
+  /** Leaving the page: hand the relay what is queued synchronously, in this very task. */
+  function flushNow(): void {
+    if (queue.length === 0) return;
+    const batch = queue;
+    queue = [];
+    try {
+      apply(dispatchEvent, win, [new CustomEventNative(FLUSH_EVENT, { detail: stringify(hookEvents(batch)) })]);
+    } catch {
+      // never throw into the page
+    }
+  }
+
   port1.onmessage = (e: MessageEvent) => {
     if (isHookConfig(e.data)) channel.config = { ...e.data.config };
   };
-  // Leaving the page: send what is queued now rather than in 20 ms.
-  apply(addListener, win, ["pagehide", flush, { capture: true }]);
+  apply(addListener, win, ["pagehide", flushNow, { capture: true }]);
   win.postMessage({ [HELLO_KEY]: PROTOCOL_VERSION }, "*", [port2]);
   return channel;
 }

@@ -76,7 +76,7 @@ function observe(channel: Channel, id: string, info: RequestInfo, res: Response)
       channel.emit({ t: "end", id, time: clock(), outcome: { state: "ok" }, chunks: 0, ...(length >= 0 ? { size: length } : {}) });
       return res;
     }
-    const forwarded = forwardResponse(res, body, new BodyRecorder(channel, id, headers), (error) => outcomeOf(error, aborted(info)));
+    const forwarded = forwardResponse(res, new BodyRecorder(channel, id, headers), (error) => outcomeOf(error, aborted(info)));
     if (forwarded) return forwarded;
     channel.emit({ t: "end", id, time: clock(), outcome: { state: "ok" }, chunks: 0 });
     return res;

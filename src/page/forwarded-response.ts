@@ -1,16 +1,18 @@
 /**
- * A Response that forwards a fetched Response's body chunk by chunk, recording it on the way,
- * and passes for the original.
+ * A Response that stands in for a fetched one, so its body can be recorded as the page gets it.
  *
  * Why not hand back the original and read a clone: a clone is a tee, and a tee's cancel()
  * waits for the other branch, so a page cancelling a stream would hang while the connection
- * stayed open. Forwarding keeps cancel() and backpressure reaching the network.
- *
+ * stayed open. Instead the page gets `forwarded`, whose body stream pulls from the original's
+ * only when the page reads it, so reads, cancel() and backpressure reach the network as before.
  * What the constructor cannot set (url, redirected, type, immutable headers) is answered for
- * the original by patched getters. The Body methods (text, json, ...) would, consuming a JS
- * stream natively, lose the abort reason and report errors from inside our own calls; so on a
- * forwarded Response they read the forwarded stream themselves and let a native Response over
- * the bytes produce the result, exactly as the original would have.
+ * the original by patched getters.
+ *
+ * The Body methods (text(), json(), ...) are run natively on the original, so their results
+ * and failures (abort reasons, network errors, JSON syntax errors) are exactly the browser's;
+ * we record from a clone ("tap") instead, which is safe because these methods never cancel.
+ * A body the page leaves unread is recorded through a tap too, so an error response that the
+ * page ignores is still captured; if the page then cancels, both branches are cancelled.
  */
 import type { Outcome } from "../core/exchange";
 import type { BodyRecorder } from "./body";
@@ -22,13 +24,30 @@ interface Meta {
   type: ResponseType;
 }
 
+/** The live link between a forwarded Response and the original it stands in for. */
+interface Forwarding {
+  original: Response;
+  forwardedBody: ReadableStream<Uint8Array>;
+  recorder: BodyRecorder;
+  outcomeOf(error: unknown): Outcome;
+  /** Reader of the original body, once the page reads the forwarded stream. */
+  source?: ReadableStreamDefaultReader<Uint8Array>;
+  /** Reader of a clone of the original, when recording goes through one. */
+  tap?: ReadableStreamDefaultReader<Uint8Array>;
+  /** A Body method consumed the original natively: the forwarded stream is spent. */
+  consumed: boolean;
+}
+
 const ResponseNative = Response;
 const ReadableStreamNative = ReadableStream;
 const Uint8ArrayNative = Uint8Array;
+const setTimeoutNative = setTimeout;
 const metas = new WeakMap<object, Meta>();
+const forwardings = new WeakMap<object, Forwarding>();
 const lockedHeaders = new WeakSet<object>();
-const metaGet = WeakMap.prototype.get;
-const metaSet = WeakMap.prototype.set;
+const weakGet = WeakMap.prototype.get;
+const weakSet = WeakMap.prototype.set;
+const weakDelete = WeakMap.prototype.delete;
 const lockedHas = WeakSet.prototype.has;
 const lockedAdd = WeakSet.prototype.add;
 const responseHeaders = getter<Headers>(Response.prototype, "headers");
@@ -39,79 +58,108 @@ const responseStatus = getter<number>(Response.prototype, "status");
 const responseStatusText = getter<string>(Response.prototype, "statusText");
 const responseBody = getter<ReadableStream<Uint8Array> | null>(Response.prototype, "body");
 const responseBodyUsed = getter<boolean>(Response.prototype, "bodyUsed");
+const cloneResponse = uncurry(Response.prototype.clone);
 const streamLocked = getter<boolean>(ReadableStream.prototype, "locked");
+const cancelStream = uncurry(ReadableStream.prototype.cancel);
 const getReader = uncurry(ReadableStream.prototype.getReader as (this: ReadableStream<Uint8Array>) => ReadableStreamDefaultReader<Uint8Array>);
 const read = uncurry(ReadableStreamDefaultReader.prototype.read as (this: ReadableStreamDefaultReader<Uint8Array>) => Promise<ReadableStreamReadResult<Uint8Array>>);
 const cancel = uncurry(ReadableStreamDefaultReader.prototype.cancel);
 const byteLength = getter<number>(Object.getPrototypeOf(Uint8Array.prototype), "byteLength");
 const setBytes = uncurry(Uint8Array.prototype.set as (a: ArrayLike<number>, offset?: number) => void);
 
-const metaOf = (response: unknown): Meta | undefined => apply(metaGet, metas, [response]) as Meta | undefined;
+const metaOf = (response: unknown): Meta | undefined => apply(weakGet, metas, [response]) as Meta | undefined;
+const forwardingOf = (response: unknown): Forwarding | undefined => apply(weakGet, forwardings, [response]) as Forwarding | undefined;
+const ignore = () => {};
 
-/**
- * How far ahead of the page the forwarding stream reads. Small bodies (error JSON the page
- * never reads, say) are thus recorded in full; a large unread body stops here, much as the
- * network stack itself stops reading.
- */
-const READ_AHEAD_BYTES = 1024 * 1024;
+/** Record the original's body through a clone, as fast as it arrives, up to the recorder's cap. */
+function startTap(f: Forwarding): void {
+  if (f.tap) return;
+  const body = responseBody(cloneResponse(f.original));
+  if (!body) return;
+  const tap = getReader(body);
+  f.tap = tap;
+  void (async () => {
+    try {
+      for (;;) {
+        const { done, value } = await read(tap);
+        if (done) return f.recorder.end({ state: "ok" });
+        f.recorder.bytes(value);
+        // Past the cap there is nothing more to keep; stop pulling so the tee stops buffering.
+        if (f.recorder.full()) {
+          f.recorder.end({ state: "ok" });
+          return void cancel(tap).catch(ignore);
+        }
+      }
+    } catch (error) {
+      f.recorder.end(f.outcomeOf(error));
+    }
+  })();
+}
 
 /**
  * The Response the page gets instead of `original`, or `undefined` if one cannot be made (the
  * original is then left untouched). `outcomeOf` classifies a read error.
  */
-export function forwardResponse(
-  original: Response,
-  body: ReadableStream<Uint8Array>,
-  recorder: BodyRecorder,
-  outcomeOf: (error: unknown) => Outcome,
-): Response | undefined {
-  // Assigned once constructing the Response has not thrown; pull first runs a microtask later.
-  let reader!: ReadableStreamDefaultReader<Uint8Array>;
+export function forwardResponse(original: Response, recorder: BodyRecorder, outcomeOf: (error: unknown) => Outcome): Response | undefined {
+  let f!: Forwarding;
   const stream = new ReadableStreamNative({
     type: "bytes",
     async pull(controller) {
+      if (f.consumed) {
+        controller.close();
+        controller.byobRequest?.respond(0);
+        return;
+      }
       try {
+        // The original body as it is now (a tap replaces it with one branch of a tee).
+        f.source ??= getReader(responseBody(f.original)!);
         for (;;) {
-          const { done, value } = await read(reader);
+          const { done, value } = await read(f.source);
           if (done) {
-            recorder.end({ state: "ok" });
+            if (!f.tap) recorder.end({ state: "ok" });
             controller.close();
             controller.byobRequest?.respond(0);
             return;
           }
           // A byte stream cannot enqueue an empty view; the page would not see one either.
           if (byteLength(value) === 0) continue;
-          recorder.bytes(value);
+          if (!f.tap) recorder.bytes(value);
           controller.enqueue(value as Uint8Array<ArrayBuffer>);
           return;
         }
       } catch (error) {
-        recorder.end(outcomeOf(error));
+        if (!f.tap) recorder.end(outcomeOf(error));
         controller.error(error);
       }
     },
-    cancel(reason) {
+    async cancel(reason) {
       recorder.end({ state: "abort", errorName: "AbortError", errorMessage: "the page cancelled the response body" });
-      return cancel(reader, reason);
+      if (f.tap) await cancel(f.tap, reason).catch(ignore);
+      return f.source ? cancel(f.source, reason) : cancelStream(responseBody(f.original)!, reason);
     },
-  }, { highWaterMark: READ_AHEAD_BYTES });
+  }, { highWaterMark: 0 });
   let forwarded: Response;
   try {
     forwarded = new ResponseNative(stream, { status: responseStatus(original), statusText: responseStatusText(original), headers: responseHeaders(original) });
   } catch {
     return undefined;
   }
+  f = { original, forwardedBody: stream, recorder, outcomeOf, consumed: false };
+  apply(weakSet, forwardings, [forwarded, f]);
   setMeta(forwarded, { url: responseUrl(original), redirected: responseRedirected(original), type: responseType(original) });
-  reader = getReader(body);
+  // If the page has not started on the body by the next task, record it anyway.
+  setTimeoutNative(() => {
+    if (!f.source && !f.consumed) startTap(f);
+  }, 0);
   return forwarded;
 }
 
 function setMeta(response: Response, meta: Meta): void {
-  apply(metaSet, metas, [response, meta]);
+  apply(weakSet, metas, [response, meta]);
   apply(lockedAdd, lockedHeaders, [responseHeaders(response)]);
 }
 
-/** All of a forwarded body, read the way a Body method would (disturbing it at once). */
+/** All of a stream, read the way a Body method would (disturbing it at once). */
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
   const reader = getReader(stream);
   const parts: Uint8Array[] = [];
@@ -132,30 +180,23 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array<A
 }
 
 const BODY_METHODS = ["text", "json", "arrayBuffer", "blob", "formData", "bytes"] as const;
-const nativeText = Response.prototype.text;
-const parseJson = JSON.parse;
-const TypeErrorNative = TypeError;
 
 /**
- * A Body method on a forwarded Response: read the forwarded stream (so the bytes are recorded
- * as they pass), then let the native method produce the result from a Response over the same
- * bytes and headers. Failures are the ones the original would give: an abort rejects with the
- * abort reason itself, and a network failure is handed to the native method as a failed
- * stream, so the browser words the TypeError as it does for its own bodies. `json` parses
- * in script because a native json() over bytes reports syntax errors from inside our call.
+ * A Body method on a forwarded Response. On the forwarded Response itself it runs natively on
+ * the original. On a clone of it (whose body is a tee of our stream) it reads the clone's
+ * stream and lets a native Response over the same bytes produce the result.
  */
-async function consume(self: Response, body: ReadableStream<Uint8Array>, method: () => Promise<unknown>, args: unknown[], json: boolean): Promise<unknown> {
-  const headers = responseHeaders(self);
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = await readAll(body);
-  } catch (error) {
-    if (!(error instanceof TypeErrorNative)) throw error;
-    const failed = new ReadableStreamNative({ start: (c) => c.error(error) });
-    return apply(method, new ResponseNative(failed, { headers }), args);
+function bodyMethod(method: (this: Response) => Promise<unknown>, self: Response, body: ReadableStream<Uint8Array>, args: unknown[]): Promise<unknown> {
+  const f = forwardingOf(self);
+  if (f && !f.source && !streamLocked(f.forwardedBody)) {
+    startTap(f);
+    f.consumed = true;
+    // Spend the forwarded stream as the native method would have: used and locked.
+    void read(getReader(f.forwardedBody)).catch(ignore);
+    return apply(method, f.original, args) as Promise<unknown>;
   }
-  const result = await (apply(method, new ResponseNative(bytes, { headers }), args) as Promise<unknown>);
-  return json ? parseJson(result as string) : result;
+  const headers = responseHeaders(self);
+  return (async () => apply(method, new ResponseNative(await readAll(body), { headers }), args) as Promise<unknown>)();
 }
 
 export function hookForwardedResponses(win: typeof globalThis): void {
@@ -167,6 +208,8 @@ export function hookForwardedResponses(win: typeof globalThis): void {
     const copy = apply(original, self, args) as Response;
     const meta = metaOf(self);
     if (meta) setMeta(copy, meta);
+    // Cloning tees our stream, which from now on feeds both: no more native shortcut.
+    apply(weakDelete, forwardings, [self]);
     return copy;
   });
 
@@ -176,7 +219,11 @@ export function hookForwardedResponses(win: typeof globalThis): void {
       const body = metaOf(self) ? responseBody(self) : null;
       // Not ours, or already used/locked: the native method answers (and rejects) as always.
       if (!body || responseBodyUsed(self) || streamLocked(body)) return apply(original, self, args) as Promise<unknown>;
-      return consume(self as Response, body, name === "json" ? nativeText : original, args, name === "json");
+      try {
+        return bodyMethod(original, self as Response, body, args);
+      } catch {
+        return apply(original, self, args) as Promise<unknown>;
+      }
     });
   }
 

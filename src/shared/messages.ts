@@ -14,6 +14,12 @@ export const PROTOCOL_VERSION = 1;
 /** Key of the one window message the hook posts, carrying the MessagePort to the relay. */
 export const HELLO_KEY = "__llmTraceHello";
 
+/**
+ * A synchronous event the hook dispatches on window when the page is being left, carrying its
+ * last batch as JSON: a port message posted then would never be delivered.
+ */
+export const FLUSH_EVENT = "llm-trace:flush";
+
 type Envelope<T extends string, P> = { source: typeof SOURCE; v: typeof PROTOCOL_VERSION; type: T } & P;
 
 function envelope<T extends string, P extends object>(type: T, payload: P): Envelope<T, P> {

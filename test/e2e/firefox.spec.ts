@@ -8,9 +8,12 @@ import { responseText } from "../../src/core/exchange";
 import { assembleExchange } from "../../src/core/ingest";
 import { startServer, type TestServer } from "./support/server";
 import { waitFor } from "./support/chromium";
+import { probeNames } from "./support/probes";
 import { launchFirefox, openExtensionPage, readFirefoxStore, type FirefoxLaunched } from "./support/firefox";
 
 let server: TestServer;
+// Every probe: engines differ most in streams, aborts and XHR, exactly what these observe.
+const probes = await probeNames();
 
 test.beforeAll(async () => {
   server = await startServer();
@@ -100,16 +103,6 @@ test.describe("Firefox ESR page semantics", () => {
     await plain?.close();
   });
 
-  // The behaviours most likely to differ between engines' stream and XHR implementations.
-  const CORE = [
-    "fetchLooksNative", "windowMessagesDuringLoad", "plainResponse", "jsonMethods", "badJson", "redirected", "crossOrigin", "opaque",
-    "noContent", "utf8Split", "clone", "headersImmutable", "streamUrlKept", "lockstepReader", "lockstepAsyncIterator", "byobReader",
-    "cancelReachesNetwork", "bodyCancelDirect", "breakOutOfForAwait", "abortBeforeFetch", "abortWithReason", "abortDuringStream",
-    "abortWhileReadPending", "networkError", "brokenMidBody", "unhandledAfterAborts", "requestObject", "bodyKinds", "headerForms",
-    "initGetters", "wrappedByPage", "xhrTextEvents", "xhrResponseTypes", "xhrLockstep", "xhrAbort", "xhrTimeout", "xhrNetworkError",
-    "xhrSync", "xhrInvalidState", "xhrReopen",
-  ];
-
   async function observe(ff: FirefoxLaunched, probe: string): Promise<unknown> {
     const page = await ff.browser.newPage();
     try {
@@ -120,9 +113,19 @@ test.describe("Firefox ESR page semantics", () => {
     }
   }
 
-  for (const probe of CORE) {
+  /**
+   * Known, accepted differences, each a field dropped from one probe's observation. Firefox
+   * keeps bodyUsed false on a fetched Response whose body stream another Response consumed
+   * (the spec, and Chrome, say true); our forwarded body is a script stream, so it says true.
+   */
+  const KNOWN: Record<string, string[]> = { newResponseFromBody: ["originalUsed"] };
+  const without = (value: unknown, fields: string[] = []) =>
+    value && typeof value === "object" ? Object.fromEntries(Object.entries(value).filter(([k]) => !fields.includes(k))) : value;
+
+  for (const probe of probes) {
     test(`same behaviour with and without the extension: ${probe}`, async () => {
-      expect(await observe(withExtension, probe)).toEqual(await observe(plain, probe));
+      const known = KNOWN[probe];
+      expect(without(await observe(withExtension, probe), known)).toEqual(without(await observe(plain, probe), known));
     });
   }
 });

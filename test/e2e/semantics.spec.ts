@@ -5,6 +5,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { startServer, type TestServer } from "./support/server";
+import { probeNames } from "./support/probes";
 import { launchPlain, launchWithExtension, type Launched, type WithExtension } from "./support/chromium";
 
 let server: TestServer;
@@ -21,14 +22,6 @@ test.afterAll(async () => {
   await plain?.close();
   await server?.close();
 });
-
-async function probeNames(): Promise<string[]> {
-  // The list comes from the page itself, so a new probe is checked without touching this file.
-  const { readFile } = await import("node:fs/promises");
-  const source = await readFile(new URL("./pages/semantics.js", import.meta.url), "utf8");
-  const body = source.slice(source.indexOf("window.probes = {"));
-  return [...body.matchAll(/^ {2}(\w+): (?:async )?\(/gm)].map((m) => m[1]!);
-}
 
 async function observe(browser: Launched, probe: string): Promise<unknown> {
   const page = await browser.context.newPage();
