@@ -6,9 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { classifyExchange } from "../../../src/core/classify";
-import type { Exchange } from "../../../src/core/exchange";
-import { makeExchange, ndjson, nextId, sse, sseNamed, spread } from "../../fixtures/providers/make-exchange";
+import { classifyExchange } from "../src/core/classify";
+import type { Exchange } from "../src/core/exchange";
+import { makeExchange, ndjson, nextId, sse, sseNamed, spread } from "../test/fixtures/providers/make-exchange";
 
 const EVENTS = 5000;
 const COLD_BOUND_MS = 200;

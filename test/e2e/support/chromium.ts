@@ -4,15 +4,18 @@
  * its IndexedDB, a tab's id, and its panel opened as a page.
  */
 import { chromium, type BrowserContext, type Page, type Worker } from "@playwright/test";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { REPO_ROOT } from "./paths";
 import type { SpanRecord } from "../../../src/core/records";
 import type { ExchangeRecord, ChunkRecord } from "../../../src/core/ingest";
 
-export const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../dist/chrome");
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const DIST = path.join(REPO_ROOT, "dist", "chrome");
+export const CHROMIUM = process.env.CHROMIUM_PATH ??
+  ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium", "/Applications/Chromium.app/Contents/MacOS/Chromium"].find(existsSync) ??
+  "/usr/bin/chromium";
 
 const BASE_ARGS = [
   "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
@@ -31,11 +34,12 @@ export interface WithExtension extends Launched {
   extensionId: string;
 }
 
-async function launch(extraArgs: string[]): Promise<Launched> {
+async function launch(extraArgs: string[], headless = true): Promise<Launched> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "llm-trace-profile-"));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
-    headless: true,
+    headless,
+    viewport: headless ? { width: 1280, height: 720 } : null,
     args: [...BASE_ARGS, ...extraArgs],
   });
   return {
@@ -51,8 +55,8 @@ export function launchPlain(): Promise<Launched> {
   return launch([]);
 }
 
-export async function launchWithExtension(extraArgs: string[] = []): Promise<WithExtension> {
-  const launched = await launch([`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, ...extraArgs]);
+export async function launchWithExtension(extraArgs: string[] = [], options: { headless?: boolean } = {}): Promise<WithExtension> {
+  const launched = await launch([`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, ...extraArgs], options.headless ?? true);
   const worker = launched.context.serviceWorkers()[0] ?? (await launched.context.waitForEvent("serviceworker"));
   const extensionId = new URL(worker.url()).host;
   return { ...launched, worker, extensionId };

@@ -5,11 +5,11 @@
  */
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { REPO_ROOT } from "./paths";
 import type { StoredData } from "./chromium";
 import { waitFor } from "./chromium";
 
-export const FIREFOX_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../dist/firefox");
+export const FIREFOX_DIST = path.join(REPO_ROOT, "dist", "firefox");
 export const FIREFOX = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
 const GECKO_ID = "llm-traces@llm-trace-devtools";
 /** Fixed so tests know the extension's origin. */

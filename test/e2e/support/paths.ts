@@ -1,0 +1,14 @@
+/** The repository root, found from this file whether it runs from source or bundled elsewhere. */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+function findRoot(): string {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, "package.json");
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "llm-trace-devtools") return dir;
+    if (path.dirname(dir) === dir) return process.cwd();
+  }
+}
+
+export const REPO_ROOT = findRoot();
