@@ -24,6 +24,13 @@ import { parseOllama } from "./providers/ollama";
 import { parseOpenAIChat } from "./providers/openai-chat";
 import { parseOpenAICompletions } from "./providers/openai-completions";
 import { parseOpenAIResponses } from "./providers/openai-responses";
+import { detectRetrieval, parseRetrieval } from "./providers/retrieval";
+import type { RetrievalRequest } from "./providers/retrieval";
+import { parseRuleRetrieval, parseRuleTool } from "./providers/retrieval-rules";
+import { matchRule } from "./rules";
+import type { ClassifyOptions, UserRule } from "./rules";
+
+export type { ClassifyOptions } from "./rules";
 
 type Route =
   | { kind: "openai-chat" | "openai-completions" | "openai-responses" | "embeddings"; model?: string | undefined }
@@ -31,23 +38,29 @@ type Route =
   | { kind: "anthropic"; model?: string | undefined }
   | { kind: "gemini"; model?: string | undefined; streaming: boolean }
   | { kind: "ollama"; endpoint: "chat" | "generate" }
-  | { kind: "aisdk"; protocol: AiSdkProtocol };
+  | { kind: "aisdk"; protocol: AiSdkProtocol }
+  | { kind: "retrieval"; request: RetrievalRequest }
+  | { kind: "rule"; rule: UserRule };
 
-export function classifyExchange(ex: Exchange): SpanDraft {
+/** `options.rules`: the user's rules, applied (first match) before built-in detection. */
+export function classifyExchange(ex: Exchange, options?: ClassifyOptions): SpanDraft {
   try {
-    return classify(ex);
+    return classify(ex, options);
   } catch (e) {
     return crashDraft(ex, e);
   }
 }
 
-function classify(ex: Exchange): SpanDraft {
+function classify(ex: Exchange, options: ClassifyOptions | undefined): SpanDraft {
   const ctx = makeContext(ex);
   const b = new DraftBuilder();
-  const route = detectRoute(ctx);
+  const rule = matchRule(options?.rules, ctx.url?.href ?? ex.request.url);
+  const route = rule ? ruleRoute(ctx, rule) : withRetrieval(ctx, detectRoute(ctx));
   let revealedProvider: string | undefined;
   try {
     revealedProvider = runRoute(route, ctx, b);
+    // An llm rule's name stands for the backend the user knows it as.
+    if (rule?.kind === "llm" && rule.name?.trim()) revealedProvider = rule.name.trim();
   } catch (e) {
     // A parser bug must not lose the span: keep what was gathered and say what happened.
     b.problem(`internal parser error: ${e instanceof Error ? e.message : String(e)}`);
@@ -89,10 +102,35 @@ function runRoute(route: Route, ctx: Ctx, b: DraftBuilder): string | undefined {
       // An app backend is named after the provider its stream reveals, else its own host.
       return parseAiSdk(ctx, b, route.protocol).provider ?? hostLabel(ctx.url);
     }
+    case "retrieval":
+      return parseRetrieval(ctx, b, route.request);
+    case "rule":
+      if (route.rule.kind === "tool") {
+        parseRuleTool(ctx, b, route.rule);
+        return undefined;
+      }
+      return parseRuleRetrieval(ctx, b, route.rule);
     case "http":
       parseGeneric(ctx, b);
       return undefined;
   }
+}
+
+/** Exchanges no model API claimed may still be vector-store or search calls. */
+function withRetrieval(ctx: Ctx, route: Route): Route {
+  if (route.kind !== "http") return route;
+  const request = detectRetrieval(ctx);
+  return request ? { kind: "retrieval", request } : route;
+}
+
+/** A user rule decides the kind; an llm rule still lets the wire format pick its parser. */
+function ruleRoute(ctx: Ctx, rule: UserRule): Route {
+  if (rule.kind !== "llm") return { kind: "rule", rule };
+  const route = detectRoute(ctx);
+  if (route.kind !== "http") return route;
+  // The generic chat shapes: OpenAI-style messages with a model, else an AI SDK / plain text stream.
+  if (ctx.req && Array.isArray(ctx.req.messages) && name(ctx.req.model) && !hasUiParts(ctx.req)) return { kind: "openai-chat" };
+  return { kind: "aisdk", protocol: hasUiParts(ctx.req ?? {}) ? "ui" : looksLikeDataStream(ctx) ? "data" : "text" };
 }
 
 /** The vendor a wire format belongs to when the host does not say (a proxy relaying it verbatim). */
@@ -115,6 +153,8 @@ function setCommonAttributes(ctx: Ctx, b: DraftBuilder): void {
 
 function spanName(ctx: Ctx, b: DraftBuilder): string {
   if (b.kind === "http") return `${ctx.method} ${ctx.path || "/"}`;
+  if (b.kind === "retrieval") return `retrieval ${String(b.attributes["gen_ai.data_source.id"] ?? hostLabel(ctx.url))}`;
+  if (b.kind === "tool") return `execute_tool ${String(b.attributes["gen_ai.tool.name"] ?? "")}`.trim();
   const model = b.attributes["gen_ai.request.model"] ?? b.attributes["gen_ai.response.model"];
   const op = b.operation ?? "chat";
   return typeof model === "string" && model !== "" ? `${op} ${model}` : op;

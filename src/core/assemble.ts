@@ -1,0 +1,260 @@
+/**
+ * Trace assembly: one tab's spans, interactions and marks in; every span with its traceId and
+ * parentSpanId out, plus the spans that give traces their shape (roots, execute_tool spans).
+ * Pure and deterministic; idempotent over its own output (synthesized spans are recognised by
+ * llm_trace.synthesized and rebuilt with the same ids). See DESIGN.md "Traces: how spans are
+ * grouped". Signals, strongest first:
+ *
+ * 1. traceparent: a span whose request carried the app's own W3C trace context
+ *    (llm_trace.trace_context = "traceparent") keeps its traceId and parent, untouched.
+ * 2. Marks (assembly/marks.ts): work starting inside a mark window is the mark's; a tool-call
+ *    chain with a marked member follows it in.
+ * 3. Tool-call chains (assembly/tool-chain.ts): linked model calls stay together; requests made
+ *    while a tool runs are that tool's execution, children of its execute_tool span.
+ * 4./5. Interactions, then gap-based page activity (assembly/grouping.ts). Plain HTTP that is no
+ *    tool's execution goes to separate "page requests" traces, never into LLM traces.
+ *
+ * Cost: sorting plus indexed lookups, O(n log n) for n spans (message JSON of model spans is
+ * parsed once per run, only when it mentions tool calls).
+ */
+import type { InteractionRecord, MarkRecord, SpanRecord } from "./records";
+import type { SpanKind } from "./span";
+import { groupByTime, unitOf } from "./assembly/grouping";
+import type { Group, Unit } from "./assembly/grouping";
+import { hashSpanId, sourceSpanId, traceIdFor } from "./assembly/ids";
+import { IntervalIndex } from "./assembly/intervals";
+import { markLookup, outermost, pairMarks } from "./assembly/marks";
+import type { MarkWindow } from "./assembly/marks";
+import { activityRoot, addToSummary, interactionRoot, isSynthesized, markSpan, toolSpan } from "./assembly/synthesize";
+import type { Summary } from "./assembly/synthesize";
+import { chainTools } from "./assembly/tool-chain";
+import type { ToolExec } from "./assembly/tool-chain";
+
+export interface AssemblyInput {
+  /** One tab's spans, as derived per exchange; may include spans synthesized by an earlier run. */
+  spans: readonly SpanRecord[];
+  interactions: readonly InteractionRecord[];
+  marks: readonly MarkRecord[];
+}
+
+export { isSynthesized } from "./assembly/synthesize";
+
+/** Kinds that are LLM work: they open or join LLM traces. Plain "http" never does on its own. */
+const LLM_WORK: ReadonlySet<SpanKind> = new Set<SpanKind>(["llm", "embedding", "retrieval", "tool", "agent"]);
+
+const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byStart = (a: SpanRecord, b: SpanRecord): number => a.startTime - b.startTime || byId(a.spanId, b.spanId);
+
+export function isAdopted(span: SpanRecord): boolean {
+  return span.attributes["llm_trace.trace_context"] === "traceparent";
+}
+
+/** The newest copy of each exchange span (late information replaces, never duplicates). */
+function latestExchangeSpans(spans: readonly SpanRecord[]): SpanRecord[] {
+  const latest = new Map<string, SpanRecord>();
+  for (const s of spans) {
+    if (isSynthesized(s)) continue;
+    const known = latest.get(s.spanId);
+    if (!known || s.updatedAt >= known.updatedAt) latest.set(s.spanId, s);
+  }
+  return [...latest.values()];
+}
+
+function uniqueById<T extends { id: string }>(items: readonly T[]): T[] {
+  return [...new Map(items.map((i) => [i.id, i])).values()];
+}
+
+interface Placement {
+  traceId: string;
+  parentSpanId: string;
+}
+
+export function assembleTraces(input: AssemblyInput): SpanRecord[] {
+  const all = latestExchangeSpans(input.spans).sort(byStart);
+  const adopted = all.filter(isAdopted);
+  const spans = all.filter((s) => !isAdopted(s));
+  const interactions = uniqueById(input.interactions).sort((a, b) => a.time - b.time || byId(a.id, b.id));
+  const windows = pairMarks(uniqueById(input.marks), interactions);
+  const markAt = markLookup(windows);
+
+  // 3. Tool-call chains, and the mark each chain lives in (that of its earliest marked member).
+  const models = spans.filter((s) => s.kind === "llm");
+  const chains = chainTools(models);
+  const chainMark = new Map<string, MarkWindow>();
+  for (const s of models) {
+    const m = markAt(s.startTime);
+    const chain = chains.componentOf(s.spanId);
+    if (m && !chainMark.has(chain)) chainMark.set(chain, m);
+  }
+  // A chain member after its mark's end follows the chain in (one that began before it does not).
+  const markOf = (s: SpanRecord): MarkWindow | undefined => {
+    const own = markAt(s.startTime);
+    if (own || s.kind !== "llm") return own;
+    const home = chainMark.get(chains.componentOf(s.spanId));
+    return home && s.startTime >= home.from ? home : undefined;
+  };
+
+  // Requests made while a tool ran are its execution (only within the same mark, if any).
+  const children = assignToolChildren(spans, chains.execs, markOf);
+  const execs = chains.execs.filter((e) => !e.superseded || (children.get(e)?.length ?? 0) > 0);
+  const toolOf = new Map<string, ToolExec>();
+  for (const e of execs) for (const c of children.get(e) ?? []) toolOf.set(c.spanId, e);
+
+  // 2.–5. Place every other span: in a mark, or in a time group.
+  const placement = new Map<string, Placement>();
+  const markTrace = (w: MarkWindow): string => traceIdFor(outermost(w).spanId);
+  const chainSpans = new Map<string, SpanRecord[]>();
+  const units: Unit[] = [];
+  const requests: Unit[] = [];
+  for (const s of spans) {
+    if (toolOf.has(s.spanId)) continue;
+    const m = markOf(s);
+    if (m) placement.set(s.spanId, { traceId: markTrace(m), parentSpanId: m.spanId });
+    else if (s.kind === "llm") {
+      const chain = chains.componentOf(s.spanId);
+      const list = chainSpans.get(chain);
+      if (list) list.push(s);
+      else chainSpans.set(chain, [s]);
+    } else if (LLM_WORK.has(s.kind)) units.push(unitOf([s]));
+    else requests.push(unitOf([s]));
+  }
+  for (const list of chainSpans.values()) units.push(unitOf(list));
+  units.sort((a, b) => a.start - b.start || byId(a.spans[0]!.spanId, b.spans[0]!.spanId));
+
+  const groups = [...groupByTime(units, interactions, true), ...groupByTime(requests, interactions, false)];
+  const groupRoots = new Map<Group, { spanId: string; traceId: string }>();
+  for (const g of groups) {
+    const spanId = g.interaction ? sourceSpanId("interaction", g.interaction.id) : hashSpanId(`${g.kind}:${g.members[0]!.spanId}`);
+    const root = { spanId, traceId: traceIdFor(spanId) };
+    groupRoots.set(g, root);
+    for (const s of g.members) placement.set(s.spanId, { traceId: root.traceId, parentSpanId: spanId });
+  }
+
+  // Tool spans sit beside the model call that requested them; their requests under them.
+  const out: SpanRecord[] = [];
+  for (const e of execs) {
+    const at = placement.get(e.producer.spanId)!;
+    for (const c of children.get(e) ?? []) placement.set(c.spanId, { traceId: at.traceId, parentSpanId: e.spanId });
+    out.push(toolSpan(e, at.traceId, at.parentSpanId, children.get(e) ?? []));
+  }
+  for (const s of spans) {
+    const at = placement.get(s.spanId)!;
+    out.push({ ...s, traceId: at.traceId, parentSpanId: at.parentSpanId });
+  }
+
+  // Roots, from what their traces add up to.
+  const summaries = new Map<string, Summary>();
+  for (const s of out) {
+    // An unanswered tool may never end; it does not hold its trace open.
+    const pending = s.kind === "tool" && s.endTime === undefined && isSynthesized(s);
+    summaries.set(s.traceId, addToSummary(summaries.get(s.traceId), pending ? { ...s, endTime: s.startTime } : s));
+  }
+  for (const g of groups) {
+    const root = groupRoots.get(g)!;
+    const summary = summaries.get(root.traceId)!;
+    out.push(g.interaction ? interactionRoot(g.interaction, root.spanId, root.traceId, summary) : activityRoot(g.kind === "requests" ? "requests" : "activity", g.start, root.spanId, root.traceId, summary));
+  }
+  for (const w of windows) out.push(markSpan(w, markTrace(w), summaries.get(markTrace(w))));
+
+  for (const s of adopted) out.push({ ...s });
+  return out.sort(outputOrder);
+}
+
+/** Time order; at equal times parents before children (roots, then other synthesized spans). */
+function outputOrder(a: SpanRecord, b: SpanRecord): number {
+  const rank = (s: SpanRecord): number => (s.parentSpanId === undefined ? 0 : isSynthesized(s) ? 1 : 2);
+  return a.startTime - b.startTime || rank(a) - rank(b) || byId(a.spanId, b.spanId);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tool executions
+
+/**
+ * The non-model requests each tool execution made: those starting inside its window. With
+ * several candidate tools (parallel calls, or overlapping conversations) a request goes to the
+ * call whose argument values appear in its URL or query text, else to the most recent call's
+ * first tool: simple, and right for the common "one tool, one request" case.
+ */
+function assignToolChildren(
+  spans: readonly SpanRecord[],
+  execs: readonly ToolExec[],
+  markOf: (s: SpanRecord) => MarkWindow | undefined,
+): Map<ToolExec, SpanRecord[]> {
+  const result = new Map<ToolExec, SpanRecord[]>();
+  if (execs.length === 0) return result;
+  const index = new IntervalIndex(execs.map((e) => ({ start: e.start, end: e.windowEnd, value: e })));
+  for (const s of spans) {
+    if (s.kind === "llm") continue;
+    const mark = markOf(s);
+    const candidates = index.containing(s.startTime).filter((e) => markOf(e.producer) === mark);
+    if (candidates.length === 0) continue;
+    const best = pickTool(candidates, s);
+    const list = result.get(best);
+    if (list) list.push(s);
+    else result.set(best, [s]);
+  }
+  return result;
+}
+
+function pickTool(candidates: readonly ToolExec[], s: SpanRecord): ToolExec {
+  if (candidates.length === 1) return candidates[0]!;
+  const haystack = searchableText(s);
+  let best = candidates[0]!;
+  let bestScore = -1;
+  for (const e of candidates) {
+    const score = argumentScore(e, haystack) + (s.attributes["gen_ai.tool.name"] === e.call.name ? 100 : 0);
+    // Ties: the most recent call, then the first tool of a response.
+    const better =
+      score > bestScore ||
+      (score === bestScore && (e.start > best.start || (e.start === best.start && (e.producer.spanId === best.producer.spanId ? e.call.index < best.call.index : e.producer.spanId < best.producer.spanId))));
+    if (better) {
+      best = e;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+function searchableText(s: SpanRecord): string {
+  const parts: string[] = [];
+  for (const key of ["url.full", "gen_ai.retrieval.query.text", "gen_ai.tool.call.arguments"]) {
+    const v = s.attributes[key];
+    if (typeof v !== "string") continue;
+    let text = v;
+    try {
+      text = decodeURIComponent(v.replace(/\+/g, " "));
+    } catch {
+      // keep it encoded
+    }
+    parts.push(text.toLowerCase());
+  }
+  return parts.join("\n");
+}
+
+/**
+ * How many distinct words of a call's argument values (3+ letters or digits, from strings and
+ * numbers) the request mentions: {"location": "Paris, France"} matches ?city=Paris.
+ */
+function argumentScore(e: ToolExec, haystack: string): number {
+  if (haystack === "") return 0;
+  const words = new Set<string>();
+  const collect = (v: unknown, depth: number): void => {
+    if (words.size >= 40 || depth > 4) return;
+    if (typeof v === "string" || typeof v === "number") {
+      for (const w of String(v).toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? []) words.add(w);
+    } else if (Array.isArray(v)) v.forEach((x) => collect(x, depth + 1));
+    else if (v !== null && typeof v === "object") Object.values(v).forEach((x) => collect(x, depth + 1));
+  };
+  let args = e.call.arguments;
+  if (typeof args === "string") {
+    try {
+      args = JSON.parse(args) as unknown;
+    } catch {
+      // a plain-text argument is itself the value
+    }
+  }
+  collect(args, 0);
+  let score = 0;
+  for (const w of words) if (haystack.includes(w)) score++;
+  return score;
+}

@@ -1,0 +1,66 @@
+/**
+ * Explicit grouping marks (DESIGN.md, signal 2): performance.mark("llm-trace:start", {detail:
+ * {name, attributes}}) ... performance.mark("llm-trace:end"). Starts and ends pair like
+ * brackets: an end closes the innermost open start, so an agent can mark its sub-agents and
+ * they nest. A start never closed (the app forgot, or the end is still to come) stays open
+ * until the next user interaction, so a forgotten end cannot swallow the rest of the session.
+ */
+import type { InteractionRecord, MarkRecord } from "../records";
+import { sourceSpanId } from "./ids";
+import { IntervalIndex, lastAtOrBefore } from "./intervals";
+
+export interface MarkWindow {
+  start: MarkRecord;
+  end?: MarkRecord;
+  spanId: string;
+  /** The enclosing window when nested. */
+  parent?: MarkWindow;
+  /** Work starting in [from, until] belongs here (until is Infinity while open). */
+  from: number;
+  until: number;
+}
+
+const byTimeThenId = <T extends { time: number; id: string }>(a: T, b: T): number => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+export function pairMarks(marks: readonly MarkRecord[], interactions: readonly InteractionRecord[]): MarkWindow[] {
+  const sorted = [...marks].sort((a, b) => byTimeThenId(a, b) || (a.phase === b.phase ? 0 : a.phase === "start" ? -1 : 1));
+  const windows: MarkWindow[] = [];
+  const open: MarkWindow[] = [];
+  for (const m of sorted) {
+    if (m.phase === "start") {
+      const w: MarkWindow = { start: m, spanId: sourceSpanId("mark", m.id), from: m.time, until: Infinity };
+      const parent = open[open.length - 1];
+      if (parent) w.parent = parent;
+      open.push(w);
+      windows.push(w);
+    } else {
+      // A stray end (its start fell out of the assembly window) closes nothing.
+      const w = open.pop();
+      if (w) {
+        w.end = m;
+        w.until = m.time;
+      }
+    }
+  }
+  const times = interactions.map((i) => i.time).sort((a, b) => a - b);
+  for (const w of open) {
+    const next = lastAtOrBefore(times, w.from) + 1;
+    if (next < times.length) w.until = times[next]!;
+  }
+  return windows;
+}
+
+/** Innermost mark window containing each instant. */
+export function markLookup(windows: readonly MarkWindow[]): (t: number) => MarkWindow | undefined {
+  if (windows.length === 0) return () => undefined;
+  const index = new IntervalIndex(windows.map((w) => ({ start: w.from, end: w.until, value: w })));
+  // Nested windows start later than their parents: the latest start is the innermost.
+  return (t) => index.containing(t)[0];
+}
+
+/** The outermost window: its span is the trace root. */
+export function outermost(w: MarkWindow): MarkWindow {
+  let top = w;
+  while (top.parent) top = top.parent;
+  return top;
+}

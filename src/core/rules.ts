@@ -1,0 +1,210 @@
+/**
+ * User-defined classification rules from the settings page: "requests to this URL are a
+ * retrieval / a tool / a model call", with tiny JSON paths saying where the query, documents and
+ * their fields are. This module is the rules' grammar only (types, validation, URL glob, JSON
+ * path); applying a matched rule to an exchange lives in providers/retrieval-rules.ts. No
+ * provider imports here, so the settings page can validate rules without pulling in parsers.
+ */
+
+export type RuleKind = "retrieval" | "tool" | "llm";
+
+export interface UserRule {
+  /** Glob over the full request URL: `*` any run of characters, `?` one character. */
+  urlPattern: string;
+  kind: RuleKind;
+  /** retrieval: the data source name; tool: the tool name (unless toolName); llm: the provider name. */
+  name?: string;
+  /** Where the query text is: a path into the request JSON, or a URL query parameter name. */
+  queryPath?: string;
+  /** retrieval: the array of documents in the response JSON. tool: the part of the response kept as result. */
+  documentsPath?: string;
+  /** Per document (relative to one item of documentsPath). */
+  idPath?: string;
+  scorePath?: string;
+  contentPath?: string;
+  /** tool: gen_ai.tool.name. */
+  toolName?: string;
+}
+
+export interface ClassifyOptions {
+  /** Applied in order before built-in detection; the first rule whose urlPattern matches wins. */
+  rules?: readonly UserRule[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON paths: `a.b[0].c`, `a[*].b`, `["odd.key"]`, an optional leading `$`.
+
+export type PathStep = { key: string } | { index: number } | { all: true };
+
+/** Parse a path, or return a readable error. An empty path ("" or "$") selects the root. */
+export function parsePath(path: string): PathStep[] | string {
+  const steps: PathStep[] = [];
+  let i = path.startsWith("$") ? 1 : 0;
+  let expectKey = i === 0;
+  while (i < path.length) {
+    const c = path[i]!;
+    if (c === ".") {
+      if (expectKey) return `unexpected "." at position ${i + 1}`;
+      expectKey = true;
+      i++;
+      continue;
+    }
+    if (c === "[") {
+      const close = path.indexOf("]", i);
+      if (close < 0) return `missing "]" after position ${i + 1}`;
+      const inner = path.slice(i + 1, close).trim();
+      if (inner === "*") steps.push({ all: true });
+      else if (/^\d+$/.test(inner)) steps.push({ index: Number(inner) });
+      else if (/^"(?:[^"\\]|\\.)*"$/.test(inner) || /^'(?:[^'\\]|\\.)*'$/.test(inner)) {
+        steps.push({ key: inner.slice(1, -1).replace(/\\(.)/g, "$1") });
+      } else return `"[${inner}]" is not an index, [*] or a quoted key`;
+      i = close + 1;
+      expectKey = false;
+      continue;
+    }
+    const m = /^[^.[\]\s]+/.exec(path.slice(i));
+    if (!m) return `unexpected "${c}" at position ${i + 1}`;
+    if (!expectKey) return `expected "." or "[" before "${m[0]}"`;
+    steps.push({ key: m[0] });
+    i += m[0].length;
+    expectKey = false;
+  }
+  if (expectKey && path.length > (path.startsWith("$") ? 1 : 0)) return "path ends with \".\"";
+  return steps;
+}
+
+/**
+ * Every value the path selects (a `[*]` fans out; missing keys select nothing). Bounded: at
+ * most `limit` values, so a hostile document cannot blow up the work.
+ */
+export function selectAll(root: unknown, steps: readonly PathStep[], limit = 1000): unknown[] {
+  let current: unknown[] = [root];
+  for (const step of steps) {
+    const next: unknown[] = [];
+    for (const v of current) {
+      if ("all" in step) {
+        const items = Array.isArray(v) ? v : v !== null && typeof v === "object" ? Object.values(v) : [];
+        for (const x of items) {
+          if (next.length >= limit) break;
+          next.push(x);
+        }
+      } else if ("index" in step) {
+        if (Array.isArray(v) && step.index < v.length) next.push(v[step.index]);
+      } else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.prototype.hasOwnProperty.call(v, step.key)) {
+        next.push((v as Record<string, unknown>)[step.key]);
+      }
+    }
+    current = next;
+    if (current.length === 0) break;
+  }
+  return current;
+}
+
+/** The value a path selects: the single value, or the list when the path fans out with [*]. */
+export function selectPath(root: unknown, path: string): unknown {
+  const steps = parsePath(path);
+  if (typeof steps === "string") return undefined;
+  const values = selectAll(root, steps);
+  return steps.some((s) => "all" in s) ? values : values[0];
+}
+
+// ---------------------------------------------------------------------------------------------
+// URL globs
+
+/** `*` matches any run of characters (slashes included), `?` exactly one; case-insensitive. */
+export function globToRegExp(glob: string): RegExp {
+  let source = "";
+  for (const c of glob) {
+    if (c === "*") source += ".*";
+    else if (c === "?") source += ".";
+    else source += c.replace(/[\\^$.|+()[\]{}]/g, "\\$&");
+  }
+  return new RegExp(`^${source}$`, "i");
+}
+
+export interface CompiledRule {
+  rule: UserRule;
+  test: RegExp;
+}
+
+const compiledCache = new WeakMap<readonly UserRule[], CompiledRule[]>();
+
+/** Valid rules with their patterns compiled; cached per rules array (classification runs per stream update). */
+export function compileRules(rules: readonly UserRule[]): CompiledRule[] {
+  const cached = compiledCache.get(rules);
+  if (cached) return cached;
+  const out: CompiledRule[] = [];
+  for (const rule of rules) {
+    if (ruleErrors(rule).length === 0) out.push({ rule, test: globToRegExp(rule.urlPattern.trim()) });
+  }
+  compiledCache.set(rules, out);
+  return out;
+}
+
+/** The first valid rule whose pattern matches the URL. */
+export function matchRule(rules: readonly UserRule[] | undefined, url: string): UserRule | undefined {
+  if (!rules || rules.length === 0 || url === "") return undefined;
+  for (const c of compileRules(rules)) if (c.test.test(url)) return c.rule;
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation for the settings page
+
+export interface RuleError {
+  /** Index of the rule in the list. */
+  index: number;
+  field: keyof UserRule | "rule";
+  message: string;
+}
+
+const KINDS: readonly RuleKind[] = ["retrieval", "tool", "llm"];
+const PATH_FIELDS = ["queryPath", "documentsPath", "idPath", "scorePath", "contentPath"] as const;
+const MAX_PATTERN = 2048;
+
+function ruleErrors(rule: unknown): Omit<RuleError, "index">[] {
+  if (typeof rule !== "object" || rule === null || Array.isArray(rule)) return [{ field: "rule", message: "a rule must be an object" }];
+  const r = rule as Record<string, unknown>;
+  const errors: Omit<RuleError, "index">[] = [];
+  const pattern = r.urlPattern;
+  if (typeof pattern !== "string" || pattern.trim() === "") {
+    errors.push({ field: "urlPattern", message: "URL pattern is required, e.g. https://api.example.com/search* or */api/kb/*" });
+  } else if (pattern.length > MAX_PATTERN) {
+    errors.push({ field: "urlPattern", message: `URL pattern is longer than ${MAX_PATTERN} characters` });
+  } else if (/^\*+$/.test(pattern.trim())) {
+    errors.push({ field: "urlPattern", message: "URL pattern matches every request; narrow it down, e.g. */api/search*" });
+  }
+  if (typeof r.kind !== "string" || !KINDS.includes(r.kind as RuleKind)) {
+    errors.push({ field: "kind", message: `kind must be one of ${KINDS.join(", ")}` });
+  }
+  for (const key of ["name", "toolName"] as const) {
+    if (r[key] !== undefined && typeof r[key] !== "string") errors.push({ field: key, message: `${key} must be text` });
+  }
+  for (const key of PATH_FIELDS) {
+    const v = r[key];
+    if (v === undefined || v === "") continue;
+    if (typeof v !== "string") {
+      errors.push({ field: key, message: `${key} must be a JSON path such as results[*].text` });
+      continue;
+    }
+    const parsed = parsePath(v.trim());
+    if (typeof parsed === "string") errors.push({ field: key, message: `${key}: ${parsed}` });
+  }
+  if (r.toolName !== undefined && r.kind !== "tool") errors.push({ field: "toolName", message: "toolName only applies to rules of kind tool" });
+  if (r.kind === "llm") {
+    for (const key of ["documentsPath", "idPath", "scorePath", "contentPath"] as const) {
+      if (r[key]) errors.push({ field: key, message: `${key} does not apply to rules of kind llm` });
+    }
+  }
+  return errors;
+}
+
+/** Readable problems with each rule, in list order; an empty list means every rule is usable. */
+export function validateRules(rules: unknown): RuleError[] {
+  if (!Array.isArray(rules)) return [{ index: -1, field: "rule", message: "rules must be a list" }];
+  const out: RuleError[] = [];
+  rules.forEach((rule, index) => {
+    for (const e of ruleErrors(rule)) out.push({ index, ...e });
+  });
+  return out;
+}

@@ -1,0 +1,196 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { classifyExchange } from "../../src/core/classify";
+import { globToRegExp, matchRule, parsePath, selectPath, validateRules } from "../../src/core/rules";
+import type { UserRule } from "../../src/core/rules";
+import { makeExchange } from "../fixtures/providers/make-exchange";
+import type { ExchangeSpec } from "../fixtures/providers/make-exchange";
+import * as chat from "../fixtures/providers/openai-chat";
+
+const classify = (spec: ExchangeSpec, rules: UserRule[]) => classifyExchange(makeExchange(spec), { rules });
+
+describe("JSON paths", () => {
+  const doc = { a: { b: [{ c: 1 }, { c: 2, "odd.key": "x" }] }, list: [{ t: "one" }, { t: "two" }, {}] };
+
+  it("select keys, indexes, quoted keys and [*]", () => {
+    assert.equal(selectPath(doc, "a.b[1].c"), 2);
+    assert.equal(selectPath(doc, "$.a.b[0].c"), 1);
+    assert.equal(selectPath(doc, 'a.b[1]["odd.key"]'), "x");
+    assert.deepEqual(selectPath(doc, "list[*].t"), ["one", "two"]);
+    assert.deepEqual(selectPath(doc, "a.b[*]"), doc.a.b);
+    assert.equal(selectPath(doc, ""), doc);
+    assert.equal(selectPath(doc, "$"), doc);
+  });
+
+  it("missing parts select nothing; inherited properties are not reachable", () => {
+    assert.equal(selectPath(doc, "a.x.y"), undefined);
+    assert.equal(selectPath(doc, "a.b[9]"), undefined);
+    assert.deepEqual(selectPath(doc, "nothing[*].t"), []);
+    assert.equal(selectPath(doc, "a.constructor"), undefined);
+    assert.equal(selectPath(doc, "a.b.length"), undefined);
+  });
+
+  it("syntax errors are readable", () => {
+    for (const bad of ["a..b", "a.", "a[x]", "a[1", ".a", "a b"]) {
+      assert.equal(typeof parsePath(bad), "string", bad);
+    }
+    assert.match(parsePath("a[x]") as string, /not an index/);
+  });
+});
+
+describe("URL globs", () => {
+  it("* spans slashes, ? is one character, everything else is literal", () => {
+    assert.ok(globToRegExp("https://api.example.com/search*").test("https://api.example.com/search?q=1"));
+    assert.ok(globToRegExp("*/api/kb/*").test("https://app.example.com/api/kb/v2/query"));
+    assert.ok(!globToRegExp("*/api/kb/*").test("https://app.example.com/api/kbx/query"));
+    assert.ok(globToRegExp("https://h.example/v?/q").test("https://h.example/v1/q"));
+    assert.ok(!globToRegExp("https://h.example/a.b").test("https://h.example/aXb"), "dots are literal");
+    assert.ok(globToRegExp("HTTPS://API.EXAMPLE.COM/*").test("https://api.example.com/x"), "case-insensitive");
+  });
+
+  it("the first valid matching rule wins; invalid rules are skipped", () => {
+    const rules = [
+      { urlPattern: "", kind: "retrieval" },
+      { urlPattern: "*/api/kb/*", kind: "tool", toolName: "kb" },
+      { urlPattern: "*/api/*", kind: "retrieval" },
+    ] as UserRule[];
+    assert.equal(matchRule(rules, "https://a.example/api/kb/q")?.kind, "tool");
+    assert.equal(matchRule(rules, "https://a.example/api/other")?.kind, "retrieval");
+    assert.equal(matchRule(rules, "https://a.example/else"), undefined);
+    assert.equal(matchRule(undefined, "https://a.example/api/kb/q"), undefined);
+  });
+});
+
+describe("rule validation", () => {
+  it("accepts good rules", () => {
+    assert.deepEqual(
+      validateRules([
+        { urlPattern: "https://api.example.com/search*", kind: "retrieval", documentsPath: "hits[*]", contentPath: "doc.text", scorePath: "score" },
+        { urlPattern: "*/api/weather*", kind: "tool", toolName: "get_weather" },
+        { urlPattern: "*/api/bot", kind: "llm", name: "support bot" },
+      ]),
+      [],
+    );
+  });
+
+  it("reports each problem with its rule index and field", () => {
+    const errors = validateRules([
+      { urlPattern: "", kind: "retrieval" },
+      { urlPattern: "*", kind: "search" },
+      { urlPattern: "*/x", kind: "retrieval", documentsPath: "a..b", toolName: "t" },
+      { urlPattern: "*/y", kind: "llm", documentsPath: "results" },
+      "not a rule",
+    ]);
+    const by = (i: number) => errors.filter((e) => e.index === i).map((e) => e.field);
+    assert.deepEqual(by(0), ["urlPattern"]);
+    assert.deepEqual(by(1), ["urlPattern", "kind"]);
+    assert.deepEqual(by(2).sort(), ["documentsPath", "toolName"]);
+    assert.deepEqual(by(3), ["documentsPath"]);
+    assert.deepEqual(by(4), ["rule"]);
+    for (const e of errors) assert.ok(e.message.length > 10, e.message);
+    assert.deepEqual(validateRules("nope").map((e) => e.index), [-1]);
+  });
+});
+
+describe("classifyExchange with user rules", () => {
+  const kbResponse = {
+    status: 200,
+    responseHeaders: { "content-type": "application/json" },
+    chunks: [
+      {
+        dt: 50,
+        text: JSON.stringify({
+          payload: { hits: [{ ref: { key: "a1" }, rel: 0.9, doc: { body: "Reset via Settings." } }, { ref: { key: "a2" }, rel: 0.5, doc: { body: "Unlock later." } }] },
+        }),
+      },
+    ],
+  };
+
+  it("kind retrieval with paths for query, documents and their fields", () => {
+    const d = classify(
+      { url: "https://kb.example.com/v3/lookup", requestJson: { input: { question: "reset?" } }, ...kbResponse },
+      [{ urlPattern: "https://kb.example.com/*", kind: "retrieval", name: "help center", queryPath: "input.question", documentsPath: "payload.hits", idPath: "ref.key", scorePath: "rel", contentPath: "doc.body" }],
+    );
+    assert.equal(d.kind, "retrieval");
+    assert.equal(d.name, "retrieval help center");
+    assert.equal(d.attributes["gen_ai.data_source.id"], "help center");
+    assert.equal(d.attributes["gen_ai.retrieval.query.text"], "reset?");
+    assert.deepEqual(JSON.parse(d.attributes["gen_ai.retrieval.documents"] as string), [
+      { id: "a1", score: 0.9, content: "Reset via Settings." },
+      { id: "a2", score: 0.5, content: "Unlock later." },
+    ]);
+    assert.equal(d.status, "ok");
+  });
+
+  it("kind retrieval without paths falls back to the scored-chunk shape and a URL query parameter", () => {
+    const d = classify(
+      {
+        url: "https://kb.example.com/find?q=reset",
+        method: "GET",
+        status: 200,
+        chunks: [{ dt: 5, text: JSON.stringify({ results: [{ id: 1, score: 0.8, text: "Reset via Settings." }] }) }],
+      },
+      [{ urlPattern: "*kb.example.com/find*", kind: "retrieval", queryPath: "q" }],
+    );
+    assert.equal(d.kind, "retrieval");
+    assert.equal(d.attributes["gen_ai.retrieval.query.text"], "reset");
+    assert.equal(d.attributes["gen_ai.data_source.id"], "/find");
+    assert.equal(JSON.parse(d.attributes["gen_ai.retrieval.documents"] as string)[0].content, "Reset via Settings.");
+  });
+
+  it("a rule wins over built-in detection", () => {
+    const d = classify(chat.chatStream, [{ urlPattern: "https://api.openai.com/*", kind: "tool", toolName: "openai_proxy" }]);
+    assert.equal(d.kind, "tool");
+  });
+
+  it("kind tool: an execute_tool span with name, arguments and result", () => {
+    const d = classify(
+      {
+        url: "https://app.example.com/api/account/status",
+        requestJson: { email: "ada@example.com" },
+        status: 200,
+        responseHeaders: { "content-type": "application/json" },
+        chunks: [{ dt: 30, text: JSON.stringify({ data: { locked: true, reason: "too many attempts" } }) }],
+      },
+      [{ urlPattern: "*/api/account/*", kind: "tool", toolName: "check_account_status", documentsPath: "data" }],
+    );
+    assert.equal(d.kind, "tool");
+    assert.equal(d.name, "execute_tool check_account_status");
+    assert.equal(d.attributes["gen_ai.operation.name"], "execute_tool");
+    assert.equal(d.attributes["gen_ai.tool.name"], "check_account_status");
+    assert.equal(d.attributes["gen_ai.tool.call.arguments"], '{"email":"ada@example.com"}');
+    assert.equal(d.attributes["gen_ai.tool.call.result"], '{"locked":true,"reason":"too many attempts"}');
+    assert.equal(d.status, "ok");
+  });
+
+  it("kind llm forces model parsing on an unknown endpoint, named after the rule", () => {
+    const text = "Open Settings, then Security.";
+    const d = classify(
+      {
+        url: "https://app.example.com/bot/answer",
+        requestJson: { question: "reset?" },
+        status: 200,
+        responseHeaders: { "content-type": "text/plain; charset=utf-8" },
+        chunks: [{ dt: 300, text }],
+      },
+      [{ urlPattern: "*/bot/answer", kind: "llm", name: "support-bot" }],
+    );
+    assert.equal(d.kind, "llm");
+    assert.equal(d.attributes["gen_ai.provider.name"], "support-bot");
+    const out = JSON.parse(d.attributes["gen_ai.output.messages"] as string) as { parts: { content: string }[] }[];
+    assert.equal(out[0]!.parts[0]!.content, text);
+    // Without the rule the same exchange is plain http.
+    assert.equal(classifyExchange(makeExchange({ url: "https://app.example.com/bot/answer", requestJson: { question: "reset?" }, status: 200, responseHeaders: { "content-type": "text/plain" }, chunks: [{ dt: 300, text }] })).kind, "http");
+  });
+
+  it("kind llm keeps a recognised wire format", () => {
+    const d = classify({ ...chat.chatStream, url: "https://proxy.example.com/llm" }, [{ urlPattern: "*/llm", kind: "llm" }]);
+    assert.equal(d.kind, "llm");
+    assert.equal(d.attributes["gen_ai.request.model"], "gpt-4o-mini");
+  });
+
+  it("classifyExchange(ex) without options is unchanged", () => {
+    const ex = makeExchange(chat.chatStream);
+    assert.deepEqual(classifyExchange(ex), classifyExchange(ex, { rules: [] }));
+  });
+});
