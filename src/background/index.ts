@@ -4,10 +4,12 @@
  * message finds them; nothing it needs lives only in memory.
  */
 import browser, { type Runtime } from "webextension-polyfill";
-import { isCaptureEvent, isExchangeEvent } from "../core/ingest";
+import { isCaptureEvent } from "../core/ingest";
+import { scheduleAssembly } from "./assembly";
 import { isCaptureMessage, type CaptureAck } from "../shared/messages";
 import { ingestBatch } from "./ingest";
 import { acceptPanel, notifySpans } from "./panels";
+import { isRecording } from "./recording";
 import { enforceRetention, forgetLiveTabs, forgetTab } from "./retention";
 
 async function onCapture(message: unknown, sender: Runtime.MessageSender): Promise<CaptureAck> {
@@ -16,10 +18,13 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
   if (sender.id !== browser.runtime.id || tabId === undefined || tabId < 0 || !isCaptureMessage(message)) {
     return { ok: false, error: "rejected" };
   }
-  const events = message.events.filter(isCaptureEvent).filter(isExchangeEvent);
+  const events = message.events.filter(isCaptureEvent);
   try {
-    const changed = await ingestBatch(tabId, sender.frameId, events);
-    notifySpans(tabId, changed);
+    // Paused from the panel: acknowledged (the relay may forget it) but not kept.
+    if (!(await isRecording(tabId))) return { ok: true };
+    const result = await ingestBatch(tabId, sender.frameId, events);
+    notifySpans(tabId, result.spans);
+    if (result.spans.length || result.events) scheduleAssembly(tabId, (tab, assembled) => notifySpans(tab, assembled.changed, assembled.removed));
     void enforceRetention();
     return { ok: true };
   } catch (error) {

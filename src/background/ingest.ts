@@ -3,12 +3,12 @@
  * each exchange's span, and commit it all in one transaction. Returns the spans that changed
  * once the transaction is done, which is the moment the relay may forget the batch.
  */
-import type { ChunkEvent, ExchangeEvent } from "../core/capture-events";
+import type { CaptureEvent, ChunkEvent, ExchangeEvent, InteractionEvent, MarkEvent } from "../core/capture-events";
 import { deriveSpan, initialTraceId } from "../core/derive";
-import { applyEvent, chunkRecord, emptyExchange, mergeChunks, type ChunkRecord, type ExchangeRecord } from "../core/ingest";
+import { applyEvent, chunkRecord, emptyExchange, isExchangeEvent, mergeChunks, type ChunkRecord, type ExchangeRecord } from "../core/ingest";
 import type { SpanRecord } from "../core/records";
 import { redactExchange } from "../core/redact";
-import { chunkRange, openStore } from "./store";
+import { chunkRange, openStore, type TabEvent } from "./store";
 
 /** A streaming span is re-derived at most this often; its end is always derived. */
 const LIVE_DERIVE_INTERVAL_MS = 250;
@@ -52,17 +52,34 @@ function groupById(events: readonly ExchangeEvent[]): Map<string, Group> {
   return groups;
 }
 
-export async function ingestBatch(tabId: number, frameId: number | undefined, events: readonly ExchangeEvent[]): Promise<SpanRecord[]> {
+function tabEvent(e: InteractionEvent | MarkEvent, tabId: number, frameId: number | undefined): TabEvent {
+  const { t, ...rest } = e;
+  return { ...rest, kind: t, tabId, ...(frameId !== undefined ? { frameId } : {}) } as TabEvent;
+}
+
+export interface IngestResult {
+  spans: SpanRecord[];
+  /** Interactions or marks were stored: traces may regroup. */
+  events: number;
+}
+
+export async function ingestBatch(tabId: number, frameId: number | undefined, batch: readonly CaptureEvent[]): Promise<IngestResult> {
   const db = await openStore();
-  const tx = db.transaction(["exchanges", "chunks", "spans"], "readwrite");
+  const tx = db.transaction(["exchanges", "chunks", "spans", "events"], "readwrite");
   const exchanges = tx.objectStore("exchanges");
   const chunkStore = tx.objectStore("chunks");
+  const spanStore = tx.objectStore("spans");
+  const events = batch.filter(isExchangeEvent);
+  const others = batch.filter((e): e is InteractionEvent | MarkEvent => e.t === "interaction" || e.t === "mark");
   const groups = groupById(events);
   const ids = [...groups.keys()];
-  const existing = await Promise.all(ids.map((id) => exchanges.get(id)));
+  const [existing, storedSpans] = await Promise.all([
+    Promise.all(ids.map((id) => exchanges.get(id))),
+    Promise.all(ids.map((id) => spanStore.get(id))),
+  ]);
   const now = Date.now();
   const changed: SpanRecord[] = [];
-  const writes: Promise<unknown>[] = [];
+  const writes: Promise<unknown>[] = others.map((e) => tx.objectStore("events").put(tabEvent(e, tabId, frameId)));
 
   await Promise.all(ids.map(async (id, i) => {
     const group = groups.get(id)!;
@@ -86,10 +103,17 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ev
     if (!due) return;
     lastDerived.set(id, now);
     const span = deriveSpan(record, chunks, now);
+    // The trace it was assembled into stays until assembly says otherwise.
+    const stored = storedSpans[i];
+    if (stored && stored.tabId === tabId) {
+      span.traceId = stored.traceId;
+      if (stored.parentSpanId) span.parentSpanId = stored.parentSpanId;
+      else delete span.parentSpanId;
+    }
     changed.push(span);
-    writes.push(tx.objectStore("spans").put(span));
+    writes.push(spanStore.put(span));
   }));
   await Promise.all(writes);
   await tx.done;
-  return changed;
+  return { spans: changed, events: others.length };
 }

@@ -10,7 +10,8 @@ import {
   isRpcRequest, rpcResponse, spansChanged, tabCleared, tabIdOfPanelPort,
   type PanelPush, type PanelRpc, type RpcRequest,
 } from "../shared/messages";
-import { deleteSpans, listSpans, readExchange, spanIdsOfTab } from "./store";
+import { deleteSpans, deleteTabEvents, listSpans, readExchange, spanIdsOfTab } from "./store";
+import { isRecording, setRecording } from "./recording";
 
 const ports = new Map<number, Set<Runtime.Port>>();
 
@@ -29,9 +30,12 @@ const handlers: Handlers = {
   },
   async clearTab(tabId) {
     const removed = await deleteSpans(await spanIdsOfTab(tabId));
+    await deleteTabEvents(tabId);
     push(tabId, tabCleared());
     return { removed };
   },
+  getRecording: async (tabId) => ({ recording: await isRecording(tabId) }),
+  setRecording: async (tabId, { recording }) => ({ recording: await setRecording(tabId, recording === true) }),
 };
 
 async function answer(port: Runtime.Port, tabId: number, request: RpcRequest): Promise<void> {
@@ -79,6 +83,6 @@ function push(tabId: number, message: PanelPush): void {
   }
 }
 
-export function notifySpans(tabId: number, spans: SpanRecord[]): void {
-  if (spans.length > 0) push(tabId, spansChanged(spans));
+export function notifySpans(tabId: number, spans: SpanRecord[], removed: string[] = []): void {
+  if (spans.length > 0 || removed.length > 0) push(tabId, spansChanged(spans, removed));
 }

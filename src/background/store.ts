@@ -5,7 +5,10 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from "idb";
 import type { ChunkRecord, ExchangeRecord } from "../core/ingest";
-import type { SpanRecord } from "../core/records";
+import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/records";
+
+/** Interactions and marks: the inputs of trace assembly besides spans. */
+export type TabEvent = ({ kind: "interaction" } & InteractionRecord) | ({ kind: "mark" } & MarkRecord);
 
 export interface TraceDB extends DBSchema {
   exchanges: { key: string; value: ExchangeRecord; indexes: { tabId: number } };
@@ -15,11 +18,12 @@ export interface TraceDB extends DBSchema {
     value: SpanRecord;
     indexes: { tabId: number; traceId: string; startTime: number; tabStart: [number, number] };
   };
+  events: { key: string; value: TabEvent; indexes: { tabId: number; tabTime: [number, number] } };
 }
 
 export const DB_NAME = "llm-trace";
 
-type UpgradeTx = IDBPTransaction<TraceDB, ("exchanges" | "chunks" | "spans")[], "versionchange">;
+type UpgradeTx = IDBPTransaction<TraceDB, ("exchanges" | "chunks" | "spans" | "events")[], "versionchange">;
 
 /**
  * One entry per schema version; entry i upgrades version i to i + 1. Append, never edit: a
@@ -35,6 +39,11 @@ const MIGRATIONS: ((db: IDBPDatabase<TraceDB>, tx: UpgradeTx) => void)[] = [
     spans.createIndex("traceId", "traceId");
     spans.createIndex("startTime", "startTime");
     spans.createIndex("tabStart", ["tabId", "startTime"]);
+  },
+  (db) => {
+    const events = db.createObjectStore("events", { keyPath: "id" });
+    events.createIndex("tabId", "tabId");
+    events.createIndex("tabTime", ["tabId", "time"]);
   },
 ];
 
@@ -96,6 +105,14 @@ export async function deleteSpans(spanIds: readonly string[]): Promise<number> {
 export async function spanIdsOfTab(tabId: number): Promise<string[]> {
   const db = await openStore();
   return db.getAllKeysFromIndex("spans", "tabId", tabId);
+}
+
+export async function deleteTabEvents(tabId: number | IDBKeyRange): Promise<void> {
+  const db = await openStore();
+  const tx = db.transaction("events", "readwrite");
+  const keys = await tx.store.index("tabId").getAllKeys(tabId);
+  await Promise.all(keys.map((k) => tx.store.delete(k)));
+  await tx.done;
 }
 
 /** Spans beyond `max`, oldest first. */

@@ -27,7 +27,7 @@ import { markLookup, outermost, pairMarks } from "./assembly/marks";
 import type { MarkWindow } from "./assembly/marks";
 import { activityRoot, addToSummary, interactionRoot, isSynthesized, markSpan, toolSpan } from "./assembly/synthesize";
 import type { Summary } from "./assembly/synthesize";
-import { chainTools } from "./assembly/tool-chain";
+import { chainTools, TOOL_START_SLACK } from "./assembly/tool-chain";
 import type { ToolExec } from "./assembly/tool-chain";
 
 export interface AssemblyInput {
@@ -182,7 +182,9 @@ function assignToolChildren(
 ): Map<ToolExec, SpanRecord[]> {
   const result = new Map<ToolExec, SpanRecord[]>();
   if (execs.length === 0) return result;
-  const index = new IntervalIndex(execs.map((e) => ({ start: e.start, end: e.windowEnd, value: e })));
+  // The page may act on a tool call as soon as the last event arrives, a moment before the
+  // model's stream is recorded as closed: the window opens TOOL_START_SLACK early.
+  const index = new IntervalIndex(execs.map((e) => ({ start: e.start - TOOL_START_SLACK, end: e.windowEnd, value: e })));
   for (const s of spans) {
     if (s.kind === "llm") continue;
     const mark = markOf(s);

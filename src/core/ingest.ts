@@ -135,6 +135,11 @@ export function isCaptureEvent(e: unknown): e is CaptureEvent {
       return Number.isInteger(v.seq) && (v.seq as number) >= 0 && isStr(v.text);
     case "end":
       return typeof v.outcome === "object" && v.outcome !== null && Number.isInteger(v.chunks);
+    case "interaction":
+      return (v.action === "click" || v.action === "submit" || v.action === "keydown") && isStr(v.target, 200) && isStr(v.pageUrl, 1 << 20);
+    case "mark":
+      return (v.phase === "start" || v.phase === "end") && (v.name === undefined || isStr(v.name, 200)) && isStr(v.pageUrl, 1 << 20) &&
+        (v.attributes === undefined || (typeof v.attributes === "object" && v.attributes !== null && Object.keys(v.attributes).length <= 32));
     default:
       return false;
   }

@@ -6,6 +6,7 @@ import { openChannel } from "./channel";
 import { hookFetch } from "./fetch";
 import { maskToString } from "./patch";
 import { hookForwardedResponses } from "./forwarded-response";
+import { hookInteractions } from "./interactions";
 import { hookXhr } from "./xhr";
 
 // No "installed" marker on window: it would be visible to the page. Browsers inject a
@@ -16,6 +17,7 @@ function install(win: Window & typeof globalThis): void {
   hookForwardedResponses(win);
   hookFetch(win, channel);
   hookXhr(channel);
+  hookInteractions(win, channel);
 }
 
 try {

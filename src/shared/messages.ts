@@ -85,6 +85,9 @@ export interface PanelRpc {
   listSpans(params: Record<string, never>): SpanRecord[];
   getExchange(params: { id: string }): Exchange | null;
   clearTab(params: Record<string, never>): { removed: number };
+  /** Whether capture is on for the tab (the panel's record button). */
+  getRecording(params: Record<string, never>): { recording: boolean };
+  setRecording(params: { recording: boolean }): { recording: boolean };
 }
 export type RpcMethod = keyof PanelRpc;
 export type RpcParams<M extends RpcMethod> = Parameters<PanelRpc[M]>[0];
@@ -92,8 +95,8 @@ export type RpcResult<M extends RpcMethod> = ReturnType<PanelRpc[M]>;
 
 export type RpcRequest<M extends RpcMethod = RpcMethod> = Envelope<"rpc", { id: number; method: M; params: RpcParams<M> }>;
 export type RpcResponse = Envelope<"rpc-result", { id: number; result?: unknown; error?: string }>;
-/** Pushed to a tab's panels after each commit: the spans that changed. */
-export type SpansChanged = Envelope<"spans-changed", { spans: SpanRecord[] }>;
+/** Pushed to a tab's panels after each commit: the spans that changed, and ids of spans gone. */
+export type SpansChanged = Envelope<"spans-changed", { spans: SpanRecord[]; removed: string[] }>;
 export type TabCleared = Envelope<"tab-cleared", object>;
 export type PanelPush = SpansChanged | TabCleared;
 
@@ -101,10 +104,10 @@ export const rpcRequest = <M extends RpcMethod>(id: number, method: M, params: R
   envelope("rpc", { id, method, params }) as RpcRequest<M>;
 export const rpcResponse = (id: number, outcome: { result?: unknown; error?: string }): RpcResponse =>
   envelope("rpc-result", { id, ...outcome });
-export const spansChanged = (spans: SpanRecord[]): SpansChanged => envelope("spans-changed", { spans });
+export const spansChanged = (spans: SpanRecord[], removed: string[] = []): SpansChanged => envelope("spans-changed", { spans, removed });
 export const tabCleared = (): TabCleared => envelope("tab-cleared", {});
 
-const RPC_METHODS: readonly string[] = ["listSpans", "getExchange", "clearTab"] satisfies RpcMethod[];
+const RPC_METHODS: readonly string[] = ["listSpans", "getExchange", "clearTab", "getRecording", "setRecording"] satisfies RpcMethod[];
 
 export function isRpcRequest(m: unknown): m is RpcRequest {
   if (!isEnvelope(m) || m.type !== "rpc") return false;

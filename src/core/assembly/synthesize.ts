@@ -191,7 +191,8 @@ export function toolSpan(exec: ToolExec, traceId: string, parentSpanId: string |
     ...base(traceId, exec.spanId, parentSpanId, exec.producer.tabId, exec.producer.frameId),
     name: exec.call.name ? `execute_tool ${exec.call.name}` : "execute_tool",
     kind: "tool",
-    startTime: exec.start,
+    // A request the page made a moment before the model's stream was recorded as closed starts it.
+    startTime: Math.min(exec.start, ...children.map((c) => c.startTime)),
     ...(endTime !== undefined ? { endTime } : {}),
     status,
     attributes,

@@ -15,8 +15,9 @@ export function createSpanStore(connection: Connection) {
   /** Oldest first, as they happened. */
   const list = computed(() => [...byId.value.values()].sort((a, b) => a.startTime - b.startTime || a.spanId.localeCompare(b.spanId)));
 
-  function merge(spans: readonly SpanRecord[]): void {
+  function merge(spans: readonly SpanRecord[], removed: readonly string[] = []): void {
     const next = new Map(byId.value);
+    for (const id of removed) next.delete(id);
     for (const span of spans) {
       const known = next.get(span.spanId);
       if (!known || known.updatedAt <= span.updatedAt) next.set(span.spanId, span);
@@ -44,7 +45,7 @@ export function createSpanStore(connection: Connection) {
 
   const unsubscribe = connection.subscribe((push) => {
     if (push === null) void reload();
-    else if (push.type === "spans-changed") merge(push.spans);
+    else if (push.type === "spans-changed") merge(push.spans, push.removed ?? []);
     else if (push.type === "tab-cleared") byId.value = new Map();
   });
 

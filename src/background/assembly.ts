@@ -1,0 +1,107 @@
+/**
+ * Keeping a tab's traces assembled: after spans or interactions change, re-run the pure
+ * assembly over the tab's recent window and store what changed — trace and parent ids of
+ * exchange spans (patched onto the stored record, so a concurrent ingest keeps its newer
+ * attributes), synthesized spans added, changed or gone. One readwrite transaction: read,
+ * compute, write. Runs at most every THROTTLE_MS per tab, and once more after the last change.
+ */
+import { assembleTraces, isSynthesized } from "../core/assemble";
+import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/records";
+import { openStore } from "./store";
+
+const THROTTLE_MS = 250;
+/** Spans older than this (before the tab's newest) keep the traces they had. */
+const WINDOW_MS = 30 * 60 * 1000;
+/** Traces that start this close to the window's edge are read whole, so none is cut in two. */
+const EDGE_MS = 2 * 60 * 1000;
+
+export interface AssemblyResult {
+  changed: SpanRecord[];
+  removed: string[];
+}
+
+type Listener = (tabId: number, result: AssemblyResult) => void;
+
+const timers = new Map<number, ReturnType<typeof setTimeout>>();
+const lastRun = new Map<number, number>();
+
+function sameShape(a: SpanRecord, b: SpanRecord): boolean {
+  return a.traceId === b.traceId && a.parentSpanId === b.parentSpanId;
+}
+
+function sameSynthesized(a: SpanRecord, b: SpanRecord): boolean {
+  return sameShape(a, b) && a.name === b.name && a.kind === b.kind && a.startTime === b.startTime &&
+    a.endTime === b.endTime && a.status === b.status && JSON.stringify(a.attributes) === JSON.stringify(b.attributes);
+}
+
+export async function assembleTab(tabId: number, now = Date.now()): Promise<AssemblyResult> {
+  const db = await openStore();
+  const tx = db.transaction(["spans", "events"], "readwrite");
+  const spanStore = tx.objectStore("spans");
+  const newest = await spanStore.index("tabStart").openCursor(IDBKeyRange.bound([tabId, -Infinity], [tabId, Infinity]), "prev");
+  if (!newest) {
+    await tx.done;
+    return { changed: [], removed: [] };
+  }
+  const cutoff = newest.value.startTime - WINDOW_MS;
+  const [windowSpans, events] = await Promise.all([
+    spanStore.index("tabStart").getAll(IDBKeyRange.bound([tabId, cutoff], [tabId, Infinity])),
+    tx.objectStore("events").index("tabTime").getAll(IDBKeyRange.bound([tabId, cutoff - EDGE_MS], [tabId, Infinity])),
+  ]);
+  // Traces at the edge: read their spans before the cutoff too.
+  const byId = new Map(windowSpans.map((s) => [s.spanId, s]));
+  const edgeTraces = new Set(windowSpans.filter((s) => s.startTime < cutoff + EDGE_MS).map((s) => s.traceId));
+  for (const traceId of edgeTraces) {
+    for (const s of await spanStore.index("traceId").getAll(traceId)) if (s.tabId === tabId) byId.set(s.spanId, s);
+  }
+  const before = [...byId.values()];
+  const interactions: InteractionRecord[] = [];
+  const marks: MarkRecord[] = [];
+  for (const e of events) {
+    const { kind, ...record } = e;
+    if (kind === "interaction") interactions.push(record as InteractionRecord);
+    else marks.push(record as MarkRecord);
+  }
+
+  const after = assembleTraces({ spans: before, interactions, marks });
+  const result: AssemblyResult = { changed: [], removed: [] };
+  const writes: Promise<unknown>[] = [];
+  const kept = new Set<string>();
+  for (const span of after) {
+    kept.add(span.spanId);
+    const old = byId.get(span.spanId);
+    if (isSynthesized(span)) {
+      if (old && sameSynthesized(old, span)) continue;
+      const record = { ...span, tabId, updatedAt: now };
+      writes.push(spanStore.put(record));
+      result.changed.push(record);
+    } else if (old && !sameShape(old, span)) {
+      // Only the trace fields: everything else stays as the latest ingest wrote it.
+      const record: SpanRecord = { ...old, traceId: span.traceId, updatedAt: now };
+      if (span.parentSpanId) record.parentSpanId = span.parentSpanId;
+      else delete record.parentSpanId;
+      writes.push(spanStore.put(record));
+      result.changed.push(record);
+    }
+  }
+  for (const old of before) {
+    if (isSynthesized(old) && !kept.has(old.spanId)) {
+      writes.push(spanStore.delete(old.spanId));
+      result.removed.push(old.spanId);
+    }
+  }
+  await Promise.all(writes);
+  await tx.done;
+  return result;
+}
+
+/** Re-assemble soon: now if the last run was long enough ago, else when it is due. */
+export function scheduleAssembly(tabId: number, onResult: Listener): void {
+  if (timers.has(tabId)) return;
+  const wait = Math.max(0, (lastRun.get(tabId) ?? 0) + THROTTLE_MS - Date.now());
+  timers.set(tabId, setTimeout(() => {
+    timers.delete(tabId);
+    lastRun.set(tabId, Date.now());
+    assembleTab(tabId).then((result) => onResult(tabId, result), () => {});
+  }, wait));
+}
