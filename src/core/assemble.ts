@@ -183,8 +183,9 @@ function assignToolChildren(
   const result = new Map<ToolExec, SpanRecord[]>();
   if (execs.length === 0) return result;
   // The page may act on a tool call as soon as the last event arrives, a moment before the
-  // model's stream is recorded as closed: the window opens TOOL_START_SLACK early.
-  const index = new IntervalIndex(execs.map((e) => ({ start: e.start - TOOL_START_SLACK, end: e.windowEnd, value: e })));
+  // model's stream is recorded as closed: the window opens up to TOOL_START_SLACK early, but
+  // never before the model's first output (work before that is the call's input, not its tools).
+  const index = new IntervalIndex(execs.map((e) => ({ start: Math.max(e.start - TOOL_START_SLACK, firstOutput(e.producer)), end: e.windowEnd, value: e })));
   for (const s of spans) {
     if (s.kind === "llm") continue;
     const mark = markOf(s);
@@ -196,6 +197,11 @@ function assignToolChildren(
     else result.set(best, [s]);
   }
   return result;
+}
+
+function firstOutput(span: SpanRecord): number {
+  const ttft = span.attributes["gen_ai.response.time_to_first_chunk"];
+  return span.startTime + (typeof ttft === "number" ? ttft * 1000 : 0);
 }
 
 function pickTool(candidates: readonly ToolExec[], s: SpanRecord): ToolExec {

@@ -49,10 +49,13 @@ export function groupTraces<S extends Span>(spans: readonly S[]): Trace<S>[] {
       seen.add(span.spanId);
       return { span, depth, children: (children.get(span.spanId) ?? []).filter((c) => !seen.has(c.spanId)).map((c) => build(c, depth + 1)) };
     };
+    const built = roots.map((r) => build(r, 0));
+    // A parent cycle (corrupt or hand-made data) would hide its spans: show them as roots.
+    for (const s of list) if (!seen.has(s.spanId)) built.push(build(s, 0));
     const ends = list.map((s) => s.endTime);
     traces.push({
       traceId,
-      roots: roots.map((r) => build(r, 0)),
+      roots: built,
       spans: list,
       startTime: list[0]!.startTime,
       endTime: ends.some((e) => e === undefined) ? undefined : Math.max(...(ends as number[])),

@@ -84,6 +84,21 @@ describe("trace assembly: the support-bot flow", () => {
     assert.equal(tool.startTime, by("tool-http").startTime, "the tool span starts with its first request");
   });
 
+  it("a fast model call right after retrieval: the retrieval stays the call's input, not its tool's work", () => {
+    // A quick response (tens of ms) puts the retrieval within the tool window's early slack.
+    const base = bot.flows[0]!;
+    const fast = (spec: ExchangeSpec): ExchangeSpec => ({ ...spec, chunks: spec.chunks?.map((c, i) => ({ ...c, dt: 20 + i })) });
+    const steps = base.steps.filter((s) => s.label !== "beacon").map((s) => (s.label === "chat1" ? { ...s, spec: fast(s.spec) } : s));
+    const retrieval = steps.find((s) => s.label === "retrieval")!;
+    const chat1 = steps.find((s) => s.label === "chat1")!;
+    chat1.at = retrieval.at + (retrieval.spec.chunks?.at(-1)?.dt ?? 0) + 5;
+    const { spans, by } = recordFlow({ ...base, steps });
+    const out = assemble(spans, [interaction(0, "submit", "form#chat")]);
+    const tool = out.find((s) => s.kind === "tool")!;
+    assert.deepEqual(childrenOf(out, tool).map((c) => c.spanId), [by("tool-http").spanId], outline(out));
+    assert.notEqual(find(out, by("retrieval").spanId).parentSpanId, tool.spanId);
+  });
+
   it("is deterministic whatever the input order, and idempotent over its own output", () => {
     for (const flow of bot.flows) {
       const submit = interaction(0, "submit", "form#chat");

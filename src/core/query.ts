@@ -1,0 +1,91 @@
+/**
+ * The panel's filter language, familiar from DevTools: free text (matched against names, URLs,
+ * prompts and outputs), `key:value` terms (model:, provider:, kind:, status:, is:, method:,
+ * trace:), and `-` to negate any term. Terms combine with AND; quotes keep spaces in a value.
+ */
+import type { Span } from "./span";
+
+export interface Term {
+  key?: "model" | "provider" | "kind" | "status" | "is" | "method" | "trace" | "tool";
+  value: string;
+  negate: boolean;
+}
+
+const KEYS = new Set(["model", "provider", "kind", "status", "is", "method", "trace", "tool"]);
+
+export function parseQuery(text: string): Term[] {
+  const terms: Term[] = [];
+  for (const m of text.matchAll(/(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))/g)) {
+    const [, minus, key, quoted, bare] = m;
+    const value = (quoted ?? bare ?? "").toLowerCase();
+    if (key && KEYS.has(key.toLowerCase())) {
+      if (value) terms.push({ key: key.toLowerCase() as Term["key"], value, negate: minus === "-" });
+    } else {
+      const word = key ? `${key.toLowerCase()}:${value}` : value;
+      if (word) terms.push({ value: word, negate: minus === "-" });
+    }
+  }
+  return terms;
+}
+
+const TEXT_KEYS = [
+  "gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions", "gen_ai.retrieval.query.text",
+  "gen_ai.retrieval.documents", "gen_ai.tool.call.arguments", "gen_ai.tool.call.result", "url.full", "error.type",
+];
+
+/** Lower-cased searchable text of a span, cached per span object (spans are replaced, never mutated). */
+const searchCache = new WeakMap<Span, string>();
+
+export function searchText(span: Span): string {
+  let text = searchCache.get(span);
+  if (text === undefined) {
+    const a = span.attributes;
+    text = [span.name, ...TEXT_KEYS.map((k) => a[k]).filter((v) => v !== undefined).map(String)].join("\n").toLowerCase();
+    searchCache.set(span, text);
+  }
+  return text;
+}
+
+function termMatches(term: Term, span: Span): boolean {
+  const a = span.attributes;
+  const has = (v: unknown) => v !== undefined && String(v).toLowerCase().includes(term.value);
+  switch (term.key) {
+    case "model":
+      return has(a["gen_ai.request.model"]) || has(a["gen_ai.response.model"]);
+    case "provider":
+      return has(a["gen_ai.provider.name"]);
+    case "kind":
+      return span.kind === term.value || (term.value === "model" && span.kind === "llm");
+    case "status":
+      return span.status === term.value || (term.value === "pending" && span.endTime === undefined) || String(a["http.response.status_code"] ?? "") === term.value;
+    case "is":
+      if (term.value === "streaming") return a["gen_ai.request.stream"] === true;
+      if (term.value === "error") return span.status === "error";
+      if (term.value === "pending" || term.value === "running") return span.endTime === undefined;
+      return false;
+    case "method":
+      return String(a["http.request.method"] ?? "").toLowerCase() === term.value;
+    case "trace":
+      return span.traceId.startsWith(term.value);
+    case "tool":
+      return has(a["gen_ai.tool.name"]) || (a["gen_ai.output.messages"] !== undefined && searchText(span).includes(`"name":"${term.value}`));
+    default:
+      return searchText(span).includes(term.value);
+  }
+}
+
+/**
+ * Whether a group of spans (a trace) matches: every positive term must match some span, and no
+ * negated term may match any span. An empty query matches everything.
+ */
+export function matchesSpans(terms: readonly Term[], spans: readonly Span[]): boolean {
+  for (const term of terms) {
+    const any = spans.some((s) => termMatches(term, s));
+    if (term.negate ? any : !any) return false;
+  }
+  return true;
+}
+
+export function matchesSpan(terms: readonly Term[], span: Span): boolean {
+  return matchesSpans(terms, [span]);
+}

@@ -1,0 +1,53 @@
+/** One line of the trace list: what a trace did, in numbers. */
+import type { Span } from "./span";
+import type { Trace } from "./trace-tree";
+
+export interface TraceSummary {
+  traceId: string;
+  name: string;
+  startTime: number;
+  /** Undefined while in flight. */
+  durationMs: number | undefined;
+  models: string[];
+  inputTokens: number | undefined;
+  outputTokens: number | undefined;
+  costUsd: number | undefined;
+  steps: { llm: number; tool: number; retrieval: number; embedding: number; http: number };
+  errors: number;
+  spanCount: number;
+}
+
+const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+
+function add(total: number | undefined, value: number | undefined): number | undefined {
+  return value === undefined ? total : (total ?? 0) + value;
+}
+
+export function summarizeTrace(trace: Trace, costOf?: (span: Span) => number | undefined): TraceSummary {
+  const models = new Set<string>();
+  const steps = { llm: 0, tool: 0, retrieval: 0, embedding: 0, http: 0 };
+  let inputTokens: number | undefined;
+  let outputTokens: number | undefined;
+  let costUsd: number | undefined;
+  let errors = 0;
+  for (const span of trace.spans) {
+    const a = span.attributes;
+    if (span.kind in steps) steps[span.kind as keyof typeof steps]++;
+    if (span.status === "error") errors++;
+    const model = a["gen_ai.response.model"] ?? a["gen_ai.request.model"];
+    if ((span.kind === "llm" || span.kind === "embedding") && model !== undefined) models.add(String(model));
+    inputTokens = add(inputTokens, num(a["gen_ai.usage.input_tokens"]));
+    outputTokens = add(outputTokens, num(a["gen_ai.usage.output_tokens"]));
+    costUsd = add(costUsd, num(a["llm_trace.cost.usd"]) ?? costOf?.(span));
+  }
+  const root = trace.roots[0]?.span ?? trace.spans[0]!;
+  return {
+    traceId: trace.traceId,
+    name: root.name,
+    startTime: trace.startTime,
+    durationMs: trace.endTime === undefined ? undefined : trace.endTime - trace.startTime,
+    models: [...models],
+    inputTokens, outputTokens, costUsd, steps, errors,
+    spanCount: trace.spans.length,
+  };
+}
