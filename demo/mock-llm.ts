@@ -217,9 +217,12 @@ export function createMockLlm(options: MockOptions = {}) {
   function embeddings(res: ServerResponse, body: Json): void {
     const inputs = Array.isArray(body.input) ? body.input : [body.input];
     const dims = 8;
+    const vector = (text: unknown) => Array.from({ length: dims }, (_, d) => Number(Math.sin(String(text).length * (d + 1)).toFixed(6)));
+    // encoding_format "base64" (what the official SDKs ask for by default): little-endian float32.
+    const base64 = body.encoding_format === "base64";
     const data = inputs.map((text, index) => ({
       object: "embedding", index,
-      embedding: Array.from({ length: dims }, (_, d) => Number(Math.sin(String(text).length * (d + 1)).toFixed(6))),
+      embedding: base64 ? Buffer.from(new Float32Array(vector(text)).buffer).toString("base64") : vector(text),
     }));
     json(res, 200, { object: "list", data, model: String(body.model ?? "text-embedding-3-small"), usage: { prompt_tokens: 9 * inputs.length, total_tokens: 9 * inputs.length } });
   }
@@ -234,7 +237,10 @@ export function createMockLlm(options: MockOptions = {}) {
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer): Promise<boolean> {
     const path = url.pathname;
     if (req.method === "OPTIONS" && (path.startsWith("/v1") || path.startsWith("/collections") || path.startsWith("/tools"))) {
-      res.writeHead(204, { "access-control-allow-origin": "*", "access-control-allow-headers": "*", "access-control-allow-methods": "GET, POST" });
+      // Reflect the requested headers: "*" does not cover Authorization, which the official SDKs
+      // send (with x-stainless-*, anthropic-version, anthropic-dangerous-direct-browser-access).
+      const requested = req.headers["access-control-request-headers"];
+      res.writeHead(204, { "access-control-allow-origin": "*", "access-control-allow-headers": requested ? `${requested}` : "*", "access-control-allow-methods": "GET, POST" });
       res.end();
       return true;
     }
