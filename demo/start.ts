@@ -73,8 +73,11 @@ async function headlessDemo(origin: string): Promise<void> {
 async function screenshotPanel(ext: WithExtension, tabId: number): Promise<void> {
   const panel = await openPanelTab(ext, tabId);
   await panel.setViewportSize({ width: 1280, height: 760 });
-  await panel.locator("tbody tr").first().waitFor();
-  const chat = panel.locator("tbody tr", { hasText: "chat gpt-4o-mini" }).last();
+  await panel.locator(".trace-row").first().waitFor();
+  // The support-bot question: the trace with the retrieval, the tool call and both model calls.
+  const question = panel.locator(".trace-row", { hasText: "retrieval" }).first();
+  if (await question.count()) await question.click();
+  const chat = panel.locator(".wf-row", { hasText: "chat gpt-4o-mini" }).last();
   if (await chat.count()) await chat.click();
   await panel.screenshot({ path: path.join(outputDir, "panel.png") });
 }

@@ -34,8 +34,8 @@ function sameSynthesized(a: SpanRecord, b: SpanRecord): boolean {
     a.endTime === b.endTime && a.status === b.status && JSON.stringify(a.attributes) === JSON.stringify(b.attributes);
 }
 
-export async function assembleTab(tabId: number, now = Date.now()): Promise<AssemblyResult> {
-  const db = await openStore();
+export async function assembleTab(tabId: number, now = Date.now(), dbName?: string): Promise<AssemblyResult> {
+  const db = await openStore(dbName);
   const tx = db.transaction(["spans", "events"], "readwrite");
   const spanStore = tx.objectStore("spans");
   const newest = await spanStore.index("tabStart").openCursor(IDBKeyRange.bound([tabId, -Infinity], [tabId, Infinity]), "prev");

@@ -10,7 +10,8 @@ import {
   isRpcRequest, rpcResponse, spansChanged, tabCleared, tabIdOfPanelPort,
   type PanelPush, type PanelRpc, type RpcRequest,
 } from "../shared/messages";
-import { deleteSpans, deleteTabEvents, listSpans, readExchange, spanIdsOfTab } from "./store";
+import { deleteSpans, deleteTabEvents, listSpans, readExchanges, spanIdsOfTab, type StoredExchange } from "./store";
+import { SESSION_TAB, importBatch, listSessions, removeSession, sessionDb } from "./sessions";
 import { isRecording, setRecording } from "./recording";
 
 const ports = new Map<number, Set<Runtime.Port>>();
@@ -22,11 +23,39 @@ function fromExtensionPage(port: Runtime.Port): boolean {
 
 type Handlers = { [M in keyof PanelRpc]: (tabId: number, params: Parameters<PanelRpc[M]>[0]) => Promise<ReturnType<PanelRpc[M]>> };
 
+/** Where a call reads: the port's live tab, or an imported session's own database. */
+async function scope(tabId: number, params: { session?: unknown }): Promise<{ tabId: number; db?: string }> {
+  if (params.session === undefined) return { tabId };
+  const db = await sessionDb(params.session);
+  if (!db) throw new Error("no such imported session");
+  return { tabId: SESSION_TAB, db };
+}
+
+function exchangesOf(stored: (StoredExchange | undefined)[], tabId: number) {
+  return stored.map((s) => (s && s.record.tabId === tabId ? assembleExchange(s.record, s.chunks) : null));
+}
+
+const MAX_IDS_PER_CALL = 500;
+
 const handlers: Handlers = {
-  listSpans: (tabId) => listSpans(tabId),
-  async getExchange(tabId, { id }) {
-    const stored = typeof id === "string" ? await readExchange(id) : undefined;
-    return stored && stored.record.tabId === tabId ? assembleExchange(stored.record, stored.chunks) : null;
+  async listSpans(tabId, params) {
+    const where = await scope(tabId, params);
+    return listSpans(where.tabId, where.db);
+  },
+  async getExchange(tabId, params) {
+    const where = await scope(tabId, params);
+    return typeof params.id === "string" ? exchangesOf(await readExchanges([params.id], where.db), where.tabId)[0]! : null;
+  },
+  async getExchanges(tabId, params) {
+    const where = await scope(tabId, params);
+    const ids = Array.isArray(params.ids) ? params.ids.filter((id): id is string => typeof id === "string").slice(0, MAX_IDS_PER_CALL) : [];
+    return exchangesOf(await readExchanges(ids, where.db), where.tabId);
+  },
+  listSessions: () => listSessions(),
+  importBatch: (_tabId, params) => importBatch(params),
+  async removeSession(_tabId, { session }) {
+    await removeSession(session);
+    return { removed: true };
   },
   async clearTab(tabId) {
     const removed = await deleteSpans(await spanIdsOfTab(tabId));

@@ -3,7 +3,7 @@
  * operations the rest of the background needs. Writes are idempotent puts keyed by id, and a
  * batch counts as stored only once its transaction is done (not when its puts resolve).
  */
-import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from "idb";
+import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from "idb";
 import type { ChunkRecord, ExchangeRecord } from "../core/ingest";
 import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/records";
 
@@ -21,7 +21,9 @@ export interface TraceDB extends DBSchema {
   events: { key: string; value: TabEvent; indexes: { tabId: number; tabTime: [number, number] } };
 }
 
+/** The live database; each imported file gets a database of its own (importDbName). */
 export const DB_NAME = "llm-trace";
+export const importDbName = (session: number): string => `llm-trace-import${session}`;
 
 type UpgradeTx = IDBPTransaction<TraceDB, ("exchanges" | "chunks" | "spans" | "events")[], "versionchange">;
 
@@ -49,40 +51,58 @@ const MIGRATIONS: ((db: IDBPDatabase<TraceDB>, tx: UpgradeTx) => void)[] = [
 
 export const DB_VERSION = MIGRATIONS.length;
 
-let opening: Promise<IDBPDatabase<TraceDB>> | undefined;
+const opened = new Map<string, Promise<IDBPDatabase<TraceDB>>>();
 
-export function openStore(): Promise<IDBPDatabase<TraceDB>> {
-  opening ??= openDB<TraceDB>(DB_NAME, DB_VERSION, {
+export function openStore(name = DB_NAME): Promise<IDBPDatabase<TraceDB>> {
+  let opening = opened.get(name);
+  if (opening) return opening;
+  opening = openDB<TraceDB>(name, DB_VERSION, {
     upgrade(db, oldVersion, _newVersion, tx) {
       for (let v = oldVersion; v < MIGRATIONS.length; v++) MIGRATIONS[v]!(db, tx);
     },
-    // Another context wants a newer schema: step aside so its upgrade can run.
+    // Another context wants a newer schema (or to delete the database): step aside.
     blocking() {
       void opening?.then((db) => db.close());
-      opening = undefined;
+      opened.delete(name);
     },
     terminated() {
-      opening = undefined;
+      opened.delete(name);
     },
   }).catch((error: unknown) => {
-    opening = undefined;
+    opened.delete(name);
     throw error;
   });
+  opened.set(name, opening);
   return opening;
+}
+
+/** Close and delete a database (an imported session being removed). */
+export async function dropStore(name: string): Promise<void> {
+  const opening = opened.get(name);
+  opened.delete(name);
+  if (opening) (await opening.catch(() => undefined))?.close();
+  await deleteDB(name);
 }
 
 export const chunkRange = (exchangeId: string): IDBKeyRange => IDBKeyRange.bound([exchangeId, 0], [exchangeId, Infinity]);
 
-export async function listSpans(tabId: number): Promise<SpanRecord[]> {
-  const db = await openStore();
+export async function listSpans(tabId: number, dbName = DB_NAME): Promise<SpanRecord[]> {
+  const db = await openStore(dbName);
   return db.getAllFromIndex("spans", "tabStart", IDBKeyRange.bound([tabId, -Infinity], [tabId, Infinity]));
 }
 
-export async function readExchange(id: string): Promise<{ record: ExchangeRecord; chunks: ChunkRecord[] } | undefined> {
-  const db = await openStore();
+export interface StoredExchange {
+  record: ExchangeRecord;
+  chunks: ChunkRecord[];
+}
+
+export async function readExchanges(ids: readonly string[], dbName = DB_NAME): Promise<(StoredExchange | undefined)[]> {
+  const db = await openStore(dbName);
   const tx = db.transaction(["exchanges", "chunks"], "readonly");
-  const [record, chunks] = await Promise.all([tx.objectStore("exchanges").get(id), tx.objectStore("chunks").getAll(chunkRange(id))]);
-  return record ? { record, chunks } : undefined;
+  return Promise.all(ids.map(async (id) => {
+    const [record, chunks] = await Promise.all([tx.objectStore("exchanges").get(id), tx.objectStore("chunks").getAll(chunkRange(id))]);
+    return record ? { record, chunks } : undefined;
+  }));
 }
 
 /** Remove spans and whatever backs them. Returns how many spans went. */

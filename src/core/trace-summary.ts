@@ -15,6 +15,23 @@ export interface TraceSummary {
   steps: { llm: number; tool: number; retrieval: number; embedding: number; http: number };
   errors: number;
   spanCount: number;
+  /** Plain HTTP traffic, no model work: the panel shows it muted. */
+  plain: boolean;
+}
+
+/**
+ * The name a trace is listed under: its root's, except for the roots assembly makes for work
+ * without a user action, which say little ("page requests"); those are named after their work.
+ */
+function traceName(trace: Trace): string {
+  const root = trace.roots[0]?.span ?? trace.spans[0]!;
+  const source = root.attributes["llm_trace.root.source"];
+  if (source !== "requests" && source !== "activity") return root.name;
+  const work = trace.spans.filter((s) => s !== root && s.kind !== "tool");
+  const main = work.find((s) => s.kind === "llm") ?? work.find((s) => s.kind !== "http") ?? work[0];
+  if (!main) return root.name;
+  if (source === "activity") return `${main.name} (no user action)`;
+  return work.length > 1 ? `${main.name} + ${work.length - 1} more` : main.name;
 }
 
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
@@ -33,7 +50,8 @@ export function summarizeTrace(trace: Trace, costOf?: (span: Span) => number | u
   for (const span of trace.spans) {
     const a = span.attributes;
     if (span.kind in steps) steps[span.kind as keyof typeof steps]++;
-    if (span.status === "error") errors++;
+    // A root is in error because a step is: count the step, not the root again.
+    if (span.status === "error" && !(span.attributes["llm_trace.synthesized"] === true && (span.kind === "interaction" || span.kind === "agent"))) errors++;
     const model = a["gen_ai.response.model"] ?? a["gen_ai.request.model"];
     if ((span.kind === "llm" || span.kind === "embedding") && model !== undefined) models.add(String(model));
     inputTokens = add(inputTokens, num(a["gen_ai.usage.input_tokens"]));
@@ -43,11 +61,12 @@ export function summarizeTrace(trace: Trace, costOf?: (span: Span) => number | u
   const root = trace.roots[0]?.span ?? trace.spans[0]!;
   return {
     traceId: trace.traceId,
-    name: root.name,
+    name: traceName(trace),
     startTime: trace.startTime,
     durationMs: trace.endTime === undefined ? undefined : trace.endTime - trace.startTime,
     models: [...models],
     inputTokens, outputTokens, costUsd, steps, errors,
     spanCount: trace.spans.length,
+    plain: root.attributes["llm_trace.root.source"] === "requests" || trace.spans.every((s) => s.kind === "http"),
   };
 }

@@ -1,56 +1,144 @@
+/**
+ * The panel: toolbar; trace list on the left; the selected trace's waterfall and the selected
+ * span's detail on the right. Panes are resizable and stack in a narrow docked DevTools.
+ */
+import { signal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
 import type { Connection } from "./connection";
+import type { PanelHost } from "./host";
+import { FileActions, NoticeBar, importFiles, refreshSessions } from "./components/FileActions";
 import { SpanDetail } from "./components/SpanDetail";
-import { SpanTable } from "./components/SpanTable";
-import type { Selection } from "./state/selection";
+import { Splitter } from "./components/Splitter";
+import { Toolbar } from "./components/Toolbar";
+import { TraceList } from "./components/TraceList";
+import { Waterfall } from "./components/Waterfall";
+import type { ExchangeLoader } from "./state/selection";
 import type { SpanStore } from "./state/spans";
+import type { TraceStore } from "./state/traces";
 
 export interface AppProps {
-  tabId: number;
   spans: SpanStore;
-  selection: Selection;
+  traces: TraceStore;
+  exchange: ExchangeLoader;
   connection: Connection;
-  /** Set when running inside DevTools, where "open in window" makes sense. */
-  openInWindow?: () => void;
+  host: PanelHost;
 }
 
-export function App({ spans, selection, openInWindow }: AppProps) {
-  const list = spans.list.value;
-  const selectedId = selection.selectedId.value;
-  const selected = selectedId ? spans.byId.value.get(selectedId) : undefined;
+const PRESERVE_KEY = "llm-traces.preserve-log";
+const layout = signal({ listWidth: 380, waterfallHeight: 260 });
+const preserveLog = signal(localStorage.getItem(PRESERVE_KEY) === "1");
+const recording = signal(true);
+const dragging = signal(false);
+
+function EmptyState({ onOpenSettings }: { onOpenSettings(): void }) {
   return (
-    <div class="app">
-      <div class="toolbar" role="toolbar" aria-label="Panel actions">
-        <button type="button" aria-label="Clear" title="Clear this tab's spans" onClick={() => void spans.clear()}>
-          Clear
-        </button>
-        {openInWindow && (
-          <button type="button" aria-label="Open in window" title="Open this panel in its own window" onClick={openInWindow}>
-            Open in window
-          </button>
-        )}
-        <span class="spacer" />
-        <span class="count" aria-live="polite">
-          {spans.loadState.value === "connecting" ? "Connecting…" : spans.loadState.value === "error" ? `Error: ${spans.loadError.value}` : `${list.length} spans`}
-        </span>
-      </div>
-      <div class={`main ${selected ? "has-detail" : ""}`}>
+    <div class="empty">
+      <h2>Recording this page's model calls</h2>
+      <p>Every call to a model API (OpenAI, Anthropic, Gemini, Ollama, OpenAI-compatible hosts, your own
+        <code>/api/chat</code> streaming the Vercel AI SDK protocol), retrieval query and tool request appears here as it
+        happens, grouped into one trace per user action: click, submit or Enter.</p>
+      <p>Nothing to change in your app. To name or group work yourself, mark it (free without the extension):</p>
+      <pre>{`performance.mark("llm-trace:start", { detail: { name: "answer question" } });
+// ... your model calls ...
+performance.mark("llm-trace:end");`}</pre>
+      <p>A W3C <code>traceparent</code> header on your requests joins them to your backend's trace. API keys and cookies are
+        removed before anything is stored. <button type="button" class="link" onClick={onOpenSettings}>Settings</button></p>
+    </div>
+  );
+}
+
+export function App({ spans, traces, exchange, connection, host }: AppProps) {
+  const filterRef = useRef<HTMLInputElement>(null);
+  const detailRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    host.onNavigated(() => {
+      if (!preserveLog.value) traces.since.value = Date.now();
+    });
+    void connection.call("getRecording", {}).then((r) => (recording.value = r.recording), () => {});
+    void refreshSessions(connection);
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
+        e.preventDefault();
+        filterRef.current?.focus();
+        filterRef.current?.select();
+      } else if (e.key === "Escape" && document.activeElement !== filterRef.current && traces.query.value) {
+        traces.query.value = "";
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  // Follow the newest trace until the user picks one.
+  const visible = traces.visible.value;
+  useEffect(() => {
+    if (!traces.selectedTraceId.value && visible[0]) traces.selectTrace(visible[0].trace.traceId);
+  }, [visible[0]?.trace.traceId]);
+
+  const span = traces.selectedSpan.value;
+  const trace = traces.selectedTrace.value;
+  const total = spans.list.value.length;
+  const status = spans.loadState.value === "connecting" ? "Connecting…"
+    : spans.loadState.value === "error" ? `Error: ${spans.loadError.value}`
+    : `${visible.length} of ${traces.traces.value.length} traces · ${total} spans`;
+
+  async function clear(): Promise<void> {
+    if (spans.session.value !== undefined) {
+      spans.session.value = undefined;
+      return;
+    }
+    await spans.clear();
+    traces.selectTrace(undefined);
+    traces.since.value = undefined;
+  }
+
+  async function toggleRecording(): Promise<void> {
+    const next = !recording.value;
+    recording.value = (await connection.call("setRecording", { recording: next })).recording;
+  }
+
+  const live = spans.session.value === undefined;
+  return (
+    <div
+      class={`app ${dragging.value ? "is-dragging" : ""}`}
+      onDragOver={(e) => { if (e.dataTransfer?.types.includes("Files")) { e.preventDefault(); dragging.value = true; } }}
+      onDragLeave={(e) => { if (e.currentTarget === e.target) dragging.value = false; }}
+      onDrop={(e) => {
+        e.preventDefault();
+        dragging.value = false;
+        void importFiles([...(e.dataTransfer?.files ?? [])], connection, spans);
+      }}
+    >
+      <Toolbar
+        traces={traces} recording={recording.value} onToggleRecording={() => void toggleRecording()}
+        preserveLog={preserveLog.value}
+        onPreserveLog={(v) => { preserveLog.value = v; localStorage.setItem(PRESERVE_KEY, v ? "1" : "0"); }}
+        onClear={() => void clear()} onOpenInWindow={host.openInWindow} onOpenSettings={host.openOptions}
+        filterRef={filterRef} status={live ? status : `imported · ${status}`}
+      >
+        <FileActions connection={connection} spans={spans} traces={traces} host={host} version={host.version} />
+      </Toolbar>
+      <NoticeBar />
+      <div class="main" style={{ "--list-width": `${layout.value.listWidth}px`, "--waterfall-height": `${layout.value.waterfallHeight}px` }}>
         <div class="list-pane">
-          {list.length === 0 ? (
-            <div class="empty">
-              <p><strong>Recording model calls.</strong></p>
-              <p>Every fetch and XMLHttpRequest this page makes appears here as it happens, streamed responses included.</p>
-            </div>
-          ) : (
-            <SpanTable spans={list} selection={selection} />
-          )}
+          {total === 0 && live ? <EmptyState onOpenSettings={host.openOptions} /> : total === 0 ? <div class="empty muted">This session has no spans.</div> : visible.length === 0
+            ? <div class="empty muted">No trace matches the filter.</div>
+            : <TraceList traces={traces} />}
         </div>
-        {selected && (
-          <div class="detail-pane">
-            <button type="button" class="close" aria-label="Close detail" onClick={() => (selection.selectedId.value = undefined)}>×</button>
-            <SpanDetail span={selected} exchange={selection.exchange.value} />
+        <Splitter vertical label="Resize trace list" onResize={(px) => (layout.value = { ...layout.value, listWidth: px })} />
+        <div class="right-pane">
+          <div class="waterfall-pane">
+            <Waterfall traces={traces} onOpen={() => detailRef.current?.focus()} />
           </div>
-        )}
+          <Splitter vertical={false} label="Resize waterfall" onResize={(px) => (layout.value = { ...layout.value, waterfallHeight: px })} />
+          <div class="detail-pane" ref={detailRef} tabIndex={-1}>
+            {span ? <SpanDetail span={span} exchange={exchange.exchange.value} trace={trace} onSelectSpan={traces.selectSpan} />
+              : <div class="muted pad">Select a span to see its prompts, output, tokens and timing.</div>}
+          </div>
+        </div>
       </div>
+      {dragging.value && <div class="drop-hint" aria-hidden="true">Drop a HAR or OTLP file to import it</div>}
     </div>
   );
 }

@@ -31,3 +31,27 @@ export function prettyJson(text: string): string {
     return text;
   }
 }
+
+export function formatTokens(input: number | undefined, output: number | undefined): string {
+  if (input === undefined && output === undefined) return "";
+  const f = (n: number | undefined) => (n === undefined ? "?" : n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : String(n));
+  return `${f(input)} → ${f(output)} tok`;
+}
+
+export function formatCost(usd: number): string {
+  if (usd === 0) return "$0";
+  if (usd < 0.01) return `$${usd.toFixed(4)}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+/** Tick spacing for a time axis: 1, 2 or 5 times a power of ten, about `count` ticks. */
+export function tickStep(totalMs: number, count = 6): number {
+  const raw = Math.max(totalMs, 1) / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * power >= raw) return m * power;
+  return 10 * power;
+}
+
+export function formatOffset(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)} s` : `${Math.round(ms)} ms`;
+}

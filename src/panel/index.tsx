@@ -4,10 +4,13 @@
  */
 import browser from "webextension-polyfill";
 import { render } from "preact";
+import { signal } from "@preact/signals";
 import { App } from "./App";
 import { connect } from "./connection";
-import { createSelection } from "./state/selection";
+import { createHost } from "./host";
+import { createExchangeLoader } from "./state/selection";
 import { createSpanStore } from "./state/spans";
+import { createTraceStore } from "./state/traces";
 import { applyTheme } from "./theme";
 
 function inspectedTabId(): number | undefined {
@@ -24,12 +27,9 @@ if (tabId === undefined) {
   root.textContent = "No tab to inspect: open this panel from DevTools, or as panel.html?tabId=N.";
 } else {
   const connection = connect(tabId);
-  const spans = createSpanStore(connection);
-  const selection = createSelection(connection, spans);
-  const inDevtools = typeof browser.devtools?.inspectedWindow?.tabId === "number";
-  const openInWindow = inDevtools
-    ? () => void browser.windows.create({ url: browser.runtime.getURL(`panel.html?tabId=${tabId}`), type: "popup", width: 1000, height: 700 })
-    : undefined;
+  const spans = createSpanStore(connection, signal<number | undefined>(undefined));
+  const traces = createTraceStore(spans);
+  const exchange = createExchangeLoader(connection, traces);
   document.documentElement.dataset.tabId = String(tabId);
-  render(<App tabId={tabId} spans={spans} selection={selection} connection={connection} openInWindow={openInWindow} />, root);
+  render(<App spans={spans} traces={traces} exchange={exchange} connection={connection} host={createHost(tabId)} />, root);
 }

@@ -80,10 +80,26 @@ export function tabIdOfPanelPort(name: string): number | undefined {
   return Number.isInteger(id) && id >= 0 ? id : undefined;
 }
 
-/** Calls the panel makes; every one is scoped to the tab its port was opened for. */
+/** An imported trace file, kept apart from live tabs. */
+export interface SessionInfo {
+  id: number;
+  name: string;
+  format: string;
+  importedAt: number;
+  spans: number;
+}
+
+/**
+ * Calls the panel makes. Each is scoped to the tab its port was opened for, or, with `session`,
+ * to an imported session (any panel may look at those).
+ */
 export interface PanelRpc {
-  listSpans(params: Record<string, never>): SpanRecord[];
-  getExchange(params: { id: string }): Exchange | null;
+  listSpans(params: { session?: number }): SpanRecord[];
+  getExchange(params: { id: string; session?: number }): Exchange | null;
+  getExchanges(params: { ids: string[]; session?: number }): (Exchange | null)[];
+  listSessions(params: Record<string, never>): SessionInfo[];
+  importBatch(params: { session?: number; name: string; format: string; spans: SpanRecord[]; exchanges: Exchange[]; done: boolean; assemble: boolean }): { session: number };
+  removeSession(params: { session: number }): { removed: boolean };
   clearTab(params: Record<string, never>): { removed: number };
   /** Whether capture is on for the tab (the panel's record button). */
   getRecording(params: Record<string, never>): { recording: boolean };
@@ -107,7 +123,9 @@ export const rpcResponse = (id: number, outcome: { result?: unknown; error?: str
 export const spansChanged = (spans: SpanRecord[], removed: string[] = []): SpansChanged => envelope("spans-changed", { spans, removed });
 export const tabCleared = (): TabCleared => envelope("tab-cleared", {});
 
-const RPC_METHODS: readonly string[] = ["listSpans", "getExchange", "clearTab", "getRecording", "setRecording"] satisfies RpcMethod[];
+const RPC_METHODS: readonly string[] = [
+  "listSpans", "getExchange", "getExchanges", "clearTab", "getRecording", "setRecording", "listSessions", "importBatch", "removeSession",
+] satisfies RpcMethod[];
 
 export function isRpcRequest(m: unknown): m is RpcRequest {
   if (!isEnvelope(m) || m.type !== "rpc") return false;

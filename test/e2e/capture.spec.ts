@@ -42,7 +42,8 @@ test("fetch and XHR exchanges reach IndexedDB with status, timings and bodies; s
   const data = await waitFor(async () => {
     const d = await readStore(ext);
     const ended = d.exchanges.filter((e) => e.outcome);
-    return ended.length >= 7 ? d : undefined;
+    // ...and the trace roots assembled around them closed too.
+    return ended.length >= 7 && d.spans.every((s) => s.endTime !== undefined) ? d : undefined;
   }, "7 finished exchanges");
 
   const byUrl = (part: string, method = "GET") => {
@@ -105,26 +106,29 @@ test("fetch and XHR exchanges reach IndexedDB with status, timings and bodies; s
   for (const secret of SECRETS) expect(dump, `${secret} must be redacted`).not.toContain(secret);
 });
 
-test("the panel lists the tab's spans live, with status and detail", async () => {
+test("the panel lists the tab's calls live, with status and detail, and only this tab's", async () => {
   const page = await ext.context.newPage();
   await page.goto(`${server.origin}/pages/app.html`);
   const tabId = await tabIdOf(ext, page);
   const panel = await openPanelTab(ext, tabId);
-  // tabIdOf's own marker request is already listed.
-  await expect(panel.locator('tr:has(td[title*="tab-marker"])')).toBeVisible();
+  const filter = panel.getByRole("searchbox", { name: "Filter" });
+  // Plain requests close together form one "page requests" trace, named after its calls.
+  const rows = (name: string) => panel.locator(".wf-row", { hasText: name });
+  await expect(panel.locator(".trace-row", { hasText: "GET /api/json" })).toBeVisible();
 
   await page.evaluate(() => window.calls.json());
-  // The call carries a key= parameter, redacted in the URL the row shows on hover.
-  const row = panel.locator('tr:has(td[title*="key=%5BREDACTED"])');
-  await expect(row).toBeVisible();
-  await expect(row).toContainText("200");
-
   await page.evaluate(() => window.calls.status(503));
-  await expect(panel.locator("tr.is-error", { hasText: "/api/status" })).toContainText("503");
-
   await page.evaluate(() => window.calls.sse(4));
-  await panel.locator("tr", { hasText: "/api/sse" }).click();
-  const detail = panel.getByLabel("Span detail");
+  await panel.locator(".trace-row", { hasText: "GET /api/json" }).first().click();
+  await expect(rows("GET /api/json")).toHaveCount(2);
+  await expect(panel.locator(".wf-row.is-error", { hasText: "GET /api/status" })).toBeVisible();
+  await filter.fill("status:error");
+  await expect(panel.locator(".trace-row.has-error")).toHaveCount(1);
+  await filter.fill("");
+
+  await rows("GET /api/sse").click();
+  await panel.getByRole("tab", { name: "Response" }).click();
+  const detail = panel.locator(".detail-pane");
   await expect(detail).toContainText("text/event-stream");
   await expect(detail).toContainText("tök€n 3");
   await expect(detail).toContainText("[DONE]");
@@ -132,13 +136,16 @@ test("the panel lists the tab's spans live, with status and detail", async () =>
   // Another tab's traffic never shows here.
   const other = await ext.context.newPage();
   await other.goto(`${server.origin}/pages/app.html?other`);
-  await other.evaluate(() => window.calls.status(418));
-  await page.evaluate(() => window.calls.status(404));
-  await expect(panel.locator('tr:has(td[title*="code=404"])')).toBeVisible();
-  await expect(panel.locator('tr:has(td[title*="code=418"])')).toHaveCount(0);
+  await other.evaluate(() => fetch("/api/no-content"));
+  await page.evaluate(() => fetch("/api/binary"));
+  await filter.fill("binary");
+  await expect(panel.locator(".trace-row")).toHaveCount(1);
+  await filter.fill("no-content");
+  await expect(panel.getByText("No trace matches the filter.")).toBeVisible();
+  await filter.fill("");
 
   await panel.getByRole("button", { name: "Clear" }).click();
-  await expect(panel.getByText("Recording model calls.")).toBeVisible();
+  await expect(panel.getByText("Recording this page's model calls")).toBeVisible();
   const data = await readStore(ext);
   expect(data.spans.filter((s) => s.tabId === tabId)).toHaveLength(0);
   expect(data.spans.length).toBeGreaterThan(0);

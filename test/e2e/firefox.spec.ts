@@ -66,9 +66,9 @@ test.describe("Firefox ESR", () => {
     const tabId = await tabIdOf(page, store);
     const panel = await openExtensionPage(ff, `panel.html?tabId=${tabId}`);
     await page.evaluate(() => window.calls.status(503));
-    await waitFor(async () => (await panel.evaluate(() => !!document.querySelector('tbody tr.is-error td[title*="code=503"]'))) || undefined, "the 503 row in the panel");
-    const rows = await panel.evaluate(() => [...document.querySelectorAll("tbody tr")].map((r) => r.textContent ?? ""));
-    expect(rows.some((r) => r.includes("/api/sse"))).toBe(true);
+    await waitFor(async () => (await panel.evaluate(() => [...document.querySelectorAll(".trace-row.has-error")].some((r) => r.textContent?.includes("GET /api/status")))) || undefined, "the 503 trace in the panel");
+    const rows = await panel.evaluate(() => [...document.querySelectorAll(".trace-row")].map((r) => r.textContent ?? ""));
+    expect(rows.some((r) => r.includes("GET /api/sse"))).toBe(true);
   });
 
   test("nothing is lost while the event page suspends and wakes", async () => {

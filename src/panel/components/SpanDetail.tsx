@@ -1,74 +1,81 @@
-import type { Exchange, Header } from "../../core/exchange";
-import { responseText } from "../../core/exchange";
+/**
+ * The span detail pane: a header, then the tabs that apply to the span's kind. The chosen tab
+ * is remembered across selections; tool calls and results link across the trace's spans.
+ * Every captured string is rendered as text (Preact text nodes), never as markup.
+ */
+import type { JSX } from "preact";
+import { useMemo } from "preact/hooks";
+import type { Exchange } from "../../core/exchange";
 import type { SpanRecord } from "../../core/records";
-import { formatBytes, formatClock, formatDuration, prettyJson } from "../format";
+import { chooseTab, tabsFor } from "../detail-model/tabs";
+import type { TabId } from "../detail-model/tabs";
+import { AttributesTab } from "./detail/AttributesTab";
+import { DetailHeader } from "./detail/DetailHeader";
+import { rememberedTab } from "./detail/detail-state";
+import { DocumentsTab } from "./detail/DocumentsTab";
+import { RequestTab, ResponseTab } from "./detail/HttpTabs";
+import { MessagesTab } from "./detail/MessagesTab";
+import { OutputTab } from "./detail/OutputTab";
+import { panelDomId, TabStrip, tabDomId } from "./detail/TabStrip";
+import { TimingTab } from "./detail/TimingTab";
+import { ToolCallTab } from "./detail/ToolCallTab";
+import { makeToolNav, ToolNavContext } from "./detail/tool-nav";
+import { ToolsTab } from "./detail/ToolsTab";
+import { UsageTab } from "./detail/UsageTab";
 
-function Headers({ title, headers }: { title: string; headers: readonly Header[] }) {
+export interface SpanDetailProps {
+  span: SpanRecord;
+  /** undefined: loading; null: no HTTP data, or no longer stored. */
+  exchange: Exchange | null | undefined;
+  /** The spans of the span's trace, for links between tool calls and results. */
+  trace: { spans: SpanRecord[] } | undefined;
+  onSelectSpan(spanId: string): void;
+}
+
+function TabContent({ tab, span, exchange, spans }: { tab: TabId; span: SpanRecord; exchange: Exchange | null | undefined; spans: readonly SpanRecord[] }) {
+  switch (tab) {
+    case "messages":
+      return <MessagesTab span={span} />;
+    case "output":
+      return <OutputTab span={span} />;
+    case "tools":
+      return <ToolsTab span={span} />;
+    case "documents":
+      return <DocumentsTab span={span} />;
+    case "call":
+      return <ToolCallTab span={span} />;
+    case "usage":
+      return <UsageTab span={span} exchange={exchange} />;
+    case "timing":
+      return <TimingTab span={span} exchange={exchange} traceSpans={spans} />;
+    case "request":
+      return <RequestTab exchange={exchange} />;
+    case "response":
+      return <ResponseTab exchange={exchange} />;
+    case "attributes":
+      return <AttributesTab span={span} />;
+  }
+}
+
+export function SpanDetail({ span, exchange, trace, onSelectSpan }: SpanDetailProps): JSX.Element {
+  const tabs = useMemo(() => tabsFor(span), [span]);
+  const active = chooseTab(tabs, rememberedTab.value);
+  // The trace as the links should see it: with this (possibly newer) copy of the span in it.
+  const spans = useMemo(() => {
+    const others = (trace?.spans ?? []).filter((s) => s.spanId !== span.spanId);
+    return [...others, span];
+  }, [trace, span]);
+  const nav = useMemo(() => makeToolNav(span, spans, onSelectSpan), [span, spans, onSelectSpan]);
   return (
-    <section>
-      <h3>{title}</h3>
-      {headers.length === 0 ? <p class="muted">none</p> : (
-        <dl class="headers">
-          {headers.map(([k, v], i) => [<dt key={`k${i}`}>{k}</dt>, <dd key={`v${i}`} class={v.includes("[REDACTED:") ? "redacted" : ""}>{v}</dd>])}
-        </dl>
-      )}
+    <section class="span-detail" aria-label={`Span detail: ${span.name}`}>
+      <DetailHeader span={span} exchange={exchange} />
+      <TabStrip tabs={tabs} active={active} onSelect={(id) => (rememberedTab.value = id)} />
+      <ToolNavContext.Provider value={nav}>
+        {/* Keyed by span and tab: a new selection starts collapsed and scrolled to the top. */}
+        <div class="dt-panel" role="tabpanel" id={panelDomId(active)} aria-labelledby={tabDomId(active)} tabIndex={0} key={`${span.spanId}:${active}`}>
+          <TabContent tab={active} span={span} exchange={exchange} spans={spans} />
+        </div>
+      </ToolNavContext.Provider>
     </section>
-  );
-}
-
-function Body({ title, text, note }: { title: string; text: string | undefined; note?: string }) {
-  return (
-    <section>
-      <h3>{title}</h3>
-      {note && <p class="muted">{note}</p>}
-      {text !== undefined && text !== "" ? <pre class="body">{prettyJson(text)}</pre> : !note && <p class="muted">empty</p>}
-    </section>
-  );
-}
-
-function bodyNote(body: { omitted?: string; truncated?: boolean; size?: number; mimeType?: string } | undefined): string | undefined {
-  if (!body) return undefined;
-  if (body.omitted) return `${body.omitted} body${body.mimeType ? ` (${body.mimeType})` : ""}${body.size !== undefined ? `, ${formatBytes(body.size)}` : ""}: not recorded`;
-  if (body.truncated) return `truncated at the capture cap; the body was ${formatBytes(body.size)}`;
-  return undefined;
-}
-
-export function SpanDetail({ span, exchange }: { span: SpanRecord; exchange: Exchange | null | undefined }) {
-  const t = exchange?.timing;
-  const timing: [string, number | undefined][] = t ? [
-    ["Waiting for headers", t.headers !== undefined ? t.headers - t.start : undefined],
-    ["First byte", t.firstByte !== undefined ? t.firstByte - t.start : undefined],
-    ["Total", t.end !== undefined ? t.end - t.start : undefined],
-  ] : [];
-  return (
-    <div class="detail" aria-label="Span detail">
-      <header class="detail-head">
-        <span class={`kind kind-${span.kind}`}>{span.kind}</span>
-        <strong class="detail-title">{span.name}</strong>
-        <span class={`status status-${span.status}`}>{span.endTime === undefined ? "in flight" : span.status}</span>
-      </header>
-      {exchange === undefined && span.exchangeId ? <p class="muted">Loading…</p> : null}
-      {exchange === null ? <p class="muted">The request data is no longer stored.</p> : null}
-      {exchange && (
-        <>
-          <section>
-            <h3>General</h3>
-            <dl class="headers">
-              <dt>URL</dt><dd class="url">{exchange.request.url}</dd>
-              <dt>Method</dt><dd>{exchange.request.method}</dd>
-              <dt>Status</dt><dd>{exchange.response ? `${exchange.response.status} ${exchange.response.statusText}` : exchange.outcome && exchange.outcome.state !== "ok" ? `${exchange.outcome.state}: ${exchange.outcome.errorName ?? ""} ${exchange.outcome.errorMessage ?? ""}` : "pending"}</dd>
-              <dt>Via</dt><dd>{exchange.transport === "xhr" ? "XMLHttpRequest" : "fetch"}</dd>
-              <dt>Started</dt><dd>{formatClock(exchange.timing.start)}</dd>
-              {timing.map(([label, ms]) => ms !== undefined ? [<dt key={`t${label}`}>{label}</dt>, <dd key={`d${label}`}>{formatDuration(ms)}</dd>] : null)}
-              {exchange.chunks.length > 1 ? [<dt key="c">Chunks</dt>, <dd key="cv">{exchange.chunks.length}</dd>] : null}
-            </dl>
-          </section>
-          <Headers title="Request headers" headers={exchange.request.headers} />
-          {exchange.request.body && <Body title="Request body" text={exchange.request.body.text} note={bodyNote(exchange.request.body)} />}
-          {exchange.response && <Headers title="Response headers" headers={exchange.response.headers} />}
-          {exchange.response && <Body title="Response body" text={responseText(exchange)} note={bodyNote(exchange.response.body)} />}
-        </>
-      )}
-    </div>
   );
 }

@@ -1,22 +1,26 @@
-/** Which span is selected, and its exchange (request/response/body), fetched on demand. */
+/** The exchange (request/response/body) of the selected span, fetched on demand. */
 import { effect, signal } from "@preact/signals";
 import type { Exchange } from "../../core/exchange";
 import type { Connection } from "../connection";
-import type { SpanStore } from "./spans";
+import type { TraceStore } from "./traces";
 
-export function createSelection(connection: Connection, spans: SpanStore) {
-  const selectedId = signal<string | undefined>(undefined);
+export function createExchangeLoader(connection: Connection, traces: TraceStore) {
   const exchange = signal<Exchange | null | undefined>(undefined);
   let request = 0;
+  let shownId: string | undefined;
 
-  // Reload the exchange when the selection changes or the selected span is updated (a stream
-  // still arriving), dropping answers that a newer request overtook.
+  // Reload when the selection changes or the selected span is updated (a stream still
+  // arriving); an answer overtaken by a newer request is dropped.
   const dispose = effect(() => {
-    const id = selectedId.value;
-    const span = id ? spans.byId.value.get(id) : undefined;
+    const span = traces.selectedSpan.value;
     const mine = ++request;
-    if (!id || !span?.exchangeId) {
+    // Another span: drop the old exchange at once rather than show it under the new header.
+    if (span?.spanId !== shownId) {
+      shownId = span?.spanId;
       exchange.value = undefined;
+    }
+    if (!span?.exchangeId) {
+      exchange.value = span ? null : undefined;
       return;
     }
     void span.updatedAt;
@@ -26,7 +30,7 @@ export function createSelection(connection: Connection, spans: SpanStore) {
     );
   });
 
-  return { selectedId, exchange, dispose };
+  return { exchange, dispose };
 }
 
-export type Selection = ReturnType<typeof createSelection>;
+export type ExchangeLoader = ReturnType<typeof createExchangeLoader>;

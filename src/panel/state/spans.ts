@@ -2,13 +2,14 @@
  * The tab's spans as signals: loaded over the connection, kept current by pushes, reloaded
  * whenever the connection reopens (the worker restarted and may have missed nothing, or not).
  */
-import { batch, computed, signal } from "@preact/signals";
+import { batch, computed, effect, signal, type Signal } from "@preact/signals";
 import type { SpanRecord } from "../../core/records";
 import type { Connection } from "../connection";
 
 export type LoadState = "connecting" | "live" | "error";
 
-export function createSpanStore(connection: Connection) {
+/** `session`: undefined for the live tab, else an imported session's id. */
+export function createSpanStore(connection: Connection, session: Signal<number | undefined>) {
   const byId = signal<ReadonlyMap<string, SpanRecord>>(new Map());
   const loadState = signal<LoadState>("connecting");
   const loadError = signal<string | undefined>(undefined);
@@ -26,8 +27,10 @@ export function createSpanStore(connection: Connection) {
   }
 
   async function reload(): Promise<void> {
+    const viewing = session.value;
     try {
-      const spans = await connection.call("listSpans", {});
+      const spans = await connection.call("listSpans", viewing === undefined ? {} : { session: viewing });
+      if (viewing !== session.value) return;
       batch(() => {
         byId.value = new Map(spans.map((s) => [s.spanId, s]));
         loadState.value = "live";
@@ -43,10 +46,22 @@ export function createSpanStore(connection: Connection) {
     }
   }
 
+  // Live pushes are about the tab; an imported session does not change.
   const unsubscribe = connection.subscribe((push) => {
     if (push === null) void reload();
+    else if (session.value !== undefined) return;
     else if (push.type === "spans-changed") merge(push.spans, push.removed ?? []);
     else if (push.type === "tab-cleared") byId.value = new Map();
+  });
+  let first = true;
+  const stopFollowing = effect(() => {
+    void session.value;
+    if (first) {
+      first = false;
+      return;
+    }
+    byId.value = new Map();
+    void reload();
   });
 
   async function clear(): Promise<void> {
@@ -54,7 +69,7 @@ export function createSpanStore(connection: Connection) {
     byId.value = new Map();
   }
 
-  return { byId, list, loadState, loadError, clear, dispose: unsubscribe };
+  return { byId, list, loadState, loadError, session, clear, reload, dispose: () => { unsubscribe(); stopFollowing(); } };
 }
 
 export type SpanStore = ReturnType<typeof createSpanStore>;

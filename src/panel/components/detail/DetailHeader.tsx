@@ -1,0 +1,45 @@
+/** The head of the detail: what the span is, how it ended, how long it took, and the copy actions. */
+import type { Exchange } from "../../../core/exchange";
+import type { SpanRecord } from "../../../core/records";
+import { formatClock, formatDuration } from "../../format";
+import { CopyActions } from "./CopyActions";
+
+function statusLabel(span: SpanRecord): string {
+  if (span.endTime === undefined) return "in flight";
+  const code = span.attributes["http.response.status_code"];
+  return code !== undefined ? `${span.status} · ${code}` : span.status;
+}
+
+function ErrorLine({ span }: { span: SpanRecord }) {
+  const type = span.attributes["error.type"];
+  const message = span.attributes["llm_trace.error.message"];
+  if (span.status !== "error" && type === undefined) return null;
+  return (
+    <div class="dt-error" role="alert">
+      <strong>{type !== undefined ? String(type) : "Error"}</strong>
+      {message !== undefined && <span>{String(message)}</span>}
+    </div>
+  );
+}
+
+export function DetailHeader({ span, exchange }: { span: SpanRecord; exchange: Exchange | null | undefined }) {
+  const a = span.attributes;
+  const model = a["gen_ai.response.model"] ?? a["gen_ai.request.model"];
+  const meta = [model, a["gen_ai.provider.name"], formatClock(span.startTime)].filter((v) => v !== undefined).map(String);
+  return (
+    <header class="dt-head">
+      <div class="dt-head-main">
+        <span class={`dt-kind dt-kind-${span.kind}`}>{span.kind}</span>
+        <h2 class="dt-title" title={span.name}>
+          {span.name}
+        </h2>
+        <span class={`dt-status dt-status-${span.endTime === undefined ? "pending" : span.status}`}>{statusLabel(span)}</span>
+        <span class="dt-duration">{span.endTime !== undefined ? formatDuration(span.endTime - span.startTime) : ""}</span>
+        {/* Keyed: a "Copied" confirmation belongs to the span it was given for. */}
+        <CopyActions key={span.spanId} span={span} exchange={exchange} />
+      </div>
+      <div class="dt-head-meta dt-muted">{meta.join(" · ")}</div>
+      <ErrorLine span={span} />
+    </header>
+  );
+}

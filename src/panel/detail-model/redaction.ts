@@ -1,0 +1,28 @@
+/**
+ * Finding the `[REDACTED:reason]` marks that capture put in place of secrets, also inside URLs
+ * where they appear percent-encoded, so the panel can show them apart from real values.
+ */
+
+export type Segment = { text: string; redacted?: string };
+
+const MARK = /\[REDACTED:([^\]]*)\]|%5BREDACTED%3A(.*?)%5D/gi;
+
+export function splitRedactions(text: string): Segment[] {
+  const out: Segment[] = [];
+  let last = 0;
+  for (const m of text.matchAll(MARK)) {
+    if (m.index > last) out.push({ text: text.slice(last, m.index) });
+    out.push({ text: m[0], redacted: m[1] ?? decodeSafe(m[2] ?? "") });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length || out.length === 0) out.push({ text: text.slice(last) });
+  return out;
+}
+
+function decodeSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * A streamed response body as a list of events with arrival times, for the Response tab:
+ * SSE events, or NDJSON lines. Framing reuses the core framers the parsers use, so the panel
+ * shows the events exactly as the parsers saw them.
+ */
+import type { Exchange } from "../../core/exchange";
+import { mimeTypeOf } from "../../core/exchange";
+import { splitLines } from "../../core/ndjson";
+import { parseSse } from "../../core/sse";
+
+export interface StreamEvent {
+  /** ms after the request started. */
+  offset: number;
+  /** SSE `event:` field. */
+  event?: string;
+  data: string;
+}
+
+export interface StreamView {
+  format: "sse" | "ndjson";
+  events: StreamEvent[];
+}
+
+const NDJSON_TYPES = new Set(["application/x-ndjson", "application/ndjson", "application/jsonl", "application/json-seq", "application/stream+json"]);
+
+export function streamFormat(exchange: Exchange): StreamView["format"] | undefined {
+  const mime = mimeTypeOf(exchange.response?.headers);
+  if (mime === "text/event-stream") return "sse";
+  if (NDJSON_TYPES.has(mime)) return "ndjson";
+  // Servers that stream without a streaming type: judge by the first bytes.
+  const head = exchange.chunks[0]?.text.trimStart().slice(0, 16) ?? "";
+  if (exchange.chunks.length > 1 && /^(data|event|id):/.test(head)) return "sse";
+  return undefined;
+}
+
+export function streamView(exchange: Exchange): StreamView | undefined {
+  const format = streamFormat(exchange);
+  if (!format) return undefined;
+  const start = exchange.timing.start;
+  const complete = exchange.outcome?.state === "ok";
+  if (format === "sse") {
+    return {
+      format,
+      events: parseSse(exchange.chunks, { complete }).map((e) => ({ offset: e.time - start, data: e.data, ...(e.event !== undefined && { event: e.event }) })),
+    };
+  }
+  return {
+    format,
+    events: splitLines(exchange.chunks, { complete }).filter((l) => l.text.trim() !== "").map((l) => ({ offset: l.time - start, data: l.text })),
+  };
+}

@@ -1,0 +1,47 @@
+/** Which detail tabs a span gets, in order, and which one opens. */
+import type { SpanRecord } from "../../core/records";
+
+export type TabId = "messages" | "output" | "tools" | "documents" | "call" | "usage" | "timing" | "request" | "response" | "attributes";
+
+export const TAB_LABELS: Record<TabId, string> = {
+  messages: "Messages",
+  output: "Output",
+  tools: "Tools",
+  documents: "Documents",
+  call: "Tool call",
+  usage: "Usage & cost",
+  timing: "Timing",
+  request: "Request",
+  response: "Response",
+  attributes: "Attributes",
+};
+
+export function tabsFor(span: SpanRecord): TabId[] {
+  const a = span.attributes;
+  const has = (key: string) => a[key] !== undefined;
+  const http: TabId[] = span.exchangeId ? ["request", "response"] : [];
+  switch (span.kind) {
+    case "llm": {
+      const tabs: TabId[] = [];
+      if (has("gen_ai.input.messages") || has("gen_ai.system_instructions") || has("gen_ai.output.messages")) tabs.push("messages");
+      if (has("gen_ai.output.messages") || has("gen_ai.response.finish_reasons")) tabs.push("output");
+      if (has("gen_ai.tool.definitions")) tabs.push("tools");
+      return [...tabs, "usage", "timing", ...http, "attributes"];
+    }
+    case "embedding":
+      return ["usage", "timing", ...http, "attributes"];
+    case "retrieval":
+      return [...(has("gen_ai.retrieval.documents") || has("gen_ai.retrieval.query.text") ? (["documents"] as TabId[]) : []), "timing", ...http, "attributes"];
+    case "tool":
+      return ["call", "timing", ...http, "attributes"];
+    case "http":
+      return [...http, "timing", "attributes"];
+    default:
+      return ["timing", ...http, "attributes"];
+  }
+}
+
+/** The remembered tab when this span has it, else the span's first. */
+export function chooseTab(tabs: readonly TabId[], remembered: TabId | undefined): TabId {
+  return remembered !== undefined && tabs.includes(remembered) ? remembered : tabs[0] ?? "attributes";
+}

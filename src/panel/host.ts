@@ -1,0 +1,44 @@
+/**
+ * What the panel needs from the browser besides the connection, behind one small interface so
+ * the UI itself never touches extension APIs (and runs the same in DevTools and as a page).
+ */
+import browser from "webextension-polyfill";
+
+export interface PanelHost {
+  /** Inside DevTools (not a page opened from ?tabId=). */
+  inDevtools: boolean;
+  /** The extension's version, written into exported files. */
+  version: string;
+  openInWindow?(): void;
+  openOptions(): void;
+  /** The inspected page navigated (DevTools only). */
+  onNavigated(listener: () => void): void;
+  /** Save text as a file through the browser's downloads UI. */
+  download(fileName: string, text: string, mimeType: string): void;
+}
+
+export function createHost(tabId: number): PanelHost {
+  const devtools = browser.devtools;
+  const inDevtools = typeof devtools?.inspectedWindow?.tabId === "number";
+  return {
+    inDevtools,
+    version: browser.runtime.getManifest().version,
+    openInWindow: inDevtools
+      ? () => void browser.windows.create({ url: browser.runtime.getURL(`panel.html?tabId=${tabId}`), type: "popup", width: 1100, height: 720 })
+      : undefined,
+    openOptions: () => void browser.runtime.openOptionsPage(),
+    onNavigated(listener) {
+      devtools?.network?.onNavigated.addListener(() => listener());
+    },
+    download(fileName, text, mimeType) {
+      const url = URL.createObjectURL(new Blob([text], { type: mimeType }));
+      const a = document.createElement("a");
+      a.href = url;
+      a.download = fileName;
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    },
+  };
+}

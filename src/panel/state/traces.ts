@@ -1,0 +1,102 @@
+/**
+ * From the tab's spans to what the panel shows: traces (newest first) filtered by the query
+ * and chips, the selected trace and span, collapsed rows, and the rows of the waterfall.
+ */
+import { batch, computed, signal } from "@preact/signals";
+import type { SpanKind } from "../../core/span";
+import type { SpanRecord } from "../../core/records";
+import { matchesSpans, parseQuery } from "../../core/query";
+import { summarizeTrace, type TraceSummary } from "../../core/trace-summary";
+import { flatten, groupTraces, type Trace, type TreeNode } from "../../core/trace-tree";
+import type { SpanStore } from "./spans";
+
+export const KIND_CHIPS: readonly SpanKind[] = ["llm", "tool", "retrieval", "embedding", "http"];
+
+export interface TraceRow {
+  trace: Trace<SpanRecord>;
+  summary: TraceSummary;
+}
+
+export function createTraceStore(spans: SpanStore) {
+  const query = signal("");
+  const kinds = signal<ReadonlySet<SpanKind>>(new Set());
+  const errorsOnly = signal(false);
+  /** Traces that started before this are hidden (a navigation without "Preserve log"). */
+  const since = signal<number | undefined>(undefined);
+  const selectedTraceId = signal<string | undefined>(undefined);
+  const selectedSpanId = signal<string | undefined>(undefined);
+  const collapsed = signal<ReadonlySet<string>>(new Set());
+
+  const terms = computed(() => parseQuery(query.value));
+  const traces = computed(() => groupTraces(spans.list.value));
+  const rows = computed<TraceRow[]>(() => traces.value.map((trace) => ({ trace, summary: summarizeTrace(trace) })));
+  const visible = computed(() => {
+    const t = terms.value;
+    const k = kinds.value;
+    const from = since.value;
+    const onlyErrors = errorsOnly.value;
+    const out: TraceRow[] = [];
+    for (let i = rows.value.length - 1; i >= 0; i--) {
+      const row = rows.value[i]!;
+      if (from !== undefined && row.trace.startTime < from) continue;
+      if (onlyErrors && row.summary.errors === 0) continue;
+      if (k.size && !row.trace.spans.some((s) => k.has(s.kind))) continue;
+      if (t.length && !matchesSpans(t, row.trace.spans)) continue;
+      out.push(row);
+    }
+    return out;
+  });
+  // Assembly may move a span to another trace (its final one): follow the selected span.
+  const selectedTrace = computed(() => {
+    const span = selectedSpanId.value ? spans.byId.value.get(selectedSpanId.value) : undefined;
+    const id = span?.traceId ?? selectedTraceId.value;
+    return id ? traces.value.find((t) => t.traceId === id) : undefined;
+  });
+  const waterfallRows = computed<TreeNode<SpanRecord>[]>(() => {
+    const trace = selectedTrace.value;
+    return trace ? flatten(trace.roots, collapsed.value) : [];
+  });
+  const selectedSpan = computed(() => {
+    const id = selectedSpanId.value;
+    return id ? spans.byId.value.get(id) : undefined;
+  });
+
+  function selectTrace(traceId: string | undefined): void {
+    batch(() => {
+      selectedTraceId.value = traceId;
+      const trace = traceId ? traces.value.find((t) => t.traceId === traceId) : undefined;
+      selectedSpanId.value = trace?.roots[0]?.span.spanId;
+    });
+  }
+
+  function selectSpan(spanId: string): void {
+    const span = spans.byId.value.get(spanId);
+    if (!span) return;
+    batch(() => {
+      selectedTraceId.value = span.traceId;
+      selectedSpanId.value = spanId;
+    });
+  }
+
+  function setCollapsed(spanId: string, value: boolean): void {
+    const next = new Set(collapsed.value);
+    if (value) next.add(spanId);
+    else next.delete(spanId);
+    collapsed.value = next;
+  }
+
+  function toggleKind(kind: SpanKind): void {
+    const next = new Set(kinds.value);
+    if (next.has(kind)) next.delete(kind);
+    else next.add(kind);
+    kinds.value = next;
+  }
+
+  return {
+    query, kinds, errorsOnly, since, selectedTraceId, selectedSpanId, collapsed,
+    terms, traces, visible, selectedTrace, selectedSpan, waterfallRows,
+    selectTrace, selectSpan, setCollapsed, toggleKind,
+  };
+}
+
+export type TraceStore = ReturnType<typeof createTraceStore>;
