@@ -25,7 +25,10 @@ export interface AppProps {
 }
 
 const PRESERVE_KEY = "llm-traces.preserve-log";
-const layout = signal({ listWidth: 380, waterfallHeight: 260 });
+/** Pane sizes; the waterfall fits its rows until the user drags the divider. */
+const layout = signal<{ listWidth: number; waterfallHeight: number | undefined }>({ listWidth: 380, waterfallHeight: undefined });
+const WATERFALL_ROW = 22;
+const WATERFALL_CHROME = 24;
 const preserveLog = signal(localStorage.getItem(PRESERVE_KEY) === "1");
 const recording = signal(true);
 const dragging = signal(false);
@@ -120,7 +123,10 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
         <FileActions connection={connection} spans={spans} traces={traces} host={host} version={host.version} />
       </Toolbar>
       <NoticeBar />
-      <div class="main" style={{ "--list-width": `${layout.value.listWidth}px`, "--waterfall-height": `${layout.value.waterfallHeight}px` }}>
+      <div class="main" style={{
+        "--list-width": `${layout.value.listWidth}px`,
+        "--waterfall-height": `${layout.value.waterfallHeight ?? Math.max(120, WATERFALL_CHROME + (traces.waterfallRows.value.length + 1) * WATERFALL_ROW)}px`,
+      }}>
         <div class="list-pane">
           {total === 0 && live ? <EmptyState onOpenSettings={host.openOptions} /> : total === 0 ? <div class="empty muted">This session has no spans.</div> : visible.length === 0
             ? <div class="empty muted">No trace matches the filter.</div>

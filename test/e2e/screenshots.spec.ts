@@ -1,0 +1,95 @@
+/**
+ * Screenshots of the panel on the demo app: light and dark, a stream in flight, a tool-call
+ * trace, a retrieval span, a narrow docked DevTools. Written to artifacts/screenshots/, or to
+ * docs/screenshots/ (the README's) with UPDATE_SCREENSHOTS=1. Each view is also checked, so
+ * this is a test and not only a camera.
+ */
+import { expect, test, type Page } from "@playwright/test";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { startDemoServer, type DemoServer } from "../../demo/server";
+import { launchWithExtension, openPanelTab, readStore, waitFor, type WithExtension } from "./support/chromium";
+import { REPO_ROOT } from "./support/paths";
+
+const OUT = path.join(REPO_ROOT, process.env.UPDATE_SCREENSHOTS ? "docs/screenshots" : "artifacts/screenshots");
+
+let server: DemoServer;
+let ext: WithExtension;
+let app: Page;
+let panel: Page;
+
+test.beforeAll(async () => {
+  await mkdir(OUT, { recursive: true });
+  server = await startDemoServer(0, { tokenDelayMs: 60, firstTokenDelayMs: 300 });
+  ext = await launchWithExtension();
+  app = await ext.context.newPage();
+  await app.goto(server.origin);
+  await app.getByRole("button", { name: "Send" }).click();
+  await app.getByText("Your account is active").first().waitFor({ timeout: 30_000 });
+  await app.getByRole("button", { name: "Run account agent (Anthropic)" }).click();
+  await app.getByText("last sign-in was yesterday").first().waitFor({ timeout: 30_000 });
+  const { spans } = await readStore(ext);
+  panel = await openPanelTab(ext, spans.find((s) => s.kind === "llm")!.tabId);
+  await panel.setViewportSize({ width: 1280, height: 800 });
+});
+test.afterAll(async () => {
+  await ext?.close();
+  await server?.close();
+});
+
+async function theme(name: "light" | "dark"): Promise<void> {
+  await panel.evaluate((t) => (document.documentElement.dataset.theme = t), name);
+}
+
+async function openTrace(name: string): Promise<void> {
+  await panel.locator(".trace-row", { hasText: name }).first().click();
+}
+
+async function openSpan(name: string, tab?: string): Promise<void> {
+  await panel.locator(".wf-row", { hasText: name }).last().click();
+  if (tab) await panel.getByRole("tab", { name: tab }).click();
+}
+
+test("the support-bot trace with a model call's messages, light and dark", async () => {
+  await openTrace("submit form#chat");
+  await openSpan("chat gpt-4o-mini", "Messages");
+  await expect(panel.locator(".detail-pane")).toContainText("Your account is active");
+  await theme("light");
+  await panel.screenshot({ path: path.join(OUT, "panel-light.png") });
+  await theme("dark");
+  await panel.screenshot({ path: path.join(OUT, "panel-dark.png") });
+  await theme("light");
+});
+
+test("an agent's tool calls", async () => {
+  await openTrace("Run account agent");
+  await openSpan("execute_tool recent_sign_ins", "Tool call");
+  await expect(panel.locator(".detail-pane")).toContainText("Berlin");
+  await panel.screenshot({ path: path.join(OUT, "tool-call.png") });
+});
+
+test("a retrieval span's documents", async () => {
+  await openTrace("submit form#chat");
+  await openSpan("retrieval support-docs", "Documents");
+  await expect(panel.locator(".detail-pane")).toContainText("kb-12");
+  await panel.screenshot({ path: path.join(OUT, "retrieval.png") });
+});
+
+test("a stream in flight", async () => {
+  await app.getByRole("button", { name: "Summarize policy (OpenAI Responses)" }).click();
+  // Tokens are arriving: the first has come, the last has not.
+  await waitFor(async () => (await readStore(ext)).spans.some((s) => s.name === "chat gpt-4.1-mini" && s.endTime === undefined &&
+    s.attributes["gen_ai.response.time_to_first_chunk"] !== undefined) || undefined, "a streaming span", 5000);
+  await openTrace("summarize policy");
+  await openSpan("chat gpt-4.1-mini", "Messages");
+  await expect(panel.locator(".wf-bar.is-live").first()).toBeVisible();
+  await panel.screenshot({ path: path.join(OUT, "streaming.png") });
+});
+
+test("a narrow docked DevTools", async () => {
+  await panel.setViewportSize({ width: 700, height: 800 });
+  await openTrace("submit form#chat");
+  await openSpan("chat gpt-4o-mini", "Usage & cost");
+  await panel.screenshot({ path: path.join(OUT, "narrow.png") });
+  await panel.setViewportSize({ width: 1280, height: 800 });
+});
