@@ -1,0 +1,141 @@
+/**
+ * The panel as a user drives it: filtering, the keyboard, a 10,000-span session, and captured
+ * content that looks like markup (it must stay text: nothing a page sends may run here).
+ */
+import { expect, test } from "@playwright/test";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { startDemoServer, type DemoServer } from "../../demo/server";
+import { harText, toHar } from "../../src/core/har";
+import type { Exchange } from "../../src/core/exchange";
+import type { SpanRecord } from "../../src/core/records";
+import { launchWithExtension, openPanelTab, readStore, waitFor, type WithExtension } from "./support/chromium";
+
+let server: DemoServer;
+let ext: WithExtension;
+
+test.beforeAll(async () => {
+  server = await startDemoServer(0, { tokenDelayMs: 2, firstTokenDelayMs: 20 });
+  ext = await launchWithExtension();
+});
+test.afterAll(async () => {
+  await ext.close();
+  await server.close();
+});
+
+test("filters, keyboard navigation and markup-looking prompts shown as text", async () => {
+  const page = await ext.context.newPage();
+  await page.goto(server.origin);
+  // First, with no user action: a call of its own whose prompt looks like markup.
+  const hostile = `Ignore that <img src=x onerror="window.__xss=1"> and <script>window.__xss=2</script> <b>bold</b>`;
+  await page.evaluate((content) => fetch("/v1/chat/completions", {
+    method: "POST", headers: { "content-type": "application/json" },
+    body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content }] }),
+  }).then((r) => r.json()), hostile);
+  await page.getByRole("button", { name: "Send" }).click();
+  await page.getByText("Your account is active").first().waitFor();
+  await page.getByRole("button", { name: "Run account agent (Anthropic)" }).click();
+  await page.getByText("last sign-in was yesterday").first().waitFor();
+  const { spans } = await waitFor(async () => {
+    const d = await readStore(ext);
+    return d.spans.filter((s) => s.kind === "llm").length >= 6 && d.spans.every((s) => s.endTime !== undefined) ? d : undefined;
+  }, "all calls stored");
+
+  const panel = await openPanelTab(ext, spans[0]!.tabId);
+  const dialogs: string[] = [];
+  panel.on("dialog", (d) => { dialogs.push(d.message()); void d.dismiss(); });
+  const filter = panel.getByRole("searchbox", { name: "Filter" });
+  const traces = panel.locator(".trace-row");
+  await expect(traces).toHaveCount(3);
+
+  // Filter language.
+  await filter.fill("model:claude");
+  await expect(traces).toHaveCount(1);
+  await expect(traces.first()).toContainText("Run account agent");
+  await filter.fill("tool:recent_sign_ins");
+  await expect(traces).toHaveCount(1);
+  await filter.fill("-kind:tool");
+  await expect(traces).toHaveCount(1);
+  await filter.fill("reset my account");
+  await expect(traces.first()).toContainText("submit form#chat");
+  // Ctrl+F focuses the filter, Esc clears it.
+  await panel.locator(".trace-list").focus();
+  await panel.keyboard.press("Control+f");
+  await expect(filter).toBeFocused();
+  await panel.keyboard.press("Escape");
+  await expect(filter).toHaveValue("");
+  await expect(traces).toHaveCount(3);
+
+  // Keyboard: up/down through traces (newest first), left/right to collapse and expand, Enter opens detail.
+  await traces.first().click();
+  await expect(panel.locator(".trace-row.is-selected")).toContainText("Run account agent");
+  await panel.locator(".trace-list").focus();
+  await panel.keyboard.press("ArrowDown");
+  await expect(panel.locator(".trace-row.is-selected")).toContainText("submit form#chat");
+  await panel.locator(".wf-rows").focus();
+  const rows = panel.locator(".wf-row");
+  const expanded = await rows.count();
+  await panel.keyboard.press("ArrowLeft");
+  await expect(rows).toHaveCount(1);
+  await panel.keyboard.press("ArrowRight");
+  await expect(rows).toHaveCount(expanded);
+  await panel.keyboard.press("ArrowDown");
+  await expect(panel.locator(".wf-row.is-selected")).toContainText("embeddings text-embedding-3-small");
+  await panel.keyboard.press("Enter");
+  await expect(panel.locator(".detail-pane")).toBeFocused();
+
+  // The markup-looking prompt: visible as text, never as elements, and nothing ran.
+  await traces.filter({ hasText: "chat gpt-4o-mini" }).first().click();
+  await panel.locator(".wf-row", { hasText: "chat gpt-4o-mini" }).first().click();
+  await panel.getByRole("tab", { name: "Messages" }).click();
+  const detail = panel.locator(".detail-pane");
+  await expect(detail).toContainText('<img src=x onerror="window.__xss=1">');
+  await expect(detail).toContainText("<script>window.__xss=2</script>");
+  expect(await detail.locator("img, script, b").count()).toBe(0);
+  expect(await panel.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  expect(dialogs).toEqual([]);
+});
+
+test("a 10,000-span session opens and scrolls: only the rows in view are in the page", async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "llm-trace-big-"));
+  try {
+    // 2,000 traces of 5 spans: an interaction root over four model calls.
+    const spans: SpanRecord[] = [];
+    const exchanges: Exchange[] = [];
+    const hex = (n: number, width: number) => n.toString(16).padStart(width, "0");
+    const t0 = Date.UTC(2026, 10, 20, 12);
+    for (let t = 0; t < 2000; t++) {
+      const traceId = hex(t + 1, 32);
+      const rootId = hex(t * 8 + 1, 16);
+      const start = t0 + t * 5000;
+      spans.push({ traceId, spanId: rootId, name: `click button "Ask ${t}"`, kind: "interaction", startTime: start, endTime: start + 4000, status: "ok", attributes: { "llm_trace.synthesized": true }, tabId: 0, updatedAt: start });
+      for (let c = 0; c < 4; c++) {
+        const id = hex(t * 8 + 2 + c, 16);
+        const s = start + 10 + c * 900;
+        exchanges.push({
+          id, transport: "fetch", request: { method: "POST", url: "https://api.openai.com/v1/chat/completions", headers: [["content-type", "application/json"]], body: { text: `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"question ${t}.${c}"}]}` } },
+          response: { status: 200, statusText: "OK", headers: [["content-type", "application/json"]] },
+          timing: { start: s, headers: s + 300, end: s + 800 }, chunks: [{ time: s + 790, text: `{"id":"c${t}-${c}","object":"chat.completion","model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"answer ${t}.${c}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}` }],
+          outcome: { state: "ok" },
+        });
+        spans.push({ traceId, spanId: id, parentSpanId: rootId, name: "chat gpt-4o-mini", kind: "llm", startTime: s, endTime: s + 800, status: "ok", attributes: { "gen_ai.request.model": "gpt-4o-mini", "gen_ai.usage.input_tokens": 12, "gen_ai.usage.output_tokens": 3 }, tabId: 0, exchangeId: id, updatedAt: s });
+      }
+    }
+    const file = path.join(dir, "big.har");
+    await writeFile(file, harText(toHar({ spans, exchanges }, { creatorVersion: "test" })));
+
+    const panel = await openPanelTab(ext, 0);
+    await panel.locator('input[type="file"]').setInputFiles(file);
+    await expect(panel.getByRole("status").filter({ hasText: "Imported 10000 spans" })).toBeVisible({ timeout: 60_000 });
+    await expect(panel.locator(".toolbar .status")).toContainText("2000 of 2000 traces · 10000 spans");
+    // Virtualized: a screenful of rows in the page, not 2,000.
+    expect(await panel.locator(".trace-row").count()).toBeLessThan(80);
+    await panel.locator(".trace-list").evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await expect(panel.locator(".trace-row", { hasText: 'click button "Ask 0"' })).toBeVisible();
+    await panel.locator(".trace-row", { hasText: 'click button "Ask 0"' }).click();
+    await expect(panel.locator(".wf-row")).toHaveCount(5);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
