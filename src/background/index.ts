@@ -6,7 +6,8 @@
 import browser, { type Runtime } from "webextension-polyfill";
 import { isCaptureEvent } from "../core/ingest";
 import { scheduleAssembly } from "./assembly";
-import { isCaptureMessage, type CaptureAck } from "../shared/messages";
+import { isCaptureMessage, isConfigRequest, type CaptureAck } from "../shared/messages";
+import { acceptDevtools, configForSender, forgetTabScope } from "./scope";
 import { ingestBatch } from "./ingest";
 import { acceptPanel, notifySpans } from "./panels";
 import { isRecording } from "./recording";
@@ -20,8 +21,9 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
   }
   const events = message.events.filter(isCaptureEvent);
   try {
-    // Paused from the panel: acknowledged (the relay may forget it) but not kept.
-    if (!(await isRecording(tabId))) return { ok: true };
+    // Paused from the panel, or outside the capture scope (a private window, DevTools closed on
+    // a site recorded only then): acknowledged, so the relay may forget it, but not kept.
+    if (!(await isRecording(tabId)) || !(await configForSender(sender, String(message.origin ?? ""))).enabled) return { ok: true };
     const result = await ingestBatch(tabId, sender.frameId, events);
     notifySpans(tabId, result.spans);
     if (result.spans.length || result.events) scheduleAssembly(tabId, (tab, assembled) => notifySpans(tab, assembled.changed, assembled.removed));
@@ -33,15 +35,20 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
 }
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+  if (sender.id !== browser.runtime.id) return undefined;
   if (isCaptureMessage(message)) return onCapture(message, sender);
+  if (isConfigRequest(message) && sender.tab?.id !== undefined) return configForSender(sender, String(message.origin ?? ""));
   return undefined;
 });
 
 browser.runtime.onConnect.addListener((port) => {
-  if (!acceptPanel(port)) port.disconnect();
+  if (!acceptPanel(port) && !acceptDevtools(port)) port.disconnect();
 });
 
 // A closed tab's capture goes with it, as the Network panel's does; and tab ids restart with
 // the browser, so a new session must not show an old one's spans under a reused id.
-browser.tabs.onRemoved.addListener((tabId) => void forgetTab(tabId));
+browser.tabs.onRemoved.addListener((tabId) => {
+  forgetTabScope(tabId);
+  void forgetTab(tabId);
+});
 browser.runtime.onStartup.addListener(() => void forgetLiveTabs());

@@ -7,7 +7,9 @@ import type { CaptureEvent, ChunkEvent, ExchangeEvent, InteractionEvent, MarkEve
 import { deriveSpan, initialTraceId } from "../core/derive";
 import { applyEvent, chunkRecord, emptyExchange, isExchangeEvent, mergeChunks, type ChunkRecord, type ExchangeRecord } from "../core/ingest";
 import type { SpanRecord } from "../core/records";
-import { redactExchange } from "../core/redact";
+import type { StreamRedactState } from "../core/redact";
+import { loadStreamStates, redactorFor, saveStreamStates } from "./redaction";
+import { getSettings } from "./settings";
 import { chunkRange, openStore, type TabEvent } from "./store";
 
 /** A streaming span is re-derived at most this often; its end is always derived. */
@@ -64,6 +66,12 @@ export interface IngestResult {
 }
 
 export async function ingestBatch(tabId: number, frameId: number | undefined, batch: readonly CaptureEvent[]): Promise<IngestResult> {
+  const settings = await getSettings();
+  const redactor = redactorFor(settings);
+  const streaming = [...new Set(batch.filter((e) => e.t === "chunk" || e.t === "end").map((e) => e.id))];
+  // Loaded before the transaction opens: awaiting anything else inside it would commit it.
+  const streamStates = await loadStreamStates(redactor, streaming);
+  const touchedStates = new Map<string, StreamRedactState>();
   const db = await openStore();
   const tx = db.transaction(["exchanges", "chunks", "spans", "events"], "readwrite");
   const exchanges = tx.objectStore("exchanges");
@@ -88,13 +96,28 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     if (before && before.tabId !== tabId) return;
     let record: ExchangeRecord = before ?? emptyExchange(id, tabId, frameId, group.events[0]?.time ?? group.chunks[0]?.time ?? now);
     for (const event of group.events) record = applyEvent(record, event);
-    record = redactExchange(record);
+    if (group.events.length || !before) record = redactor.exchange(record);
     record.traceId ??= initialTraceId(record);
+
+    // Body chunks are stored as the streaming redactor releases them (renumbered in order).
+    let state = streamStates.get(id);
+    const released: ChunkRecord[] = [];
+    if (state && group.chunks.length) {
+      const step = redactor.chunks(group.chunks, state);
+      state = step.state;
+      released.push(...step.emit);
+    }
+    if (state && record.outcome && !state.done) {
+      const step = redactor.flush(state, record.chunkCount);
+      state = step.state;
+      released.push(...step.emit);
+    }
+    if (state) touchedStates.set(id, state);
 
     let known = liveChunks.get(id);
     if (!known) known = before ? await chunkStore.getAll(chunkRange(id)) : [];
-    const chunks = mergeChunks(known, group.chunks);
-    writes.push(exchanges.put(record), ...group.chunks.map((c) => chunkStore.put(c)));
+    const chunks = mergeChunks(known, released);
+    writes.push(exchanges.put(record), ...released.map((c) => chunkStore.put(c)));
 
     const ended = record.outcome !== undefined;
     const due = !before || ended || now - (lastDerived.get(id) ?? 0) >= LIVE_DERIVE_INTERVAL_MS || group.events.length > 0;
@@ -115,5 +138,6 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
   }));
   await Promise.all(writes);
   await tx.done;
+  await saveStreamStates(touchedStates);
   return { spans: changed, events: others.length };
 }

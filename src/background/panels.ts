@@ -13,6 +13,7 @@ import {
 import { deleteSpans, deleteTabEvents, listSpans, readExchanges, spanIdsOfTab, type StoredExchange } from "./store";
 import { SESSION_TAB, importBatch, listSessions, removeSession, sessionDb } from "./sessions";
 import { isRecording, setRecording } from "./recording";
+import { setSiteCapture, siteState } from "./scope";
 
 const ports = new Map<number, Set<Runtime.Port>>();
 
@@ -64,6 +65,8 @@ const handlers: Handlers = {
     return { removed };
   },
   getRecording: async (tabId) => ({ recording: await isRecording(tabId) }),
+  getSiteState: (tabId) => siteState(tabId),
+  setSiteCapture: (tabId, { capture }) => setSiteCapture(tabId, capture === true ? true : capture === false ? false : null),
   setRecording: async (tabId, { recording }) => ({ recording: await setRecording(tabId, recording === true) }),
 };
 

@@ -5,9 +5,12 @@
  * background acknowledges it was committed, retrying with backoff across worker restarts.
  */
 import browser from "webextension-polyfill";
-import type { CaptureEvent } from "../core/capture-events";
-import { SETTINGS_KEY, hookConfigFor, normalizeSettings } from "../core/settings";
-import { FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, captureMessage, hookConfig, isCaptureAck, isHookEvents } from "../shared/messages";
+import type { CaptureEvent, HookConfig } from "../core/capture-events";
+import { SETTINGS_KEY } from "../core/settings";
+import {
+  FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, captureMessage, configRequest, hookConfig, isCaptureAck, isHookConfigValue, isHookEvents,
+  isScopeChanged,
+} from "../shared/messages";
 
 /** Per message to the background; Chrome serialises runtime messages as JSON. */
 const MAX_BATCH_EVENTS = 2000;
@@ -18,7 +21,8 @@ const RETRY_MIN_MS = 50;
 const RETRY_MAX_MS = 2000;
 
 let port: MessagePort | undefined;
-let enabled = true;
+/** Unknown until the background answers: events wait, neither sent nor dropped. */
+let config: HookConfig | undefined;
 const queue: CaptureEvent[] = [];
 let queuedChars = 0;
 let dropped = 0;
@@ -40,18 +44,29 @@ function onHello(event: MessageEvent): void {
   port.onmessage = (e) => {
     if (isHookEvents(e.data)) enqueue(e.data.events);
   };
-  void sendConfig();
+  if (config) port.postMessage(hookConfig(config));
 }
 
-async function sendConfig(): Promise<void> {
-  const stored = await browser.storage.local.get(SETTINGS_KEY).catch(() => ({}));
-  const config = hookConfigFor(normalizeSettings((stored as Record<string, unknown>)[SETTINGS_KEY]), location.hostname);
-  enabled = config.enabled;
+/** Ask the background whether (and how) to capture in this frame, and tell the hook. */
+async function refreshConfig(): Promise<void> {
+  let answer: unknown;
+  for (let delay = RETRY_MIN_MS; ; delay = Math.min(RETRY_MAX_MS, delay * 2)) {
+    answer = await browser.runtime.sendMessage(configRequest(location.origin)).catch(() => undefined);
+    if (isHookConfigValue(answer)) break;
+    await new Promise((r) => setTimeout(r, delay));
+  }
+  config = answer;
   port?.postMessage(hookConfig(config));
+  if (!config.enabled) {
+    // What the hook recorded before it knew is not ours to keep.
+    queue.length = 0;
+    queuedChars = 0;
+  }
+  void pump();
 }
 
 function enqueue(events: CaptureEvent[]): void {
-  if (!enabled) return;
+  if (config && !config.enabled) return;
   for (const event of events) {
     const size = sizeOf(event);
     if (queuedChars + size > MAX_QUEUE_CHARS) {
@@ -77,7 +92,7 @@ function takeBatch(): { events: CaptureEvent[]; chars: number } {
 }
 
 async function pump(): Promise<void> {
-  if (sending) return;
+  if (sending || !config?.enabled) return;
   sending = true;
   try {
     while (queue.length > 0) {
@@ -85,7 +100,7 @@ async function pump(): Promise<void> {
       const reportedDrops = dropped;
       let ack: unknown;
       try {
-        ack = await browser.runtime.sendMessage(captureMessage(batch.events, reportedDrops));
+        ack = await browser.runtime.sendMessage(captureMessage(batch.events, reportedDrops, location.origin));
       } catch {
         ack = undefined;
       }
@@ -107,12 +122,16 @@ async function pump(): Promise<void> {
 }
 
 browser.storage.onChanged.addListener((changes, area) => {
-  if (area === "local" && SETTINGS_KEY in changes) void sendConfig();
+  if (area === "local" && SETTINGS_KEY in changes) void refreshConfig();
+});
+browser.runtime.onMessage.addListener((message: unknown) => {
+  if (isScopeChanged(message)) void refreshConfig();
+  return undefined;
 });
 
 /** Leaving the page: what is queued goes out now, even while a batch is in flight (a duplicate is harmless, a loss is not). */
 function sendAllNow(): void {
-  if (queue.length > 0) browser.runtime.sendMessage(captureMessage(queue.slice(), dropped)).catch(() => {});
+  if (queue.length > 0 && config?.enabled) browser.runtime.sendMessage(captureMessage(queue.slice(), dropped, location.origin)).catch(() => {});
 }
 
 // The hook's last batch arrives synchronously as the page is left (see FLUSH_EVENT).
@@ -131,3 +150,4 @@ window.addEventListener(FLUSH_EVENT, (event) => {
 window.addEventListener("pagehide", sendAllNow, true);
 
 window.addEventListener("message", onHello, true);
+void refreshConfig();

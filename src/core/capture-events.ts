@@ -90,8 +90,10 @@ export interface HookConfig {
   enabled: boolean;
   /** Per-body capture cap in bytes. */
   bodyCap: number;
+  /** Record request and response bodies (off: metadata only). */
+  bodies: boolean;
 }
 
 export const DEFAULT_BODY_CAP = 2 * 1024 * 1024;
 
-export const DEFAULT_HOOK_CONFIG: HookConfig = { enabled: true, bodyCap: DEFAULT_BODY_CAP };
+export const DEFAULT_HOOK_CONFIG: HookConfig = { enabled: true, bodyCap: DEFAULT_BODY_CAP, bodies: true };

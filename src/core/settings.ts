@@ -3,6 +3,7 @@
  * persisted by the extension in storage.local under SETTINGS_KEY.
  */
 import { DEFAULT_BODY_CAP, type HookConfig } from "./capture-events";
+import { DEFAULT_REDACTION, normalizeRedaction, type RedactionSettings } from "./redaction-rules";
 
 export const SETTINGS_KEY = "settings";
 
@@ -21,6 +22,15 @@ export interface Settings {
   bodyCapBytes: number;
   /** Oldest spans are removed beyond this many (all tabs together). */
   maxSpans: number;
+  /** Record calls but no bodies (no prompts, no outputs). */
+  metadataOnly: boolean;
+  /** Record in private/incognito windows (off: nothing from them is kept). */
+  recordPrivate: boolean;
+  /**
+   * User-defined redaction patterns and built-in detectors (see redaction-rules.ts). Optional
+   * for older stored settings; normalizeSettings always fills it in.
+   */
+  redaction?: RedactionSettings;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -28,6 +38,9 @@ export const DEFAULT_SETTINGS: Settings = {
   siteRules: [],
   bodyCapBytes: DEFAULT_BODY_CAP,
   maxSpans: 20_000,
+  metadataOnly: false,
+  recordPrivate: false,
+  redaction: DEFAULT_REDACTION,
 };
 
 export const LIMITS = {
@@ -50,6 +63,9 @@ export function normalizeSettings(stored: unknown): Settings {
       .filter((r) => r.host !== ""),
     bodyCapBytes: clamp(s.bodyCapBytes, LIMITS.bodyCapBytes, DEFAULT_SETTINGS.bodyCapBytes),
     maxSpans: clamp(s.maxSpans, LIMITS.maxSpans, DEFAULT_SETTINGS.maxSpans),
+    metadataOnly: s.metadataOnly === true,
+    recordPrivate: s.recordPrivate === true,
+    redaction: normalizeRedaction(s.redaction),
   };
 }
 
@@ -61,12 +77,34 @@ export function hostMatches(pattern: string, host: string): boolean {
   return host === pattern;
 }
 
-export function captureAllowed(settings: Settings, host: string): boolean {
-  if (!settings.captureEnabled) return false;
-  const rule = settings.siteRules.find((r) => hostMatches(r.host, host.toLowerCase()));
-  return rule ? rule.capture : true;
+/** Development hosts, recorded always (unless denied): what the extension is for. */
+export function isLocalHost(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, "");
+  return h === "localhost" || h.endsWith(".localhost") || h === "::1" || /^127(\.\d{1,3}){3}$/.test(h) || h === "0.0.0.0";
 }
 
-export function hookConfigFor(settings: Settings, host: string): HookConfig {
-  return { enabled: captureAllowed(settings, host), bodyCap: settings.bodyCapBytes };
+/**
+ * When a site is recorded: "always" (development hosts, sites the user allows), "never"
+ * (denied, or recording switched off), or only while DevTools is open on the tab ("devtools"),
+ * as the Network panel records. A matching rule wins over the defaults; the first rule wins.
+ */
+export type CapturePolicy = "always" | "never" | "devtools";
+
+export function capturePolicy(settings: Settings, host: string): CapturePolicy {
+  if (!settings.captureEnabled) return "never";
+  const rule = settings.siteRules.find((r) => hostMatches(r.host, host.toLowerCase()));
+  if (rule) return rule.capture ? "always" : "never";
+  return isLocalHost(host) ? "always" : "devtools";
+}
+
+export interface CaptureContext {
+  host: string;
+  devtoolsOpen: boolean;
+  privateWindow: boolean;
+}
+
+export function hookConfigFor(settings: Settings, context: CaptureContext): HookConfig {
+  const policy = capturePolicy(settings, context.host);
+  const enabled = (policy === "always" || (policy === "devtools" && context.devtoolsOpen)) && (!context.privateWindow || settings.recordPrivate);
+  return { enabled, bodyCap: settings.bodyCapBytes, bodies: !settings.metadataOnly };
 }

@@ -37,7 +37,7 @@ export function hookFetch(win: Window & typeof globalThis, channel: Channel): bo
     const id = newExchangeId();
     try {
       const { method, url, headers, body } = info;
-      emitRequest(channel, { t: "request", id, transport: "fetch", time: start, method, url, headers, pageUrl: locationHref() }, body);
+      emitRequest(channel, { t: "request", id, transport: "fetch", time: start, method, url, headers, pageUrl: locationHref() }, channel.config.bodies ? body : undefined);
     } catch {
       return pending;
     }
@@ -64,12 +64,13 @@ function observe(channel: Channel, id: string, info: RequestInfo, res: Response)
     const url = responseUrl(res);
     const body = responseBody(res);
     const mime = mimeOf(headers);
-    const passThrough = body === null || type === "opaque" || type === "opaqueredirect" || isTextual(mime) === false;
+    // Metadata-only capture never touches a body: the page keeps the original Response.
+    const passThrough = body === null || type === "opaque" || type === "opaqueredirect" || isTextual(mime) === false || !channel.config.bodies;
     const length = Number(headers.find(([k]) => k.toLowerCase() === "content-length")?.[1] ?? NaN);
     channel.emit({
       t: "response", id, time: clock(), status: status(res), statusText: statusText(res), headers,
       url, redirected: responseRedirected(res), type,
-      ...(passThrough && body !== null ? { body: { omitted: "binary" as const, mimeType: mime, ...(length >= 0 ? { size: length } : {}) } } : {}),
+      ...(passThrough && body !== null ? { body: { omitted: channel.config.bodies ? "binary" as const : "policy" as const, mimeType: mime, ...(length >= 0 ? { size: length } : {}) } } : {}),
     });
     if (passThrough) {
       // Nothing to read (or nothing worth decoding): the page keeps the untouched original.

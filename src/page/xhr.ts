@@ -13,6 +13,8 @@ import { resolveUrl } from "./request-info";
 
 interface Exchange {
   id: string;
+  /** Bodies are recorded (not metadata-only), decided when the request is sent. */
+  bodies: boolean;
   recorder?: BodyRecorder;
   /** responseText length already recorded */
   seen: number;
@@ -99,7 +101,7 @@ export function hookXhr(channel: Channel): void {
     const state = channel.config.enabled ? stateGet(states, xhr) : undefined;
     if (!state) return apply(original, self, args);
     const start = clock();
-    const exchange: Exchange = { id: newExchangeId(), seen: 0, ended: false };
+    const exchange: Exchange = { id: newExchangeId(), seen: 0, ended: false, bodies: channel.config.bodies };
     try {
       if (!state.listening) {
         state.listening = true;
@@ -135,7 +137,7 @@ function recordRequest(channel: Channel, id: string, time: number, state: XhrSta
   try {
     const event = { t: "request", id, transport: "xhr", time, method: state.method, url: state.url, headers: state.headers, pageUrl: locationHref() } as const;
     // XHR ignores the body of GET and HEAD, so do we.
-    const captured = state.method === "GET" || state.method === "HEAD" ? undefined : captureRequestBody(body, mimeOf(state.headers), channel.config.bodyCap);
+    const captured = state.method === "GET" || state.method === "HEAD" || !channel.config.bodies ? undefined : captureRequestBody(body, mimeOf(state.headers), channel.config.bodyCap);
     emitRequest(channel, event, captured);
   } catch {
     // best effort
@@ -169,6 +171,7 @@ function respond(channel: Channel, xhr: XMLHttpRequest, exchange: Exchange): voi
 }
 
 function readText(xhr: XMLHttpRequest, exchange: Exchange, bytes?: number): void {
+  if (!exchange.bodies) return;
   const kind = responseType(xhr);
   if (kind !== "" && kind !== "text") return;
   const text = responseText(xhr);
@@ -183,7 +186,8 @@ function complete(channel: Channel, xhr: XMLHttpRequest, exchange: Exchange, end
   if (ending === "load") {
     if (!exchange.recorder && readyState(xhr) >= 2) respond(channel, xhr, exchange);
     const kind = responseType(xhr);
-    if (kind === "" || kind === "text") readText(xhr, exchange, bytes);
+    if (!exchange.bodies) exchange.recorder?.binary(bytes ?? 0);
+    else if (kind === "" || kind === "text") readText(xhr, exchange, bytes);
     else readTypedResponse(exchange, kind, response(xhr));
     finish(channel, exchange, { state: "ok" });
   } else {

@@ -8,6 +8,7 @@ import type { Connection } from "./connection";
 import type { PanelHost } from "./host";
 import { FileActions, NoticeBar, importFiles, refreshSessions } from "./components/FileActions";
 import { SpanDetail } from "./components/SpanDetail";
+import { SiteToggle } from "./components/SiteToggle";
 import { Splitter } from "./components/Splitter";
 import { Toolbar } from "./components/Toolbar";
 import { TraceList } from "./components/TraceList";
@@ -120,6 +121,7 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
         onClear={() => void clear()} onOpenInWindow={host.openInWindow} onOpenSettings={host.openOptions}
         filterRef={filterRef} status={live ? status : `imported · ${status}`}
       >
+        {live && <SiteToggle connection={connection} host={host} hasSpans={total > 0} />}
         <FileActions connection={connection} spans={spans} traces={traces} host={host} version={host.version} />
       </Toolbar>
       <NoticeBar />

@@ -13,6 +13,8 @@ export interface PanelHost {
   openOptions(): void;
   /** The inspected page navigated (DevTools only). */
   onNavigated(listener: () => void): void;
+  /** Reload the inspected page. */
+  reload(): void;
   /** Save text as a file through the browser's downloads UI. */
   download(fileName: string, text: string, mimeType: string): void;
 }
@@ -27,6 +29,7 @@ export function createHost(tabId: number): PanelHost {
       ? () => void browser.windows.create({ url: browser.runtime.getURL(`panel.html?tabId=${tabId}`), type: "popup", width: 1100, height: 720 })
       : undefined,
     openOptions: () => void browser.runtime.openOptionsPage(),
+    reload: () => void (inDevtools ? devtools.inspectedWindow.reload({}) : browser.tabs.reload(tabId)),
     onNavigated(listener) {
       devtools?.network?.onNavigated.addListener(() => listener());
     },

@@ -44,22 +44,20 @@ export function isHookEvents(m: unknown): m is HookEventsMessage {
 }
 
 export function isHookConfig(m: unknown): m is HookConfigMessage {
-  if (!isEnvelope(m) || m.type !== "config") return false;
-  const c = (m as { config?: Partial<HookConfig> }).config;
-  return typeof c === "object" && c !== null && typeof c.enabled === "boolean" && typeof c.bodyCap === "number";
+  return isEnvelope(m) && m.type === "config" && isHookConfigValue((m as { config?: unknown }).config);
 }
 
 // ---- relay -> background ----
 
-export type CaptureMessage = Envelope<"capture", { events: CaptureEvent[]; dropped: number }>;
+export type CaptureMessage = Envelope<"capture", { events: CaptureEvent[]; dropped: number; origin: string }>;
 /** The background's answer, sent only after the events are committed to IndexedDB. */
 export interface CaptureAck {
   ok: boolean;
   error?: string;
 }
 
-export const captureMessage = (events: CaptureEvent[], dropped = 0): CaptureMessage =>
-  envelope("capture", { events, dropped });
+export const captureMessage = (events: CaptureEvent[], dropped: number, origin: string): CaptureMessage =>
+  envelope("capture", { events, dropped, origin });
 
 export function isCaptureMessage(m: unknown): m is CaptureMessage {
   return isEnvelope(m) && m.type === "capture" && Array.isArray((m as { events?: unknown }).events);
@@ -67,6 +65,26 @@ export function isCaptureMessage(m: unknown): m is CaptureMessage {
 
 export function isCaptureAck(m: unknown): m is CaptureAck {
   return typeof m === "object" && m !== null && (m as CaptureAck).ok === true;
+}
+
+// ---- relay <-> background: where capture is on ----
+
+/**
+ * The relay asks for its frame's hook configuration; the answer is a HookConfig. `origin` is
+ * the frame's own (about:blank and srcdoc frames inherit their parent's, which sender.url hides).
+ */
+export type ConfigRequest = Envelope<"hook-config-request", { origin: string }>;
+/** The background tells a tab's relays to ask again (DevTools opened or closed, settings). */
+export type ScopeChanged = Envelope<"scope-changed", object>;
+
+export const configRequest = (origin: string): ConfigRequest => envelope("hook-config-request", { origin });
+export const scopeChanged = (): ScopeChanged => envelope("scope-changed", {});
+export const isConfigRequest = (m: unknown): m is ConfigRequest => isEnvelope(m) && m.type === "hook-config-request";
+export const isScopeChanged = (m: unknown): m is ScopeChanged => isEnvelope(m) && m.type === "scope-changed";
+
+export function isHookConfigValue(c: unknown): c is HookConfig {
+  const v = c as Partial<HookConfig> | null;
+  return typeof v === "object" && v !== null && typeof v.enabled === "boolean" && typeof v.bodyCap === "number" && typeof v.bodies === "boolean";
 }
 
 // ---- panel <-> background (runtime Port named panelPortName(tabId)) ----
@@ -103,6 +121,10 @@ export interface PanelRpc {
   clearTab(params: Record<string, never>): { removed: number };
   /** Whether capture is on for the tab (the panel's record button). */
   getRecording(params: Record<string, never>): { recording: boolean };
+  /** The inspected page's site and whether it is recorded always, never, or while DevTools is open. */
+  getSiteState(params: Record<string, never>): { host: string; policy: "always" | "never" | "devtools"; recording: boolean };
+  /** Always (true) or never (false) record the tab's site, or back to the default (null). */
+  setSiteCapture(params: { capture: boolean | null }): { host: string; policy: "always" | "never" | "devtools"; recording: boolean };
   setRecording(params: { recording: boolean }): { recording: boolean };
 }
 export type RpcMethod = keyof PanelRpc;
@@ -124,7 +146,8 @@ export const spansChanged = (spans: SpanRecord[], removed: string[] = []): Spans
 export const tabCleared = (): TabCleared => envelope("tab-cleared", {});
 
 const RPC_METHODS: readonly string[] = [
-  "listSpans", "getExchange", "getExchanges", "clearTab", "getRecording", "setRecording", "listSessions", "importBatch", "removeSession",
+  "listSpans", "getExchange", "getExchanges", "clearTab", "getRecording", "setRecording", "getSiteState", "setSiteCapture",
+  "listSessions", "importBatch", "removeSession",
 ] satisfies RpcMethod[];
 
 export function isRpcRequest(m: unknown): m is RpcRequest {

@@ -66,8 +66,14 @@ test.describe("Firefox ESR", () => {
     const tabId = await tabIdOf(page, store);
     const panel = await openExtensionPage(ff, `panel.html?tabId=${tabId}`);
     await page.evaluate(() => window.calls.status(503));
-    await waitFor(async () => (await panel.evaluate(() => [...document.querySelectorAll(".trace-row.has-error")].some((r) => r.textContent?.includes("GET /api/status")))) || undefined, "the 503 trace in the panel");
-    const rows = await panel.evaluate(() => [...document.querySelectorAll(".trace-row")].map((r) => r.textContent ?? ""));
+    // Plain requests close together form one trace: the 503 makes it an error, and its rows list every call.
+    const rows = await waitFor(async () => {
+      const texts = await panel.evaluate(() => {
+        document.querySelector<HTMLElement>(".trace-row.has-error")?.click();
+        return [...document.querySelectorAll(".wf-row")].map((r) => r.textContent ?? "");
+      });
+      return texts.some((t) => t.includes("GET /api/status")) ? texts : undefined;
+    }, "the 503 call in the panel");
     expect(rows.some((r) => r.includes("GET /api/sse"))).toBe(true);
   });
 

@@ -1,0 +1,23 @@
+/** The user's settings as the background uses them: read once, kept current by storage events. */
+import browser from "webextension-polyfill";
+import { SETTINGS_KEY, normalizeSettings, type Settings } from "../core/settings";
+
+let cached: Promise<Settings> | undefined;
+
+export function getSettings(): Promise<Settings> {
+  cached ??= browser.storage.local.get(SETTINGS_KEY).then((stored) => normalizeSettings(stored[SETTINGS_KEY]), () => normalizeSettings(undefined));
+  return cached;
+}
+
+const listeners = new Set<(settings: Settings) => void>();
+
+export function onSettingsChanged(listener: (settings: Settings) => void): void {
+  listeners.add(listener);
+}
+
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area !== "local" || !(SETTINGS_KEY in changes)) return;
+  const next = normalizeSettings(changes[SETTINGS_KEY]?.newValue);
+  cached = Promise.resolve(next);
+  for (const l of listeners) l(next);
+});

@@ -1,0 +1,52 @@
+/**
+ * The inspected site's capture policy, changed in one click: development hosts and allowed
+ * sites are recorded always, other sites while DevTools is open, denied sites never. When
+ * recording only began as DevTools opened, offer a reload to record the page from its start.
+ */
+import { signal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import type { Connection } from "../connection";
+import type { PanelHost } from "../host";
+
+type Policy = "always" | "never" | "devtools";
+interface SiteState { host: string; policy: Policy; recording: boolean }
+
+const site = signal<SiteState | undefined>(undefined);
+const offerReload = signal(false);
+
+const LABEL: Record<Policy, string> = { always: "always recorded", never: "not recorded", devtools: "recorded while DevTools is open" };
+/** What one click does from each policy. */
+const NEXT: Record<Policy, { capture: boolean | null; label: (host: string) => string }> = {
+  devtools: { capture: true, label: (h) => `Always record ${h}` },
+  always: { capture: false, label: (h) => `Never record ${h}` },
+  never: { capture: null, label: (h) => `Record ${h} as by default` },
+};
+
+export function SiteToggle({ connection, host, hasSpans }: { connection: Connection; host: PanelHost; hasSpans: boolean }) {
+  useEffect(() => {
+    void connection.call("getSiteState", {}).then((s) => {
+      site.value = s;
+      // Recording began with DevTools: earlier calls of this page were not recorded.
+      offerReload.value = host.inDevtools && s.policy === "devtools" && !hasSpans;
+    }, () => {});
+  }, []);
+  const s = site.value;
+  if (!s?.host) return null;
+  const next = NEXT[s.policy];
+  return (
+    <>
+      <button type="button" class={`site-toggle site-${s.policy}`} title={`${s.host} is ${LABEL[s.policy]}. Click: ${next.label(s.host)}.`}
+        aria-label={next.label(s.host)}
+        onClick={() => void connection.call("setSiteCapture", { capture: next.capture }).then((r) => (site.value = r))}>
+        <span class="site-dot" />{s.host}
+      </button>
+      {offerReload.value && (
+        <span class="reload-offer" role="status">
+          Recording started when DevTools opened.
+          <button type="button" class="link" onClick={() => { offerReload.value = false; host.reload(); }}>Reload to record from the start</button>
+          <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => (offerReload.value = false)}>×</button>
+        </span>
+      )}
+    </>
+  );
+}
