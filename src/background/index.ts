@@ -6,8 +6,11 @@
 import browser, { type Runtime } from "webextension-polyfill";
 import { isCaptureEvent } from "../core/ingest";
 import { scheduleAssembly } from "./assembly";
-import { isCaptureMessage, isConfigRequest, type CaptureAck } from "../shared/messages";
+import { isCaptureMessage, isClearAllData, isConfigRequest, isSampleRequest, type CaptureAck } from "../shared/messages";
+import { clearAllData, recentSamples } from "./maintenance";
 import { acceptDevtools, configForSender, forgetTabScope } from "./scope";
+import { schedulePush } from "./otlp-push";
+import { getSettings } from "./settings";
 import { ingestBatch } from "./ingest";
 import { acceptPanel, notifySpans } from "./panels";
 import { isRecording } from "./recording";
@@ -26,7 +29,10 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
     if (!(await isRecording(tabId)) || !(await configForSender(sender, String(message.origin ?? ""))).enabled) return { ok: true };
     const result = await ingestBatch(tabId, sender.frameId, events);
     notifySpans(tabId, result.spans);
-    if (result.spans.length || result.events) scheduleAssembly(tabId, (tab, assembled) => notifySpans(tab, assembled.changed, assembled.removed));
+    if (result.spans.length || result.events) {
+      scheduleAssembly(tabId, (tab, assembled) => notifySpans(tab, assembled.changed, assembled.removed));
+      if ((await getSettings()).otlp.enabled) schedulePush(tabId);
+    }
     void enforceRetention();
     return { ok: true };
   } catch (error) {
@@ -38,6 +44,10 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
   if (sender.id !== browser.runtime.id) return undefined;
   if (isCaptureMessage(message)) return onCapture(message, sender);
   if (isConfigRequest(message) && sender.tab?.id !== undefined) return configForSender(sender, String(message.origin ?? ""));
+  // Only the extension's own pages (the settings page) may clear data or read samples.
+  const fromExtensionPage = sender.url?.startsWith(browser.runtime.getURL("")) === true;
+  if (fromExtensionPage && isClearAllData(message)) return clearAllData(message.settings === true);
+  if (fromExtensionPage && isSampleRequest(message)) return recentSamples();
   return undefined;
 });
 

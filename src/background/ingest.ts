@@ -9,7 +9,7 @@ import { applyEvent, chunkRecord, emptyExchange, isExchangeEvent, mergeChunks, t
 import type { SpanRecord } from "../core/records";
 import type { StreamRedactState } from "../core/redact";
 import { loadStreamStates, redactorFor, saveStreamStates } from "./redaction";
-import { getSettings } from "./settings";
+import { deriveOptionsFor, getSettings } from "./settings";
 import { chunkRange, openStore, type TabEvent } from "./store";
 
 /** A streaming span is re-derived at most this often; its end is always derived. */
@@ -125,7 +125,7 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     else remember(id, chunks);
     if (!due) return;
     lastDerived.set(id, now);
-    const span = deriveSpan(record, chunks, now);
+    const span = deriveSpan(record, chunks, now, deriveOptionsFor(settings));
     // The trace it was assembled into stays until assembly says otherwise.
     const stored = storedSpans[i];
     if (stored && stored.tabId === tabId) {

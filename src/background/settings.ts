@@ -1,5 +1,7 @@
 /** The user's settings as the background uses them: read once, kept current by storage events. */
 import browser from "webextension-polyfill";
+import { parsePriceTable } from "../core/cost";
+import type { DeriveOptions } from "../core/derive";
 import { SETTINGS_KEY, normalizeSettings, type Settings } from "../core/settings";
 
 let cached: Promise<Settings> | undefined;
@@ -21,3 +23,11 @@ browser.storage.onChanged.addListener((changes, area) => {
   cached = Promise.resolve(next);
   for (const l of listeners) l(next);
 });
+
+let derived: { settings: Settings; options: DeriveOptions } | undefined;
+
+/** What span derivation needs from the settings, parsed once per settings object. */
+export function deriveOptionsFor(settings: Settings): DeriveOptions {
+  if (derived?.settings !== settings) derived = { settings, options: { rules: settings.rules, prices: parsePriceTable(settings.prices).table } };
+  return derived.options;
+}

@@ -1,5 +1,7 @@
 /** From a stored exchange to the span that stands for it. */
 import { classifyExchange } from "./classify";
+import { costOf, type PriceTable } from "./cost";
+import type { UserRule } from "./rules";
 import type { ChunkRecord, ExchangeRecord } from "./ingest";
 import { assembleExchange } from "./ingest";
 import type { SpanRecord } from "./records";
@@ -18,9 +20,19 @@ export function initialTraceId(record: ExchangeRecord): string {
   return parseTraceparent(headerValue(record.request.headers, "traceparent"))?.traceId ?? newTraceId();
 }
 
-export function deriveSpan(record: ExchangeRecord, chunks: readonly ChunkRecord[], now: number): SpanRecord {
+export interface DeriveOptions {
+  /** The user's classification rules. */
+  rules?: readonly UserRule[];
+  /** The user's prices, searched before the built-in table. */
+  prices?: PriceTable;
+}
+
+export function deriveSpan(record: ExchangeRecord, chunks: readonly ChunkRecord[], now: number, options: DeriveOptions = {}): SpanRecord {
   const exchange = assembleExchange(record, chunks);
-  const draft = classifyExchange(exchange);
+  const draft = classifyExchange(exchange, options.rules?.length ? { rules: [...options.rules] } : undefined);
+  // Cost at the prices known at capture time (exports carry it; the panel may re-price).
+  const cost = draft.kind === "llm" || draft.kind === "embedding" ? costOf(draft.attributes, options.prices) : undefined;
+  if (cost) draft.attributes["llm_trace.cost.usd"] = Number(cost.usd.toFixed(8));
   const parent = parseTraceparent(headerValue(record.request.headers, "traceparent"));
   const traceId = record.traceId ?? parent?.traceId ?? newTraceId();
   return {

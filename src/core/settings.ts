@@ -4,6 +4,7 @@
  */
 import { DEFAULT_BODY_CAP, type HookConfig } from "./capture-events";
 import { DEFAULT_REDACTION, normalizeRedaction, type RedactionSettings } from "./redaction-rules";
+import { validateRules, type UserRule } from "./rules";
 
 export const SETTINGS_KEY = "settings";
 
@@ -31,6 +32,20 @@ export interface Settings {
    * for older stored settings; normalizeSettings always fills it in.
    */
   redaction?: RedactionSettings;
+  /** The user's classification rules (URL pattern -> retrieval / tool / llm), see rules.ts. */
+  rules: UserRule[];
+  /** The user's model prices, a JSON object (see cost.ts parsePriceTable); "" for none. */
+  prices: string;
+  /** Opt-in push of finished traces to an OpenTelemetry collector. */
+  otlp: OtlpPushSettings;
+}
+
+export interface OtlpPushSettings {
+  enabled: boolean;
+  /** Collector base URL (…/v1/traces is appended unless present). */
+  url: string;
+  /** Extra request headers, e.g. an API key for Langfuse or a hosted collector. */
+  headers: [string, string][];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -41,6 +56,9 @@ export const DEFAULT_SETTINGS: Settings = {
   metadataOnly: false,
   recordPrivate: false,
   redaction: DEFAULT_REDACTION,
+  rules: [],
+  prices: "",
+  otlp: { enabled: false, url: "http://localhost:4318", headers: [] },
 };
 
 export const LIMITS = {
@@ -66,6 +84,21 @@ export function normalizeSettings(stored: unknown): Settings {
     metadataOnly: s.metadataOnly === true,
     recordPrivate: s.recordPrivate === true,
     redaction: normalizeRedaction(s.redaction),
+    rules: Array.isArray(s.rules) && validateRules(s.rules).length === 0 ? (s.rules as UserRule[]) : [],
+    prices: typeof s.prices === "string" ? s.prices : "",
+    otlp: normalizeOtlp(s.otlp),
+  };
+}
+
+function normalizeOtlp(value: unknown): OtlpPushSettings {
+  const o = (typeof value === "object" && value !== null ? value : {}) as Partial<Record<keyof OtlpPushSettings, unknown>>;
+  const headers = Array.isArray(o.headers)
+    ? o.headers.filter((h): h is [string, string] => Array.isArray(h) && h.length === 2 && typeof h[0] === "string" && typeof h[1] === "string" && h[0].trim() !== "")
+    : [];
+  return {
+    enabled: o.enabled === true,
+    url: typeof o.url === "string" ? o.url.trim() : DEFAULT_SETTINGS.otlp.url,
+    headers,
   };
 }
 

@@ -9,6 +9,8 @@ import type { PanelHost } from "./host";
 import { FileActions, NoticeBar, importFiles, refreshSessions } from "./components/FileActions";
 import { SpanDetail } from "./components/SpanDetail";
 import { SiteToggle } from "./components/SiteToggle";
+import { userPrices } from "./components/detail/detail-state";
+import { parsePriceTable } from "../core/cost";
 import { Splitter } from "./components/Splitter";
 import { Toolbar } from "./components/Toolbar";
 import { TraceList } from "./components/TraceList";
@@ -61,6 +63,7 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
     });
     void connection.call("getRecording", {}).then((r) => (recording.value = r.recording), () => {});
     void refreshSessions(connection);
+    host.watchSettings((settings) => (userPrices.value = parsePriceTable(settings.prices).table));
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
         e.preventDefault();

@@ -3,6 +3,7 @@
  * the UI itself never touches extension APIs (and runs the same in DevTools and as a page).
  */
 import browser from "webextension-polyfill";
+import { SETTINGS_KEY, normalizeSettings, type Settings } from "../core/settings";
 
 export interface PanelHost {
   /** Inside DevTools (not a page opened from ?tabId=). */
@@ -15,6 +16,8 @@ export interface PanelHost {
   onNavigated(listener: () => void): void;
   /** Reload the inspected page. */
   reload(): void;
+  /** The user's settings, now and whenever they change. */
+  watchSettings(listener: (settings: Settings) => void): void;
   /** Save text as a file through the browser's downloads UI. */
   download(fileName: string, text: string, mimeType: string): void;
 }
@@ -32,6 +35,12 @@ export function createHost(tabId: number): PanelHost {
     reload: () => void (inDevtools ? devtools.inspectedWindow.reload({}) : browser.tabs.reload(tabId)),
     onNavigated(listener) {
       devtools?.network?.onNavigated.addListener(() => listener());
+    },
+    watchSettings(listener) {
+      void browser.storage.local.get(SETTINGS_KEY).then((stored) => listener(normalizeSettings(stored[SETTINGS_KEY])));
+      browser.storage.onChanged.addListener((changes, area) => {
+        if (area === "local" && SETTINGS_KEY in changes) listener(normalizeSettings(changes[SETTINGS_KEY]?.newValue));
+      });
     },
     download(fileName, text, mimeType) {
       const url = URL.createObjectURL(new Blob([text], { type: mimeType }));

@@ -87,6 +87,22 @@ export function isHookConfigValue(c: unknown): c is HookConfig {
   return typeof v === "object" && v !== null && typeof v.enabled === "boolean" && typeof v.bodyCap === "number" && typeof v.bodies === "boolean";
 }
 
+// ---- settings page -> background ----
+
+/** Remove every trace, imported file and capture state (and the settings, if asked). */
+export type ClearAllData = Envelope<"clear-all-data", { settings: boolean }>;
+/** Recent captured calls, as text, for the redaction preview. Answer: Sample[]. */
+export type SampleRequest = Envelope<"sample-request", object>;
+export interface Sample {
+  label: string;
+  text: string;
+}
+
+export const clearAllData = (settings: boolean): ClearAllData => envelope("clear-all-data", { settings });
+export const sampleRequest = (): SampleRequest => envelope("sample-request", {});
+export const isClearAllData = (m: unknown): m is ClearAllData => isEnvelope(m) && m.type === "clear-all-data";
+export const isSampleRequest = (m: unknown): m is SampleRequest => isEnvelope(m) && m.type === "sample-request";
+
 // ---- panel <-> background (runtime Port named panelPortName(tabId)) ----
 
 export const PANEL_PORT_PREFIX = "panel:";

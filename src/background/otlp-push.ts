@@ -1,0 +1,95 @@
+/**
+ * Opt-in push of finished traces to an OpenTelemetry collector (OTLP/HTTP JSON). A trace is
+ * pushed once every span in it has ended and it has been quiet for a moment; each is pushed
+ * once. Failures are recorded for the settings page and retried with backoff. Capture never
+ * waits for any of this.
+ */
+import browser from "webextension-polyfill";
+import { otlpRequest } from "../core/otlp";
+import type { SpanRecord } from "../core/records";
+import { listSpans } from "./store";
+import { getSettings } from "./settings";
+
+const PUSHED_KEY = "otlp-pushed";
+const STATUS_KEY = "otlp-status";
+/** A trace is final once it has been this quiet (late spans: a tool result, assembly). */
+const SETTLE_MS = 2000;
+const MAX_REMEMBERED = 5000;
+const RETRY_MIN_MS = 2000;
+const RETRY_MAX_MS = 5 * 60 * 1000;
+
+export interface PushStatus {
+  lastSuccess?: number;
+  lastError?: { at: number; message: string };
+  pushedTraces: number;
+  /** Traces waiting for a retry. */
+  pending: number;
+}
+
+let retryDelay = 0;
+const timers = new Map<number, ReturnType<typeof setTimeout>>();
+let running = false;
+
+async function pushedSet(): Promise<string[]> {
+  const stored = (await browser.storage.local.get(PUSHED_KEY))[PUSHED_KEY];
+  return Array.isArray(stored) ? (stored as string[]) : [];
+}
+
+async function setStatus(update: Partial<PushStatus>): Promise<void> {
+  const current = ((await browser.storage.local.get(STATUS_KEY))[STATUS_KEY] ?? { pushedTraces: 0, pending: 0 }) as PushStatus;
+  await browser.storage.local.set({ [STATUS_KEY]: { ...current, ...update } });
+}
+
+function finishedTraces(spans: readonly SpanRecord[], now: number): Map<string, SpanRecord[]> {
+  const byTrace = new Map<string, SpanRecord[]>();
+  for (const s of spans) {
+    const list = byTrace.get(s.traceId);
+    if (list) list.push(s);
+    else byTrace.set(s.traceId, [s]);
+  }
+  for (const [id, list] of byTrace) {
+    const open = list.some((s) => s.endTime === undefined);
+    const quietSince = Math.max(...list.map((s) => Math.max(s.endTime ?? now, s.updatedAt)));
+    if (open || now - quietSince < SETTLE_MS) byTrace.delete(id);
+  }
+  return byTrace;
+}
+
+/** Push what is finished in this tab and not pushed yet. */
+export async function pushTab(tabId: number): Promise<void> {
+  const settings = await getSettings();
+  if (!settings.otlp.enabled || !settings.otlp.url || running) return;
+  running = true;
+  try {
+    const done = new Set(await pushedSet());
+    const ready = [...finishedTraces(await listSpans(tabId), Date.now())].filter(([id]) => !done.has(id));
+    if (ready.length === 0) return;
+    const spans = ready.flatMap(([, list]) => list);
+    const { url, init } = otlpRequest(spans, { url: settings.otlp.url, headers: Object.fromEntries(settings.otlp.headers) },
+      { serviceName: "llm-trace-devtools" }, browser.runtime.getManifest().version);
+    try {
+      const response = await fetch(url, init as RequestInit);
+      if (!response.ok) throw new Error(`${response.status} ${response.statusText}: ${(await response.text().catch(() => "")).slice(0, 300)}`);
+      const remembered = [...done, ...ready.map(([id]) => id)].slice(-MAX_REMEMBERED);
+      await browser.storage.local.set({ [PUSHED_KEY]: remembered });
+      const status = ((await browser.storage.local.get(STATUS_KEY))[STATUS_KEY] ?? { pushedTraces: 0 }) as PushStatus;
+      await setStatus({ lastSuccess: Date.now(), pushedTraces: (status.pushedTraces ?? 0) + ready.length, pending: 0 });
+      retryDelay = 0;
+    } catch (error) {
+      retryDelay = Math.min(RETRY_MAX_MS, retryDelay ? retryDelay * 2 : RETRY_MIN_MS);
+      await setStatus({ lastError: { at: Date.now(), message: error instanceof Error ? error.message : String(error) }, pending: ready.length });
+      schedulePush(tabId, retryDelay);
+    }
+  } finally {
+    running = false;
+  }
+}
+
+/** Look again after `delay` (by default once traces have had time to settle). */
+export function schedulePush(tabId: number, delay = SETTLE_MS + 100): void {
+  clearTimeout(timers.get(tabId));
+  timers.set(tabId, setTimeout(() => {
+    timers.delete(tabId);
+    void pushTab(tabId).catch(() => {});
+  }, delay));
+}

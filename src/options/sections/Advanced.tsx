@@ -1,0 +1,118 @@
+import browser from "webextension-polyfill";
+import { signal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import { PRICES_AS_OF, parsePriceTable } from "../../core/cost";
+import { validateRules } from "../../core/rules";
+import { save, settings } from "../store";
+
+const rulesText = signal<string | undefined>(undefined);
+const rulesErrors = signal<string[]>([]);
+const pricesErrors = signal<string[]>([]);
+
+const RULES_EXAMPLE = `[
+  { "urlPattern": "*/api/kb/search*", "kind": "retrieval", "name": "kb",
+    "queryPath": "query", "documentsPath": "results", "idPath": "id", "scorePath": "score", "contentPath": "text" }
+]`;
+
+export function RulesSection() {
+  const s = settings.value;
+  useEffect(() => {
+    rulesText.value ??= s.rules.length ? JSON.stringify(s.rules, null, 2) : "";
+  }, [s.rules]);
+  return (
+    <fieldset>
+      <legend>Classification rules</legend>
+      <p class="muted">Teach the extension your own endpoints: a URL pattern (* and ?) and what it is — retrieval (with JSON paths to the query and documents), tool, or llm. The first matching rule wins over built-in detection.</p>
+      <textarea aria-label="Classification rules (JSON)" rows={6} placeholder={RULES_EXAMPLE} value={rulesText.value ?? ""}
+        onInput={(e) => (rulesText.value = e.currentTarget.value)} />
+      <div class="row">
+        <button type="button" onClick={() => {
+          const text = (rulesText.value ?? "").trim();
+          let rules: unknown = [];
+          try {
+            rules = text ? JSON.parse(text) : [];
+          } catch (error) {
+            rulesErrors.value = [`Not valid JSON: ${error instanceof Error ? error.message : String(error)}`];
+            return;
+          }
+          const errors = validateRules(rules);
+          rulesErrors.value = errors.map((e) => `${e.index >= 0 ? `rule ${e.index + 1}, ` : ""}${e.field}: ${e.message}`);
+          if (errors.length === 0) void save({ rules: rules as typeof s.rules });
+        }}>Save rules</button>
+      </div>
+      {rulesErrors.value.length > 0 && <ul class="error" role="alert">{rulesErrors.value.map((e, i) => <li key={i}>{e}</li>)}</ul>}
+    </fieldset>
+  );
+}
+
+export function PricesSection() {
+  const s = settings.value;
+  return (
+    <fieldset>
+      <legend>Model prices</legend>
+      <p class="muted">Cost is computed from a built-in table of list prices (as of {PRICES_AS_OF}), in USD per million tokens. Add or override models here; yours are looked up first.</p>
+      <textarea aria-label="Model prices (JSON)" rows={4} placeholder={'{ "my-finetune": { "input": 3, "output": 12, "cachedInput": 0.75 } }'} value={s.prices}
+        onChange={(e) => {
+          const text = e.currentTarget.value;
+          const parsed = parsePriceTable(text);
+          pricesErrors.value = parsed.errors;
+          if (parsed.errors.length === 0) void save({ prices: text });
+        }} />
+      {pricesErrors.value.length > 0 && <ul class="error" role="alert">{pricesErrors.value.map((e, i) => <li key={i}>{e}</li>)}</ul>}
+    </fieldset>
+  );
+}
+
+interface PushStatus { lastSuccess?: number; lastError?: { at: number; message: string }; pushedTraces: number; pending: number }
+const status = signal<PushStatus | undefined>(undefined);
+const permissionError = signal("");
+
+export function OtlpSection() {
+  const o = settings.value.otlp;
+  useEffect(() => {
+    const load = () => void browser.storage.local.get("otlp-status").then((r) => (status.value = r["otlp-status"] as PushStatus | undefined));
+    load();
+    const timer = setInterval(load, 2000);
+    return () => clearInterval(timer);
+  }, []);
+  const headersText = o.headers.map(([k, v]) => `${k}: ${v}`).join("\n");
+  async function enable(on: boolean): Promise<void> {
+    permissionError.value = "";
+    if (on) {
+      let origin: string;
+      try {
+        origin = `${new URL(o.url).origin}/*`;
+      } catch {
+        permissionError.value = "Enter the collector's URL first, e.g. http://localhost:4318.";
+        return;
+      }
+      // Asked now, for this collector only: the extension reaches no other site.
+      const granted = await browser.permissions.request({ origins: [origin] }).catch(() => false);
+      if (!granted) {
+        permissionError.value = `Permission to reach ${origin} was not granted.`;
+        return;
+      }
+    }
+    await save({ otlp: { ...o, enabled: on } });
+  }
+  return (
+    <fieldset>
+      <legend>OpenTelemetry export</legend>
+      <p class="muted">Push finished traces to a collector over OTLP/HTTP (JSON): an OpenTelemetry Collector, Jaeger, Tempo, or the OTLP endpoint of Langfuse or Phoenix. Off unless you turn it on.</p>
+      <label>Collector URL <input type="url" aria-label="Collector URL" value={o.url} onChange={(e) => void save({ otlp: { ...o, url: e.currentTarget.value, enabled: false } })} /></label>
+      <label>Headers (one "Name: value" per line)
+        <textarea aria-label="Collector headers" rows={2} value={headersText} onChange={(e) => void save({
+          otlp: { ...o, headers: e.currentTarget.value.split("\n").map((l) => l.split(/:(.*)/s)).filter((p) => p[0]?.trim() && p[1] !== undefined).map((p) => [p[0]!.trim(), p[1]!.trim()] as [string, string]) },
+        })} />
+      </label>
+      <label><input type="checkbox" checked={o.enabled} aria-label="Push finished traces" onChange={(e) => void enable(e.currentTarget.checked)} /> Push finished traces to this collector</label>
+      {permissionError.value && <p class="error" role="alert">{permissionError.value}</p>}
+      {status.value && (
+        <p class="muted" role="status">
+          {status.value.pushedTraces} traces pushed{status.value.lastSuccess ? `, last at ${new Date(status.value.lastSuccess).toLocaleTimeString()}` : ""}.
+          {status.value.lastError ? ` Last error (${new Date(status.value.lastError.at).toLocaleTimeString()}): ${status.value.lastError.message}${status.value.pending ? ` — ${status.value.pending} traces will be retried.` : ""}` : ""}
+        </p>
+      )}
+    </fieldset>
+  );
+}

@@ -1,0 +1,36 @@
+import browser from "webextension-polyfill";
+import { signal } from "@preact/signals";
+import { LIMITS } from "../../core/settings";
+import { clearAllData } from "../../shared/messages";
+import { save, settings } from "../store";
+
+const alsoSettings = signal(false);
+const cleared = signal("");
+
+export function StorageSection() {
+  const s = settings.value;
+  return (
+    <fieldset>
+      <legend>Storage</legend>
+      <p class="muted">Traces are kept in this browser only (IndexedDB of the extension), removed when their tab closes or beyond the limit below, oldest first. Nothing leaves the browser unless you export it or turn on the OpenTelemetry push.</p>
+      <label>
+        Body capture cap{" "}
+        <input type="number" aria-label="Body capture cap in MB" min={LIMITS.bodyCapBytes.min / 1048576} max={LIMITS.bodyCapBytes.max / 1048576} step="0.5" value={s.bodyCapBytes / 1048576}
+          onChange={(e) => void save({ bodyCapBytes: Math.round(Number(e.currentTarget.value) * 1048576) })} /> MB per body (longer bodies are cut and marked truncated)
+      </label>
+      <label>
+        Keep at most{" "}
+        <input type="number" aria-label="Maximum stored spans" min={LIMITS.maxSpans.min} max={LIMITS.maxSpans.max} step="1000" value={s.maxSpans}
+          onChange={(e) => void save({ maxSpans: Number(e.currentTarget.value) })} /> spans (oldest traces removed first)
+      </label>
+      <div class="row">
+        <button type="button" class="danger" onClick={async () => {
+          const answer = await browser.runtime.sendMessage(clearAllData(alsoSettings.value)) as { removed?: number } | undefined;
+          cleared.value = answer ? `Removed all traces and imported files${alsoSettings.value ? ", and reset the settings" : ""}.` : "The background did not answer; try again.";
+        }}>Clear all data</button>
+        <label class="inline"><input type="checkbox" checked={alsoSettings.value} onChange={(e) => (alsoSettings.value = e.currentTarget.checked)} /> also reset these settings</label>
+        <span role="status" class="muted">{cleared.value}</span>
+      </div>
+    </fieldset>
+  );
+}
