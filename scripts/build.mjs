@@ -15,7 +15,8 @@ const entries = {
   // Injected into every page at document_start: smallest and fastest possible.
   // Wrapped in a strict try/catch as a whole: not even a missing API at load may throw into the page.
   "page-hook": { src: "src/page/hook.ts", minify: true, wrap: true },
-  relay: { src: "src/content/relay.ts" },
+  // Also injected into every frame (isolated world): minified too.
+  relay: { src: "src/content/relay.ts", minify: true },
   background: { src: "src/background/index.ts" },
   devtools: { src: "src/devtools/devtools.ts" },
   panel: { src: "src/panel/index.tsx" },

@@ -10,8 +10,13 @@ import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/records"
 import { openStore } from "./store";
 
 const THROTTLE_MS = 250;
-/** Spans older than this (before the tab's newest) keep the traces they had. */
-const WINDOW_MS = 30 * 60 * 1000;
+/**
+ * Spans older than this (before the tab's newest), or beyond the newest MAX_WINDOW_SPANS, keep
+ * the traces they had: grouping only looks seconds back (gaps, tool calls), so a bounded window
+ * keeps each run's cost independent of how long the session is.
+ */
+const WINDOW_MS = 5 * 60 * 1000;
+const MAX_WINDOW_SPANS = 2000;
 /** Traces that start this close to the window's edge are read whole, so none is cut in two. */
 const EDGE_MS = 2 * 60 * 1000;
 
@@ -43,11 +48,10 @@ export async function assembleTab(tabId: number, now = Date.now(), dbName?: stri
     await tx.done;
     return { changed: [], removed: [] };
   }
-  const cutoff = newest.value.startTime - WINDOW_MS;
-  const [windowSpans, events] = await Promise.all([
-    spanStore.index("tabStart").getAll(IDBKeyRange.bound([tabId, cutoff], [tabId, Infinity])),
-    tx.objectStore("events").index("tabTime").getAll(IDBKeyRange.bound([tabId, cutoff - EDGE_MS], [tabId, Infinity])),
-  ]);
+  const recent = await spanStore.index("tabStart").getAll(IDBKeyRange.bound([tabId, newest.value.startTime - WINDOW_MS], [tabId, Infinity]));
+  const windowSpans = recent.length > MAX_WINDOW_SPANS ? recent.slice(-MAX_WINDOW_SPANS) : recent;
+  const cutoff = windowSpans[0]!.startTime;
+  const events = await tx.objectStore("events").index("tabTime").getAll(IDBKeyRange.bound([tabId, cutoff - EDGE_MS], [tabId, Infinity]));
   // Traces at the edge: read their spans before the cutoff too.
   const byId = new Map(windowSpans.map((s) => [s.spanId, s]));
   const edgeTraces = new Set(windowSpans.filter((s) => s.startTime < cutoff + EDGE_MS).map((s) => s.traceId));

@@ -12,9 +12,11 @@ import { acceptDevtools, configForSender, forgetTabScope } from "./scope";
 import { schedulePush } from "./otlp-push";
 import { getSettings } from "./settings";
 import { ingestBatch } from "./ingest";
+import { onStoreReset } from "./store";
 import { acceptPanel, notifySpans } from "./panels";
 import { isRecording } from "./recording";
-import { enforceRetention, forgetLiveTabs, forgetTab } from "./retention";
+import { describeEviction, enforceRetention, evictOldest, forgetLiveTabs, forgetTab, isQuotaError } from "./retention";
+import { addStorageNotice, admit, countDropped, forgetHealth } from "./health";
 
 async function onCapture(message: unknown, sender: Runtime.MessageSender): Promise<CaptureAck> {
   const tabId = sender.tab?.id;
@@ -22,12 +24,15 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
   if (sender.id !== browser.runtime.id || tabId === undefined || tabId < 0 || !isCaptureMessage(message)) {
     return { ok: false, error: "rejected" };
   }
-  const events = message.events.filter(isCaptureEvent);
+  const valid = message.events.filter(isCaptureEvent);
+  countDropped(tabId, "invalid", message.events.length - valid.length);
+  countDropped(tabId, "relayDropped", typeof message.dropped === "number" ? message.dropped : 0);
   try {
     // Paused from the panel, or outside the capture scope (a private window, DevTools closed on
     // a site recorded only then): acknowledged, so the relay may forget it, but not kept.
     if (!(await isRecording(tabId)) || !(await configForSender(sender, String(message.origin ?? ""))).enabled) return { ok: true };
-    const result = await ingestBatch(tabId, sender.frameId, events);
+    const events = admit(tabId, valid);
+    const result = await ingestWithRoom(tabId, sender.frameId, events);
     notifySpans(tabId, result.spans);
     if (result.spans.length || result.events) {
       scheduleAssembly(tabId, (tab, assembled) => notifySpans(tab, assembled.changed, assembled.removed));
@@ -37,6 +42,18 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
     return { ok: true };
   } catch (error) {
     return { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+}
+
+/** Store the batch; when the storage quota is exhausted, evict the oldest traces and try once more. */
+async function ingestWithRoom(tabId: number, frameId: number | undefined, events: Parameters<typeof ingestBatch>[2]) {
+  try {
+    return await ingestBatch(tabId, frameId, events);
+  } catch (error) {
+    if (!isQuotaError(error)) throw error;
+    const evicted = await evictOldest(0.25);
+    await addStorageNotice(`Storage was full: ${describeEviction(evicted)} to keep recording.`);
+    return ingestBatch(tabId, frameId, events);
   }
 }
 
@@ -55,10 +72,13 @@ browser.runtime.onConnect.addListener((port) => {
   if (!acceptPanel(port) && !acceptDevtools(port)) port.disconnect();
 });
 
+onStoreReset((name, reason) => void addStorageNotice(`The trace database (${name}) could not be opened (${reason}) and was reset: earlier traces are gone.`));
+
 // A closed tab's capture goes with it, as the Network panel's does; and tab ids restart with
 // the browser, so a new session must not show an old one's spans under a reused id.
 browser.tabs.onRemoved.addListener((tabId) => {
   forgetTabScope(tabId);
+  forgetHealth(tabId);
   void forgetTab(tabId);
 });
 browser.runtime.onStartup.addListener(() => void forgetLiveTabs());

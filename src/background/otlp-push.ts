@@ -40,29 +40,37 @@ async function setStatus(update: Partial<PushStatus>): Promise<void> {
   await browser.storage.local.set({ [STATUS_KEY]: { ...current, ...update } });
 }
 
-function finishedTraces(spans: readonly SpanRecord[], now: number): Map<string, SpanRecord[]> {
+/** Traces ready to push, and whether others are still settling (to look again later). */
+function finishedTraces(spans: readonly SpanRecord[], now: number): { ready: Map<string, SpanRecord[]>; settling: boolean } {
   const byTrace = new Map<string, SpanRecord[]>();
   for (const s of spans) {
     const list = byTrace.get(s.traceId);
     if (list) list.push(s);
     else byTrace.set(s.traceId, [s]);
   }
+  let settling = false;
   for (const [id, list] of byTrace) {
     const open = list.some((s) => s.endTime === undefined);
     const quietSince = Math.max(...list.map((s) => Math.max(s.endTime ?? now, s.updatedAt)));
-    if (open || now - quietSince < SETTLE_MS) byTrace.delete(id);
+    if (open || now - quietSince < SETTLE_MS) {
+      byTrace.delete(id);
+      settling = true;
+    }
   }
-  return byTrace;
+  return { ready: byTrace, settling };
 }
 
 /** Push what is finished in this tab and not pushed yet. */
 export async function pushTab(tabId: number): Promise<void> {
   const settings = await getSettings();
-  if (!settings.otlp.enabled || !settings.otlp.url || running) return;
+  if (!settings.otlp.enabled || !settings.otlp.url) return;
+  if (running) return schedulePush(tabId);
   running = true;
   try {
     const done = new Set(await pushedSet());
-    const ready = [...finishedTraces(await listSpans(tabId), Date.now())].filter(([id]) => !done.has(id));
+    const found = finishedTraces(await listSpans(tabId), Date.now());
+    const ready = [...found.ready].filter(([id]) => !done.has(id));
+    if (found.settling) schedulePush(tabId);
     if (ready.length === 0) return;
     const spans = ready.flatMap(([, list]) => list);
     const { url, init } = otlpRequest(spans, { url: settings.otlp.url, headers: Object.fromEntries(settings.otlp.headers) },

@@ -14,6 +14,7 @@ import { deleteSpans, deleteTabEvents, listSpans, readExchanges, spanIdsOfTab, t
 import { SESSION_TAB, importBatch, listSessions, removeSession, sessionDb } from "./sessions";
 import { isRecording, setRecording } from "./recording";
 import { setSiteCapture, siteState } from "./scope";
+import { healthOf, storageNotices } from "./health";
 
 const ports = new Map<number, Set<Runtime.Port>>();
 
@@ -66,6 +67,7 @@ const handlers: Handlers = {
   },
   getRecording: async (tabId) => ({ recording: await isRecording(tabId) }),
   getSiteState: (tabId) => siteState(tabId),
+  getHealth: async (tabId, { since }) => ({ dropped: healthOf(tabId), notices: await storageNotices(typeof since === "number" ? since : 0) }),
   setSiteCapture: (tabId, { capture }) => setSiteCapture(tabId, capture === true ? true : capture === false ? false : null),
   setRecording: async (tabId, { recording }) => ({ recording: await setRecording(tabId, recording === true) }),
 };

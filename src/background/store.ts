@@ -53,26 +53,43 @@ export const DB_VERSION = MIGRATIONS.length;
 
 const opened = new Map<string, Promise<IDBPDatabase<TraceDB>>>();
 
+/** Told when a database could not be opened as it was and had to be reset. */
+let onReset: (name: string, reason: string) => void = () => {};
+export function onStoreReset(listener: (name: string, reason: string) => void): void {
+  onReset = listener;
+}
+
 export function openStore(name = DB_NAME): Promise<IDBPDatabase<TraceDB>> {
   let opening = opened.get(name);
   if (opening) return opening;
-  opening = openDB<TraceDB>(name, DB_VERSION, {
+  opening = openVersioned(name).catch(async (error: unknown) => {
+    // A database from a newer version of the extension (downgrade), or one the browser cannot
+    // read: keeping it would stop all recording. Start afresh, and say so.
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    await deleteDB(name);
+    const db = await openVersioned(name);
+    onReset(name, reason);
+    return db;
+  });
+  opening.catch(() => opened.delete(name));
+  opened.set(name, opening);
+  return opening;
+}
+
+function openVersioned(name: string): Promise<IDBPDatabase<TraceDB>> {
+  const opening: Promise<IDBPDatabase<TraceDB>> = openDB<TraceDB>(name, DB_VERSION, {
     upgrade(db, oldVersion, _newVersion, tx) {
       for (let v = oldVersion; v < MIGRATIONS.length; v++) MIGRATIONS[v]!(db, tx);
     },
     // Another context wants a newer schema (or to delete the database): step aside.
     blocking() {
-      void opening?.then((db) => db.close());
+      void opening.then((db) => db.close());
       opened.delete(name);
     },
     terminated() {
       opened.delete(name);
     },
-  }).catch((error: unknown) => {
-    opened.delete(name);
-    throw error;
   });
-  opened.set(name, opening);
   return opening;
 }
 

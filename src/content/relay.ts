@@ -1,10 +1,15 @@
 /**
  * Isolated-world relay between the page hook and the background. It takes the hook's
- * MessagePort from the one hello message (hidden from page listeners), tells the hook the
- * user's settings, and forwards captured events in order, holding each batch until the
- * background acknowledges it was committed, retrying with backoff across worker restarts.
+ * MessagePort from the one hello message (hidden from page listeners), asks the background
+ * whether to capture in this frame and tells the hook, and forwards captured events in order,
+ * holding each batch until the background acknowledges it was committed, retrying with backoff
+ * across worker restarts.
+ *
+ * It runs on the page's thread in every frame, so it stays small: the extension API directly
+ * (promise-based in both browsers under MV3), no polyfill; and it sends few messages, since
+ * each costs the page a serialisation.
  */
-import browser from "webextension-polyfill";
+import type Browser from "webextension-polyfill";
 import type { CaptureEvent, HookConfig } from "../core/capture-events";
 import { SETTINGS_KEY } from "../core/settings";
 import {
@@ -12,11 +17,15 @@ import {
   isScopeChanged,
 } from "../shared/messages";
 
+const api = (globalThis as unknown as { browser?: typeof Browser }).browser ?? (globalThis as unknown as { chrome: typeof Browser }).chrome;
+
 /** Per message to the background; Chrome serialises runtime messages as JSON. */
 const MAX_BATCH_EVENTS = 2000;
 const MAX_BATCH_CHARS = 4 * 1024 * 1024;
 /** What a tab may hold while the background is unreachable; beyond it events are counted, not kept. */
 const MAX_QUEUE_CHARS = 64 * 1024 * 1024;
+/** At most one message this often (unless a batch is full): fewer, larger messages cost the page less. */
+const SEND_INTERVAL_MS = 50;
 const RETRY_MIN_MS = 50;
 const RETRY_MAX_MS = 2000;
 
@@ -27,10 +36,16 @@ const queue: CaptureEvent[] = [];
 let queuedChars = 0;
 let dropped = 0;
 let sending = false;
+let lastSend = 0;
 let retryDelay = 0;
 
-const sizeOf = (e: CaptureEvent): number =>
-  200 + (e.t === "chunk" ? e.text.length : e.t === "request" ? (e.body?.text?.length ?? 0) + e.url.length : 0);
+const len = (v: unknown): number => (typeof v === "string" ? v.length : 0);
+/** Roughly what an event weighs in a message; events are checked properly by the background. */
+const sizeOf = (e: CaptureEvent): number => {
+  const v = e as unknown as Record<string, unknown>;
+  return 200 + len(v.text) + len(v.url) + len((v.body as Record<string, unknown> | undefined)?.text);
+};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function onHello(event: MessageEvent): void {
   const data = event.data as Record<string, unknown> | null;
@@ -51,9 +66,9 @@ function onHello(event: MessageEvent): void {
 async function refreshConfig(): Promise<void> {
   let answer: unknown;
   for (let delay = RETRY_MIN_MS; ; delay = Math.min(RETRY_MAX_MS, delay * 2)) {
-    answer = await browser.runtime.sendMessage(configRequest(location.origin)).catch(() => undefined);
+    answer = await api.runtime.sendMessage(configRequest(location.origin)).catch(() => undefined);
     if (isHookConfigValue(answer)) break;
-    await new Promise((r) => setTimeout(r, delay));
+    await sleep(delay);
   }
   config = answer;
   port?.postMessage(hookConfig(config));
@@ -68,6 +83,10 @@ async function refreshConfig(): Promise<void> {
 function enqueue(events: CaptureEvent[]): void {
   if (config && !config.enabled) return;
   for (const event of events) {
+    if (typeof event !== "object" || event === null) {
+      dropped++;
+      continue;
+    }
     const size = sizeOf(event);
     if (queuedChars + size > MAX_QUEUE_CHARS) {
       dropped++;
@@ -79,16 +98,17 @@ function enqueue(events: CaptureEvent[]): void {
   void pump();
 }
 
-function takeBatch(): { events: CaptureEvent[]; chars: number } {
+/** The next batch from `from`: up to the event and size limits. */
+function batchAt(from: number): { events: CaptureEvent[]; chars: number } {
   let chars = 0;
-  let n = 0;
-  while (n < queue.length && n < MAX_BATCH_EVENTS) {
+  let n = from;
+  while (n < queue.length && n - from < MAX_BATCH_EVENTS) {
     const size = sizeOf(queue[n]!);
-    if (n > 0 && chars + size > MAX_BATCH_CHARS) break;
+    if (n > from && chars + size > MAX_BATCH_CHARS) break;
     chars += size;
     n++;
   }
-  return { events: queue.slice(0, n), chars };
+  return { events: queue.slice(from, n), chars };
 }
 
 async function pump(): Promise<void> {
@@ -96,16 +116,15 @@ async function pump(): Promise<void> {
   sending = true;
   try {
     while (queue.length > 0) {
-      const batch = takeBatch();
+      // Let a burst gather into one message, unless there is a full batch already.
+      const wait = lastSend + SEND_INTERVAL_MS - Date.now();
+      if (wait > 0 && queue.length < MAX_BATCH_EVENTS && queuedChars < MAX_BATCH_CHARS) await sleep(wait);
+      lastSend = Date.now();
+      const batch = batchAt(0);
       const reportedDrops = dropped;
-      let ack: unknown;
-      try {
-        ack = await browser.runtime.sendMessage(captureMessage(batch.events, reportedDrops, location.origin));
-      } catch {
-        ack = undefined;
-      }
-      // The polyfill resolves undefined when the worker went away before answering:
-      // not delivered, so the same batch goes again (storage is idempotent).
+      const ack = await api.runtime.sendMessage(captureMessage(batch.events, reportedDrops, location.origin)).catch(() => undefined);
+      // Undefined: the worker went away before answering, so not delivered; the same batch goes
+      // again (storage is idempotent).
       if (isCaptureAck(ack)) {
         queue.splice(0, batch.events.length);
         queuedChars -= batch.chars;
@@ -113,7 +132,7 @@ async function pump(): Promise<void> {
         retryDelay = 0;
       } else {
         retryDelay = Math.min(RETRY_MAX_MS, retryDelay ? retryDelay * 2 : RETRY_MIN_MS);
-        await new Promise((r) => setTimeout(r, retryDelay));
+        await sleep(retryDelay);
       }
     }
   } finally {
@@ -121,33 +140,61 @@ async function pump(): Promise<void> {
   }
 }
 
-browser.storage.onChanged.addListener((changes, area) => {
+api.storage.onChanged.addListener((changes, area) => {
   if (area === "local" && SETTINGS_KEY in changes) void refreshConfig();
 });
-browser.runtime.onMessage.addListener((message: unknown) => {
+api.runtime.onMessage.addListener((message: unknown) => {
   if (isScopeChanged(message)) void refreshConfig();
   return undefined;
 });
 
-/** Leaving the page: what is queued goes out now, even while a batch is in flight (a duplicate is harmless, a loss is not). */
+/**
+ * Leaving the page: what is queued goes out now, in batches, even while a batch is in flight
+ * (a duplicate is harmless, a loss is not). Runtime messages are sent synchronously here.
+ */
 function sendAllNow(): void {
-  if (queue.length > 0 && config?.enabled) browser.runtime.sendMessage(captureMessage(queue.slice(), dropped, location.origin)).catch(() => {});
+  if (!config?.enabled) return;
+  for (let from = 0; from < queue.length;) {
+    const batch = batchAt(from);
+    api.runtime.sendMessage(captureMessage(batch.events, dropped, location.origin)).catch(() => {});
+    from += batch.events.length;
+  }
 }
 
-// The hook's last batch arrives synchronously as the page is left (see FLUSH_EVENT).
+/** A page can dispatch this event too: bound what one costs. */
+const MAX_FLUSH_CHARS = 16 * 1024 * 1024;
+
+/** Set by the browser's own pagehide: the page is being left (a page cannot fake a trusted event). */
+let leaving = false;
+
+// The hook's last batch arrives synchronously as the page is left (see FLUSH_EVENT), before or
+// after our own pagehide listener runs. Only a page really being left makes us send everything
+// at once; otherwise (a page dispatching the event itself) the events just queue.
 window.addEventListener(FLUSH_EVENT, (event) => {
   event.stopImmediatePropagation();
+  const detail = (event as CustomEvent).detail;
   let message: unknown;
   try {
-    message = JSON.parse(String((event as CustomEvent).detail));
+    message = typeof detail === "string" && detail.length <= MAX_FLUSH_CHARS ? JSON.parse(detail) : undefined;
   } catch {
+    message = undefined;
+  }
+  if (!isHookEvents(message)) {
+    dropped++;
     return;
   }
-  if (!isHookEvents(message)) return;
   enqueue(message.events);
+  if (leaving) sendAllNow();
+}, true);
+window.addEventListener("pagehide", (event) => {
+  if (!event.isTrusted) return;
+  leaving = true;
   sendAllNow();
 }, true);
-window.addEventListener("pagehide", sendAllNow, true);
+// Back from the back/forward cache: an ordinary page again.
+window.addEventListener("pageshow", (event) => {
+  if (event.isTrusted) leaving = false;
+}, true);
 
 window.addEventListener("message", onHello, true);
 void refreshConfig();

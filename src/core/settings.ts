@@ -23,6 +23,8 @@ export interface Settings {
   bodyCapBytes: number;
   /** Oldest spans are removed beyond this many (all tabs together). */
   maxSpans: number;
+  /** Oldest traces are removed while the extension's storage use is above this (MB). */
+  maxStorageMB: number;
   /** Record calls but no bodies (no prompts, no outputs). */
   metadataOnly: boolean;
   /** Record in private/incognito windows (off: nothing from them is kept). */
@@ -53,6 +55,7 @@ export const DEFAULT_SETTINGS: Settings = {
   siteRules: [],
   bodyCapBytes: DEFAULT_BODY_CAP,
   maxSpans: 20_000,
+  maxStorageMB: 2048,
   metadataOnly: false,
   recordPrivate: false,
   redaction: DEFAULT_REDACTION,
@@ -64,6 +67,7 @@ export const DEFAULT_SETTINGS: Settings = {
 export const LIMITS = {
   bodyCapBytes: { min: 1024, max: 64 * 1024 * 1024 },
   maxSpans: { min: 100, max: 1_000_000 },
+  maxStorageMB: { min: 1, max: 1_000_000 },
 } as const;
 
 const clamp = (n: unknown, { min, max }: { min: number; max: number }, fallback: number): number =>
@@ -81,6 +85,7 @@ export function normalizeSettings(stored: unknown): Settings {
       .filter((r) => r.host !== ""),
     bodyCapBytes: clamp(s.bodyCapBytes, LIMITS.bodyCapBytes, DEFAULT_SETTINGS.bodyCapBytes),
     maxSpans: clamp(s.maxSpans, LIMITS.maxSpans, DEFAULT_SETTINGS.maxSpans),
+    maxStorageMB: clamp(s.maxStorageMB, LIMITS.maxStorageMB, DEFAULT_SETTINGS.maxStorageMB),
     metadataOnly: s.metadataOnly === true,
     recordPrivate: s.recordPrivate === true,
     redaction: normalizeRedaction(s.redaction),

@@ -8,7 +8,7 @@ import { BodyRecorder, clock, emitRequest, isTextual, mimeOf, outcomeOf } from "
 import { newExchangeId } from "./ids";
 import { apply, getter, patchMethod, uncurry } from "./patch";
 import { describeFetch, headerList, type RequestInfo } from "./request-info";
-import { forwardResponse } from "./forwarded-response";
+import { forwardResponse, recordWhenRead } from "./forwarded-response";
 
 const then = uncurry(Promise.prototype.then as (this: Promise<unknown>, a?: (v: unknown) => unknown, b?: (e: unknown) => unknown) => Promise<unknown>);
 const status = getter<number>(Response.prototype, "status");
@@ -48,6 +48,24 @@ export function hookFetch(win: Window & typeof globalThis, channel: Channel): bo
   });
 }
 
+const STREAMING = /event-stream|ndjson|jsonl|x-vercel-ai/;
+const MODEL_REQUEST = /"(?:model|messages|contents|prompt|inputs?)"\s*:/;
+const MODEL_PATH = /\/(?:chat\/completions|completions|responses|messages|embeddings|api\/(?:chat|generate|embed))\b|:(?:stream)?generateContent/i;
+
+/**
+ * Whether the body must reach the page through a forwarding Response: streams (chunk arrival
+ * times matter) and model calls (their error bodies matter even when the page never reads
+ * them). A cheap look at what is already at hand; the background does the real classifying.
+ */
+function looksLikeModelCall(info: RequestInfo, headers: readonly [string, string][], mime: string): boolean {
+  if (STREAMING.test(mime)) return true;
+  for (const [k] of headers) if (k.startsWith("x-vercel-ai")) return true;
+  // A body still being read (a Blob, a Request's own) has no text yet: judge by the path then.
+  const text = (info.body as { text?: unknown } | undefined)?.text;
+  if (typeof text === "string") return MODEL_REQUEST.test(text.length > 4096 ? text.slice(0, 4096) : text);
+  return MODEL_PATH.test(info.url);
+}
+
 function aborted(info: RequestInfo): boolean {
   try {
     return info.signal ? signalAborted(info.signal) : false;
@@ -77,9 +95,16 @@ function observe(channel: Channel, id: string, info: RequestInfo, res: Response)
       channel.emit({ t: "end", id, time: clock(), outcome: { state: "ok" }, chunks: 0, ...(length >= 0 ? { size: length } : {}) });
       return res;
     }
-    const forwarded = forwardResponse(res, new BodyRecorder(channel, id, headers), (error) => outcomeOf(error, aborted(info)));
-    if (forwarded) return forwarded;
+    const recorder = new BodyRecorder(channel, id, headers);
+    const classify = (error: unknown) => outcomeOf(error, aborted(info));
+    if (looksLikeModelCall(info, headers, mime)) {
+      const forwarded = forwardResponse(res, recorder, classify);
+      if (forwarded) return forwarded;
+    }
+    // Anything else keeps the page's own Response, untouched: its end is the headers, unless
+    // the page reads the body through a Body method, which records it (and a later end).
     channel.emit({ t: "end", id, time: clock(), outcome: { state: "ok" }, chunks: 0 });
+    recordWhenRead(res, recorder, classify);
     return res;
   } catch {
     return res;

@@ -182,6 +182,46 @@ async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array<A
 const BODY_METHODS = ["text", "json", "arrayBuffer", "blob", "formData", "bytes"] as const;
 
 /**
+ * Responses the page keeps untouched (not model calls: no forwarding, no clone), whose body is
+ * recorded from what the page's own Body method returns, when it reads one.
+ */
+interface Plain {
+  recorder: BodyRecorder;
+  outcomeOf(error: unknown): Outcome;
+}
+const plains = new WeakMap<object, Plain>();
+const stringifyNative = JSON.stringify;
+const ArrayBufferNative = ArrayBuffer;
+const blobSize = getter<number>(Blob.prototype, "size");
+
+export function recordWhenRead(response: Response, recorder: BodyRecorder, outcomeOf: (error: unknown) => Outcome): void {
+  apply(weakSet, plains, [response, { recorder, outcomeOf }]);
+}
+
+async function readPlain({ recorder, outcomeOf }: Plain, method: (this: Response) => Promise<unknown>, self: Response, name: string, args: unknown[]): Promise<unknown> {
+  let result: unknown;
+  try {
+    result = await (apply(method, self, args) as Promise<unknown>);
+  } catch (error) {
+    recorder.end(outcomeOf(error));
+    throw error;
+  }
+  try {
+    if (name === "text" && typeof result === "string") recorder.text(result);
+    // The page parsed it; the text is written back (same content, compact spacing).
+    else if (name === "json") recorder.text(stringifyNative(result) ?? "");
+    else if (result instanceof ArrayBufferNative) recorder.bytes(new Uint8ArrayNative(result));
+    else if (result instanceof Uint8ArrayNative) recorder.bytes(result);
+    else if (name === "blob") recorder.binary(blobSize(result));
+    recorder.end({ state: "ok" });
+  } catch {
+    // recording is best effort; the page has its result
+  }
+  return result;
+}
+
+
+/**
  * A Body method on a forwarded Response. On the forwarded Response itself it runs natively on
  * the original. On a clone of it (whose body is a tee of our stream) it reads the clone's
  * stream and lets a native Response over the same bytes produce the result.
@@ -216,6 +256,12 @@ export function hookForwardedResponses(win: typeof globalThis): void {
   for (const name of BODY_METHODS) {
     if (typeof proto[name] !== "function") continue;
     patchMethod<() => Promise<unknown>>(proto, name, (original, self, args) => {
+      const plain = apply(weakGet, plains, [self]) as Plain | undefined;
+      if (plain) {
+        apply(weakDelete, plains, [self]);
+        const stream = responseBody(self);
+        if (stream && !responseBodyUsed(self) && !streamLocked(stream)) return readPlain(plain, original, self as Response, name, args);
+      }
       const body = metaOf(self) ? responseBody(self) : null;
       // Not ours, or already used/locked: the native method answers (and rejects) as always.
       if (!body || responseBodyUsed(self) || streamLocked(body)) return apply(original, self, args) as Promise<unknown>;

@@ -8,6 +8,7 @@ import type { Connection } from "./connection";
 import type { PanelHost } from "./host";
 import { FileActions, NoticeBar, importFiles, refreshSessions } from "./components/FileActions";
 import { SpanDetail } from "./components/SpanDetail";
+import { HealthNotices } from "./components/HealthNotices";
 import { SiteToggle } from "./components/SiteToggle";
 import { userPrices } from "./components/detail/detail-state";
 import { parsePriceTable } from "../core/cost";
@@ -128,6 +129,7 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
         <FileActions connection={connection} spans={spans} traces={traces} host={host} version={host.version} />
       </Toolbar>
       <NoticeBar />
+      <HealthNotices connection={connection} />
       <div class="main" style={{
         "--list-width": `${layout.value.listWidth}px`,
         "--waterfall-height": `${layout.value.waterfallHeight ?? Math.max(120, WATERFALL_CHROME + (traces.waterfallRows.value.length + 1) * WATERFALL_ROW)}px`,

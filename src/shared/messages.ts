@@ -137,6 +137,8 @@ export interface PanelRpc {
   clearTab(params: Record<string, never>): { removed: number };
   /** Whether capture is on for the tab (the panel's record button). */
   getRecording(params: Record<string, never>): { recording: boolean };
+  /** Events of this tab that were dropped, and storage notices newer than `since`. */
+  getHealth(params: { since?: number }): { dropped: { invalid: number; rateLimited: number; relayDropped: number }; notices: { at: number; message: string }[] };
   /** The inspected page's site and whether it is recorded always, never, or while DevTools is open. */
   getSiteState(params: Record<string, never>): { host: string; policy: "always" | "never" | "devtools"; recording: boolean };
   /** Always (true) or never (false) record the tab's site, or back to the default (null). */
@@ -162,7 +164,7 @@ export const spansChanged = (spans: SpanRecord[], removed: string[] = []): Spans
 export const tabCleared = (): TabCleared => envelope("tab-cleared", {});
 
 const RPC_METHODS: readonly string[] = [
-  "listSpans", "getExchange", "getExchanges", "clearTab", "getRecording", "setRecording", "getSiteState", "setSiteCapture",
+  "listSpans", "getExchange", "getExchanges", "clearTab", "getRecording", "setRecording", "getSiteState", "setSiteCapture", "getHealth",
   "listSessions", "importBatch", "removeSession",
 ] satisfies RpcMethod[];
 

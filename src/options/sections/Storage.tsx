@@ -23,6 +23,11 @@ export function StorageSection() {
         <input type="number" aria-label="Maximum stored spans" min={LIMITS.maxSpans.min} max={LIMITS.maxSpans.max} step="1000" value={s.maxSpans}
           onChange={(e) => void save({ maxSpans: Number(e.currentTarget.value) })} /> spans (oldest traces removed first)
       </label>
+      <label>
+        Use at most{" "}
+        <input type="number" aria-label="Storage budget in MB" min={LIMITS.maxStorageMB.min} max={LIMITS.maxStorageMB.max} step="64" value={s.maxStorageMB}
+          onChange={(e) => void save({ maxStorageMB: Number(e.currentTarget.value) })} /> MB of disk (beyond it the oldest traces are removed, and the panel says which)
+      </label>
       <div class="row">
         <button type="button" class="danger" onClick={async () => {
           const answer = await browser.runtime.sendMessage(clearAllData(alsoSettings.value)) as { removed?: number } | undefined;

@@ -98,9 +98,14 @@ export async function readStore(ext: WithExtension): Promise<StoredData> {
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);
     });
-    const [spans, exchanges, chunks] = await Promise.all([all("spans"), all("exchanges"), all("chunks")]);
-    db.close();
-    return { spans, exchanges, chunks } as never;
+    // Always close: an open connection would block the extension's own upgrades and resets.
+    try {
+      if (!["spans", "exchanges", "chunks"].every((n) => db.objectStoreNames.contains(n))) return { spans: [], exchanges: [], chunks: [] } as never;
+      const [spans, exchanges, chunks] = await Promise.all([all("spans"), all("exchanges"), all("chunks")]);
+      return { spans, exchanges, chunks } as never;
+    } finally {
+      db.close();
+    }
   });
 }
 

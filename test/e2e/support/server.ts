@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { readFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
@@ -82,7 +83,8 @@ export async function startServer(extraRoutes: Record<string, Route> = {}): Prom
       cors(req, res);
       const size = Number(url.searchParams.get("size") ?? 1_000_000);
       res.setHeader("content-type", "text/plain");
-      res.end("x".repeat(size));
+      // ?random: incompressible text, for tests that fill storage.
+      res.end(url.searchParams.has("random") ? randomBytes(Math.ceil(size * 0.75)).toString("base64").slice(0, size) : "x".repeat(size));
     },
     /** SSE: n events, `delay` ms apart; optionally events split across writes mid-line. */
     "/api/sse": async (req, res, url) => {
