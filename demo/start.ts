@@ -14,6 +14,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { REPO_ROOT } from "../test/e2e/support/paths";
 import type { Page } from "@playwright/test";
+import { harText, toHar } from "../src/core/har";
+import { assembleExchange } from "../src/core/ingest";
 import { formatTraces, groupTraces } from "../src/core/trace-tree";
 import { launchWithExtension, openPanelTab, readStore, waitFor, type WithExtension } from "../test/e2e/support/chromium";
 import { openRealDevtoolsPanel } from "../test/e2e/support/devtools";
@@ -52,19 +54,23 @@ async function headlessDemo(origin: string): Promise<void> {
     await page.setViewportSize({ width: 900, height: 700 });
     await page.goto(origin);
     await driveFlows(page);
-    const spans = await waitFor(async () => {
-      const data = await readStore(ext);
-      const mine = data.spans.filter((s) => String(s.attributes["url.full"] ?? "").startsWith(origin) || s.exchangeId === undefined);
-      return mine.length >= EXPECTED_CALLS && mine.every((s) => s.endTime !== undefined) ? mine : undefined;
+    const data = await waitFor(async () => {
+      const d = await readStore(ext);
+      const calls = d.spans.filter((s) => String(s.attributes["url.full"] ?? "").startsWith(origin));
+      return calls.length >= EXPECTED_CALLS && d.spans.every((s) => s.endTime !== undefined) ? d : undefined;
     }, "all demo calls to be stored", 30_000);
-    const tabId = spans[0]!.tabId;
+    const spans = data.spans;
+    const tabId = spans.find((s) => s.exchangeId)!.tabId;
     await mkdir(outputDir, { recursive: true });
     await screenshotPanel(ext, tabId);
-    await writeFile(path.join(outputDir, "traces.json"), JSON.stringify({ spans }, null, 2));
+    // The same file the panel's Export writes: HAR 1.2 with the spans.
+    const exchanges = data.exchanges.map((record) => assembleExchange(record, data.chunks.filter((c) => c.exchangeId === record.id).sort((a, b) => a.seq - b.seq)));
+    const harFile = path.join(outputDir, "traces.har");
+    await writeFile(harFile, harText(toHar({ spans, exchanges }, { creatorVersion: "demo", pageTitle: "Acme Support" })));
     console.log(`\nCaptured ${spans.length} spans from the demo app:\n`);
     console.log(formatTraces(groupTraces(spans)));
     console.log(`Panel screenshot: ${path.relative(root, path.join(outputDir, "panel.png"))}`);
-    console.log(`Trace file:       ${path.relative(root, path.join(outputDir, "traces.json"))}`);
+    console.log(`Trace file:       ${path.relative(root, harFile)} (import it in the panel, or in Chrome's Network panel)`);
   } finally {
     await ext.close();
   }

@@ -9,14 +9,14 @@ import { assembleTraces, isSynthesized } from "../core/assemble";
 import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/records";
 import { openStore } from "./store";
 
-const THROTTLE_MS = 250;
+const THROTTLE_MS = 1000;
 /**
  * Spans older than this (before the tab's newest), or beyond the newest MAX_WINDOW_SPANS, keep
  * the traces they had: grouping only looks seconds back (gaps, tool calls), so a bounded window
  * keeps each run's cost independent of how long the session is.
  */
-const WINDOW_MS = 5 * 60 * 1000;
-const MAX_WINDOW_SPANS = 2000;
+const WINDOW_MS = 2 * 60 * 1000;
+const MAX_WINDOW_SPANS = 1000;
 /** Traces that start this close to the window's edge are read whole, so none is cut in two. */
 const EDGE_MS = 2 * 60 * 1000;
 

@@ -117,7 +117,9 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     let known = liveChunks.get(id);
     if (!known) known = before ? await chunkStore.getAll(chunkRange(id)) : [];
     const chunks = mergeChunks(known, released);
-    writes.push(exchanges.put(record), ...released.map((c) => chunkStore.put(c)));
+    // A batch of body chunks only leaves the exchange record as it was: do not rewrite it.
+    if (group.events.length || !before) writes.push(exchanges.put(record));
+    writes.push(...released.map((c) => chunkStore.put(c)));
 
     const ended = record.outcome !== undefined;
     const due = !before || ended || now - (lastDerived.get(id) ?? 0) >= LIVE_DERIVE_INTERVAL_MS || group.events.length > 0;

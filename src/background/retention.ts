@@ -5,7 +5,7 @@ import { forgetPaused } from "./recording";
 import { deleteSpans, deleteTabEvents, openStore, spanIdsOfTab, spansOverLimit } from "./store";
 
 /** Counting spans costs a little; once every few seconds is enough to hold the limit. */
-const CHECK_INTERVAL_MS = 2000;
+const CHECK_INTERVAL_MS = 5000;
 let lastCheck = 0;
 let running = false;
 let trailing: ReturnType<typeof setTimeout> | undefined;

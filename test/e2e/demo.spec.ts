@@ -5,6 +5,7 @@ import { readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "./support/paths";
+import { importTraceFile } from "../../src/core/trace-file";
 
 const run = promisify(execFile);
 
@@ -23,8 +24,15 @@ test("the headless demo drives every flow, prints the traces and saves the panel
   expect(stdout).toMatch(/\[llm\] generate_content gemini-2.0-flash/);
   expect(stdout).toMatch(/\[llm\] chat gpt-overloaded \(ERROR rate_limit_exceeded\)/);
 
+  expect(stdout).toMatch(/● \[interaction\] submit form#chat/);
+  expect(stdout).toMatch(/ {2}└ \[tool\] execute_tool check_account_status/);
   expect((await stat(path.join(out, "panel.png"))).size).toBeGreaterThan(10_000);
-  const file = JSON.parse(await readFile(path.join(out, "traces.json"), "utf8")) as { spans: { kind: string }[] };
-  expect(file.spans.filter((s) => s.kind === "llm").length).toBeGreaterThanOrEqual(8);
-  expect(JSON.stringify(file)).not.toContain("sk-demo-not-a-real-key");
+  const text = await readFile(path.join(out, "traces.har"), "utf8");
+  const har = JSON.parse(text) as { log: { version: string; entries: { _span: { kind: string } }[] } };
+  expect(har.log.version).toBe("1.2");
+  expect(har.log.entries.filter((e) => e._span.kind === "llm").length).toBeGreaterThanOrEqual(8);
+  // The same file imports back whole.
+  const back = importTraceFile(text);
+  expect(back.ok && back.format).toBe("llm-trace-har");
+  for (const key of ["sk-demo-not-a-real-key", "sk-ant-demo-not-a-real-key", "AIza-demo-not-a-real-key", "qdrant-demo-key"]) expect(text).not.toContain(key);
 });

@@ -6,7 +6,7 @@
 import type { SpanRecord } from "../../core/records";
 import type { TreeNode } from "../../core/trace-tree";
 import type { TraceStore } from "../state/traces";
-import { formatDuration, formatOffset, tickStep } from "../format";
+import { formatDuration, formatOffset, formatTokens, tickStep } from "../format";
 import { VirtualList } from "./VirtualList";
 
 const ROW_HEIGHT = 22;
@@ -28,6 +28,19 @@ function timingTitle(span: SpanRecord, scale: Scale): string {
   if (typeof ttft === "number") lines.push(`time to first token ${formatDuration(ttft * 1000)}`);
   if (span.status === "error") lines.push(`error: ${String(a["error.type"] ?? "")}`);
   return lines.join("\n");
+}
+
+/** What a model row says at a glance: provider, tokens in/out, time to first token, failure. */
+function modelMeta(span: SpanRecord): string {
+  const a = span.attributes;
+  const parts: string[] = [];
+  if (a["gen_ai.provider.name"] !== undefined) parts.push(String(a["gen_ai.provider.name"]));
+  const tokens = formatTokens(a["gen_ai.usage.input_tokens"] as number | undefined, a["gen_ai.usage.output_tokens"] as number | undefined);
+  if (tokens) parts.push(tokens);
+  const ttft = a["gen_ai.response.time_to_first_chunk"];
+  if (typeof ttft === "number") parts.push(`TTFT ${formatDuration(ttft * 1000)}`);
+  if (span.status === "error") parts.push(String(a["error.type"] ?? "error"));
+  return parts.join(" · ");
 }
 
 function Bar({ span, scale, now }: { span: SpanRecord; scale: Scale; now: number }) {
@@ -118,6 +131,7 @@ export function Waterfall({ traces, onOpen }: { traces: TraceStore; onOpen(): vo
           ) : <span class="wf-caret-space" />}
           <span class={`kind-dot kind-${span.kind}`} />
           <span class="wf-text">{span.name}</span>
+          {span.kind === "llm" || span.kind === "embedding" ? <span class="wf-meta">{modelMeta(span)}</span> : null}
         </div>
         <Bar span={span} scale={scale} now={now} />
       </div>

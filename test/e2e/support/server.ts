@@ -171,6 +171,25 @@ export async function startServer(extraRoutes: Record<string, Route> = {}): Prom
       res.write("partial");
       setTimeout(() => res.socket?.destroy(), 50);
     },
+    /**
+     * A model-like SSE stream that leaks secrets in its output, each split across two network
+     * writes: what the redactor must catch even though no single chunk holds a whole secret.
+     */
+    "/api/sse-secrets": async (req, res, url) => {
+      cors(req, res);
+      res.setHeader("content-type", "text/event-stream");
+      res.flushHeaders();
+      const secrets = (url.searchParams.get("s") ?? "").split(",");
+      for (const secret of secrets) {
+        const event = `data: {"choices":[{"delta":{"content":"here: ${secret} ok"}}]}\n\n`;
+        const cut = event.indexOf(secret) + Math.floor(secret.length / 2);
+        res.write(event.slice(0, cut));
+        await sleep(15);
+        res.write(event.slice(cut));
+        await sleep(5);
+      }
+      res.end("data: [DONE]\n\n");
+    },
     /** A UTF-8 text whose multi-byte characters are split across network writes. */
     "/api/utf8-split": async (req, res) => {
       cors(req, res);
