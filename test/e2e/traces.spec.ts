@@ -103,6 +103,22 @@ test("Firefox: the support-bot question is one nested trace in IndexedDB and in 
       row?.click();
       return document.querySelectorAll(".wf-row").length;
     })) === SUPPORT_BOT.length || undefined, "the nested trace in the Firefox panel");
+
+    // Filtering, the keyboard, and a model span's messages, tokens and timing, in Firefox too.
+    await panel.type('input[aria-label="Filter"]', "retrieval");
+    await waitFor(async () => (await panel.evaluate(() => document.querySelectorAll(".trace-row").length)) === 1 || undefined, "the filtered list");
+    await panel.focus(".wf-rows");
+    await panel.keyboard.press("ArrowDown");
+    await panel.keyboard.press("ArrowDown");
+    await panel.keyboard.press("ArrowDown");
+    await waitFor(async () => (await panel.evaluate(() => document.querySelector(".wf-row.is-selected")?.textContent ?? "")).includes("chat gpt-4o-mini") || undefined, "the model call selected by keyboard");
+    await panel.keyboard.press("Enter");
+    const detail = () => panel.evaluate(() => document.querySelector(".detail-pane")?.textContent ?? "");
+    await waitFor(async () => (await detail()).includes("How do I reset my account password?") || undefined, "its messages");
+    for (const [tab, expected] of [["Usage & cost", /166/], ["Timing", /first token/i]] as const) {
+      await panel.evaluate((t) => [...document.querySelectorAll<HTMLElement>('[role="tab"]')].find((e) => e.textContent?.includes(t))?.click(), tab);
+      await waitFor(async () => expected.test(await detail()) || undefined, `the ${tab} tab`);
+    }
   } finally {
     await ff.close();
   }
