@@ -13,7 +13,7 @@ import type Browser from "webextension-polyfill";
 import type { CaptureEvent, HookConfig } from "../core/capture-events";
 import { SETTINGS_KEY } from "../core/settings";
 import {
-  FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, captureMessage, configRequest, hookConfig, isCaptureAck, isHookConfigValue, isHookEvents,
+  FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, captureMessage, configRequest, hookConfig, isCaptureAck, isHookConfigValue, isHookEvents,
   isScopeChanged,
 } from "../shared/messages";
 
@@ -50,11 +50,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function onHello(event: MessageEvent): void {
   const data = event.data as Record<string, unknown> | null;
   if (event.source !== window || typeof data !== "object" || data === null || data[HELLO_KEY] !== PROTOCOL_VERSION) return;
-  // The page never sees our hello, and only the first one (ours: the hook runs first) counts.
+  // The page never sees a hello (the hook may send two), and only the first one counts.
   event.stopImmediatePropagation();
-  window.removeEventListener("message", onHello, true);
   const received = event.ports[0];
-  if (!received) return;
+  if (port || !received) return;
   port = received;
   port.onmessage = (e) => {
     if (isHookEvents(e.data)) enqueue(e.data.events);
@@ -153,7 +152,9 @@ api.runtime.onMessage.addListener((message: unknown) => {
  * (a duplicate is harmless, a loss is not). Runtime messages are sent synchronously here.
  */
 function sendAllNow(): void {
-  if (!config?.enabled) return;
+  // Not known yet (a page left within moments of loading): send anyway; the background applies
+  // the same scope to what it receives and keeps nothing outside it.
+  if (config && !config.enabled) return;
   for (let from = 0; from < queue.length;) {
     const batch = batchAt(from);
     api.runtime.sendMessage(captureMessage(batch.events, dropped, location.origin)).catch(() => {});
@@ -197,4 +198,6 @@ window.addEventListener("pageshow", (event) => {
 }, true);
 
 window.addEventListener("message", onHello, true);
+// If the hook's hello went out before we were here, it sends another.
+window.dispatchEvent(new CustomEvent(RELAY_READY));
 void refreshConfig();

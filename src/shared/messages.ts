@@ -14,6 +14,9 @@ export const PROTOCOL_VERSION = 1;
 /** Key of the one window message the hook posts, carrying the MessagePort to the relay. */
 export const HELLO_KEY = "__llmTraceHello";
 
+/** The relay, starting, asks the hook for its hello (it may have missed the first one). */
+export const RELAY_READY = "llm-trace:relay-ready";
+
 /**
  * A synchronous event the hook dispatches on window when the page is being left, carrying its
  * last batch as JSON: a port message posted then would never be delivered.
