@@ -17,7 +17,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ??
   ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium", "/Applications/Chromium.app/Contents/MacOS/Chromium"].find(existsSync) ??
   "/usr/bin/chromium";
 
-const BASE_ARGS = [
+export const BASE_ARGS = [
   "--no-first-run", "--no-default-browser-check", "--disable-background-networking",
   "--disable-component-update", "--disable-sync", "--disable-quic", "--disable-default-apps",
   "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -34,8 +34,9 @@ export interface WithExtension extends Launched {
   extensionId: string;
 }
 
-async function launch(extraArgs: string[], headless = true): Promise<Launched> {
+async function launch(extraArgs: string[], headless = true, prepare?: (profileDir: string) => Promise<void>): Promise<Launched> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "llm-trace-profile-"));
+  await prepare?.(dir);
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless,
@@ -55,8 +56,11 @@ export function launchPlain(): Promise<Launched> {
   return launch([]);
 }
 
-export async function launchWithExtension(extraArgs: string[] = [], options: { headless?: boolean } = {}): Promise<WithExtension> {
-  const launched = await launch([`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, ...extraArgs], options.headless ?? true);
+export async function launchWithExtension(
+  extraArgs: string[] = [],
+  options: { headless?: boolean; prepareProfile?: (profileDir: string) => Promise<void> } = {},
+): Promise<WithExtension> {
+  const launched = await launch([`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`, ...extraArgs], options.headless ?? true, options.prepareProfile);
   const worker = launched.context.serviceWorkers()[0] ?? (await launched.context.waitForEvent("serviceworker"));
   const extensionId = new URL(worker.url()).host;
   return { ...launched, worker, extensionId };

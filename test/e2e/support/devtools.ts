@@ -14,7 +14,7 @@ interface TargetInfo {
 }
 
 /** A target reached over the browser session without flattening (as DevTools' own pages need). */
-class NestedSession {
+export class NestedSession {
   private nextId = 1;
   private pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
 
@@ -50,11 +50,11 @@ class NestedSession {
   }
 }
 
-async function targets(browser: CDPSession): Promise<TargetInfo[]> {
+export async function targets(browser: CDPSession): Promise<TargetInfo[]> {
   return ((await browser.send("Target.getTargets")) as { targetInfos: TargetInfo[] }).targetInfos;
 }
 
-async function attach(browser: CDPSession, targetId: string): Promise<NestedSession> {
+export async function attach(browser: CDPSession, targetId: string): Promise<NestedSession> {
   const { sessionId } = (await browser.send("Target.attachToTarget", { targetId, flatten: false })) as { sessionId: string };
   return new NestedSession(browser, sessionId);
 }

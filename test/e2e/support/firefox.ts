@@ -75,3 +75,23 @@ export async function readFirefoxStore(extensionPage: Page): Promise<StoredData>
     }
   });
 }
+
+/**
+ * Grant the add-on "Run in Private Windows", as a user can in about:addons, through Firefox's
+ * own privileged API (BiDi chrome scope, allowed by -remote-allow-system-access), then reload it.
+ */
+export async function allowInPrivateWindows(ff: FirefoxLaunched): Promise<void> {
+  const connection = (ff.browser as unknown as { connection: { send(method: string, params: object): Promise<{ result: Record<string, unknown> }> } }).connection;
+  const tree = await connection.send("browsingContext.getTree", { "moz:scope": "chrome" });
+  const context = (tree.result.contexts as { context: string }[])[0]!.context;
+  await connection.send("script.evaluate", {
+    expression: `(async () => {
+      const { ExtensionPermissions } = ChromeUtils.importESModule("resource://gre/modules/ExtensionPermissions.sys.mjs");
+      await ExtensionPermissions.add(${JSON.stringify(GECKO_ID)}, { permissions: ["internal:privateBrowsingAllowed"], origins: [] });
+      const { AddonManager } = ChromeUtils.importESModule("resource://gre/modules/AddonManager.sys.mjs");
+      await (await AddonManager.getAddonByID(${JSON.stringify(GECKO_ID)})).reload();
+    })()`,
+    target: { context },
+    awaitPromise: true,
+  });
+}
