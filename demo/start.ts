@@ -70,7 +70,7 @@ async function headlessDemo(origin: string): Promise<void> {
     console.log(`\nCaptured ${spans.length} spans from the demo app:\n`);
     console.log(formatTraces(groupTraces(spans)));
     console.log(`Panel screenshot: ${path.relative(root, path.join(outputDir, "panel.png"))}`);
-    console.log(`Trace file:       ${path.relative(root, harFile)} (import it in the panel, or in Chrome's Network panel)`);
+    console.log(`Trace file:       ${path.relative(root, harFile)} (the panel's Import reads it back)`);
   } finally {
     await ext.close();
   }

@@ -9,8 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { REPO_ROOT } from "./paths";
-import type { SpanRecord } from "../../../src/core/records";
-import type { ExchangeRecord, ChunkRecord } from "../../../src/core/ingest";
+import { dumpTraceDb, type StoredData } from "./idb-dump";
 
 export const DIST = path.join(REPO_ROOT, "dist", "chrome");
 export const CHROMIUM = process.env.CHROMIUM_PATH ??
@@ -80,37 +79,11 @@ export async function tabIdOf(ext: WithExtension, page: Page): Promise<number> {
   }, `the tab of ${page.url()}`);
 }
 
-export interface StoredData {
-  spans: SpanRecord[];
-  exchanges: ExchangeRecord[];
-  chunks: ChunkRecord[];
-}
+export type { StoredData } from "./idb-dump";
 
 /** Everything in the extension's IndexedDB, read inside its worker. */
-export async function readStore(ext: WithExtension): Promise<StoredData> {
-  return ext.worker.evaluate(async () => {
-    // Never create the database here: the extension's own upgrade must do that.
-    const db = await new Promise<IDBDatabase | undefined>((resolve, reject) => {
-      const req = indexedDB.open("llm-trace");
-      req.onupgradeneeded = () => req.transaction?.abort();
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => (req.error?.name === "AbortError" ? resolve(undefined) : reject(req.error));
-    });
-    if (!db) return { spans: [], exchanges: [], chunks: [] } as never;
-    const all = (store: string) => new Promise<unknown[]>((resolve, reject) => {
-      const req = db.transaction(store).objectStore(store).getAll();
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    // Always close: an open connection would block the extension's own upgrades and resets.
-    try {
-      if (!["spans", "exchanges", "chunks"].every((n) => db.objectStoreNames.contains(n))) return { spans: [], exchanges: [], chunks: [] } as never;
-      const [spans, exchanges, chunks] = await Promise.all([all("spans"), all("exchanges"), all("chunks")]);
-      return { spans, exchanges, chunks } as never;
-    } finally {
-      db.close();
-    }
-  });
+export function readStore(ext: WithExtension): Promise<StoredData> {
+  return ext.worker.evaluate(dumpTraceDb);
 }
 
 /** Poll until `check` returns a value (not undefined/false), or fail after `timeout` ms. */

@@ -6,7 +6,7 @@
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import path from "node:path";
 import { REPO_ROOT } from "./paths";
-import type { StoredData } from "./chromium";
+import { dumpTraceDb, type StoredData } from "./idb-dump";
 import { waitFor } from "./chromium";
 
 export const FIREFOX_DIST = path.join(REPO_ROOT, "dist", "firefox");
@@ -50,30 +50,8 @@ export async function openExtensionPage(ff: FirefoxLaunched, pathAndQuery: strin
 }
 
 /** Everything in the extension's IndexedDB, read from one of its pages. */
-export async function readFirefoxStore(extensionPage: Page): Promise<StoredData> {
-  return extensionPage.evaluate(async () => {
-    // Never create the database here: the extension's own upgrade must do that.
-    const db = await new Promise<IDBDatabase | undefined>((resolve, reject) => {
-      const req = indexedDB.open("llm-trace");
-      req.onupgradeneeded = () => req.transaction?.abort();
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => (req.error?.name === "AbortError" ? resolve(undefined) : reject(req.error));
-    });
-    if (!db) return { spans: [], exchanges: [], chunks: [] } as never;
-    const all = (store: string) => new Promise<unknown[]>((resolve, reject) => {
-      const req = db.transaction(store).objectStore(store).getAll();
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-    });
-    // Always close: an open connection would block the extension's own upgrades and resets.
-    try {
-      if (!["spans", "exchanges", "chunks"].every((n) => db.objectStoreNames.contains(n))) return { spans: [], exchanges: [], chunks: [] } as never;
-      const [spans, exchanges, chunks] = await Promise.all([all("spans"), all("exchanges"), all("chunks")]);
-      return { spans, exchanges, chunks } as never;
-    } finally {
-      db.close();
-    }
-  });
+export function readFirefoxStore(extensionPage: Page): Promise<StoredData> {
+  return extensionPage.evaluate(dumpTraceDb);
 }
 
 /**

@@ -1,0 +1,38 @@
+/**
+ * Reads everything in the extension's live IndexedDB. Runs inside the browser (the Chromium
+ * worker, or a Firefox extension page), handed over by Playwright or Puppeteer as source text:
+ * it must stay self-contained.
+ */
+import type { ChunkRecord, ExchangeRecord } from "../../../src/core/ingest";
+import type { SpanRecord } from "../../../src/core/records";
+
+export interface StoredData {
+  spans: SpanRecord[];
+  exchanges: ExchangeRecord[];
+  chunks: ChunkRecord[];
+}
+
+export async function dumpTraceDb(): Promise<StoredData> {
+  const empty = { spans: [], exchanges: [], chunks: [] };
+  // Never create the database here: the extension's own upgrade must do that.
+  const db = await new Promise<IDBDatabase | undefined>((resolve, reject) => {
+    const req = indexedDB.open("llm-trace");
+    req.onupgradeneeded = () => req.transaction?.abort();
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => (req.error?.name === "AbortError" ? resolve(undefined) : reject(req.error));
+  });
+  if (!db) return empty;
+  const all = (store: string) => new Promise<never[]>((resolve, reject) => {
+    const req = db.transaction(store).objectStore(store).getAll();
+    req.onsuccess = () => resolve(req.result as never[]);
+    req.onerror = () => reject(req.error);
+  });
+  // Always close: an open connection would block the extension's own upgrades and resets.
+  try {
+    if (!["spans", "exchanges", "chunks"].every((n) => db.objectStoreNames.contains(n))) return empty;
+    const [spans, exchanges, chunks] = await Promise.all([all("spans"), all("exchanges"), all("chunks")]);
+    return { spans, exchanges, chunks };
+  } finally {
+    db.close();
+  }
+}
