@@ -28,6 +28,8 @@ export interface DriveArgs {
   /** Virtual time of trace k: start + k * spacingMs (the session's spans are spread over time). */
   startTime: number;
   spacingMs: number;
+  /** Pace new exchanges under the background's per-tab rate limit (src/background/health.ts). */
+  maxExchangesPerSec?: number;
 }
 
 export interface DriveResult {
@@ -176,10 +178,16 @@ export async function drive(args: DriveArgs): Promise<DriveResult> {
   }
 
   const running = new Set<Promise<void>>();
+  let paced = 0;
   for (;;) {
     while (running.size < args.inflight) {
       const batch = nextBatch();
       if (!batch) break;
+      if (args.maxExchangesPerSec) {
+        paced += batch.spans;
+        const due = start + (paced / args.maxExchangesPerSec) * 1000;
+        if (due > performance.now()) await new Promise((r) => setTimeout(r, due - performance.now()));
+      }
       const p: Promise<void> = send(batch).then(() => void running.delete(p));
       running.add(p);
     }

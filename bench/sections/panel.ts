@@ -54,6 +54,8 @@ export async function panel(env: Env): Promise<{ rows: Row[]; details: Record<st
     const ingest = await world.evaluate<DriveResult>(driveExpression({
       traces: TRACES, origin: env.server.origin, pageUrl: `${env.server.origin}/bench.html`, maxBatchEvents: 2000, inflight: 1,
       streamChunks: 10, bigBodyAt: BIG_AT, startTime: Date.now() - TRACES * spacing - 5000, spacingMs: spacing,
+      // Under the per-tab limit of new exchanges, so that the whole session is stored.
+      maxExchangesPerSec: 280,
     }));
     // Assembly runs behind ingest: wait until every interaction span exists and nothing changes.
     const settleStart = performance.now();
@@ -76,7 +78,7 @@ export async function panel(env: Env): Promise<{ rows: Row[]; details: Record<st
       await p.goto(`chrome-extension://${env.ext.extensionId}/panel.html?tabId=${tabId}`);
       await p.waitForFunction(() => (window as unknown as { __benchPaint?: unknown }).__benchPaint !== undefined, undefined, { timeout: 60_000 });
       paints.push(await p.evaluate(() => (window as unknown as { __benchPaint: FirstPaint }).__benchPaint));
-      env.log(`  first paint ${r + 1}/${reps}: ${paints.at(-1)!.paint.toFixed(0)} ms (listSpans answered at ${paints.at(-1)!.rpc.find((x) => x.n >= 1000)?.at.toFixed(0) ?? "?"} ms)`);
+      env.log(`  first paint ${r + 1}/${reps}: ${paints.at(-1)!.paint.toFixed(0)} ms (newest spans arrived at ${paints.at(-1)!.rpc.find((x) => x.n >= 100)?.at.toFixed(0) ?? "?"} ms)`);
       if (r < reps - 1) await p.close();
       else panels.push(p);
     }
@@ -154,10 +156,10 @@ export async function panel(env: Env): Promise<{ rows: Row[]; details: Record<st
     for (const [name, xs] of Object.entries(select)) if (xs.some((x) => x.timedOut)) notes.push(`select (${name}) timed out`);
 
     const paint = paints.map((p) => p.paint);
-    const listed = paints.map((p) => p.rpc.find((x) => x.n >= 1000)?.at ?? NaN);
+    const listed = paints.map((p) => p.rpc.find((x) => x.n >= 100)?.at ?? NaN);
     const rows: Row[] = [
       judge(single("panel.firstPaint", "Panel", `first paint of the trace list, ${counts.spans.toLocaleString("en-US")} spans`, "ms", paint, { note: `first open ${paint[0]?.toFixed(0)} ms` }), { text: "< 300 ms", on: "value", limit: 300, strict: true }),
-      single("panel.listSpansArrived", "Panel", "…of which: listSpans answer arrived (from navigation start)", "ms", listed),
+      single("panel.listSpansArrived", "Panel", "…of which: the newest spans arrived (first listSpans page, from navigation start)", "ms", listed),
       single("panel.listSpans", "Panel", "listSpans round trip alone (worker read + messaging)", "ms", rpc.map((x) => x.ms), { note: `${(rpc[0]!.bytes / 2 ** 20).toFixed(1)} MB of spans as JSON` }),
       single("panel.idbRead", "Panel", "…of which: IndexedDB getAll of the tab's spans in the worker", "ms", reads),
       single("panel.derive", "Panel", "panel derivations in Node: sort + groupTraces + summaries", "ms", compute.sortMs + compute.groupTracesMs + compute.summarizeMs),

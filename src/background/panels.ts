@@ -42,7 +42,10 @@ const MAX_IDS_PER_CALL = 500;
 const handlers: Handlers = {
   async listSpans(tabId, params) {
     const where = await scope(tabId, params);
-    return listSpans(where.tabId, where.db);
+    const count = (n: unknown) => (typeof n === "number" && Number.isFinite(n) ? n : undefined);
+    const newest = count(params.newest);
+    const until = count(params.until);
+    return listSpans(where.tabId, where.db, { ...(newest !== undefined ? { newest: Math.max(1, Math.floor(newest)) } : {}), ...(until !== undefined ? { until } : {}) });
   },
   async getExchange(tabId, params) {
     const where = await scope(tabId, params);

@@ -103,9 +103,22 @@ export async function dropStore(name: string): Promise<void> {
 
 export const chunkRange = (exchangeId: string): IDBKeyRange => IDBKeyRange.bound([exchangeId, 0], [exchangeId, Infinity]);
 
-export async function listSpans(tabId: number, dbName = DB_NAME): Promise<SpanRecord[]> {
+/**
+ * A tab's spans by start time. `newest`: only the latest that many (what the panel paints
+ * first); `until`: only those that started at or before it (the rest, asked for afterwards;
+ * the boundary is inclusive, so spans sharing its start time come back twice rather than never).
+ */
+export async function listSpans(tabId: number, dbName = DB_NAME, page: { newest?: number; until?: number } = {}): Promise<SpanRecord[]> {
   const db = await openStore(dbName);
-  return db.getAllFromIndex("spans", "tabStart", IDBKeyRange.bound([tabId, -Infinity], [tabId, Infinity]));
+  const range = IDBKeyRange.bound([tabId, -Infinity], [tabId, page.until ?? Infinity]);
+  if (page.newest === undefined) return db.getAllFromIndex("spans", "tabStart", range);
+  const found: SpanRecord[] = [];
+  let cursor = await db.transaction("spans").store.index("tabStart").openCursor(range, "prev");
+  while (cursor && found.length < page.newest) {
+    found.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  return found.reverse();
 }
 
 export interface StoredExchange {

@@ -89,7 +89,7 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
   const total = spans.list.value.length;
   const status = spans.loadState.value === "connecting" ? "Connecting…"
     : spans.loadState.value === "error" ? `Error: ${spans.loadError.value}`
-    : `${visible.length} of ${traces.traces.value.length} traces · ${total} spans`;
+    : `${visible.length} of ${traces.traces.value.length} traces · ${total} spans${spans.loadState.value === "loading" ? " · loading older…" : ""}`;
 
   async function clear(): Promise<void> {
     if (spans.session.value !== undefined) {

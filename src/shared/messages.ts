@@ -131,7 +131,8 @@ export interface SessionInfo {
  * to an imported session (any panel may look at those).
  */
 export interface PanelRpc {
-  listSpans(params: { session?: number }): SpanRecord[];
+  /** Oldest first. `newest`: only the latest N; `until`: only those started at or before it. */
+  listSpans(params: { session?: number; newest?: number; until?: number }): SpanRecord[];
   getExchange(params: { id: string; session?: number }): Exchange | null;
   getExchanges(params: { ids: string[]; session?: number }): (Exchange | null)[];
   listSessions(params: Record<string, never>): SessionInfo[];

@@ -84,6 +84,7 @@ export function FileActions({ connection, spans, traces, host, version }: Props)
 
   async function runExport(format: ExportFormat): Promise<void> {
     exportOpen.value = false;
+    await spans.loaded();
     const chosen = scopedSpans(traces, spans);
     if (chosen.length === 0) {
       notice.value = { kind: "error", text: "Nothing to export: no traces in that scope." };

@@ -6,7 +6,14 @@ import { batch, computed, effect, signal, type Signal } from "@preact/signals";
 import type { SpanRecord } from "../../core/records";
 import type { Connection } from "../connection";
 
-export type LoadState = "connecting" | "live" | "error";
+/** "loading": the newest spans are shown and the older ones are on their way. */
+export type LoadState = "connecting" | "loading" | "live" | "error";
+
+/**
+ * What the first answer carries: enough traces to fill any list, small enough to paint at once
+ * on a long session (all of it is ~1 KB per span of prompts and outputs to clone twice).
+ */
+const FIRST_PAGE = 600;
 
 /** `session`: undefined for the live tab, else an imported session's id. */
 export function createSpanStore(connection: Connection, session: Signal<number | undefined>) {
@@ -15,34 +22,72 @@ export function createSpanStore(connection: Connection, session: Signal<number |
   const loadError = signal<string | undefined>(undefined);
   /** Oldest first, as they happened. */
   const list = computed(() => [...byId.value.values()].sort((a, b) => a.startTime - b.startTime || a.spanId.localeCompare(b.spanId)));
+  /** Spans removed while older pages were loading: a page read before the removal must not bring them back. */
+  let removedWhileLoading = new Set<string>();
+  let loading = false;
+  let loads = 0;
+  let settled: Promise<void> = Promise.resolve();
 
   function merge(spans: readonly SpanRecord[], removed: readonly string[] = []): void {
     const next = new Map(byId.value);
-    for (const id of removed) next.delete(id);
+    for (const id of removed) {
+      next.delete(id);
+      if (loading) removedWhileLoading.add(id);
+    }
     for (const span of spans) {
+      if (removedWhileLoading.has(span.spanId)) continue;
       const known = next.get(span.spanId);
       if (!known || known.updatedAt <= span.updatedAt) next.set(span.spanId, span);
     }
     byId.value = next;
   }
 
-  async function reload(): Promise<void> {
+  /** The newest page first, painted at once, then everything older in one more answer. */
+  async function load(): Promise<void> {
     const viewing = session.value;
+    const load = ++loads;
+    const where = viewing === undefined ? {} : { session: viewing };
+    const current = () => load === loads && viewing === session.value;
+    removedWhileLoading = new Set();
+    loading = true;
     try {
-      const spans = await connection.call("listSpans", viewing === undefined ? {} : { session: viewing });
-      if (viewing !== session.value) return;
+      const newest = await connection.call("listSpans", { ...where, newest: FIRST_PAGE });
+      if (!current()) return;
+      const more = newest.length >= FIRST_PAGE;
       batch(() => {
-        byId.value = new Map(spans.map((s) => [s.spanId, s]));
-        loadState.value = "live";
+        byId.value = new Map(newest.filter((s) => !removedWhileLoading.has(s.spanId)).map((s) => [s.spanId, s]));
+        loadState.value = more ? "loading" : "live";
         loadError.value = undefined;
+      });
+      if (!more) return;
+      const older = await connection.call("listSpans", { ...where, until: newest[0]!.startTime });
+      if (!current()) return;
+      batch(() => {
+        merge(older);
+        loadState.value = "live";
       });
     } catch (error) {
       // "disconnected": the reconnect that follows reloads again.
       const message = error instanceof Error ? error.message : String(error);
-      if (message !== "disconnected") {
+      if (message !== "disconnected" && current()) {
         loadState.value = "error";
         loadError.value = message;
       }
+    } finally {
+      if (load === loads) loading = false;
+    }
+  }
+
+  function reload(): Promise<void> {
+    settled = load();
+    return settled;
+  }
+
+  /** Resolves once every span of the current view has arrived (e.g. before exporting them all). */
+  async function loaded(): Promise<void> {
+    for (let seen: Promise<void> | undefined; seen !== settled; ) {
+      seen = settled;
+      await seen;
     }
   }
 
@@ -51,7 +96,7 @@ export function createSpanStore(connection: Connection, session: Signal<number |
     if (push === null) void reload();
     else if (session.value !== undefined) return;
     else if (push.type === "spans-changed") merge(push.spans, push.removed ?? []);
-    else if (push.type === "tab-cleared") byId.value = new Map();
+    else if (push.type === "tab-cleared") forget();
   });
   let first = true;
   const stopFollowing = effect(() => {
@@ -64,12 +109,22 @@ export function createSpanStore(connection: Connection, session: Signal<number |
     void reload();
   });
 
-  async function clear(): Promise<void> {
-    await connection.call("clearTab", {});
-    byId.value = new Map();
+  /** Everything goes, including pages still on their way. */
+  function forget(): void {
+    loads++;
+    loading = false;
+    batch(() => {
+      byId.value = new Map();
+      if (loadState.value !== "error") loadState.value = "live";
+    });
   }
 
-  return { byId, list, loadState, loadError, session, clear, reload, dispose: () => { unsubscribe(); stopFollowing(); } };
+  async function clear(): Promise<void> {
+    await connection.call("clearTab", {});
+    forget();
+  }
+
+  return { byId, list, loadState, loadError, session, clear, reload, loaded, dispose: () => { unsubscribe(); stopFollowing(); } };
 }
 
 export type SpanStore = ReturnType<typeof createSpanStore>;
