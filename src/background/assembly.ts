@@ -43,21 +43,26 @@ export async function assembleTab(tabId: number, now = Date.now(), dbName?: stri
   const db = await openStore(dbName);
   const tx = db.transaction(["spans", "events"], "readwrite");
   const spanStore = tx.objectStore("spans");
-  const newest = await spanStore.index("tabStart").openCursor(IDBKeyRange.bound([tabId, -Infinity], [tabId, Infinity]), "prev");
-  if (!newest) {
+  const byStart = spanStore.index("tabStart");
+  // The window's lower edge from keys alone: reading the values of a long session to keep its
+  // newest thousand made every run slower than the last.
+  let edge = await byStart.openKeyCursor(IDBKeyRange.bound([tabId, -Infinity], [tabId, Infinity]), "prev");
+  if (!edge) {
     await tx.done;
     return { changed: [], removed: [] };
   }
-  const recent = await spanStore.index("tabStart").getAll(IDBKeyRange.bound([tabId, newest.value.startTime - WINDOW_MS], [tabId, Infinity]));
-  const windowSpans = recent.length > MAX_WINDOW_SPANS ? recent.slice(-MAX_WINDOW_SPANS) : recent;
+  let lower = edge.key[1] - WINDOW_MS;
+  edge = await edge.advance(MAX_WINDOW_SPANS - 1);
+  if (edge) lower = Math.max(lower, edge.key[1]);
+  const windowSpans = await byStart.getAll(IDBKeyRange.bound([tabId, lower], [tabId, Infinity]));
   const cutoff = windowSpans[0]!.startTime;
   const events = await tx.objectStore("events").index("tabTime").getAll(IDBKeyRange.bound([tabId, cutoff - EDGE_MS], [tabId, Infinity]));
   // Traces at the edge: read their spans before the cutoff too.
   const byId = new Map(windowSpans.map((s) => [s.spanId, s]));
   const edgeTraces = new Set(windowSpans.filter((s) => s.startTime < cutoff + EDGE_MS).map((s) => s.traceId));
-  for (const traceId of edgeTraces) {
-    for (const s of await spanStore.index("traceId").getAll(traceId)) if (s.tabId === tabId) byId.set(s.spanId, s);
-  }
+  // All at once: one request after another's answer would cost a task hop each.
+  const edgeSpans = await Promise.all([...edgeTraces].map((traceId) => spanStore.index("traceId").getAll(traceId)));
+  for (const s of edgeSpans.flat()) if (s.tabId === tabId && !byId.has(s.spanId)) byId.set(s.spanId, s);
   const before = [...byId.values()];
   const interactions: InteractionRecord[] = [];
   const marks: MarkRecord[] = [];

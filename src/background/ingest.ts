@@ -10,7 +10,7 @@ import type { SpanRecord } from "../core/records";
 import type { StreamRedactState } from "../core/redact";
 import { loadStreamStates, redactorFor, saveStreamStates } from "./redaction";
 import { deriveOptionsFor, getSettings } from "./settings";
-import { chunkRange, openStore, type TabEvent } from "./store";
+import { openStore, putChunks, readChunks, type TabEvent } from "./store";
 
 /** A streaming span is re-derived at most this often; its end is always derived. */
 const LIVE_DERIVE_INTERVAL_MS = 250;
@@ -81,10 +81,9 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
   const others = batch.filter((e): e is InteractionEvent | MarkEvent => e.t === "interaction" || e.t === "mark");
   const groups = groupById(events);
   const ids = [...groups.keys()];
-  const [existing, storedSpans] = await Promise.all([
-    Promise.all(ids.map((id) => exchanges.get(id))),
-    Promise.all(ids.map((id) => spanStore.get(id))),
-  ]);
+  const existing = await Promise.all(ids.map((id) => exchanges.get(id)));
+  // A span exists only for a stored exchange: a new one (most of them) costs no second read.
+  const storedSpans = await Promise.all(ids.map((id, i) => (existing[i] ? spanStore.get(id) : undefined)));
   const now = Date.now();
   const changed: SpanRecord[] = [];
   const writes: Promise<unknown>[] = others.map((e) => tx.objectStore("events").put(tabEvent(e, tabId, frameId)));
@@ -115,11 +114,14 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     if (state) touchedStates.set(id, state);
 
     let known = liveChunks.get(id);
-    if (!known) known = before ? await chunkStore.getAll(chunkRange(id)) : [];
+    if (!known) known = before ? await readChunks(chunkStore, id) : [];
     const chunks = mergeChunks(known, released);
     // A batch of body chunks only leaves the exchange record as it was: do not rewrite it.
     if (group.events.length || !before) writes.push(exchanges.put(record));
-    writes.push(...released.map((c) => chunkStore.put(c)));
+    if (chunks !== known) {
+      const knownSeqs = new Set(known.map((c) => c.seq));
+      writes.push(putChunks(chunkStore, released.filter((c) => !knownSeqs.has(c.seq))));
+    }
 
     const ended = record.outcome !== undefined;
     const due = !before || ended || now - (lastDerived.get(id) ?? 0) >= LIVE_DERIVE_INTERVAL_MS || group.events.length > 0;
@@ -138,8 +140,14 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     changed.push(span);
     writes.push(spanStore.put(span));
   }));
-  await Promise.all(writes);
-  await tx.done;
+  try {
+    await Promise.all(writes);
+    await tx.done;
+  } catch (error) {
+    // The cache ran ahead of what was stored: drop it, the retry reads storage again.
+    for (const id of ids) forget(id);
+    throw error;
+  }
   await saveStreamStates(touchedStates);
   return { spans: changed, events: others.length };
 }

@@ -10,7 +10,7 @@ import type { ChunkRecord, ExchangeRecord } from "../core/ingest";
 import type { SpanRecord } from "../core/records";
 import type { SessionInfo } from "../shared/messages";
 import { assembleTab } from "./assembly";
-import { dropStore, importDbName, openStore } from "./store";
+import { dropStore, importDbName, openStore, putChunks } from "./store";
 
 const KEY = "imported-sessions";
 /** Everything in an imported session belongs to this one pseudo-tab of its database. */
@@ -62,7 +62,7 @@ export async function importBatch(batch: ImportBatch): Promise<{ session: number
   const writes: Promise<unknown>[] = [];
   for (const ex of batch.exchanges) {
     const { record, chunks } = exchangeRecords(ex);
-    writes.push(tx.objectStore("exchanges").put(record), ...chunks.map((c) => tx.objectStore("chunks").put(c)));
+    writes.push(tx.objectStore("exchanges").put(record), putChunks(tx.objectStore("chunks"), chunks));
   }
   for (const span of batch.spans) writes.push(tx.objectStore("spans").put({ ...span, tabId: SESSION_TAB }));
   await Promise.all(writes);

@@ -4,7 +4,7 @@
  * batch counts as stored only once its transaction is done (not when its puts resolve).
  */
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from "idb";
-import type { ChunkRecord, ExchangeRecord } from "../core/ingest";
+import { chunkBlock, unpackChunks, type ChunkRecord, type ExchangeRecord, type StoredChunks } from "../core/ingest";
 import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/records";
 
 /** Interactions and marks: the inputs of trace assembly besides spans. */
@@ -12,7 +12,7 @@ export type TabEvent = ({ kind: "interaction" } & InteractionRecord) | ({ kind: 
 
 export interface TraceDB extends DBSchema {
   exchanges: { key: string; value: ExchangeRecord; indexes: { tabId: number } };
-  chunks: { key: [string, number]; value: ChunkRecord };
+  chunks: { key: [string, number]; value: StoredChunks };
   spans: {
     key: string;
     value: SpanRecord;
@@ -103,6 +103,29 @@ export async function dropStore(name: string): Promise<void> {
 
 export const chunkRange = (exchangeId: string): IDBKeyRange => IDBKeyRange.bound([exchangeId, 0], [exchangeId, Infinity]);
 
+/** The part of an object store the chunk helpers use, in any transaction. */
+interface ChunkStore {
+  get(key: [string, number]): Promise<StoredChunks | undefined>;
+  getAll(range: IDBKeyRange): Promise<StoredChunks[]>;
+  put(value: StoredChunks): Promise<unknown>;
+}
+
+/** An exchange's stored chunks, in order. */
+export async function readChunks(store: Pick<ChunkStore, "getAll">, exchangeId: string): Promise<ChunkRecord[]> {
+  return unpackChunks(await store.getAll(chunkRange(exchangeId)));
+}
+
+/**
+ * Store new chunks of one exchange as one block. A record already at its key (the same batch
+ * delivered twice at once) is merged, not overwritten: nothing it held may be lost.
+ */
+export async function putChunks(store: ChunkStore, chunks: readonly ChunkRecord[]): Promise<void> {
+  if (chunks.length === 0) return;
+  const block = chunkBlock(chunks);
+  const there = await store.get([block.exchangeId, block.seq]);
+  await store.put(there ? chunkBlock(unpackChunks([there, block])) : block);
+}
+
 /**
  * A tab's spans by start time. `newest`: only the latest that many (what the panel paints
  * first); `until`: only those that started at or before it (the rest, asked for afterwards;
@@ -130,7 +153,7 @@ export async function readExchanges(ids: readonly string[], dbName = DB_NAME): P
   const db = await openStore(dbName);
   const tx = db.transaction(["exchanges", "chunks"], "readonly");
   return Promise.all(ids.map(async (id) => {
-    const [record, chunks] = await Promise.all([tx.objectStore("exchanges").get(id), tx.objectStore("chunks").getAll(chunkRange(id))]);
+    const [record, chunks] = await Promise.all([tx.objectStore("exchanges").get(id), readChunks(tx.objectStore("chunks"), id)]);
     return record ? { record, chunks } : undefined;
   }));
 }

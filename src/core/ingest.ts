@@ -26,6 +26,35 @@ export interface ChunkRecord extends Chunk {
   seq: number;
 }
 
+/**
+ * How body chunks are stored: the chunks one batch released for one exchange, in one record
+ * keyed by its first seq (a put per chunk was most of ingest's IndexedDB work). Databases
+ * written before hold one ChunkRecord per chunk; readers take both.
+ */
+export interface ChunkBlock {
+  exchangeId: string;
+  seq: number;
+  chunks: { seq: number; time: number; text: string }[];
+}
+
+export type StoredChunks = ChunkRecord | ChunkBlock;
+
+/** One block of chunks of one exchange, in seq order (chunks must be non-empty). */
+export function chunkBlock(chunks: readonly ChunkRecord[]): ChunkBlock {
+  const sorted = [...chunks].sort((a, b) => a.seq - b.seq);
+  return { exchangeId: sorted[0]!.exchangeId, seq: sorted[0]!.seq, chunks: sorted.map(({ seq, time, text }) => ({ seq, time, text })) };
+}
+
+/** Stored records (blocks or single chunks, any overlap) as chunks: by seq, each once. */
+export function unpackChunks(records: readonly StoredChunks[]): ChunkRecord[] {
+  const flat: ChunkRecord[] = [];
+  for (const r of records) {
+    if ("chunks" in r) for (const c of r.chunks) flat.push({ exchangeId: r.exchangeId, ...c });
+    else flat.push(r);
+  }
+  return mergeChunks([], flat);
+}
+
 export function emptyExchange(id: string, tabId: number, frameId: number | undefined, time: number): ExchangeRecord {
   return {
     id, tabId, ...(frameId !== undefined ? { frameId } : {}), transport: "fetch",

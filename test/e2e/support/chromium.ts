@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { REPO_ROOT } from "./paths";
-import { dumpTraceDb, type StoredData } from "./idb-dump";
+import { dumpTraceDb, fromDump, type StoredData } from "./idb-dump";
 
 export const DIST = path.join(REPO_ROOT, "dist", "chrome");
 export const CHROMIUM = process.env.CHROMIUM_PATH ??
@@ -83,7 +83,7 @@ export type { StoredData } from "./idb-dump";
 
 /** Everything in the extension's IndexedDB, read inside its worker. */
 export function readStore(ext: WithExtension): Promise<StoredData> {
-  return ext.worker.evaluate(dumpTraceDb);
+  return ext.worker.evaluate(dumpTraceDb).then(fromDump);
 }
 
 /** Poll until `check` returns a value (not undefined/false), or fail after `timeout` ms. */

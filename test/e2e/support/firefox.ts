@@ -6,7 +6,7 @@
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import path from "node:path";
 import { REPO_ROOT } from "./paths";
-import { dumpTraceDb, type StoredData } from "./idb-dump";
+import { dumpTraceDb, fromDump, type StoredData } from "./idb-dump";
 import { waitFor } from "./chromium";
 
 export const FIREFOX_DIST = path.join(REPO_ROOT, "dist", "firefox");
@@ -51,7 +51,7 @@ export async function openExtensionPage(ff: FirefoxLaunched, pathAndQuery: strin
 
 /** Everything in the extension's IndexedDB, read from one of its pages. */
 export function readFirefoxStore(extensionPage: Page): Promise<StoredData> {
-  return extensionPage.evaluate(dumpTraceDb);
+  return extensionPage.evaluate(dumpTraceDb).then(fromDump);
 }
 
 /**

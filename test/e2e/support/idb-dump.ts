@@ -1,18 +1,21 @@
 /**
  * Reads everything in the extension's live IndexedDB. Runs inside the browser (the Chromium
  * worker, or a Firefox extension page), handed over by Playwright or Puppeteer as source text:
- * it must stay self-contained.
+ * it must stay self-contained. `fromDump` then runs in Node.
  */
-import type { ChunkRecord, ExchangeRecord } from "../../../src/core/ingest";
+import { unpackChunks, type ChunkRecord, type ExchangeRecord, type StoredChunks } from "../../../src/core/ingest";
 import type { SpanRecord } from "../../../src/core/records";
 
 export interface StoredData {
   spans: SpanRecord[];
   exchanges: ExchangeRecord[];
+  /** Every stored chunk, one record each (as stored, a record may hold a block of them). */
   chunks: ChunkRecord[];
 }
 
-export async function dumpTraceDb(): Promise<StoredData> {
+export type RawStoredData = Omit<StoredData, "chunks"> & { chunks: StoredChunks[] };
+
+export async function dumpTraceDb(): Promise<RawStoredData> {
   const empty = { spans: [], exchanges: [], chunks: [] };
   // Never create the database here: the extension's own upgrade must do that.
   const db = await new Promise<IDBDatabase | undefined>((resolve, reject) => {
@@ -35,4 +38,14 @@ export async function dumpTraceDb(): Promise<StoredData> {
   } finally {
     db.close();
   }
+}
+
+export function fromDump(raw: RawStoredData): StoredData {
+  const byExchange = new Map<string, StoredChunks[]>();
+  for (const c of raw.chunks) {
+    const records = byExchange.get(c.exchangeId);
+    if (records) records.push(c);
+    else byExchange.set(c.exchangeId, [c]);
+  }
+  return { ...raw, chunks: [...byExchange.values()].flatMap((records) => unpackChunks(records)) };
 }
