@@ -60,9 +60,12 @@ export async function assembleTab(tabId: number, now = Date.now(), dbName?: stri
   // Traces at the edge: read their spans before the cutoff too.
   const byId = new Map(windowSpans.map((s) => [s.spanId, s]));
   const edgeTraces = new Set(windowSpans.filter((s) => s.startTime < cutoff + EDGE_MS).map((s) => s.traceId));
-  // All at once: one request after another's answer would cost a task hop each.
-  const edgeSpans = await Promise.all([...edgeTraces].map((traceId) => spanStore.index("traceId").getAll(traceId)));
-  for (const s of edgeSpans.flat()) if (s.tabId === tabId && !byId.has(s.spanId)) byId.set(s.spanId, s);
+  // Keys first: most of an edge trace's spans are in the window already, and reading a span's
+  // value (its prompts and outputs) costs far more than its key. All requests at once: one
+  // after another's answer would cost a task hop each.
+  const edgeKeys = await Promise.all([...edgeTraces].map((traceId) => spanStore.index("traceId").getAllKeys(traceId)));
+  const missing = [...new Set(edgeKeys.flat())].filter((id) => !byId.has(id));
+  for (const s of await Promise.all(missing.map((id) => spanStore.get(id)))) if (s && s.tabId === tabId) byId.set(s.spanId, s);
   const before = [...byId.values()];
   const interactions: InteractionRecord[] = [];
   const marks: MarkRecord[] = [];
