@@ -11,12 +11,13 @@ export type LoadState = "connecting" | "loading" | "live" | "error";
 
 /**
  * What the first answer carries: enough traces to fill any list, small enough to paint at once
- * on a long session (all of it is ~1 KB per span of prompts and outputs to clone twice).
+ * on a long session (all of it is ~1 KB per span of prompts and outputs to clone twice). The
+ * older spans follow in pages, so that no one answer holds the worker for long.
  */
-const FIRST_PAGE = 600;
+const PAGES = { first: 600, older: 4000 };
 
 /** `session`: undefined for the live tab, else an imported session's id. */
-export function createSpanStore(connection: Connection, session: Signal<number | undefined>) {
+export function createSpanStore(connection: Connection, session: Signal<number | undefined>, pages = PAGES) {
   const byId = signal<ReadonlyMap<string, SpanRecord>>(new Map());
   const loadState = signal<LoadState>("connecting");
   const loadError = signal<string | undefined>(undefined);
@@ -42,7 +43,7 @@ export function createSpanStore(connection: Connection, session: Signal<number |
     byId.value = next;
   }
 
-  /** The newest page first, painted at once, then everything older in one more answer. */
+  /** The newest page first, painted at once, then the older ones, newest first. */
   async function load(): Promise<void> {
     const viewing = session.value;
     const load = ++loads;
@@ -51,21 +52,31 @@ export function createSpanStore(connection: Connection, session: Signal<number |
     removedWhileLoading = new Set();
     loading = true;
     try {
-      const newest = await connection.call("listSpans", { ...where, newest: FIRST_PAGE });
+      const newest = await connection.call("listSpans", { ...where, newest: pages.first });
       if (!current()) return;
-      const more = newest.length >= FIRST_PAGE;
+      const more = newest.length >= pages.first;
       batch(() => {
         byId.value = new Map(newest.filter((s) => !removedWhileLoading.has(s.spanId)).map((s) => [s.spanId, s]));
         loadState.value = more ? "loading" : "live";
         loadError.value = undefined;
       });
-      if (!more) return;
-      const older = await connection.call("listSpans", { ...where, until: newest[0]!.startTime });
-      if (!current()) return;
-      batch(() => {
+      // `until` is inclusive: each page repeats the spans that share its bound (merged once).
+      for (let until = more ? newest[0]!.startTime : undefined; until !== undefined; ) {
+        const older = await connection.call("listSpans", { ...where, newest: pages.older, until });
+        if (!current()) return;
         merge(older);
-        loadState.value = "live";
-      });
+        if (older.length < pages.older) break;
+        const next = older[0]!.startTime;
+        if (next === until) {
+          // A whole page started at the same instant: take everything up to it at once.
+          const rest = await connection.call("listSpans", { ...where, until });
+          if (!current()) return;
+          merge(rest);
+          break;
+        }
+        until = next;
+      }
+      loadState.value = "live";
     } catch (error) {
       // "disconnected": the reconnect that follows reloads again.
       const message = error instanceof Error ? error.message : String(error);

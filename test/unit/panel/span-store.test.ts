@@ -1,6 +1,6 @@
 /**
  * The panel's span store on a long session: the newest page is shown first, the older spans
- * follow in a second answer, and nothing removed or cleared meanwhile comes back.
+ * follow in pages, and nothing removed or cleared meanwhile comes back.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -57,6 +57,35 @@ test("a long session: the newest page first, then everything older, each span on
   await fake.release();
   assert.equal(store.loadState.value, "live");
   assert.deepEqual(store.list.value.map((s) => s.spanId), stored.map((s) => s.spanId));
+});
+
+test("older spans come in pages, newest first, until none is left", async () => {
+  const stored = Array.from({ length: 1_000 }, (_, i) => span(i));
+  const fake = fakeConnection(stored);
+  const store = createSpanStore(fake.connection, signal(undefined), { first: 100, older: 300 });
+  fake.push(null);
+  const sizes: number[] = [];
+  for (let i = 0; i < 6 && fake.calls.length > sizes.length; i++) {
+    await fake.release();
+    sizes.push(store.list.value.length);
+  }
+  // 100 newest, then pages of 300 that each repeat the span at their bound.
+  assert.deepEqual(sizes, [100, 399, 698, 997, 1_000]);
+  assert.equal(store.loadState.value, "live");
+  assert.deepEqual(store.list.value.map((s) => s.spanId), stored.map((s) => s.spanId));
+  for (let i = 2; i < fake.calls.length; i++) assert.ok((fake.calls[i]!.until as number) < (fake.calls[i - 1]!.until as number));
+});
+
+test("a page of spans that all started at the same instant does not loop: the rest comes at once", async () => {
+  const stored = Array.from({ length: 1_000 }, (_, i) => ({ ...span(i), startTime: i < 900 ? 5 : 1_000 + i }));
+  const fake = fakeConnection(stored);
+  const store = createSpanStore(fake.connection, signal(undefined), { first: 50, older: 200 });
+  fake.push(null);
+  for (let i = 0; i < 10 && store.loadState.value !== "live"; i++) await fake.release();
+  assert.equal(store.loadState.value, "live");
+  assert.equal(store.list.value.length, 1_000);
+  assert.ok(fake.calls.length <= 6, `${fake.calls.length} calls`);
+  assert.equal(fake.calls.at(-1)!.newest, undefined);
 });
 
 test("a short session comes in one answer", async () => {
