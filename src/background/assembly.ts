@@ -39,7 +39,12 @@ function sameSynthesized(a: SpanRecord, b: SpanRecord): boolean {
     a.endTime === b.endTime && a.status === b.status && JSON.stringify(a.attributes) === JSON.stringify(b.attributes);
 }
 
-export async function assembleTab(tabId: number, now = Date.now(), dbName?: string): Promise<AssemblyResult> {
+/**
+ * `from`: the earliest start among spans changed since the last run. The window reaches back to
+ * it even past MAX_WINDOW_SPANS (not past WINDOW_MS): when ingest outruns assembly, the spans
+ * stored meanwhile would otherwise never be assembled and stay traces of their own.
+ */
+export async function assembleTab(tabId: number, now = Date.now(), dbName?: string, from?: number): Promise<AssemblyResult> {
   const db = await openStore(dbName);
   const tx = db.transaction(["spans", "events"], "readwrite");
   const spanStore = tx.objectStore("spans");
@@ -51,9 +56,11 @@ export async function assembleTab(tabId: number, now = Date.now(), dbName?: stri
     await tx.done;
     return { changed: [], removed: [] };
   }
-  let lower = edge.key[1] - WINDOW_MS;
+  const oldest = edge.key[1] - WINDOW_MS;
+  let lower = oldest;
   edge = await edge.advance(MAX_WINDOW_SPANS - 1);
   if (edge) lower = Math.max(lower, edge.key[1]);
+  if (from !== undefined) lower = Math.max(oldest, Math.min(lower, from));
   const windowSpans = await byStart.getAll(IDBKeyRange.bound([tabId, lower], [tabId, Infinity]));
   const cutoff = windowSpans[0]!.startTime;
   const events = await tx.objectStore("events").index("tabTime").getAll(IDBKeyRange.bound([tabId, cutoff - EDGE_MS], [tabId, Infinity]));
@@ -107,13 +114,24 @@ export async function assembleTab(tabId: number, now = Date.now(), dbName?: stri
   return result;
 }
 
-/** Re-assemble soon: now if the last run was long enough ago, else when it is due. */
-export function scheduleAssembly(tabId: number, onResult: Listener): void {
+const dueFrom = new Map<number, number>();
+
+/**
+ * Re-assemble soon: now if the last run was long enough ago, else when it is due. `since`: the
+ * earliest start time among what changed (spans, interactions, marks).
+ */
+export function scheduleAssembly(tabId: number, onResult: Listener, since?: number): void {
+  if (since !== undefined && Number.isFinite(since)) dueFrom.set(tabId, Math.min(dueFrom.get(tabId) ?? Infinity, since));
   if (timers.has(tabId)) return;
   const wait = Math.max(0, (lastRun.get(tabId) ?? 0) + THROTTLE_MS - Date.now());
   timers.set(tabId, setTimeout(() => {
     timers.delete(tabId);
     lastRun.set(tabId, Date.now());
-    assembleTab(tabId).then((result) => onResult(tabId, result), () => {});
+    const from = dueFrom.get(tabId);
+    dueFrom.delete(tabId);
+    assembleTab(tabId, Date.now(), undefined, from).then((result) => onResult(tabId, result), () => {
+      // Not assembled: the next run covers this one's spans too.
+      if (from !== undefined) dueFrom.set(tabId, Math.min(dueFrom.get(tabId) ?? Infinity, from));
+    });
   }, wait));
 }

@@ -35,7 +35,10 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
     const result = await ingestWithRoom(tabId, sender.frameId, events);
     notifySpans(tabId, result.spans);
     if (result.spans.length || result.events) {
-      scheduleAssembly(tabId, (tab, assembled) => notifySpans(tab, assembled.changed, assembled.removed));
+      let since = Infinity;
+      for (const span of result.spans) since = Math.min(since, span.startTime);
+      for (const e of events) if (e.t === "interaction" || e.t === "mark") since = Math.min(since, e.time);
+      scheduleAssembly(tabId, (tab, assembled) => notifySpans(tab, assembled.changed, assembled.removed), since);
       if ((await getSettings()).otlp.enabled) schedulePush(tabId);
     }
     void enforceRetention();
