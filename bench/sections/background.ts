@@ -112,7 +112,16 @@ export async function background(env: Env): Promise<{ rows: Row[]; details: Reco
     await sampler;
     const panelStatus = await panels[0]!.locator(".status").textContent().catch(() => "");
     const failures = run.runs.reduce((a, r) => a + r.failures, 0);
-    env.log(`  sustained, ${TABS} tabs: ${run.stored} exchange spans stored in ${(run.elapsedMs / 1000).toFixed(1)} s (${(run.stored / run.elapsedMs * 1000).toFixed(0)}/s; ${run.acked} acknowledged), per ${WINDOW_MS / 1000} s window ${run.rates.map((x) => x.toFixed(0)).join(" ")}; ${failures} failed sends; heap peak ${(peak / MB).toFixed(1)} MB; first panel: ${panelStatus}`);
+    // Assembly runs behind ingest under this load: how long until the first tab's traces settle.
+    const settleStart = performance.now();
+    let settled = panelStatus ?? "";
+    for (let last = ""; performance.now() - settleStart < 60_000 && settled !== last; ) {
+      last = settled;
+      await new Promise((r) => setTimeout(r, 1000));
+      settled = (await panels[0]!.locator(".status").textContent().catch(() => "")) ?? "";
+    }
+    const settleMs = performance.now() - settleStart - 1000;
+    env.log(`  sustained, ${TABS} tabs: ${run.stored} exchange spans stored in ${(run.elapsedMs / 1000).toFixed(1)} s (${(run.stored / run.elapsedMs * 1000).toFixed(0)}/s; ${run.acked} acknowledged), per ${WINDOW_MS / 1000} s window ${run.rates.map((x) => x.toFixed(0)).join(" ")}; ${failures} failed sends; heap peak ${(peak / MB).toFixed(1)} MB; first panel: ${panelStatus}, ${(settleMs / 1000).toFixed(0)} s later: ${settled}`);
 
     // Where the worker's time goes under this load (a separate, shorter run: the profiler costs time).
     // IndexedDB requests are counted and transactions timed in the same run.
@@ -143,6 +152,7 @@ export async function background(env: Env): Promise<{ rows: Row[]; details: Reco
       single("bg.ack", "Background", `capture message round trip (${(run.acked / Math.max(1, messages)).toFixed(0)} spans, ${(events / Math.max(1, messages)).toFixed(0)} events each)`, "ms", ackMs),
       single("bg.heapPeak", "Background", "worker JS heap, peak used", "MB", peak / MB, { note: `before: ${(heapBefore.usedSize / MB).toFixed(1)} MB; peak allocated ${(peakTotal / MB).toFixed(1)} MB` }),
       single("bg.heapBefore", "Background", "worker JS heap before the run", "MB", heapBefore.usedSize / MB),
+      single("bg.assemblySettled", "Background", "after the run: until the first tab's traces stopped changing (assembly catching up)", "s", settleMs / 1000, { note: settled }),
       single("bg.panelBusy", "Background", "a panel's main-thread busy while spans stream in", "%", ((panelAfter.task - panelBefore.task) / run.elapsedMs) * 100),
       single("bg.pipelined", "Background", "spans/s stored with 4 messages in flight per tab (relay sends 1)", "spans/s", piped.rates),
       single("bg.putsPerSpan", "Background", "IndexedDB puts per stored exchange span (ingest + assembly)", "puts", transactions.reduce((a, t) => a + t.puts, 0) / Math.max(1, profiled.stored),

@@ -3,7 +3,8 @@
  * assembly over the tab's recent window and store what changed — trace and parent ids of
  * exchange spans (patched onto the stored record, so a concurrent ingest keeps its newer
  * attributes), synthesized spans added, changed or gone. One readwrite transaction: read,
- * compute, write. Runs at most every THROTTLE_MS per tab, and once more after the last change.
+ * compute, write. Runs THROTTLE_MS after the tab's previous run ended, and once more after the
+ * last change.
  */
 import { assembleTraces, isSynthesized } from "../core/assemble";
 import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/records";
@@ -85,18 +86,21 @@ export async function assembleTab(tabId: number, now = Date.now(), dbName?: stri
   const after = assembleTraces({ spans: before, interactions, marks });
   const result: AssemblyResult = { changed: [], removed: [] };
   const writes: Promise<unknown>[] = [];
+  // Stamped now that this transaction holds the lock, not when the run was asked for: an ingest
+  // committed while the run waited is older, and the panel keeps the newest version it is sent.
+  const stamp = Math.max(now, Date.now());
   const kept = new Set<string>();
   for (const span of after) {
     kept.add(span.spanId);
     const old = byId.get(span.spanId);
     if (isSynthesized(span)) {
       if (old && sameSynthesized(old, span)) continue;
-      const record = { ...span, tabId, updatedAt: now };
+      const record = { ...span, tabId, updatedAt: stamp };
       writes.push(spanStore.put(record));
       result.changed.push(record);
     } else if (old && !sameShape(old, span)) {
       // Only the trace fields: everything else stays as the latest ingest wrote it.
-      const record: SpanRecord = { ...old, traceId: span.traceId, updatedAt: now };
+      const record: SpanRecord = { ...old, traceId: span.traceId, updatedAt: stamp };
       if (span.parentSpanId) record.parentSpanId = span.parentSpanId;
       else delete record.parentSpanId;
       writes.push(spanStore.put(record));
@@ -115,23 +119,31 @@ export async function assembleTab(tabId: number, now = Date.now(), dbName?: stri
 }
 
 const dueFrom = new Map<number, number>();
+const running = new Set<number>();
 
 /**
- * Re-assemble soon: now if the last run was long enough ago, else when it is due. `since`: the
- * earliest start time among what changed (spans, interactions, marks).
+ * Re-assemble soon: THROTTLE_MS after the tab's previous run ended, never two runs of a tab at
+ * once (runs that overlapped piled up behind ingest's locks, each rereading the window).
+ * `since`: the earliest start time among what changed (spans, interactions, marks); the next
+ * run reaches back to it.
  */
 export function scheduleAssembly(tabId: number, onResult: Listener, since?: number): void {
   if (since !== undefined && Number.isFinite(since)) dueFrom.set(tabId, Math.min(dueFrom.get(tabId) ?? Infinity, since));
-  if (timers.has(tabId)) return;
+  if (timers.has(tabId) || running.has(tabId)) return;
   const wait = Math.max(0, (lastRun.get(tabId) ?? 0) + THROTTLE_MS - Date.now());
   timers.set(tabId, setTimeout(() => {
     timers.delete(tabId);
-    lastRun.set(tabId, Date.now());
+    running.add(tabId);
     const from = dueFrom.get(tabId);
     dueFrom.delete(tabId);
     assembleTab(tabId, Date.now(), undefined, from).then((result) => onResult(tabId, result), () => {
       // Not assembled: the next run covers this one's spans too.
       if (from !== undefined) dueFrom.set(tabId, Math.min(dueFrom.get(tabId) ?? Infinity, from));
+    }).finally(() => {
+      running.delete(tabId);
+      lastRun.set(tabId, Date.now());
+      // What changed meanwhile (or a failed run's spans) gets its own run.
+      if (dueFrom.has(tabId)) scheduleAssembly(tabId, onResult);
     });
   }, wait));
 }

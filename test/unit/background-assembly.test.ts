@@ -40,3 +40,14 @@ test("without where the burst began, a run looks at the newest 1,000 spans only"
   const assembled = await parented("burst-without-from");
   assert.ok(assembled < 1_500 && assembled >= 1_000 - 10, `${assembled} assembled`);
 });
+
+test("what a run writes is stamped when it is written, not when the run was asked for", async () => {
+  // The panel keeps the newest version of a span it is sent: an ingest that committed while the
+  // run waited for its lock must not look newer than the run's patch of the same span.
+  await storeQuestions("stamped", 20);
+  const asked = BASE + 100_000;
+  const before = Date.now();
+  const { changed } = await assembleTab(TAB, asked, "stamped");
+  assert.ok(changed.length >= 20);
+  for (const span of changed) assert.ok(span.updatedAt >= before, `updatedAt ${span.updatedAt}`);
+});
