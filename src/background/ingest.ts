@@ -119,8 +119,10 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     // A batch of body chunks only leaves the exchange record as it was: do not rewrite it.
     if (group.events.length || !before) writes.push(exchanges.put(record));
     if (chunks !== known) {
-      const knownSeqs = new Set(known.map((c) => c.seq));
-      writes.push(putChunks(chunkStore, released.filter((c) => !knownSeqs.has(c.seq))));
+      // Chunks come in order; only a batch delivered again overlaps what is stored.
+      const last = known.length ? known[known.length - 1]!.seq : -1;
+      const stored = released.some((c) => c.seq <= last) ? new Set(known.map((c) => c.seq)) : undefined;
+      writes.push(putChunks(chunkStore, stored ? released.filter((c) => !stored.has(c.seq)) : released));
     }
 
     const ended = record.outcome !== undefined;
