@@ -2,58 +2,23 @@
  * Chrome DevTools Protocol helpers: a session on a target Playwright has no handle for (the
  * extension's service worker), and the reading of CPU profiles.
  */
-import type { BrowserContext, CDPSession } from "@playwright/test";
+import type { BrowserContext } from "@playwright/test";
+import { attach, targets, type NestedSession } from "../../test/e2e/support/devtools";
 
-interface TargetInfo {
-  targetId: string;
-  type: string;
-  url: string;
+/**
+ * A session on the first target of `type` whose URL starts with `urlPrefix`, reached through a
+ * browser session of its own (detached with it).
+ */
+export async function attachTarget(context: BrowserContext, type: string, urlPrefix: string): Promise<NestedSession & { detach(): Promise<void> }> {
+  const owner = context.browser();
+  if (!owner) throw new Error("no Browser object for this context");
+  const browser = await owner.newBrowserCDPSession();
+  const target = (await targets(browser)).find((t) => t.type === type && t.url.startsWith(urlPrefix));
+  if (!target) throw new Error(`no ${type} target at ${urlPrefix}`);
+  return Object.assign(await attach(browser, target.targetId), { detach: () => browser.detach().catch(() => {}) });
 }
 
-/** A target reached through the browser session without flattening (Target.sendMessageToTarget). */
-export class TargetSession {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-
-  private constructor(private readonly browser: CDPSession, private readonly sessionId: string) {
-    browser.on("Target.receivedMessageFromTarget", (event: { sessionId: string; message: string }) => {
-      if (event.sessionId !== this.sessionId) return;
-      const message = JSON.parse(event.message) as { id?: number; result?: unknown; error?: { message: string } };
-      const call = message.id !== undefined ? this.pending.get(message.id) : undefined;
-      if (!call) return;
-      this.pending.delete(message.id!);
-      if (message.error) call.reject(new Error(message.error.message));
-      else call.resolve(message.result);
-    });
-  }
-
-  /** Attach to the first target of `type` whose URL starts with `urlPrefix`. */
-  static async attach(context: BrowserContext, type: string, urlPrefix: string): Promise<TargetSession> {
-    const owner = context.browser();
-    if (!owner) throw new Error("no Browser object for this context");
-    const browser = await owner.newBrowserCDPSession();
-    const { targetInfos } = (await browser.send("Target.getTargets")) as { targetInfos: TargetInfo[] };
-    const target = targetInfos.find((t) => t.type === type && t.url.startsWith(urlPrefix));
-    if (!target) throw new Error(`no ${type} target at ${urlPrefix}`);
-    const { sessionId } = (await browser.send("Target.attachToTarget", { targetId: target.targetId, flatten: false })) as { sessionId: string };
-    return new TargetSession(browser, sessionId);
-  }
-
-  send<T = unknown>(method: string, params: object = {}): Promise<T> {
-    const id = this.nextId++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      void this.browser.send("Target.sendMessageToTarget", { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) })
-        .catch((e: Error) => reject(e));
-    });
-  }
-
-  async detach(): Promise<void> {
-    await this.browser.detach().catch(() => {});
-  }
-}
-
-/** Anything with a CDP-style send: Playwright's CDPSession or a TargetSession. */
+/** Anything with a CDP-style send: Playwright's CDPSession or a NestedSession. */
 export interface Sender {
   send(method: string, params?: object): Promise<unknown>;
 }

@@ -162,6 +162,24 @@ export function rotation<T>(items: readonly T[], r: number): T[] {
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
+const CONDITIONS: readonly Condition[] = ["on", "off", "plain"];
+
+/**
+ * `reps` repetitions of every condition in rotated order, each on its subject freshly prepared
+ * (the extension's database emptied first, so one measurement's background work never spills
+ * into the next).
+ */
+export async function eachRun(env: Env, subjects: Record<Condition, Subject>, reps: number, run: (s: Subject, cond: Condition, r: number) => Promise<void>): Promise<void> {
+  for (let r = 0; r < reps; r++) {
+    for (const cond of rotation(CONDITIONS, r)) {
+      const s = subjects[cond];
+      if (cond !== "plain") await clearStore(env.ext);
+      await prepare(env, s);
+      await run(s, cond, r);
+    }
+  }
+}
+
 /** The extension's content-script world in a page: code run here sends messages as the relay does. */
 export async function contentScriptWorld(env: Env, page: Page): Promise<{ evaluate<T>(expression: string): Promise<T>; close(): Promise<void> }> {
   const cdp = await env.ext.context.newCDPSession(page);

@@ -1,8 +1,7 @@
 /**
  * Functions the benchmark runs inside the page under test (serialised by Playwright, so each
  * is self-contained: no imports, no outer variables). Times are the page's own performance.now()
- * (5 µs resolution: the bench page is cross-origin isolated). The loops repeat their observer
- * set-up because each function is serialised alone.
+ * (5 µs resolution: the bench page is cross-origin isolated).
  */
 
 export interface LoopResult {
@@ -16,57 +15,25 @@ export interface LoopResult {
   resolution: number;
 }
 
-export const fetchLoop = async ({ url, n, warm }: { url: string; n: number; warm: number }): Promise<LoopResult> => {
-  for (let i = 0; i < warm; i++) await (await fetch(`${url}?w=${i}`)).text();
-  const longTasks: number[] = [];
-  const loaf: LoopResult["loaf"] = [];
-  const obs: PerformanceObserver[] = [];
-  try {
-    const o = new PerformanceObserver((l) => { for (const e of l.getEntries()) longTasks.push(e.duration); });
-    o.observe({ type: "longtask" });
-    obs.push(o);
-  } catch { /* unsupported */ }
-  try {
-    const o = new PerformanceObserver((l) => {
-      for (const e of l.getEntries() as (PerformanceEntry & { scripts?: { sourceURL: string; duration: number }[] })[]) {
-        loaf.push({ d: e.duration, scripts: (e.scripts ?? []).map((s) => ({ url: s.sourceURL, d: s.duration })) });
-      }
+/** `n` sequential GETs of `url` by fetch() or XHR, each read to the end, after `warm` unmeasured ones. */
+export const requestLoop = async ({ url, n, warm, transport }: { url: string; n: number; warm: number; transport: "fetch" | "xhr" }): Promise<LoopResult> => {
+  let sync = 0;
+  const get = transport === "fetch"
+    ? async (u: string) => {
+      const a = performance.now();
+      const p = fetch(u);
+      sync += performance.now() - a;
+      return (await p).text();
+    }
+    : (u: string) => new Promise<string>((resolve, reject) => {
+      const a = performance.now();
+      const x = new XMLHttpRequest();
+      x.open("GET", u);
+      x.onload = () => resolve(x.responseText);
+      x.onerror = () => reject(new Error("xhr failed"));
+      x.send();
+      sync += performance.now() - a;
     });
-    o.observe({ type: "long-animation-frame" });
-    obs.push(o);
-  } catch { /* unsupported */ }
-  let sync = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    const a = performance.now();
-    const p = fetch(`${url}?i=${i}`);
-    sync += performance.now() - a;
-    await (await p).text();
-  }
-  const total = performance.now() - t0;
-  // Let the extension's own follow-up (the hook's 20 ms batch, the relay's send) happen, and the observers report.
-  await new Promise((r) => setTimeout(r, 100));
-  obs.forEach((o) => o.disconnect());
-  let resolution = Infinity;
-  for (let i = 0, last = performance.now(); i < 1000; i++) {
-    const t = performance.now();
-    if (t > last) resolution = Math.min(resolution, t - last);
-    last = t;
-  }
-  return { total, sync, longTasks, loaf, resolution };
-};
-
-export const xhrLoop = async ({ url, n, warm }: { url: string; n: number; warm: number }): Promise<LoopResult> => {
-  let sync = 0;
-  const get = (u: string) => new Promise<string>((resolve, reject) => {
-    const a = performance.now();
-    const x = new XMLHttpRequest();
-    x.open("GET", u);
-    x.onload = () => resolve(x.responseText);
-    x.onerror = () => reject(new Error("xhr failed"));
-    x.send();
-    sync += performance.now() - a;
-  });
   for (let i = 0; i < warm; i++) await get(`${url}?w=${i}`);
   sync = 0;
   const longTasks: number[] = [];
@@ -89,9 +56,16 @@ export const xhrLoop = async ({ url, n, warm }: { url: string; n: number; warm: 
   const t0 = performance.now();
   for (let i = 0; i < n; i++) await get(`${url}?i=${i}`);
   const total = performance.now() - t0;
+  // Let the extension's own follow-up (the hook's 20 ms batch, the relay's send) happen, and the observers report.
   await new Promise((r) => setTimeout(r, 100));
   obs.forEach((o) => o.disconnect());
-  return { total, sync, longTasks, loaf, resolution: NaN };
+  let resolution = Infinity;
+  for (let i = 0, last = performance.now(); i < 1000; i++) {
+    const t = performance.now();
+    if (t > last) resolution = Math.min(resolution, t - last);
+    last = t;
+  }
+  return { total, sync, longTasks, loaf, resolution };
 };
 
 export interface StreamResult {

@@ -11,7 +11,7 @@
  */
 import type { Page } from "@playwright/test";
 import { openPanelTab } from "../../test/e2e/support/chromium";
-import { TargetSession, startProfiler, stopProfiler, topSelfTime } from "../lib/cdp";
+import { attachTarget, startProfiler, stopProfiler, topSelfTime } from "../lib/cdp";
 import { clearStore, contentScriptWorld, prepareTab, taskTime, type Env } from "../lib/env";
 import { idbStats, instrumentIdb, rawIdbPuts } from "../lib/idb-probe";
 import { judge, single, type Row } from "../lib/report";
@@ -84,7 +84,7 @@ export async function background(env: Env): Promise<{ rows: Row[]; details: Reco
   const worlds = await Promise.all(tabs.map((t) => contentScriptWorld(env, t.page)));
   // Retention would start evicting within the run: measured here is storing, not evicting.
   await env.ext.worker.evaluate(() => chrome.storage.local.set({ settings: { captureEnabled: true, maxSpans: 1_000_000 } }));
-  const worker = await TargetSession.attach(env.ext.context, "service_worker", `chrome-extension://${env.ext.extensionId}/`);
+  const worker = await attachTarget(env.ext.context, "service_worker", `chrome-extension://${env.ext.extensionId}/`);
   const heap = async () => (await worker.send<{ usedSize: number; totalSize: number }>("Runtime.getHeapUsage"));
   const base: DriveArgs = {
     origin: env.server.origin, pageUrl: `${env.server.origin}/bench.html`, maxBatchEvents: 2000, inflight: 1,

@@ -4,13 +4,12 @@
  * opens 6 HTTP/1.1 connections per host:port). Page timings with/without capture, and with
  * capture on, whether all 200 reached IndexedDB as finished model spans.
  */
-import { clearStore, closeSubjects, drain, openSubjects, prepare, rotation, taskTime, type Condition, type Env } from "../lib/env";
+import { closeSubjects, drain, openSubjects, eachRun, taskTime, type Condition, type Env } from "../lib/env";
 import { concurrentStreams, type ConcurrentResult } from "../lib/page-fns";
 import { compared, judge, single, type Row } from "../lib/report";
 import { quantile } from "../lib/stats";
 
 const STREAMS = 200;
-const CONDITIONS: Condition[] = ["on", "off", "plain"];
 type Series = Record<Condition, number[]>;
 const series = (): Series => ({ on: [], off: [], plain: [] });
 
@@ -22,27 +21,22 @@ export async function concurrency(env: Env): Promise<{ rows: Row[]; details: Rec
   const m = { wall: series(), ttfc: series(), p95: series(), task: series(), captured: [] as number[], lag: [] as number[] };
   const notes: string[] = [];
   try {
-    for (let r = 0; r < reps; r++) {
-      for (const cond of rotation(CONDITIONS, r)) {
-        const s = subjects[cond];
-        if (cond !== "plain") await clearStore(env.ext);
-        await prepare(env, s);
-        const before = await taskTime(s.cdp);
-        const res: ConcurrentResult = await s.page.evaluate(concurrentStreams, { origins: env.server.origins, n: STREAMS, query: "tokens=50&delay=10&first=20", body: BODY });
-        if (res.failed) notes.push(`${cond} rep ${r}: ${res.failed} streams failed`);
-        if (cond === "on") {
-          const d = await drain(env.ext, { ended: STREAMS, llmOk: STREAMS }, 60_000);
-          m.captured.push(d.counts.llmOk);
-          m.lag.push(d.ms);
-        }
-        const after = await taskTime(s.cdp);
-        m.wall[cond].push(res.wall);
-        m.ttfc[cond].push(quantile(res.ttfc, 0.5));
-        m.p95[cond].push(quantile(res.total, 0.95));
-        m.task[cond].push(after.task - before.task);
-        env.log(`  200 streams rep ${r + 1}/${reps} ${cond}: wall ${res.wall.toFixed(0)} ms, ttfc p50 ${quantile(res.ttfc, 0.5).toFixed(0)} ms${cond === "on" ? `, stored ${m.captured.at(-1)}/${STREAMS} in ${m.lag.at(-1)!.toFixed(0)} ms` : ""}`);
+    await eachRun(env, subjects, reps, async (s, cond, r) => {
+      const before = await taskTime(s.cdp);
+      const res: ConcurrentResult = await s.page.evaluate(concurrentStreams, { origins: env.server.origins, n: STREAMS, query: "tokens=50&delay=10&first=20", body: BODY });
+      if (res.failed) notes.push(`${cond} rep ${r}: ${res.failed} streams failed`);
+      if (cond === "on") {
+        const d = await drain(env.ext, { ended: STREAMS, llmOk: STREAMS }, 60_000);
+        m.captured.push(d.counts.llmOk);
+        m.lag.push(d.ms);
       }
-    }
+      const after = await taskTime(s.cdp);
+      m.wall[cond].push(res.wall);
+      m.ttfc[cond].push(quantile(res.ttfc, 0.5));
+      m.p95[cond].push(quantile(res.total, 0.95));
+      m.task[cond].push(after.task - before.task);
+      env.log(`  200 streams rep ${r + 1}/${reps} ${cond}: wall ${res.wall.toFixed(0)} ms, ttfc p50 ${quantile(res.ttfc, 0.5).toFixed(0)} ms${cond === "on" ? `, stored ${m.captured.at(-1)}/${STREAMS} in ${m.lag.at(-1)!.toFixed(0)} ms` : ""}`);
+    });
     const ratio = { text: "ratio <= 1.02", on: "ratio", limit: 1.02 } as const;
     const rows: Row[] = [
       judge(compared("load.wall", "Load", "200 concurrent streams: first call to last end", "ms", m.wall), ratio),

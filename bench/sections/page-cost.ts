@@ -5,8 +5,8 @@
  * the hook and the relay.
  */
 import { attributeProfile, startProfiler, stopProfiler, topSelfTime } from "../lib/cdp";
-import { clearStore, drain, openSubjects, closeSubjects, prepare, rotation, storeCounts, taskTime, type Condition, type Env } from "../lib/env";
-import { fetchLoop, xhrLoop, type LoopResult } from "../lib/page-fns";
+import { clearStore, drain, openSubjects, closeSubjects, prepare, eachRun, storeCounts, taskTime, type Condition, type Env } from "../lib/env";
+import { requestLoop, type LoopResult } from "../lib/page-fns";
 import { compared, judge, single, type Row } from "../lib/report";
 import { pairedDiffs } from "../lib/stats";
 
@@ -14,7 +14,6 @@ const N = 1000;
 const WARM = 50;
 /** Requests per profiled loop (the profile's split per request does not need all 1,000). */
 const PROFILED = 500;
-const CONDITIONS: Condition[] = ["on", "off", "plain"];
 /** Browser APIs the hook wraps: time inside them is the page's own, not the hook's. */
 const PAGE_APIS = new Set(["fetch", "open", "send", "setRequestHeader", "text", "json", "arrayBuffer", "blob", "formData", "bytes", "clone"]);
 
@@ -32,39 +31,33 @@ export async function pageCost(env: Env): Promise<{ rows: Row[]; details: Record
   const notes: string[] = [];
   let resolution = NaN;
   try {
-    for (let r = 0; r < reps; r++) {
-      for (const cond of rotation(CONDITIONS, r)) {
-        const s = subjects[cond];
-        if (cond !== "plain") await clearStore(env.ext);
-        await prepare(env, s);
-        let expected = 0;
-        for (const kind of ["fetch", "xhr"] as const) {
-          const loop = kind === "fetch" ? fetchLoop : xhrLoop;
-          await s.page.evaluate(loop, { url, n: 0, warm: WARM });
-          const before = await taskTime(s.cdp);
-          const res: LoopResult = await s.page.evaluate(loop, { url, n: N, warm: 0 });
-          expected += WARM + N;
-          if (cond === "on") {
-            // Everything stored before the next measurement starts (and the lag is a figure of its own).
-            const d = await drain(env.ext, { ended: expected });
-            if (!d.complete) notes.push(`${kind} rep ${r}: only ${d.counts.ended} of ${expected} requests stored`);
-            m[kind].lag.push(d.ms);
-          }
-          const after = await taskTime(s.cdp);
-          if (kind === "fetch" && Number.isFinite(res.resolution)) resolution = res.resolution;
-          m[kind].total[cond].push(res.total);
-          m[kind].sync[cond].push((res.sync / N) * 1000);
-          m[kind].task[cond].push(((after.task - before.task) / N) * 1000);
-          m[kind].longTasks[cond].push(res.longTasks.length);
-          m[kind].loafExt[cond].push(res.loaf.flatMap((f) => f.scripts).filter((sc) => sc.url.startsWith("chrome-extension://")).reduce((a, sc) => a + sc.d, 0));
+    await eachRun(env, subjects, reps, async (s, cond, r) => {
+      let expected = 0;
+      for (const kind of ["fetch", "xhr"] as const) {
+        await s.page.evaluate(requestLoop, { url, n: 0, warm: WARM, transport: kind });
+        const before = await taskTime(s.cdp);
+        const res: LoopResult = await s.page.evaluate(requestLoop, { url, n: N, warm: 0, transport: kind });
+        expected += WARM + N;
+        if (cond === "on") {
+          // Everything stored before the next measurement starts (and the lag is a figure of its own).
+          const d = await drain(env.ext, { ended: expected });
+          if (!d.complete) notes.push(`${kind} rep ${r}: only ${d.counts.ended} of ${expected} requests stored`);
+          m[kind].lag.push(d.ms);
         }
-        if (cond === "off") {
-          const leaked = (await storeCounts(env.ext)).spans;
-          if (leaked > 0) notes.push(`rep ${r}: ${leaked} spans stored with capture off`);
-        }
-        env.log(`  page cost rep ${r + 1}/${reps} ${cond}: fetch ${m.fetch.total[cond].at(-1)!.toFixed(0)} ms, xhr ${m.xhr.total[cond].at(-1)!.toFixed(0)} ms`);
+        const after = await taskTime(s.cdp);
+        if (kind === "fetch" && Number.isFinite(res.resolution)) resolution = res.resolution;
+        m[kind].total[cond].push(res.total);
+        m[kind].sync[cond].push((res.sync / N) * 1000);
+        m[kind].task[cond].push(((after.task - before.task) / N) * 1000);
+        m[kind].longTasks[cond].push(res.longTasks.length);
+        m[kind].loafExt[cond].push(res.loaf.flatMap((f) => f.scripts).filter((sc) => sc.url.startsWith("chrome-extension://")).reduce((a, sc) => a + sc.d, 0));
       }
-    }
+      if (cond === "off") {
+        const leaked = (await storeCounts(env.ext)).spans;
+        if (leaked > 0) notes.push(`rep ${r}: ${leaked} spans stored with capture off`);
+      }
+      env.log(`  page cost rep ${r + 1}/${reps} ${cond}: fetch ${m.fetch.total[cond].at(-1)!.toFixed(0)} ms, xhr ${m.xhr.total[cond].at(-1)!.toFixed(0)} ms`);
+    });
 
     // CPU profiles (not timed: the profiler slows everything): who ran on the main thread.
     const profiles: Record<string, Record<string, number>> = {};
@@ -74,10 +67,9 @@ export async function pageCost(env: Env): Promise<{ rows: Row[]; details: Record
       await clearStore(env.ext);
       await prepare(env, s);
       for (const kind of ["fetch", "xhr"] as const) {
-        const loop = kind === "fetch" ? fetchLoop : xhrLoop;
-        await s.page.evaluate(loop, { url, n: 0, warm: WARM });
+        await s.page.evaluate(requestLoop, { url, n: 0, warm: WARM, transport: kind });
         await startProfiler(s.cdp, 100);
-        await s.page.evaluate(loop, { url, n: PROFILED, warm: 0 });
+        await s.page.evaluate(requestLoop, { url, n: PROFILED, warm: 0, transport: kind });
         const profile = await stopProfiler(s.cdp);
         const ext = `chrome-extension://${env.ext.extensionId}/`;
         const split = attributeProfile(profile, {

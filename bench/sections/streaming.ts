@@ -4,11 +4,10 @@
  * per millisecond: about 500 network reads), read with a reader and a TextDecoder as SDKs do.
  * Time to first chunk, total time, and the page's main-thread task time.
  */
-import { clearStore, closeSubjects, drain, openSubjects, prepare, rotation, taskTime, type Condition, type Env } from "../lib/env";
+import { closeSubjects, drain, openSubjects, eachRun, taskTime, type Condition, type Env } from "../lib/env";
 import { readStream, type StreamResult } from "../lib/page-fns";
 import { compared, judge, single, type Row } from "../lib/report";
 
-const CONDITIONS: Condition[] = ["on", "off", "plain"];
 type Series = Record<Condition, number[]>;
 const series = (): Series => ({ on: [], off: [], plain: [] });
 
@@ -28,31 +27,26 @@ export async function streaming(env: Env): Promise<{ rows: Row[]; details: Recor
   };
   const notes: string[] = [];
   try {
-    for (let r = 0; r < reps; r++) {
-      for (const cond of rotation(CONDITIONS, r)) {
-        const s = subjects[cond];
-        if (cond !== "plain") await clearStore(env.ext);
-        await prepare(env, s);
-        const a: StreamResult = await s.page.evaluate(readStream, { url: chat, body: BODY });
-        if (a.events !== 303) notes.push(`${cond} rep ${r}: chat stream had ${a.events} events`);
-        if (cond === "on") await drain(env.ext, { ended: 1 });
-        const before = await taskTime(s.cdp);
-        const b: StreamResult = await s.page.evaluate(readStream, { url: burst, body: BODY });
-        if (cond === "on") {
-          const d = await drain(env.ext, { ended: 2 });
-          m.lag.push(d.ms);
-          if (!d.complete) notes.push(`rep ${r}: the 5,000-event stream was not stored`);
-        }
-        const after = await taskTime(s.cdp);
-        m.chatTtfc[cond].push(a.ttfc);
-        m.chatTotal[cond].push(a.total);
-        m.burstTtfc[cond].push(b.ttfc);
-        m.burstTotal[cond].push(b.total);
-        m.burstTask[cond].push(after.task - before.task);
-        m.burstChunks[cond].push(b.chunks);
-        env.log(`  streaming rep ${r + 1}/${reps} ${cond}: chat ttfc ${a.ttfc.toFixed(1)} total ${a.total.toFixed(0)} ms; 5,000 events ttfc ${b.ttfc.toFixed(1)} total ${b.total.toFixed(0)} ms in ${b.chunks} chunks`);
+    await eachRun(env, subjects, reps, async (s, cond, r) => {
+      const a: StreamResult = await s.page.evaluate(readStream, { url: chat, body: BODY });
+      if (a.events !== 303) notes.push(`${cond} rep ${r}: chat stream had ${a.events} events`);
+      if (cond === "on") await drain(env.ext, { ended: 1 });
+      const before = await taskTime(s.cdp);
+      const b: StreamResult = await s.page.evaluate(readStream, { url: burst, body: BODY });
+      if (cond === "on") {
+        const d = await drain(env.ext, { ended: 2 });
+        m.lag.push(d.ms);
+        if (!d.complete) notes.push(`rep ${r}: the 5,000-event stream was not stored`);
       }
-    }
+      const after = await taskTime(s.cdp);
+      m.chatTtfc[cond].push(a.ttfc);
+      m.chatTotal[cond].push(a.total);
+      m.burstTtfc[cond].push(b.ttfc);
+      m.burstTotal[cond].push(b.total);
+      m.burstTask[cond].push(after.task - before.task);
+      m.burstChunks[cond].push(b.chunks);
+      env.log(`  streaming rep ${r + 1}/${reps} ${cond}: chat ttfc ${a.ttfc.toFixed(1)} total ${a.total.toFixed(0)} ms; 5,000 events ttfc ${b.ttfc.toFixed(1)} total ${b.total.toFixed(0)} ms in ${b.chunks} chunks`);
+    });
     const ratio = { text: "ratio <= 1.02", on: "ratio", limit: 1.02 } as const;
     const rows: Row[] = [
       judge(compared("stream.chat.ttfc", "Streaming", "300-token chat: time to first chunk", "ms", m.chatTtfc), ratio),

@@ -30,10 +30,10 @@ export class NestedSession {
     });
   }
 
-  send(method: string, params: object = {}): Promise<unknown> {
+  send<T = unknown>(method: string, params: object = {}): Promise<T> {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       void this.browser.send("Target.sendMessageToTarget", { sessionId: this.sessionId, message: JSON.stringify({ id, method, params }) })
         .catch((e: Error) => reject(e));
     });
