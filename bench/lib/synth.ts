@@ -79,7 +79,7 @@ export async function drive(args: DriveArgs): Promise<DriveResult> {
     let size = 0;
     chunks.forEach((text, seq) => {
       size += text.length;
-      out.push({ t: "chunk", id, seq, time: t + dtHeaders + 1 + seq * dtChunk, text });
+      out.push({ t: "chunks", id, seq, times: [t + dtHeaders + 1 + seq * dtChunk], texts: [text] });
     });
     const end = t + dtHeaders + 2 + chunks.length * dtChunk;
     out.push({ t: "end", id, time: end, outcome: { state: "ok" }, size, chunks: chunks.length });

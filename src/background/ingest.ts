@@ -3,9 +3,9 @@
  * each exchange's span, and commit it all in one transaction. Returns the spans that changed
  * once the transaction is done, which is the moment the relay may forget the batch.
  */
-import type { CaptureEvent, ChunkEvent, ExchangeEvent, InteractionEvent, MarkEvent } from "../core/capture-events";
+import type { CaptureEvent, ChunksEvent, ExchangeEvent, InteractionEvent, MarkEvent } from "../core/capture-events";
 import { deriveSpan, initialTraceId } from "../core/derive";
-import { applyEvent, chunkRecord, emptyExchange, isExchangeEvent, mergeChunks, type ChunkRecord, type ExchangeRecord } from "../core/ingest";
+import { applyEvent, chunkRecords, emptyExchange, isExchangeEvent, mergeChunks, type ChunkRecord, type ExchangeRecord } from "../core/ingest";
 import type { SpanRecord } from "../core/records";
 import type { StreamRedactState } from "../core/redact";
 import { loadStreamStates, redactorFor, saveStreamStates } from "./redaction";
@@ -39,7 +39,7 @@ function forget(id: string): void {
 }
 
 interface Group {
-  events: Exclude<ExchangeEvent, ChunkEvent>[];
+  events: Exclude<ExchangeEvent, ChunksEvent>[];
   chunks: ChunkRecord[];
 }
 
@@ -48,7 +48,7 @@ function groupById(events: readonly ExchangeEvent[]): Map<string, Group> {
   for (const e of events) {
     let g = groups.get(e.id);
     if (!g) groups.set(e.id, (g = { events: [], chunks: [] }));
-    if (e.t === "chunk") g.chunks.push(chunkRecord(e));
+    if (e.t === "chunks") g.chunks.push(...chunkRecords(e));
     else g.events.push(e);
   }
   return groups;
@@ -68,7 +68,7 @@ export interface IngestResult {
 export async function ingestBatch(tabId: number, frameId: number | undefined, batch: readonly CaptureEvent[]): Promise<IngestResult> {
   const settings = await getSettings();
   const redactor = redactorFor(settings);
-  const streaming = [...new Set(batch.filter((e) => e.t === "chunk" || e.t === "end").map((e) => e.id))];
+  const streaming = [...new Set(batch.filter((e) => e.t === "chunks" || e.t === "end").map((e) => e.id))];
   // Loaded before the transaction opens: awaiting anything else inside it would commit it.
   const streamStates = await loadStreamStates(redactor, streaming);
   const touchedStates = new Map<string, StreamRedactState>();

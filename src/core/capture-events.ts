@@ -31,13 +31,18 @@ export interface ResponseEvent {
   body?: CapturedBody;
 }
 
-export interface ChunkEvent {
-  t: "chunk";
+/**
+ * Body text of one exchange that arrived since its last batch: one piece per network read, with
+ * its arrival time. The hook sends a batch of pieces, never one message per chunk.
+ */
+export interface ChunksEvent {
+  t: "chunks";
   id: string;
-  /** 0, 1, 2... within the exchange */
+  /** seq of the first piece: pieces are numbered 0, 1, 2... within the exchange */
   seq: number;
-  time: number;
-  text: string;
+  /** Arrival time of each piece (epoch ms), as many as `texts`. */
+  times: number[];
+  texts: string[];
 }
 
 export interface EndEvent {
@@ -81,7 +86,7 @@ export interface MarkEvent {
   pageUrl: string;
 }
 
-export type ExchangeEvent = RequestEvent | ResponseEvent | ChunkEvent | EndEvent;
+export type ExchangeEvent = RequestEvent | ResponseEvent | ChunksEvent | EndEvent;
 export type CaptureEvent = ExchangeEvent | InteractionEvent | MarkEvent;
 
 /** Configuration the relay hands the page hook (from the user's settings). */

@@ -3,7 +3,7 @@
  * the relay may deliver a batch twice (a retry after the worker restarted) and a request's
  * body may be known only after its response arrived.
  */
-import type { CaptureEvent, ChunkEvent, ExchangeEvent } from "./capture-events";
+import type { CaptureEvent, ChunksEvent, ExchangeEvent } from "./capture-events";
 import type { Chunk, Exchange } from "./exchange";
 import { isSpanId } from "./span";
 
@@ -63,7 +63,7 @@ export function emptyExchange(id: string, tabId: number, frameId: number | undef
 }
 
 /** Apply one non-chunk event to an exchange record, returning the updated record. */
-export function applyEvent(ex: ExchangeRecord, event: Exclude<ExchangeEvent, ChunkEvent>): ExchangeRecord {
+export function applyEvent(ex: ExchangeRecord, event: Exclude<ExchangeEvent, ChunksEvent>): ExchangeRecord {
   switch (event.t) {
     case "request": {
       const { method, url, headers, body, transport, pageUrl, time } = event;
@@ -117,8 +117,9 @@ export function mergeChunks(known: readonly ChunkRecord[], arriving: readonly Ch
   return appendOnly ? merged : merged.sort((a, b) => a.seq - b.seq);
 }
 
-export function chunkRecord(e: ChunkEvent): ChunkRecord {
-  return { exchangeId: e.id, seq: e.seq, time: e.time, text: e.text };
+/** The pieces of a chunks event as chunk records, numbered from its seq. */
+export function chunkRecords(e: ChunksEvent): ChunkRecord[] {
+  return e.texts.map((text, i) => ({ exchangeId: e.id, seq: e.seq + i, time: e.times[i]!, text }));
 }
 
 /** The exchange with its chunks, as the classifiers and exporters see it. */
@@ -140,7 +141,7 @@ export function assembleExchange(record: ExchangeRecord, chunks: readonly ChunkR
 }
 
 export const isExchangeEvent = (e: CaptureEvent): e is ExchangeEvent =>
-  e.t === "request" || e.t === "response" || e.t === "chunk" || e.t === "end";
+  e.t === "request" || e.t === "response" || e.t === "chunks" || e.t === "end";
 
 // ---- validation: the background trusts nothing that crosses from a page ----
 
@@ -153,15 +154,18 @@ const isHeaders = (v: unknown): boolean =>
 export function isCaptureEvent(e: unknown): e is CaptureEvent {
   if (typeof e !== "object" || e === null) return false;
   const v = e as Record<string, unknown>;
-  if (!isSpanId(v.id) || !isNum(v.time)) return false;
+  if (!isSpanId(v.id)) return false;
+  if (v.t === "chunks") {
+    return Number.isInteger(v.seq) && (v.seq as number) >= 0 && Array.isArray(v.texts) && Array.isArray(v.times) &&
+      v.texts.length > 0 && v.texts.length === v.times.length && v.texts.every((t) => isStr(t)) && v.times.every(isNum);
+  }
+  if (!isNum(v.time)) return false;
   switch (v.t) {
     case "request":
       return (v.transport === "fetch" || v.transport === "xhr") && isStr(v.method, 64) && isStr(v.url, 1 << 20) &&
         isHeaders(v.headers) && isStr(v.pageUrl, 1 << 20) && (v.body === undefined || typeof v.body === "object");
     case "response":
       return isNum(v.status) && isStr(v.statusText, 1024) && isHeaders(v.headers);
-    case "chunk":
-      return Number.isInteger(v.seq) && (v.seq as number) >= 0 && isStr(v.text);
     case "end":
       return typeof v.outcome === "object" && v.outcome !== null && Number.isInteger(v.chunks);
     case "interaction":

@@ -216,7 +216,7 @@ export class BodyRecorder {
 
   private emitText(text: string, time: number): void {
     if (text === "") return;
-    this.channel.emit({ t: "chunk", id: this.id, seq: this.seq++, time, text });
+    this.channel.emit({ t: "chunks", id: this.id, seq: this.seq++, times: [time], texts: [text] });
   }
 }
 

@@ -41,12 +41,12 @@ test("a hostile page cannot write into another tab, reach the extension, or stop
     const t = Date.now();
     await forge(hostile, envelope([
       { t: "response", id: victimEx.id, time: t, status: 500, statusText: "forged", headers: [] },
-      { t: "chunk", id: victimEx.id, seq: 0, time: t, text: "FORGED BODY" },
+      { t: "chunks", id: victimEx.id, seq: 0, times: [t], texts: ["FORGED BODY"] },
       { t: "end", id: victimEx.id, time: t, outcome: { state: "error" }, chunks: 1 },
     ]));
     // 2. Malformed and oversized messages.
     await forge(hostile, "not json at all");
-    await forge(hostile, envelope([{ t: "chunk", id: "zz", seq: -1, time: "soon", text: 42 }, null, 7, { t: "request" }]));
+    await forge(hostile, envelope([{ t: "chunks", id: "zz", seq: -1, times: ["soon"], texts: [42] }, null, 7, { t: "request" }]));
     await forge(hostile, "x".repeat(20 * 1024 * 1024));
     await forge(hostile, { an: "object, not a string" });
     // 3. A flood: 100,000 well-formed events in 2,000 messages.
