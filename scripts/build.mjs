@@ -14,7 +14,9 @@ const out = (browser) => path.join(root, "dist", browser);
 const entries = {
   // Injected into every page at document_start: smallest and fastest possible.
   // Wrapped in a strict try/catch as a whole: not even a missing API at load may throw into the page.
-  "page-hook": { src: "src/page/hook.ts", minify: true, wrap: true },
+  // Named by a sourceURL: the frames a wrapped fetch adds to a page's stack traces would
+  // otherwise carry chrome-extension://<our id> (Chromium honours it; see README, "What a page can observe").
+  "page-hook": { src: "src/page/hook.ts", minify: true, wrap: true, sourceUrl: "page-hook.js" },
   // Also injected into every frame (isolated world): minified too.
   relay: { src: "src/content/relay.ts", minify: true },
   background: { src: "src/background/index.ts" },
@@ -32,21 +34,21 @@ async function copyStatic(browser) {
   await writeFile(path.join(out(browser), "manifest.json"), JSON.stringify(manifest, null, 2));
 }
 
-function wrapInTryCatch(file) {
+function wrapInTryCatch(file, sourceUrl) {
   return {
     name: "wrap-in-try-catch",
     setup(build) {
       build.onEnd(async (result) => {
         if (result.errors.length) return;
         const code = await readFile(file, "utf8");
-        await writeFile(file, `(function(){"use strict";try{${code.trim()}}catch(e){}})();\n`);
+        await writeFile(file, `(function(){"use strict";try{${code.trim()}}catch(e){}})();\n${sourceUrl ? `//# sourceURL=${sourceUrl}\n` : ""}`);
       });
     },
   };
 }
 
 function options(browser) {
-  return Object.entries(entries).map(([name, { src, minify = false, wrap = false }]) => ({
+  return Object.entries(entries).map(([name, { src, minify = false, wrap = false, sourceUrl }]) => ({
     entryPoints: { [name]: path.join(root, src) },
     outdir: out(browser),
     bundle: true,
@@ -54,7 +56,7 @@ function options(browser) {
     target: ["chrome120", "firefox128"],
     minify,
     legalComments: "none",
-    plugins: wrap ? [wrapInTryCatch(path.join(out(browser), `${name}.js`))] : [],
+    plugins: wrap ? [wrapInTryCatch(path.join(out(browser), `${name}.js`), sourceUrl)] : [],
     sourcemap: false,
     jsx: "automatic",
     jsxImportSource: "preact",

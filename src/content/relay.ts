@@ -1,20 +1,20 @@
 /**
  * Isolated-world relay between the page hook and the background. It takes the hook's
  * MessagePort from the one hello message (hidden from page listeners), asks the background
- * whether to capture in this frame and tells the hook, and forwards captured events in order,
- * holding each batch until the background acknowledges it was committed, retrying with backoff
- * across worker restarts.
+ * whether to capture in this frame and tells the hook, decodes the body bytes the hook hands
+ * over, and forwards captured events in order, holding each batch until the background
+ * acknowledges it was committed, retrying with backoff across worker restarts.
  *
  * It runs on the page's thread in every frame, so it stays small: the extension API directly
  * (promise-based in both browsers under MV3), no polyfill; and it sends few messages, since
  * each costs the page a serialisation.
  */
 import type Browser from "webextension-polyfill";
-import type { CaptureEvent, HookConfig } from "../core/capture-events";
+import type { CaptureEvent, ChunksEvent, HookConfig } from "../core/capture-events";
 import { SETTINGS_KEY } from "../core/settings";
 import {
   FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, captureMessage, configRequest, hookConfig, isCaptureAck, isHookConfigValue, isHookEvents,
-  isScopeChanged,
+  isScopeChanged, type HookEvent, type PiecesEvent,
 } from "../shared/messages";
 
 const api = (globalThis as unknown as { browser?: typeof Browser }).browser ?? (globalThis as unknown as { chrome: typeof Browser }).chrome;
@@ -28,24 +28,102 @@ const MAX_QUEUE_CHARS = 64 * 1024 * 1024;
 const SEND_INTERVAL_MS = 50;
 const RETRY_MIN_MS = 50;
 const RETRY_MAX_MS = 2000;
+/** Streams decoded at once; a stream whose end never comes is forgotten after this many others. */
+const MAX_DECODERS = 500;
 
 let port: MessagePort | undefined;
 /** Unknown until the background answers: events wait, neither sent nor dropped. */
 let config: HookConfig | undefined;
-const queue: CaptureEvent[] = [];
+/** Proves that a flush event came from the hook: only the hook learns it, over the private port. */
+const token = randomToken();
+const queue: { event: CaptureEvent; size: number }[] = [];
 let queuedChars = 0;
 let dropped = 0;
 let sending = false;
 let lastSend = 0;
 let retryDelay = 0;
 
-const len = (v: unknown): number => (typeof v === "string" ? v.length : 0);
-/** Roughly what an event weighs in a message; events are checked properly by the background. */
-const sizeOf = (e: CaptureEvent): number => {
-  const v = e as unknown as Record<string, unknown>;
-  return 200 + len(v.text) + len(v.url) + len((v.body as Record<string, unknown> | undefined)?.text);
-};
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What an event weighs in a message, roughly as JSON: strings by length, everything else a little. */
+function sizeOf(value: unknown, depth = 0): number {
+  if (typeof value === "string") return value.length + 2;
+  if (typeof value !== "object" || value === null || depth > 4) return 8;
+  let size = 2;
+  if (Array.isArray(value)) {
+    for (const v of value) size += sizeOf(v, depth + 1) + 1;
+  } else {
+    for (const k in value) size += k.length + 4 + sizeOf((value as Record<string, unknown>)[k], depth + 1);
+  }
+  return size;
+}
+
+// ---- body bytes -> text, per stream ----
+
+interface Decoding {
+  decoder: TextDecoder;
+  /** seq the next piece of this exchange gets */
+  next: number;
+}
+const decodings = new Map<string, Decoding>();
+
+function decoderFor(id: string, charset: string | undefined): Decoding {
+  let d = decodings.get(id);
+  if (!d) {
+    let decoder: TextDecoder;
+    try {
+      decoder = new TextDecoder(charset ?? "utf-8");
+    } catch {
+      decoder = new TextDecoder();
+    }
+    d = { decoder, next: 0 };
+    decodings.set(id, d);
+    if (decodings.size > MAX_DECODERS) decodings.delete(decodings.keys().next().value!);
+  }
+  return d;
+}
+
+function chunksOf(e: PiecesEvent): ChunksEvent {
+  const d = decoderFor(e.id, e.charset);
+  const texts = e.parts.map((p) => (typeof p === "string" ? p : d.decoder.decode(p, { stream: true })));
+  d.next = e.seq + texts.length;
+  return { t: "chunks", id: e.id, seq: e.seq, times: e.times, texts };
+}
+
+/** Events as the background takes them: pieces decoded, a stream's undecoded tail before its end. */
+function toCaptureEvents(events: readonly HookEvent[]): CaptureEvent[] {
+  const out: CaptureEvent[] = [];
+  for (const e of events) {
+    if (typeof e !== "object" || e === null) continue;
+    if (e.t === "pieces") {
+      if (Array.isArray(e.parts) && Array.isArray(e.times)) out.push(chunksOf(e));
+      continue;
+    }
+    if (e.t === "end") {
+      const d = decodings.get(e.id);
+      if (d) {
+        decodings.delete(e.id);
+        const tail = d.decoder.decode();
+        if (tail !== "") {
+          out.push({ t: "chunks", id: e.id, seq: d.next, times: [e.time], texts: [tail] });
+          out.push({ ...e, chunks: Math.max(e.chunks, d.next + 1) });
+          continue;
+        }
+      }
+    }
+    out.push(e);
+  }
+  return out;
+}
+
+// ---- the hook's port ----
 
 function onHello(event: MessageEvent): void {
   const data = event.data as Record<string, unknown> | null;
@@ -56,9 +134,9 @@ function onHello(event: MessageEvent): void {
   if (port || !received) return;
   port = received;
   port.onmessage = (e) => {
-    if (isHookEvents(e.data)) enqueue(e.data.events);
+    if (isHookEvents(e.data)) enqueue(toCaptureEvents(e.data.events));
   };
-  if (config) port.postMessage(hookConfig(config));
+  if (config) port.postMessage(hookConfig(config, token));
 }
 
 /** Ask the background whether (and how) to capture in this frame, and tell the hook. */
@@ -70,11 +148,12 @@ async function refreshConfig(): Promise<void> {
     await sleep(delay);
   }
   config = answer;
-  port?.postMessage(hookConfig(config));
+  port?.postMessage(hookConfig(config, token));
   if (!config.enabled) {
     // What the hook recorded before it knew is not ours to keep.
     queue.length = 0;
     queuedChars = 0;
+    decodings.clear();
   }
   void pump();
 }
@@ -82,17 +161,13 @@ async function refreshConfig(): Promise<void> {
 function enqueue(events: CaptureEvent[]): void {
   if (config && !config.enabled) return;
   for (const event of events) {
-    if (typeof event !== "object" || event === null) {
-      dropped++;
-      continue;
-    }
     const size = sizeOf(event);
     if (queuedChars + size > MAX_QUEUE_CHARS) {
       dropped++;
       continue;
     }
     queuedChars += size;
-    queue.push(event);
+    queue.push({ event, size });
   }
   void pump();
 }
@@ -102,12 +177,12 @@ function batchAt(from: number): { events: CaptureEvent[]; chars: number } {
   let chars = 0;
   let n = from;
   while (n < queue.length && n - from < MAX_BATCH_EVENTS) {
-    const size = sizeOf(queue[n]!);
+    const size = queue[n]!.size;
     if (n > from && chars + size > MAX_BATCH_CHARS) break;
     chars += size;
     n++;
   }
-  return { events: queue.slice(from, n), chars };
+  return { events: queue.slice(from, n).map((q) => q.event), chars };
 }
 
 async function pump(): Promise<void> {
@@ -162,29 +237,29 @@ function sendAllNow(): void {
   }
 }
 
-/** A page can dispatch this event too: bound what one costs. */
+/** Bound what parsing one flush event may cost. */
 const MAX_FLUSH_CHARS = 16 * 1024 * 1024;
 
 /** Set by the browser's own pagehide: the page is being left (a page cannot fake a trusted event). */
 let leaving = false;
 
 // The hook's last batch arrives synchronously as the page is left (see FLUSH_EVENT), before or
-// after our own pagehide listener runs. Only a page really being left makes us send everything
-// at once; otherwise (a page dispatching the event itself) the events just queue.
+// after our own pagehide listener runs. It carries the token the hook got over the private port:
+// the same event dispatched by the page itself lacks it and is dropped.
 window.addEventListener(FLUSH_EVENT, (event) => {
   event.stopImmediatePropagation();
   const detail = (event as CustomEvent).detail;
-  let message: unknown;
+  let message: { token?: unknown; events?: unknown } | undefined;
   try {
     message = typeof detail === "string" && detail.length <= MAX_FLUSH_CHARS ? JSON.parse(detail) : undefined;
   } catch {
     message = undefined;
   }
-  if (!isHookEvents(message)) {
+  if (typeof message !== "object" || message === null || message.token !== token || !Array.isArray(message.events)) {
     dropped++;
     return;
   }
-  enqueue(message.events);
+  enqueue(toCaptureEvents(message.events as HookEvent[]));
   if (leaving) sendAllNow();
 }, true);
 window.addEventListener("pagehide", (event) => {

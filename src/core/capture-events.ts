@@ -97,8 +97,13 @@ export interface HookConfig {
   bodyCap: number;
   /** Record request and response bodies (off: metadata only). */
   bodies: boolean;
+  /**
+   * URL globs of the user's classification rules: requests to them always take the recorded
+   * path, whatever the hook's own call-time guess says.
+   */
+  capture: string[];
 }
 
 export const DEFAULT_BODY_CAP = 2 * 1024 * 1024;
 
-export const DEFAULT_HOOK_CONFIG: HookConfig = { enabled: true, bodyCap: DEFAULT_BODY_CAP, bodies: true };
+export const DEFAULT_HOOK_CONFIG: HookConfig = { enabled: true, bodyCap: DEFAULT_BODY_CAP, bodies: true, capture: [] };

@@ -16,9 +16,10 @@ export interface CapturedBody {
   truncated?: boolean;
   /**
    * Why there is no text: binary content (recorded by size and type only), a streamed request
-   * body (cannot be read without consuming it), form data with files, or capture policy.
+   * body (cannot be read without consuming it), capture policy (metadata only), or the page
+   * hook's fast path (a request that did not look like model, retrieval or tool work).
    */
-  omitted?: "binary" | "stream" | "policy";
+  omitted?: "binary" | "stream" | "policy" | "fast-path";
 }
 
 /** A piece of the response body in the order and at the time the page received it. */

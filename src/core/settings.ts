@@ -144,5 +144,5 @@ export interface CaptureContext {
 export function hookConfigFor(settings: Settings, context: CaptureContext): HookConfig {
   const policy = capturePolicy(settings, context.host);
   const enabled = (policy === "always" || (policy === "devtools" && context.devtoolsOpen)) && (!context.privateWindow || settings.recordPrivate);
-  return { enabled, bodyCap: settings.bodyCapBytes, bodies: !settings.metadataOnly };
+  return { enabled, bodyCap: settings.bodyCapBytes, bodies: !settings.metadataOnly, capture: settings.rules.map((r) => r.urlPattern.trim().toLowerCase()) };
 }

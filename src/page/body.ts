@@ -1,36 +1,19 @@
 /**
- * Turning bodies into capped text without disturbing them: request bodies are read from what
- * the page passed (never consumed), response bytes are decoded as they pass through.
+ * Bodies on the recorded path: request bodies read from what the page passed (never consumed),
+ * response bytes copied as they pass through and handed to the channel as pieces, decoded later
+ * by the relay, off the page's read path.
  */
 import type { RequestEvent } from "../core/capture-events";
-import type { Outcome, CapturedBody, Header } from "../core/exchange";
-import type { Channel } from "./channel";
-import { getter, uncurry } from "./patch";
+import type { CapturedBody, Header, Outcome } from "../core/exchange";
+import type { Channel, PendingPieces } from "./channel";
+import {
+  TextDecoderNative, Uint8ArrayNative, arrayBufferLength, blobSizeOf, blobStream, blobTypeOf, bufferOf, byteLength,
+  byteOffset, bytesIndexOf, cancelReader, copyBytes, decode, dict, errorInfo, fileNameOf, formDataForEach, getReader, ignoreSettled,
+  isArrayBuffer, isBlob, isFormData, isReadableStream, isSearchParams, isView, matches, now, perf, readChunk, regexExec,
+  searchParamsToString, stringIndexOf, stringSlice, stringify, timeOrigin, toLowerCase, utf8Length,
+} from "./natives";
 
-const TextDecoderNative = TextDecoder;
-const decode = uncurry(TextDecoder.prototype.decode);
-const indexOf = uncurry(Uint8Array.prototype.indexOf as (v: number) => number);
-const subarray = uncurry(Uint8Array.prototype.subarray as (a: number, b?: number) => Uint8Array);
-const byteLengthOf = getter<number>(ArrayBuffer.prototype, "byteLength");
-const viewByteLength = getter<number>(Object.getPrototypeOf(Uint8Array.prototype), "byteLength");
-const isView = ArrayBuffer.isView;
-const blobSize = getter<number>(Blob.prototype, "size");
-const blobType = getter<string>(Blob.prototype, "type");
-const blobStream = uncurry(Blob.prototype.stream);
-const getReader = uncurry(ReadableStream.prototype.getReader as (this: ReadableStream<Uint8Array>) => ReadableStreamDefaultReader<Uint8Array>);
-const readChunk = uncurry(ReadableStreamDefaultReader.prototype.read as (this: ReadableStreamDefaultReader<Uint8Array>) => Promise<ReadableStreamReadResult<Uint8Array>>);
-const cancelReader = uncurry(ReadableStreamDefaultReader.prototype.cancel);
-const searchParamsToString = uncurry(URLSearchParams.prototype.toString);
-const formDataForEach = uncurry(FormData.prototype.forEach as (cb: (value: FormDataEntryValue, key: string) => void) => void);
-const fileName = getter<string>(File.prototype, "name");
-const encode = uncurry(TextEncoder.prototype.encode);
-const encoder = new TextEncoder();
-const now = uncurry(Performance.prototype.now);
-const perf = performance;
-const timeOrigin = performance.timeOrigin;
-const stringSlice = uncurry(String.prototype.slice);
-const toLowerCase = uncurry(String.prototype.toLowerCase);
-const toStringTag = uncurry(Object.prototype.toString);
+const STREAM = dict({ stream: true });
 
 /** Epoch ms, fractional, on the same clock as performance entries. */
 export const clock = (): number => timeOrigin + now(perf);
@@ -39,21 +22,36 @@ const TEXTUAL = /^text\/|json|xml|javascript|ecmascript|x-www-form-urlencoded|ev
 
 /** Whether a body of this MIME type is worth decoding; unknown types are sniffed instead. */
 export function isTextual(mime: string): boolean | undefined {
-  return mime === "" ? undefined : TEXTUAL.test(mime);
+  return mime === "" ? undefined : matches(TEXTUAL, mime);
 }
 
+function headerValue(headers: readonly Header[], name: string): string | undefined {
+  for (let i = 0; i < headers.length; i++) if (toLowerCase(headers[i]![0]) === name) return headers[i]![1];
+  return undefined;
+}
+
+/** The media type of a content-type header, lower-cased, without parameters. */
 export function mimeOf(headers: readonly Header[]): string {
-  for (const [k, v] of headers) if (toLowerCase(k) === "content-type") return toLowerCase(stringSlice(v, 0, (v + ";").indexOf(";"))).trim();
-  return "";
+  const v = headerValue(headers, "content-type");
+  if (v === undefined) return "";
+  const semi = stringIndexOf(v, ";");
+  return trimAscii(toLowerCase(semi >= 0 ? stringSlice(v, 0, semi) : v));
 }
 
-function charsetOf(headers: readonly Header[]): string {
-  for (const [k, v] of headers) {
-    if (toLowerCase(k) !== "content-type") continue;
-    const m = /charset\s*=\s*"?([\w.:-]+)/i.exec(v);
-    if (m) return m[1]!;
-  }
-  return "utf-8";
+function trimAscii(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && s[a]! <= " ") a++;
+  while (b > a && s[b - 1]! <= " ") b--;
+  return a === 0 && b === s.length ? s : stringSlice(s, a, b);
+}
+
+const CHARSET = /charset\s*=\s*"?([\w.:-]{1,40})/i;
+
+export function charsetOf(headers: readonly Header[]): string {
+  const v = headerValue(headers, "content-type");
+  const m = v === undefined ? null : regexExec(CHARSET, v.length > 256 ? stringSlice(v, 0, 256) : v);
+  return m ? toLowerCase(m[1]!) : "utf-8";
 }
 
 function newDecoder(charset: string): TextDecoder {
@@ -67,34 +65,43 @@ function newDecoder(charset: string): TextDecoder {
 /** The longest prefix of `text` within `cap` UTF-16 units (close enough to bytes for a cap). */
 function capText(text: string, cap: number): CapturedBody {
   if (text.length <= cap) return { text };
-  return { text: stringSlice(text, 0, cap), truncated: true, size: viewByteLength(encode(encoder, text)) };
+  return { text: stringSlice(text, 0, cap), truncated: true, size: utf8Length(text) };
 }
 
-/**
- * A request body as the page handed it to fetch/XHR. Synchronous for the common cases; a
- * promise for bodies that can only be read asynchronously (Blob, a Request's own body).
- */
-export function captureRequestBody(body: unknown, mime: string, cap: number): CapturedBody | Promise<CapturedBody> | undefined {
+/** A body that can only be read asynchronously (a Blob, a Request's own body). */
+export interface DeferredBody {
+  deferred: Promise<CapturedBody>;
+}
+
+export type RequestBody = CapturedBody | DeferredBody | undefined;
+
+/** A request body as the page handed it to fetch/XHR: synchronous for the common cases. */
+export function captureRequestBody(body: unknown, mime: string, cap: number): RequestBody {
   if (body === undefined || body === null) return undefined;
   if (typeof body === "string") return capText(body, cap);
-  const tag = toStringTag(body);
-  if (tag === "[object URLSearchParams]") return capText(searchParamsToString(body as URLSearchParams), cap);
-  if (tag === "[object FormData]") return { ...capText(describeFormData(body as FormData), cap), mimeType: "multipart/form-data" };
-  if (tag === "[object ReadableStream]") return { omitted: "stream" };
-  if (tag === "[object ArrayBuffer]" || isView(body)) {
+  if (isSearchParams(body)) return capText(searchParamsToString(body), cap);
+  if (isFormData(body)) return { ...capText(describeFormData(body as FormData), cap), mimeType: "multipart/form-data" };
+  if (isReadableStream(body)) return { omitted: "stream" };
+  if (isArrayBuffer(body) || isView(body)) {
     const bytes = isView(body)
-      ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
-      : new Uint8Array(body as ArrayBuffer, 0, byteLengthOf(body));
-    if (isTextual(mime) === false || indexOf(bytes, 0) !== -1) return { size: bytes.byteLength, mimeType: mime, omitted: "binary" };
-    const size = bytes.byteLength;
-    const text = decode(newDecoder("utf-8"), size > cap ? subarray(bytes, 0, cap) : bytes);
+      ? new Uint8ArrayNative(bufferOf(body as Uint8Array), byteOffset(body as Uint8Array), byteLength(body as Uint8Array))
+      : new Uint8ArrayNative(body as ArrayBuffer, 0, arrayBufferLength(body));
+    const size = byteLength(bytes);
+    if (isTextual(mime) === false || bytesIndexOf(bytes, 0) !== -1) return { size, mimeType: mime, omitted: "binary" };
+    const text = decode(newDecoder("utf-8"), size > cap ? new Uint8ArrayNative(bufferOf(bytes), byteOffset(bytes), cap) : bytes);
     return size > cap ? { text, size, truncated: true } : { text, size };
   }
-  if (tag === "[object Blob]" || tag === "[object File]") {
-    const type = blobType(body) || mime;
-    const size = blobSize(body);
+  if (isBlob(body)) {
+    const type = blobTypeOf(body) || mime;
+    const size = blobSizeOf(body);
     if (isTextual(type) !== true) return { size, mimeType: type, omitted: "binary" };
-    return readCapped(blobStream(body as Blob), "utf-8", cap).then((r) => ({ ...r, mimeType: type }));
+    return {
+      deferred: (async () => {
+        const read = await readCapped(blobStream(body as Blob), "utf-8", cap);
+        read.mimeType = type;
+        return read;
+      })(),
+    };
   }
   return undefined;
 }
@@ -104,7 +111,7 @@ function describeFormData(form: FormData): string {
   formDataForEach(form, (value, key) => {
     out += typeof value === "string"
       ? `${key}=${value}\n`
-      : `${key}=<file ${JSON.stringify(fileName(value))}, ${blobSize(value)} bytes, ${blobType(value) || "unknown type"}>\n`;
+      : `${key}=<file ${stringify(fileNameOf(value))}, ${blobSizeOf(value)} bytes, ${blobTypeOf(value) || "unknown type"}>\n`;
   });
   return out;
 }
@@ -115,27 +122,28 @@ export async function readCapped(stream: ReadableStream<Uint8Array>, charset: st
   const decoder = newDecoder(charset);
   let text = "";
   let size = 0;
-  let truncated = false;
   for (;;) {
-    const { done, value } = await readChunk(reader);
-    if (done) break;
+    const result = await readChunk(reader);
+    if (result.done) break;
+    const value = result.value;
+    const length = byteLength(value);
     const room = cap - size;
-    size += value.byteLength;
-    if (room <= 0) continue;
-    if (value.byteLength > room) truncated = true;
-    text += decode(decoder, value.byteLength > room ? subarray(value, 0, room) : value, { stream: true });
-    if (truncated) {
-      cancelReader(reader).catch(() => {});
-      return { text, truncated, size };
+    size += length;
+    if (length > room) {
+      text += decode(decoder, new Uint8ArrayNative(bufferOf(value), byteOffset(value), room));
+      ignoreSettled(cancelReader(reader));
+      return { text, truncated: true, size };
     }
+    text += decode(decoder, value, STREAM);
   }
   text += decode(decoder);
   return { text, size };
 }
 
 /**
- * Records a response body as it flows to the page: counts every byte, decodes text up to the
- * cap, emits it as chunks with their arrival time, and reports the end exactly once.
+ * Records a response body as it flows to the page: counts every byte, copies bytes up to the
+ * cap as pieces for the channel (the page's own chunk goes on untouched), and reports the end
+ * exactly once.
  */
 export class BodyRecorder {
   private seq = 0;
@@ -143,33 +151,36 @@ export class BodyRecorder {
   private captured = 0;
   private truncated = false;
   private isBinary: boolean | undefined;
-  private decoder: TextDecoder | undefined;
-  private ended = false;
+  private pending: PendingPieces | undefined;
+  private readonly charset: string;
+  /** content-length, when the server sent one: the real size of a body we stop reading at the cap. */
+  private readonly declared: number;
+  ended = false;
 
   constructor(
     private readonly channel: Channel,
     private readonly id: string,
     headers: readonly Header[],
   ) {
-    this.isBinary = isTextual(mimeOf(headers)) === undefined ? undefined : !isTextual(mimeOf(headers));
+    const textual = isTextual(mimeOf(headers));
+    this.isBinary = textual === undefined ? undefined : !textual;
     this.charset = charsetOf(headers);
+    const length = headerValue(headers, "content-length");
+    this.declared = length === undefined ? -1 : +length;
   }
 
-  private readonly charset: string;
-
-  /** Raw bytes from a fetch body. */
-  bytes(chunk: Uint8Array): void {
-    const time = clock();
-    const length = viewByteLength(chunk);
+  /** Raw bytes from a fetch body, copied (the page's own chunk is handed on as it is). */
+  bytes(chunk: Uint8Array, time = clock()): void {
+    const length = byteLength(chunk);
     this.size += length;
-    if (this.isBinary === undefined) this.isBinary = indexOf(chunk, 0) !== -1;
-    if (this.isBinary || this.truncated) return;
-    const room = this.cap() - this.captured;
-    const piece = length > room ? subarray(chunk, 0, room) : chunk;
+    if (this.isBinary === undefined) this.isBinary = bytesIndexOf(chunk, 0) !== -1;
+    if (this.isBinary || this.truncated || length === 0) return;
+    const room = this.channel.config.bodyCap - this.captured;
+    const kept = length > room ? room : length;
     if (length > room) this.truncated = true;
-    this.captured += viewByteLength(piece);
-    this.decoder ??= newDecoder(this.charset);
-    this.emitText(decode(this.decoder, piece, { stream: !this.truncated }), time);
+    if (kept <= 0) return;
+    this.captured += kept;
+    this.pending = this.channel.piece(this.id, this.seq++, time, copyBytes(chunk, 0, kept), this.charset, this.pending);
   }
 
   /** Already-decoded text (XHR responseText grows); `bytes` is the transferred size if known. */
@@ -178,13 +189,13 @@ export class BodyRecorder {
     if (bytes !== undefined) this.size = bytes;
     else this.size += piece.length;
     if (this.truncated || piece === "") return;
-    const room = this.cap() - this.captured;
+    const room = this.channel.config.bodyCap - this.captured;
     if (piece.length > room) {
       piece = stringSlice(piece, 0, room);
       this.truncated = true;
     }
     this.captured += piece.length;
-    this.emitText(piece, time);
+    if (piece !== "") this.pending = this.channel.piece(this.id, this.seq++, time, piece, "utf-8", this.pending);
   }
 
   /** Nothing more will be kept: the cap is reached or the body is binary. */
@@ -198,47 +209,29 @@ export class BodyRecorder {
     this.size = size;
   }
 
-  end(outcome: Outcome): void {
+  end(outcome: Outcome, time = clock()): void {
     if (this.ended) return;
     this.ended = true;
-    const time = clock();
-    if (this.decoder && !this.truncated && !this.isBinary) this.emitText(decode(this.decoder), time);
+    // A tap stops at the cap (the page may not be reading): the header knows the rest.
+    const size = this.truncated && this.declared > this.size ? this.declared : this.size;
     this.channel.emit({
-      t: "end", id: this.id, time, outcome, size: this.size, chunks: this.seq,
+      t: "end", id: this.id, time, outcome, size, chunks: this.seq,
       ...(this.truncated ? { truncated: true } : {}),
       ...(this.isBinary ? { binary: true } : {}),
     });
   }
-
-  private cap(): number {
-    return this.channel.config.bodyCap;
-  }
-
-  private emitText(text: string, time: number): void {
-    if (text === "") return;
-    this.channel.emit({ t: "chunks", id: this.id, seq: this.seq++, times: [time], texts: [text] });
-  }
 }
 
-const ErrorNative = Error;
-const DOMExceptionNative = DOMException;
-
-/**
- * How a call failed. Only genuine Error/DOMException values are inspected: an abort reason can
- * be any page object, and reading its properties could run page code.
- */
-const PromiseNative = Promise;
-
 /** Emit the request event, once its body is known (some bodies can only be read asynchronously). */
-export function emitRequest(channel: Channel, event: Omit<RequestEvent, "body">, body: CapturedBody | Promise<CapturedBody> | undefined): void {
-  if (!(body instanceof PromiseNative)) {
+export function emitRequest(channel: Channel, event: Omit<RequestEvent, "body">, body: RequestBody): void {
+  if (!body || !("deferred" in body)) {
     channel.emit(body ? { ...event, body } : event);
     return;
   }
   void (async () => {
     let read: CapturedBody | undefined;
     try {
-      read = await body;
+      read = await body.deferred;
     } catch {
       read = undefined;
     }
@@ -246,14 +239,13 @@ export function emitRequest(channel: Channel, event: Omit<RequestEvent, "body">,
   })();
 }
 
+/**
+ * How a call failed. An aborted call is not inspected: its error is the page's abort reason,
+ * any value, and reading it could run page code.
+ */
 export function outcomeOf(error: unknown, aborted: boolean): Outcome {
-  const known = typeof error === "object" && error !== null &&
-    (error instanceof DOMExceptionNative || error instanceof ErrorNative);
-  const name = known ? (error as Error).name : undefined;
-  const state = aborted || name === "AbortError" ? "abort" : name === "TimeoutError" ? "timeout" : "error";
-  return {
-    state,
-    errorName: name ?? (aborted ? "AbortError" : typeof error),
-    errorMessage: known ? (error as Error).message : typeof error === "string" ? error : "",
-  };
+  if (aborted) return { state: "abort", errorName: "AbortError", errorMessage: "" };
+  const { name, message } = errorInfo(error);
+  const state = name === "AbortError" ? "abort" : name === "TimeoutError" ? "timeout" : "error";
+  return { state, errorName: name, errorMessage: message };
 }

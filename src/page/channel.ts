@@ -1,48 +1,67 @@
 /**
  * The hook's only line out: a MessagePort handed to the relay in a single window message
  * (which the relay swallows before any page listener can see it). Events are queued and sent
- * in batches, so a request costs the page an array push, not a postMessage.
+ * in batches, so a request costs the page a few property writes, not a postMessage; body bytes
+ * of an exchange are gathered into one pieces event per batch and their buffers transferred,
+ * never copied again (docs/DESIGN.md, "The page hook").
  *
  * Events stay queued until the relay has answered over the port: the relay may start after
  * our hello went out (the first page of a fresh browser), and says so with RELAY_READY, upon
  * which the hello is offered again on a new port.
  */
 import { DEFAULT_HOOK_CONFIG, type CaptureEvent, type HookConfig } from "../core/capture-events";
-import { FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, hookEvents, isHookConfig } from "../shared/messages";
-import { apply } from "./patch";
+import { FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, hookEvents, isHookConfig, type HookEvent, type PiecesEvent } from "../shared/messages";
+import {
+  CustomEventNative, MessageChannelNative, TextDecoderNative, addListener, arrayBufferLength, bufferOf, createObject, decode, dict, dispatchEvent,
+  messageData, postPortMessage, postWindowMessage, setTimeoutNative, stopImmediatePropagation, stringify,
+} from "./natives";
 
-/** Long enough to batch a burst, short enough to feel live in the panel. */
+/** Long enough to gather a burst into one message, short enough to feel live in the panel. */
 const FLUSH_DELAY_MS = 20;
+const CAPTURE = dict({ capture: true });
+const STREAM = dict({ stream: true });
+const LAST = dict({ stream: false });
 
-const setTimeoutNative = setTimeout;
-const postPortMessage = MessagePort.prototype.postMessage;
-const addListener = EventTarget.prototype.addEventListener;
-const push = Array.prototype.push;
-const dispatchEvent = EventTarget.prototype.dispatchEvent;
-const CustomEventNative = CustomEvent;
-const stringify = JSON.stringify;
-const stopImmediatePropagation = Event.prototype.stopImmediatePropagation;
-const MessageChannelNative = MessageChannel;
 /** While no relay answers, keep at most this many events (oldest dropped). */
 const MAX_WAITING = 5000;
 
+/** A body's pieces waiting for the next batch: appended to until the batch is sent. */
+export interface PendingPieces {
+  event: PiecesEvent;
+  batch: number;
+}
+
+/** Every capture event but body pieces, which go through `piece`. */
+export type ChannelEvent = Exclude<CaptureEvent, { t: "chunks" }>;
+
 export interface Channel {
-  emit(event: CaptureEvent): void;
-  readonly config: HookConfig;
+  emit(event: ChannelEvent): void;
+  /**
+   * Add a body piece (bytes the hook owns, or text) of exchange `id` to the batch being
+   * gathered. `pending` is what the previous call returned for this exchange.
+   */
+  piece(id: string, seq: number, time: number, part: Uint8Array | string, charset: string, pending: PendingPieces | undefined): PendingPieces;
+  config: HookConfig;
 }
 
 export function openChannel(win: Window): Channel {
   let port: MessagePort | undefined;
   let connected = false;
-  let queue: CaptureEvent[] = [];
+  let queue: HookEvent[] = [];
+  let transfer: ArrayBuffer[] = [];
+  let batch = 0;
   let scheduled = false;
-  const channel: { emit: Channel["emit"]; config: HookConfig } = { emit, config: { ...DEFAULT_HOOK_CONFIG } };
+  /** Shared with the relay over the private port; proves a flush event is ours. */
+  let token = "";
+  const channel: Channel = { emit, piece, config: DEFAULT_HOOK_CONFIG };
 
   function hello(): void {
     const { port1, port2 } = new MessageChannelNative();
     port1.onmessage = (e: MessageEvent) => {
-      if (!isHookConfig(e.data)) return;
-      channel.config = { ...e.data.config };
+      const data = messageData(e);
+      if (!isHookConfig(data)) return;
+      channel.config = data.config;
+      token = data.token;
       if (!connected) {
         // The port the relay answered on (of several hellos, it takes the first it sees).
         port = port1;
@@ -50,51 +69,120 @@ export function openChannel(win: Window): Channel {
         flush();
       }
     };
-    win.postMessage({ [HELLO_KEY]: PROTOCOL_VERSION }, "*", [port2]);
+    const message = createObject(null) as Record<string, number>;
+    message[HELLO_KEY] = PROTOCOL_VERSION;
+    postWindowMessage(win, message, "*", [port2]);
+  }
+
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setTimeoutNative(flush, FLUSH_DELAY_MS);
+  }
+
+  function take(): { events: HookEvent[]; buffers: ArrayBuffer[] } {
+    const events = queue;
+    const buffers = transfer;
+    queue = [];
+    transfer = [];
+    batch++;
+    return { events, buffers };
   }
 
   function flush(): void {
     scheduled = false;
     if (!connected) {
-      if (queue.length > MAX_WAITING) queue = queue.slice(-MAX_WAITING);
+      if (queue.length > MAX_WAITING) dropOldest(queue.length - MAX_WAITING);
       return;
     }
     if (queue.length === 0) return;
-    const batch = queue;
-    queue = [];
+    const { events, buffers } = take();
     try {
-      apply(postPortMessage, port!, [hookEvents(batch)]);
+      postPortMessage(port!, hookEvents(events), buffers);
     } catch {
       // Not clonable (should not happen: events are plain data). Never throw into the page.
     }
   }
 
-  function emit(event: CaptureEvent): void {
-    apply(push, queue, [event]);
-    if (!scheduled) {
-      scheduled = true;
-      setTimeoutNative(flush, FLUSH_DELAY_MS);
+  /** Keep the newest events while nobody listens; their buffers go with them. */
+  function dropOldest(n: number): void {
+    const kept: HookEvent[] = [];
+    for (let i = n; i < queue.length; i++) kept[kept.length] = queue[i]!;
+    const buffers: ArrayBuffer[] = [];
+    for (let i = 0; i < kept.length; i++) {
+      const e = kept[i]!;
+      if (e.t !== "pieces") continue;
+      for (let j = 0; j < e.parts.length; j++) {
+        const p = e.parts[j]!;
+        if (typeof p !== "string") buffers[buffers.length] = bufferOf(p);
+      }
     }
+    queue = kept;
+    transfer = buffers;
   }
 
-  /** Leaving the page: hand the relay what is queued synchronously, in this very task. */
+  function emit(event: ChannelEvent): void {
+    queue[queue.length] = event;
+    schedule();
+  }
+
+  function piece(id: string, seq: number, time: number, part: Uint8Array | string, charset: string, pending: PendingPieces | undefined): PendingPieces {
+    if (typeof part !== "string") transfer[transfer.length] = bufferOf(part);
+    if (pending && pending.batch === batch) {
+      const e = pending.event;
+      e.times[e.times.length] = time;
+      e.parts[e.parts.length] = part;
+      return pending;
+    }
+    const event: PiecesEvent = { t: "pieces", id, seq, times: [time], parts: [part], ...(charset !== "utf-8" ? { charset } : {}) };
+    queue[queue.length] = event;
+    schedule();
+    return { event, batch };
+  }
+
+  /**
+   * Leaving the page: hand the relay what is queued synchronously, in this very task (a port
+   * message posted now would never be delivered). Buffers cannot ride in a JSON string: pieces
+   * are decoded here, once.
+   */
   function flushNow(): void {
-    if (queue.length === 0) return;
-    const batch = queue;
-    queue = [];
+    if (queue.length === 0 || token === "") return;
+    const { events } = take();
+    const out: unknown[] = [];
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      out[out.length] = e.t === "pieces" ? decodedPieces(e) : e;
+    }
     try {
-      apply(dispatchEvent, win, [new CustomEventNative(FLUSH_EVENT, { detail: stringify(hookEvents(batch)) })]);
+      const detail = stringify({ token, events: out });
+      dispatchEvent(win, new CustomEventNative(FLUSH_EVENT, dict({ detail })));
     } catch {
       // never throw into the page
     }
   }
 
-  apply(addListener, win, ["pagehide", flushNow, { capture: true }]);
+  addListener(win, "pagehide", flushNow, CAPTURE);
   // A relay that started late asks for the hello again; the page never sees the request.
-  apply(addListener, win, [RELAY_READY, (event: Event) => {
-    apply(stopImmediatePropagation, event, []);
+  addListener(win, RELAY_READY, (event: Event) => {
+    stopImmediatePropagation(event);
     if (!connected) hello();
-  }, { capture: true }]);
+  }, CAPTURE);
   hello();
   return channel;
+}
+
+/** A pieces event with its bytes decoded, for the synchronous flush at pagehide. */
+function decodedPieces(e: PiecesEvent): PiecesEvent {
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoderNative(e.charset ?? "utf-8");
+  } catch {
+    decoder = new TextDecoderNative();
+  }
+  const parts: string[] = [];
+  for (let i = 0; i < e.parts.length; i++) {
+    const p = e.parts[i]!;
+    parts[i] = typeof p === "string" ? p : arrayBufferLength(bufferOf(p)) === 0 ? "" : decode(decoder, p, i < e.parts.length - 1 ? STREAM : LAST);
+  }
+  return { t: "pieces", id: e.id, seq: e.seq, times: e.times, parts };
 }

@@ -1,33 +1,35 @@
 /**
- * The fetch hook. The page's promise settles exactly as native fetch settles it; a text body
- * reaches the page through a forwarding Response (forwarded-response.ts) that records each
- * chunk as it passes. Binary, opaque and empty bodies are left untouched.
+ * The fetch hook. The page's promise settles as native fetch settles it, with the same value or
+ * error. Requests take one of two paths, decided when the page calls (route.ts):
+ *   - fast: metadata only (request, status, headers, times), batched; the page keeps its own
+ *     Response, nothing is read or copied;
+ *   - recorded: the request body is captured, and the response body reaches the page through a
+ *     forwarding Response (forwarded-response.ts) that copies each chunk for the recorder.
+ * A response that turns out to be a stream (SSE, NDJSON, the AI SDK's) or an HTTP error is
+ * recorded whatever the call-time guess was: its body is what the trace is about, or what a
+ * failing tool call has to say.
  */
 import type { Channel } from "./channel";
 import { BodyRecorder, clock, emitRequest, isTextual, mimeOf, outcomeOf } from "./body";
 import { newExchangeId } from "./ids";
-import { apply, getter, patchMethod, uncurry } from "./patch";
-import { describeFetch, headerList, type RequestInfo } from "./request-info";
-import { forwardResponse, recordWhenRead } from "./forwarded-response";
+import {
+  PromiseNative, apply, matches, pageUrl, responseBody, responseHeaders, responseRedirected, responseStatus, responseStatusText,
+  responseType, responseUrl, signalAborted, stringSlice, toLowerCase,
+} from "./natives";
+import { patchMethod } from "./patch";
+import { describeFetch, fetchRequestBody, headerList, type RequestInfo } from "./request-info";
+import { forwardResponse } from "./forwarded-response";
 
-const then = uncurry(Promise.prototype.then as (this: Promise<unknown>, a?: (v: unknown) => unknown, b?: (e: unknown) => unknown) => Promise<unknown>);
-const status = getter<number>(Response.prototype, "status");
-const statusText = getter<string>(Response.prototype, "statusText");
-const responseHeaders = getter<Headers>(Response.prototype, "headers");
-const responseUrl = getter<string>(Response.prototype, "url");
-const responseRedirected = getter<boolean>(Response.prototype, "redirected");
-const responseType = getter<string>(Response.prototype, "type");
-const responseBody = getter<ReadableStream<Uint8Array> | null>(Response.prototype, "body");
-const signalAborted = getter<boolean>(AbortSignal.prototype, "aborted");
-const locationHref = () => location.href;
+const STREAMING = /event-stream|ndjson|jsonl|x-vercel-ai/;
 
 export function hookFetch(win: Window & typeof globalThis, channel: Channel): boolean {
   return patchMethod<typeof fetch>(win, "fetch", (original, self, args) => {
-    if (!channel.config.enabled) return apply(original, self, args);
+    const config = channel.config;
+    if (!config.enabled) return apply(original, self, args);
     const start = clock();
     let info: RequestInfo | undefined;
     try {
-      info = describeFetch(args, channel.config.bodyCap);
+      info = describeFetch(args, config.capture);
     } catch {
       info = undefined;
     }
@@ -36,34 +38,37 @@ export function hookFetch(win: Window & typeof globalThis, channel: Channel): bo
     if (!info) return pending;
     const id = newExchangeId();
     try {
-      const { method, url, headers, body } = info;
-      emitRequest(channel, { t: "request", id, transport: "fetch", time: start, method, url, headers, pageUrl: locationHref() }, channel.config.bodies ? body : undefined);
+      const body = info.route === "record" && config.bodies ? fetchRequestBody(info, config.bodyCap) : undefined;
+      emitRequest(channel, { t: "request", id, transport: "fetch", time: start, method: info.method, url: info.url, headers: info.headers, pageUrl: pageUrl() }, body);
     } catch {
       return pending;
     }
-    return then(pending, (res) => observe(channel, id, info, res as Response), (error) => {
-      channel.emit({ t: "end", id, time: clock(), outcome: outcomeOf(error, aborted(info)), chunks: 0 });
-      throw error;
-    }) as Promise<Response>;
+    const observed = info;
+    // A promise of ours rather than `pending.then(...)`, which would consult Promise[Symbol.species].
+    return new PromiseNative<Response>((resolve, reject) => {
+      void (async () => {
+        let res: Response;
+        try {
+          res = await pending;
+        } catch (error) {
+          try {
+            channel.emit({ t: "end", id, time: clock(), outcome: outcomeOf(error, aborted(observed)), chunks: 0 });
+          } catch {
+            // recording is best effort
+          }
+          reject(error);
+          return;
+        }
+        let out = res;
+        try {
+          out = observe(channel, id, observed, res);
+        } catch {
+          out = res;
+        }
+        resolve(out);
+      })();
+    });
   });
-}
-
-const STREAMING = /event-stream|ndjson|jsonl|x-vercel-ai/;
-const MODEL_REQUEST = /"(?:model|messages|contents|prompt|inputs?)"\s*:/;
-const MODEL_PATH = /\/(?:chat\/completions|completions|responses|messages|embeddings|api\/(?:chat|generate|embed))\b|:(?:stream)?generateContent/i;
-
-/**
- * Whether the body must reach the page through a forwarding Response: streams (chunk arrival
- * times matter) and model calls (their error bodies matter even when the page never reads
- * them). A cheap look at what is already at hand; the background does the real classifying.
- */
-function looksLikeModelCall(info: RequestInfo, headers: readonly [string, string][], mime: string): boolean {
-  if (STREAMING.test(mime)) return true;
-  for (const [k] of headers) if (k.startsWith("x-vercel-ai")) return true;
-  // A body still being read (a Blob, a Request's own) has no text yet: judge by the path then.
-  const text = (info.body as { text?: unknown } | undefined)?.text;
-  if (typeof text === "string") return MODEL_REQUEST.test(text.length > 4096 ? text.slice(0, 4096) : text);
-  return MODEL_PATH.test(info.url);
 }
 
 function aborted(info: RequestInfo): boolean {
@@ -74,39 +79,47 @@ function aborted(info: RequestInfo): boolean {
   }
 }
 
-/** Runs when headers arrive. Must return the page's Response and must not throw. */
-function observe(channel: Channel, id: string, info: RequestInfo, res: Response): Response {
-  try {
-    const headers = headerList(responseHeaders(res));
-    const type = responseType(res);
-    const url = responseUrl(res);
-    const body = responseBody(res);
-    const mime = mimeOf(headers);
-    // Metadata-only capture never touches a body: the page keeps the original Response.
-    const passThrough = body === null || type === "opaque" || type === "opaqueredirect" || isTextual(mime) === false || !channel.config.bodies;
-    const length = Number(headers.find(([k]) => k.toLowerCase() === "content-length")?.[1] ?? NaN);
-    channel.emit({
-      t: "response", id, time: clock(), status: status(res), statusText: statusText(res), headers,
-      url, redirected: responseRedirected(res), type,
-      ...(passThrough && body !== null ? { body: { omitted: channel.config.bodies ? "binary" as const : "policy" as const, mimeType: mime, ...(length >= 0 ? { size: length } : {}) } } : {}),
-    });
-    if (passThrough) {
-      // Nothing to read (or nothing worth decoding): the page keeps the untouched original.
-      channel.emit({ t: "end", id, time: clock(), outcome: { state: "ok" }, chunks: 0, ...(length >= 0 ? { size: length } : {}) });
-      return res;
-    }
-    const recorder = new BodyRecorder(channel, id, headers);
-    const classify = (error: unknown) => outcomeOf(error, aborted(info));
-    if (looksLikeModelCall(info, headers, mime)) {
-      const forwarded = forwardResponse(res, recorder, classify);
-      if (forwarded) return forwarded;
-    }
-    // Anything else keeps the page's own Response, untouched: its end is the headers, unless
-    // the page reads the body through a Body method, which records it (and a later end).
-    channel.emit({ t: "end", id, time: clock(), outcome: { state: "ok" }, chunks: 0 });
-    recordWhenRead(res, recorder, classify);
-    return res;
-  } catch {
-    return res;
+function isStreamResponse(headers: readonly [string, string][], mime: string): boolean {
+  if (matches(STREAMING, mime)) return true;
+  for (let i = 0; i < headers.length; i++) {
+    const name = headers[i]![0];
+    if (name.length > 11 && toLowerCase(stringSlice(name, 0, 11)) === "x-vercel-ai") return true;
   }
+  return false;
+}
+
+/** Runs when headers arrive. Returns the Response the page gets; never throws (the caller guards). */
+function observe(channel: Channel, id: string, info: RequestInfo, res: Response): Response {
+  const headers = headerList(responseHeaders(res));
+  const type = responseType(res);
+  const body = responseBody(res);
+  const mime = mimeOf(headers);
+  const config = channel.config;
+  const status = responseStatus(res);
+  const recorded = config.bodies && body !== null && type !== "opaque" && type !== "opaqueredirect" && isTextual(mime) !== false &&
+    (info.route === "record" || status >= 400 || isStreamResponse(headers, mime));
+  const time = clock();
+  let length = -1;
+  for (let i = 0; i < headers.length; i++) if (toLowerCase(headers[i]![0]) === "content-length") length = +headers[i]![1];
+  const known = length >= 0 && length === length;
+  channel.emit({
+    t: "response", id, time, status, statusText: responseStatusText(res), headers,
+    url: responseUrl(res), redirected: responseRedirected(res), type,
+    ...(!recorded && body !== null ? { body: { omitted: omittedReason(info, config.bodies, mime), mimeType: mime, ...(known ? { size: length } : {}) } } : {}),
+  });
+  if (recorded) {
+    const recorder = new BodyRecorder(channel, id, headers);
+    const forwarded = forwardResponse(res, recorder, (error) => outcomeOf(error, aborted(info)));
+    if (forwarded) return forwarded;
+  }
+  // The page keeps its own Response, untouched: the exchange ends with its headers.
+  channel.emit({ t: "end", id, time, outcome: { state: "ok" }, chunks: 0, ...(known ? { size: length } : {}) });
+  return res;
+}
+
+/** Why a body was not recorded: capture policy, binary content, or the fast path. */
+function omittedReason(info: RequestInfo, bodies: boolean, mime: string): "policy" | "binary" | "fast-path" {
+  if (!bodies) return "policy";
+  if (isTextual(mime) === false) return "binary";
+  return info.route === "fast" ? "fast-path" : "binary";
 }

@@ -1,5 +1,5 @@
 /** Span ids for captured exchanges: 16 lowercase hex from the CSPRNG, drawn from a pool. */
-import { uncurry } from "./patch";
+import { uncurry } from "./natives";
 
 const getRandomValues = uncurry(Crypto.prototype.getRandomValues as (a: Uint8Array) => Uint8Array);
 const cryptoNative = crypto;

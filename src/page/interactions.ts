@@ -6,42 +6,66 @@
 import type { Channel } from "./channel";
 import { clock } from "./body";
 import { newExchangeId } from "./ids";
-import { apply, getter, uncurry } from "./patch";
+import { addListener, dict, eventType, getter, nativeMethod, objectKeys, pageUrl, stringSlice, timeOrigin, toLowerCase } from "./natives";
 
-const addListener = EventTarget.prototype.addEventListener;
 const eventTarget = getter<EventTarget | null>(Event.prototype, "target");
-const eventType = getter<string>(Event.prototype, "type");
 const keyOf = getter<string>(KeyboardEvent.prototype, "key");
 const isComposing = getter<boolean>(KeyboardEvent.prototype, "isComposing");
-const closest = uncurry(Element.prototype.closest);
+const shiftKey = getter<boolean>(KeyboardEvent.prototype, "shiftKey");
+const closest = nativeMethod<(selector: string) => Element | null>(Element.prototype, "closest");
 const tagName = getter<string>(Element.prototype, "tagName");
-const getAttribute = uncurry(Element.prototype.getAttribute);
+const getAttribute = nativeMethod<(name: string) => string | null>(Element.prototype, "getAttribute");
 const textContent = getter<string | null>(Node.prototype, "textContent");
-const ElementNative = Element;
 const PerformanceObserverNative = typeof PerformanceObserver === "function" ? PerformanceObserver : undefined;
+const observeEntries = PerformanceObserverNative ? nativeMethod<(options: PerformanceObserverInit) => void>(PerformanceObserver.prototype, "observe") : undefined;
+const getEntries = nativeMethod<() => PerformanceEntryList>(PerformanceObserverEntryList.prototype, "getEntries");
 const entryName = getter<string>(PerformanceEntry.prototype, "name");
 const entryStart = getter<number>(PerformanceEntry.prototype, "startTime");
 const markDetail = getter<unknown>(PerformanceMark.prototype, "detail");
-const timeOrigin = performance.timeOrigin;
 const getOwnDescriptor = Object.getOwnPropertyDescriptor;
-const objectKeys = Object.keys;
-const locationHref = () => location.href;
+const isElement = (v: unknown): v is Element => {
+  if (typeof v !== "object" || v === null) return false;
+  try {
+    tagName(v);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const CLICKABLE = "button, a[href], [role=button], [role=menuitem], [role=tab], input[type=submit], input[type=button], summary, label";
 const MAX_LABEL = 40;
+const LISTEN = dict({ capture: true, passive: true });
+
+/** Runs of whitespace as one space, trimmed, at most `max` characters read. */
+function squash(text: string, max: number): string {
+  let out = "";
+  let space = false;
+  for (let i = 0; i < text.length && out.length <= max; i++) {
+    const c = text[i]!;
+    if (c <= " ") {
+      space = out !== "";
+    } else {
+      if (space) out += " ";
+      space = false;
+      out += c;
+    }
+  }
+  return out;
+}
 
 /** `button "Send"`, `a "Docs"`, `form#chat`, `textarea#prompt`: short, recognisable, no user input. */
 export function describeTarget(el: Element): string {
-  const tag = tagName(el).toLowerCase();
+  const tag = toLowerCase(tagName(el));
   const id = getAttribute(el, "id");
   const name = getAttribute(el, "name");
   const aria = getAttribute(el, "aria-label");
   if (tag === "form" || tag === "textarea" || tag === "input" || tag === "select") {
-    return `${tag}${id ? `#${id}` : name ? `[name=${name}]` : aria ? ` "${aria.slice(0, MAX_LABEL)}"` : ""}`;
+    return `${tag}${id ? `#${id}` : name ? `[name=${name}]` : aria ? ` "${stringSlice(aria, 0, MAX_LABEL)}"` : ""}`;
   }
   const label = aria ?? (tag === "input" ? getAttribute(el, "value") : textContent(el));
-  const text = (label ?? "").replace(/\s+/g, " ").trim();
-  if (text) return `${tag} "${text.length > MAX_LABEL ? `${text.slice(0, MAX_LABEL - 1)}…` : text}"`;
+  const text = squash(label ?? "", MAX_LABEL);
+  if (text) return `${tag} "${text.length > MAX_LABEL ? `${stringSlice(text, 0, MAX_LABEL - 1)}…` : text}"`;
   return `${tag}${id ? `#${id}` : ""}`;
 }
 
@@ -51,22 +75,23 @@ function onUserEvent(channel: Channel, event: Event): void {
     if (!channel.config.enabled || !event.isTrusted) return;
     const type = eventType(event);
     const target = eventTarget(event);
-    if (!(target instanceof ElementNative)) return;
+    if (!isElement(target)) return;
     let element: Element | null = target;
     let action: "click" | "submit" | "keydown" = "click";
     if (type === "submit") {
       action = "submit";
     } else if (type === "keydown") {
       // Enter sends in a text field; Shift+Enter is a new line in a textarea.
-      const tag = tagName(target).toLowerCase();
-      if (keyOf(event as KeyboardEvent) !== "Enter" || isComposing(event as KeyboardEvent) || (event as KeyboardEvent).shiftKey) return;
+      const tag = toLowerCase(tagName(target));
+      const key = event as KeyboardEvent;
+      if (keyOf(key) !== "Enter" || isComposing(key) || shiftKey(key)) return;
       if (tag !== "input" && tag !== "textarea" && getAttribute(target, "contenteditable") === null) return;
       action = "keydown";
     } else {
       element = closest(target, CLICKABLE);
       if (!element) return;
     }
-    channel.emit({ t: "interaction", id: newExchangeId(), time: clock(), action, target: describeTarget(element), pageUrl: locationHref() });
+    channel.emit({ t: "interaction", id: newExchangeId(), time: clock(), action, target: describeTarget(element), pageUrl: pageUrl() });
   } catch {
     // never throw into the page's event dispatch
   }
@@ -75,45 +100,52 @@ function onUserEvent(channel: Channel, event: Event): void {
 /** Plain data of the app's mark detail: only data properties, only primitive attribute values. */
 function readDetail(detail: unknown): { name?: string; attributes?: Record<string, string | number | boolean> } {
   if (typeof detail !== "object" || detail === null) return {};
-  const value = (key: string) => {
-    const d = getOwnDescriptor(detail, key);
+  const value = (obj: object, key: string) => {
+    const d = getOwnDescriptor(obj, key);
     return d && "value" in d ? d.value : undefined;
   };
-  const name = value("name");
-  const raw = value("attributes");
+  const name = value(detail, "name");
+  const raw = value(detail, "attributes");
   const attributes: Record<string, string | number | boolean> = {};
+  let count = 0;
   if (typeof raw === "object" && raw !== null) {
-    for (const key of objectKeys(raw).slice(0, 32)) {
-      const d = getOwnDescriptor(raw, key);
-      const v = d && "value" in d ? d.value : undefined;
-      if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") attributes[key] = typeof v === "string" ? v.slice(0, 1000) : v;
+    const keys = objectKeys(raw);
+    for (let i = 0; i < keys.length && i < 32; i++) {
+      const v = value(raw, keys[i]!);
+      if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
+        attributes[keys[i]!] = typeof v === "string" ? stringSlice(v, 0, 1000) : v;
+        count++;
+      }
     }
   }
-  return { ...(typeof name === "string" ? { name: name.slice(0, 200) } : {}), ...(objectKeys(attributes).length ? { attributes } : {}) };
+  return { ...(typeof name === "string" ? { name: stringSlice(name, 0, 200) } : {}), ...(count ? { attributes } : {}) };
 }
 
 function observeMarks(channel: Channel): void {
-  if (!PerformanceObserverNative) return;
+  if (!PerformanceObserverNative || !observeEntries) return;
   const observer = new PerformanceObserverNative((list) => {
     try {
       if (!channel.config.enabled) return;
-      for (const entry of list.getEntries()) {
+      const entries = getEntries(list);
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i]!;
         const name = entryName(entry);
         if (name !== "llm-trace:start" && name !== "llm-trace:end") continue;
         channel.emit({
           t: "mark", id: newExchangeId(), time: timeOrigin + entryStart(entry), phase: name === "llm-trace:start" ? "start" : "end",
-          ...readDetail(markDetail(entry)), pageUrl: locationHref(),
+          ...readDetail(markDetail(entry)), pageUrl: pageUrl(),
         });
       }
     } catch {
       // best effort
     }
   });
-  observer.observe({ type: "mark", buffered: true });
+  observeEntries(observer, dict({ type: "mark", buffered: true }) as PerformanceObserverInit);
 }
 
 export function hookInteractions(win: Window, channel: Channel): void {
   const listener = (event: Event) => onUserEvent(channel, event);
-  for (const type of ["click", "submit", "keydown"]) apply(addListener, win, [type, listener, { capture: true, passive: true }]);
+  const types = ["click", "submit", "keydown"];
+  for (let i = 0; i < types.length; i++) addListener(win, types[i]!, listener, LISTEN);
   observeMarks(channel);
 }

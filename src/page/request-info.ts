@@ -2,37 +2,42 @@
  * What a fetch() call asks for, read from its arguments without running page code: only data
  * properties are read (a getter on `init` would otherwise run twice, once for us and once for
  * fetch), an arbitrary object's toString is left alone, and no Request is constructed (that
- * would consume a streamed body).
+ * would consume a streamed body). The body itself is read only on the recorded path.
  */
 import type { CapturedBody, Header } from "../core/exchange";
-import { captureRequestBody, mimeOf, readCapped } from "./body";
-import { getter, uncurry } from "./patch";
+import { captureRequestBody, mimeOf, readCapped, type RequestBody } from "./body";
+import {
+  URLNative, createObject, dict as dictOf, getter, headersForEach, isArray, isHeaders, isRequest, isUrl, nativeMethod, objectKeys,
+  stringSlice, toLowerCase,
+} from "./natives";
+import { SNIFF_CHARS, isStreamAccept, routeRequest, type Route } from "./route";
 
-const RequestNative = Request;
-const HeadersNative = Headers;
-const URLNative = URL;
 const requestUrl = getter<string>(Request.prototype, "url");
 const requestMethod = getter<string>(Request.prototype, "method");
 const requestHeaders = getter<Headers>(Request.prototype, "headers");
 const requestSignal = getter<AbortSignal>(Request.prototype, "signal");
 const requestBodyUsed = getter<boolean>(Request.prototype, "bodyUsed");
 const requestBody = getter<ReadableStream<Uint8Array> | null>(Request.prototype, "body");
-const cloneRequest = uncurry(Request.prototype.clone);
-const requestArrayBuffer = uncurry(Request.prototype.arrayBuffer);
+const cloneRequest = nativeMethod<() => Request>(Request.prototype, "clone");
+const requestArrayBuffer = nativeMethod<() => Promise<ArrayBuffer>>(Request.prototype, "arrayBuffer");
 const urlHref = getter<string>(URL.prototype, "href");
-const headersForEach = uncurry(Headers.prototype.forEach as (cb: (value: string, key: string) => void) => void);
-const isArray = Array.isArray;
-const objectKeys = Object.keys;
+const urlHost = getter<string>(URL.prototype, "hostname");
+const urlPath = getter<string>(URL.prototype, "pathname");
 const getOwnDescriptor = Object.getOwnPropertyDescriptor;
-const baseURI = getter<string>(Node.prototype, "baseURI");
+const documentObject = typeof document === "object" ? document : undefined;
+const baseURI = typeof Node === "function" ? getter<string>(Node.prototype, "baseURI") : () => "";
 
-const STANDARD_METHODS = /^(delete|get|head|options|post|put|patch)$/i;
+/** fetch upper-cases these method names (and only these); others are sent as given. */
+const STANDARD_METHODS: Record<string, string> = dictOf({ delete: "DELETE", get: "GET", head: "HEAD", options: "OPTIONS", post: "POST", put: "PUT", patch: "PATCH" });
 
 export interface RequestInfo {
   method: string;
   url: string;
   headers: Header[];
-  body: CapturedBody | Promise<CapturedBody> | undefined;
+  route: Route;
+  /** The body as the page gave it (kept only to be read if the route turns out "record"). */
+  rawBody: unknown;
+  request: Request | undefined;
   signal: AbortSignal | undefined;
 }
 
@@ -45,62 +50,96 @@ function dataProperty(obj: unknown, key: string): unknown {
 
 const text = (v: unknown): string | undefined => (typeof v === "string" ? v : typeof v === "number" ? `${v}` : undefined);
 
-export function headerList(init: unknown): Header[] {
+/** Header pairs from what the page passed (Headers, [[k, v]] or a record), plus their lower-cased names. */
+export function headerList(init: unknown, names?: string[]): Header[] {
   const out: Header[] = [];
   if (init === undefined || init === null) return out;
-  if (init instanceof HeadersNative) {
-    headersForEach(init, (value, key) => out.push([key, value]));
+  const add = (k: string, v: string) => {
+    out[out.length] = [k, v];
+    if (names) names[names.length] = toLowerCase(k);
+  };
+  if (isHeaders(init)) {
+    headersForEach(init, (value, key) => add(key, value));
   } else if (isArray(init)) {
-    for (const pair of init as unknown[]) {
-      const [k, v] = isArray(pair) && pair.length === 2 ? [text(pair[0]), text(pair[1])] : [];
-      if (k !== undefined && v !== undefined) out.push([k, v]);
+    for (let i = 0; i < init.length; i++) {
+      const pair = init[i] as unknown;
+      if (!isArray(pair) || pair.length !== 2) continue;
+      const k = text(pair[0]);
+      const v = text(pair[1]);
+      if (k !== undefined && v !== undefined) add(k, v);
     }
   } else if (typeof init === "object") {
-    for (const key of objectKeys(init)) {
-      const v = text(dataProperty(init, key));
-      if (v !== undefined) out.push([key, v]);
+    const keys = objectKeys(init);
+    for (let i = 0; i < keys.length; i++) {
+      const v = text(dataProperty(init, keys[i]!));
+      if (v !== undefined) add(keys[i]!, v);
     }
   }
   return out;
 }
 
-export function resolveUrl(input: string): string {
+export interface ParsedUrl {
+  href: string;
+  host: string;
+  path: string;
+}
+
+export function parseUrl(input: string): ParsedUrl {
   try {
-    return urlHref(new URLNative(input, baseURI(document)));
+    const url = new URLNative(input, documentObject ? baseURI(documentObject) : undefined);
+    return { href: urlHref(url), host: urlHost(url), path: urlPath(url) };
   } catch {
-    return input;
+    return { href: input, host: "", path: "" };
   }
 }
 
-export function describeFetch(args: readonly unknown[], bodyCap: number): RequestInfo {
-  const [input, rawInit] = args as [unknown, unknown];
-  const init = {
-    method: dataProperty(rawInit, "method"),
-    headers: dataProperty(rawInit, "headers"),
-    body: dataProperty(rawInit, "body"),
-    signal: dataProperty(rawInit, "signal") as AbortSignal | null | undefined,
-  };
-  const request = input instanceof RequestNative ? input : undefined;
-  const url = request ? requestUrl(request)
-    : typeof input === "string" ? resolveUrl(input)
-    : input instanceof URLNative ? urlHref(input)
-    : "";
-  let method = text(init.method) ?? (request ? requestMethod(request) : "GET");
-  if (STANDARD_METHODS.test(method)) method = method.toUpperCase();
-  const headers = init.headers !== undefined ? headerList(init.headers) : request ? headerList(requestHeaders(request)) : [];
-  const signal = init.signal ?? (request ? requestSignal(request) : undefined);
+function urlOf(input: unknown, request: Request | undefined): ParsedUrl {
+  if (request) return parseUrl(requestUrl(request));
+  if (typeof input === "string") return parseUrl(input);
+  if (isUrl(input)) return parseUrl(urlHref(input));
+  return { href: "", host: "", path: "" };
+}
 
-  let body: RequestInfo["body"];
-  if (init.body !== undefined && init.body !== null) {
-    body = captureRequestBody(init.body, mimeOf(headers), bodyCap);
-  } else if (request && !requestBodyUsed(request) && method !== "GET" && method !== "HEAD") {
-    // Reading a clone leaves the page's Request untouched for fetch to send. Firefox has no
-    // Request.body, so there the clone is read whole.
-    const clone = cloneRequest(request);
-    const stream = requestBody(clone);
-    body = stream ? readCapped(stream, "utf-8", bodyCap)
-      : stream === null ? undefined
-      : requestArrayBuffer(clone).then((buffer) => captureRequestBody(buffer, mimeOf(headers), bodyCap) ?? {});
-  }
-  return { method, url, headers, body, signal: signal ?? undefined };
+export function describeFetch(args: readonly unknown[], capture: readonly string[]): RequestInfo {
+  const input = args[0];
+  const rawInit = args[1];
+  const initMethod = dataProperty(rawInit, "method");
+  const initHeaders = dataProperty(rawInit, "headers");
+  const initBody = dataProperty(rawInit, "body");
+  const initSignal = dataProperty(rawInit, "signal") as AbortSignal | null | undefined;
+  const request = isRequest(input) ? (input as Request) : undefined;
+  const url = urlOf(input, request);
+  let method = text(initMethod) ?? (request ? requestMethod(request) : "GET");
+  method = STANDARD_METHODS[toLowerCase(method)] ?? method;
+  const names: string[] = [];
+  const headers = initHeaders !== undefined ? headerList(initHeaders, names) : request ? headerList(requestHeaders(request), names) : [];
+  const signal = initSignal ?? (request ? requestSignal(request) : undefined);
+  const rawBody = initBody !== undefined && initBody !== null ? initBody : undefined;
+  const bodyHead = typeof rawBody === "string" ? (rawBody.length > SNIFF_CHARS ? stringSlice(rawBody, 0, SNIFF_CHARS) : rawBody) : undefined;
+  let acceptsStream = false;
+  for (let i = 0; i < names.length; i++) if (names[i] === "accept" && isStreamAccept(headers[i]![1])) acceptsStream = true;
+  const route = routeRequest({
+    method, url: url.href, host: url.host, path: url.path, headerNames: names, bodyHead,
+    otherBody: rawBody !== undefined ? typeof rawBody !== "string" : request !== undefined && method !== "GET" && method !== "HEAD",
+  }, capture, acceptsStream);
+  return { method, url: url.href, headers, route, rawBody, request, signal: signal ?? undefined };
+}
+
+/** The request body, read without disturbing what fetch sends (only on the recorded path). */
+export function fetchRequestBody(info: RequestInfo, bodyCap: number): RequestBody {
+  if (info.rawBody !== undefined) return captureRequestBody(info.rawBody, mimeOf(info.headers), bodyCap);
+  const request = info.request;
+  if (!request || requestBodyUsed(request) || info.method === "GET" || info.method === "HEAD") return undefined;
+  // Reading a clone leaves the page's Request untouched for fetch to send. Firefox has no
+  // Request.body, so there the clone is read whole.
+  const clone = cloneRequest(request);
+  const stream = requestBody(clone);
+  if (stream === null) return undefined;
+  if (stream) return { deferred: readCapped(stream, "utf-8", bodyCap) };
+  return {
+    deferred: (async () => {
+      const captured = captureRequestBody(await requestArrayBuffer(clone), mimeOf(info.headers), bodyCap);
+      return captured && !("deferred" in captured) ? captured : createObject(null) as CapturedBody;
+    })(),
+  };
 }

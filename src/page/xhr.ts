@@ -3,19 +3,32 @@
  * listeners on the request itself record what came back. The request object, its events and
  * its properties stay exactly the page's: we only read, and never touch xhr.upload (a listener
  * there would turn a simple CORS request into a preflighted one).
+ *
+ * The same two paths as fetch (route.ts): on the fast path only the metadata is kept; on the
+ * recorded path (or when the response turns out to be a stream) the response text is recorded
+ * as it grows.
  */
 import type { Header } from "../core/exchange";
 import type { Channel } from "./channel";
-import { BodyRecorder, captureRequestBody, clock, emitRequest, mimeOf, outcomeOf } from "./body";
+import { BodyRecorder, captureRequestBody, clock, emitRequest, mimeOf } from "./body";
 import { newExchangeId } from "./ids";
-import { apply, getter, patchMethod, uncurry } from "./patch";
-import { resolveUrl } from "./request-info";
+import {
+  addListener, apply, arrayBufferLength, blobSizeOf, dict, eventType, getter, isArrayBuffer, isBlob, matches, nativeMethod, pageUrl,
+  safeWeakMap, stringIndexOf, stringSlice, stringify, toLowerCase, Uint8ArrayNative,
+} from "./natives";
+import { patchMethod } from "./patch";
+import { parseUrl } from "./request-info";
+import { SNIFF_CHARS, isStreamAccept, routeRequest, type Route } from "./route";
 
 interface Exchange {
   id: string;
+  route: Route;
   /** Bodies are recorded (not metadata-only), decided when the request is sent. */
   bodies: boolean;
+  /** The response body is recorded (the recorded path, or a streamed response). */
+  recording: boolean;
   recorder?: BodyRecorder;
+  responded: boolean;
   /** responseText length already recorded */
   seen: number;
   /** load | error | abort | timeout, whichever ended it */
@@ -26,17 +39,17 @@ interface Exchange {
 interface XhrState {
   method: string;
   url: string;
+  host: string;
+  path: string;
   async: boolean;
   headers: Header[];
+  headerNames: string[];
   current?: Exchange;
   listening: boolean;
 }
 
 const XHR = XMLHttpRequest.prototype;
-const states = new WeakMap<XMLHttpRequest, XhrState>();
-const stateGet = uncurry(WeakMap.prototype.get as (k: XMLHttpRequest) => XhrState | undefined);
-const stateSet = uncurry(WeakMap.prototype.set as (k: XMLHttpRequest, v: XhrState) => WeakMap<XMLHttpRequest, XhrState>);
-const addListener = uncurry(EventTarget.prototype.addEventListener as (t: string, l: (e: Event) => void, o: AddEventListenerOptions) => void);
+const states = safeWeakMap<XMLHttpRequest, XhrState>();
 const readyState = getter<number>(XHR, "readyState");
 const status = getter<number>(XHR, "status");
 const statusText = getter<string>(XHR, "statusText");
@@ -44,28 +57,41 @@ const responseURL = getter<string>(XHR, "responseURL");
 const responseType = getter<XMLHttpRequestResponseType>(XHR, "responseType");
 const responseText = getter<string>(XHR, "responseText");
 const response = getter<unknown>(XHR, "response");
-const getAllResponseHeaders = uncurry(XHR.getAllResponseHeaders);
-const eventType = getter<string>(Event.prototype, "type");
+const getAllResponseHeaders = nativeMethod<() => string>(XHR, "getAllResponseHeaders");
 const loaded = getter<number>(ProgressEvent.prototype, "loaded");
-const arrayBufferLength = getter<number>(ArrayBuffer.prototype, "byteLength");
-const blobSize = getter<number>(Blob.prototype, "size");
-const stringify = JSON.stringify;
 const urlHref = getter<string>(URL.prototype, "href");
-const URLNative = URL;
-const ArrayBufferNative = ArrayBuffer;
-const BlobNative = Blob;
-const ProgressEventNative = ProgressEvent;
-const locationHref = () => location.href;
+const isUrl = (v: unknown): boolean => {
+  try {
+    urlHref(v);
+    return true;
+  } catch {
+    return false;
+  }
+};
+const CAPTURE = dict({ capture: true });
+const STREAMING = /event-stream|ndjson|jsonl/;
 
 const EVENTS = ["readystatechange", "progress", "load", "error", "abort", "timeout", "loadend"];
 
 function parseHeaders(raw: string): Header[] {
   const out: Header[] = [];
-  for (const line of raw.split("\r\n")) {
-    const colon = line.indexOf(":");
-    if (colon > 0) out.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+  let from = 0;
+  while (from < raw.length) {
+    let to = stringIndexOf(raw, "\r\n", from);
+    if (to < 0) to = raw.length;
+    const colon = stringIndexOf(raw, ":", from);
+    if (colon > from && colon < to) out[out.length] = [trim(stringSlice(raw, from, colon)), trim(stringSlice(raw, colon + 1, to))];
+    from = to + 2;
   }
   return out;
+}
+
+function trim(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && s[a]! <= " ") a++;
+  while (b > a && s[b - 1]! <= " ") b--;
+  return stringSlice(s, a, b);
 }
 
 export function hookXhr(channel: Channel): void {
@@ -73,15 +99,18 @@ export function hookXhr(channel: Channel): void {
     const result = apply(original, self, args);
     try {
       const xhr = self as XMLHttpRequest;
-      const previous = stateGet(states, xhr);
+      const previous = states.get(xhr);
       // open() on a request in flight terminates it without firing any event.
       if (previous?.current && !previous.current.ended) finish(channel, previous.current, { state: "abort", errorName: "AbortError", errorMessage: "open() called again" });
-      const [method, url] = args as unknown[];
-      stateSet(states, xhr, {
-        method: `${method}`.toUpperCase(),
-        url: typeof url === "string" ? resolveUrl(url) : url instanceof URLNative ? urlHref(url) : "",
+      const method = args[0] as unknown;
+      const url = args[1] as unknown;
+      const parsed = typeof url === "string" ? parseUrl(url) : isUrl(url) ? parseUrl(urlHref(url)) : { href: "", host: "", path: "" };
+      states.set(xhr, {
+        method: toUpperMethod(`${method}`),
+        url: parsed.href, host: parsed.host, path: parsed.path,
         async: args.length < 3 || !!args[2],
         headers: [],
+        headerNames: [],
         listening: previous?.listening ?? false,
       });
     } catch {
@@ -92,23 +121,37 @@ export function hookXhr(channel: Channel): void {
 
   patchMethod<XMLHttpRequest["setRequestHeader"]>(XHR, "setRequestHeader", (original, self, args) => {
     apply(original, self, args);
-    const state = stateGet(states, self as XMLHttpRequest);
-    if (state) state.headers.push([`${args[0]}`, `${args[1]}`]);
+    const state = states.get(self as XMLHttpRequest);
+    if (state) {
+      const name = `${args[0]}`;
+      state.headers[state.headers.length] = [name, `${args[1]}`];
+      state.headerNames[state.headerNames.length] = toLowerCase(name);
+    }
   });
 
   patchMethod<XMLHttpRequest["send"]>(XHR, "send", (original, self, args) => {
     const xhr = self as XMLHttpRequest;
-    const state = channel.config.enabled ? stateGet(states, xhr) : undefined;
+    const config = channel.config;
+    const state = config.enabled ? states.get(xhr) : undefined;
     if (!state) return apply(original, self, args);
     const start = clock();
-    const exchange: Exchange = { id: newExchangeId(), seen: 0, ended: false, bodies: channel.config.bodies };
+    let exchange: Exchange;
     try {
+      const body = args[0] as unknown;
+      let acceptsStream = false;
+      for (let i = 0; i < state.headerNames.length; i++) if (state.headerNames[i] === "accept" && isStreamAccept(state.headers[i]![1])) acceptsStream = true;
+      const route = routeRequest({
+        method: state.method, url: state.url, host: state.host, path: state.path, headerNames: state.headerNames,
+        bodyHead: typeof body === "string" ? (body.length > SNIFF_CHARS ? stringSlice(body, 0, SNIFF_CHARS) : body) : undefined,
+        otherBody: body !== undefined && body !== null && typeof body !== "string",
+      }, config.capture, acceptsStream);
+      exchange = { id: newExchangeId(), route, seen: 0, ended: false, bodies: config.bodies, recording: route === "record" && config.bodies, responded: false };
       if (!state.listening) {
         state.listening = true;
         const onEvent = (e: Event) => observe(channel, xhr, e);
         // Capture-phase listeners on the target run before the page's own bubbling ones, so a
         // page calling stopImmediatePropagation cannot hide the end of a request from us.
-        for (const type of EVENTS) addListener(xhr, type, onEvent, { capture: true });
+        for (let i = 0; i < EVENTS.length; i++) addListener(xhr, EVENTS[i]!, onEvent, CAPTURE);
       }
     } catch {
       return apply(original, self, args);
@@ -120,24 +163,36 @@ export function hookXhr(channel: Channel): void {
     } catch (error) {
       // Not opened / already sent: nothing was sent, so nothing is recorded.
       if (!state.async && readyState(xhr) === 4) {
-        recordRequest(channel, exchange.id, start, state, args[0]);
-        finish(channel, exchange, outcomeOf(error, false));
+        recordRequest(channel, exchange, start, state, args[0]);
+        finish(channel, exchange, { state: "error", errorName: errorName(error), errorMessage: "" });
       } else {
         state.current = previous;
       }
       throw error;
     }
-    recordRequest(channel, exchange.id, start, state, args[0]);
+    recordRequest(channel, exchange, start, state, args[0]);
     // A synchronous request is complete when send() returns; its events may not all fire.
     if (!state.async) complete(channel, xhr, exchange, "load");
   });
 }
 
-function recordRequest(channel: Channel, id: string, time: number, state: XhrState, body: unknown): void {
+/** The name of a DOMException send() threw (the platform's own error, safe to read through its getter). */
+function errorName(error: unknown): string {
   try {
-    const event = { t: "request", id, transport: "xhr", time, method: state.method, url: state.url, headers: state.headers, pageUrl: locationHref() } as const;
-    // XHR ignores the body of GET and HEAD, so do we.
-    const captured = state.method === "GET" || state.method === "HEAD" || !channel.config.bodies ? undefined : captureRequestBody(body, mimeOf(state.headers), channel.config.bodyCap);
+    return getter<string>(DOMException.prototype, "name")(error);
+  } catch {
+    return "Error";
+  }
+}
+
+const METHODS: Record<string, string> = dict({ delete: "DELETE", get: "GET", head: "HEAD", options: "OPTIONS", post: "POST", put: "PUT", patch: "PATCH" });
+const toUpperMethod = (m: string): string => METHODS[toLowerCase(m)] ?? m;
+
+function recordRequest(channel: Channel, exchange: Exchange, time: number, state: XhrState, body: unknown): void {
+  try {
+    const event = { t: "request", id: exchange.id, transport: "xhr", time, method: state.method, url: state.url, headers: state.headers, pageUrl: pageUrl() } as const;
+    // XHR ignores the body of GET and HEAD, so do we; the fast path keeps no body.
+    const captured = state.method === "GET" || state.method === "HEAD" || !exchange.recording ? undefined : captureRequestBody(body, mimeOf(state.headers), channel.config.bodyCap);
     emitRequest(channel, event, captured);
   } catch {
     // best effort
@@ -146,17 +201,17 @@ function recordRequest(channel: Channel, id: string, time: number, state: XhrSta
 
 function observe(channel: Channel, xhr: XMLHttpRequest, event: Event): void {
   try {
-    const exchange = stateGet(states, xhr)?.current;
+    const exchange = states.get(xhr)?.current;
     if (!exchange || exchange.ended) return;
     const type = eventType(event);
     const state = readyState(xhr);
-    if (state >= 2 && !exchange.recorder) respond(channel, xhr, exchange);
-    if (type === "progress" || type === "readystatechange" && state === 3) {
-      readText(xhr, exchange, event instanceof ProgressEventNative ? loaded(event) : undefined);
+    if (state >= 2 && !exchange.responded) respond(channel, xhr, exchange);
+    if (type === "progress" || (type === "readystatechange" && state === 3)) {
+      if (exchange.recording) readText(xhr, exchange, type === "progress" ? loaded(event) : undefined);
     } else if (type === "load" || type === "error" || type === "abort" || type === "timeout") {
       exchange.ending = type;
     } else if (type === "loadend") {
-      complete(channel, xhr, exchange, exchange.ending ?? "load", loaded(event as ProgressEvent));
+      complete(channel, xhr, exchange, exchange.ending ?? "load", loaded(event));
     }
   } catch {
     // never throw into the page's event dispatch
@@ -164,19 +219,26 @@ function observe(channel: Channel, xhr: XMLHttpRequest, event: Event): void {
 }
 
 function respond(channel: Channel, xhr: XMLHttpRequest, exchange: Exchange): void {
+  exchange.responded = true;
   const headers = parseHeaders(getAllResponseHeaders(xhr));
   const url = responseURL(xhr);
-  channel.emit({ t: "response", id: exchange.id, time: clock(), status: status(xhr), statusText: statusText(xhr), headers, ...(url ? { url } : {}) });
-  exchange.recorder = new BodyRecorder(channel, exchange.id, headers);
+  const mime = mimeOf(headers);
+  // A stream or an HTTP error is recorded whatever the call-time guess was.
+  if (!exchange.recording && exchange.bodies && (matches(STREAMING, mime) || status(xhr) >= 400)) exchange.recording = true;
+  const omitted = exchange.recording ? undefined : exchange.bodies ? "fast-path" as const : "policy" as const;
+  channel.emit({
+    t: "response", id: exchange.id, time: clock(), status: status(xhr), statusText: statusText(xhr), headers, ...(url ? { url } : {}),
+    ...(omitted ? { body: { omitted, mimeType: mime } } : {}),
+  });
+  if (exchange.recording) exchange.recorder = new BodyRecorder(channel, exchange.id, headers);
 }
 
 function readText(xhr: XMLHttpRequest, exchange: Exchange, bytes?: number): void {
-  if (!exchange.bodies) return;
   const kind = responseType(xhr);
   if (kind !== "" && kind !== "text") return;
   const text = responseText(xhr);
   if (text.length > exchange.seen) {
-    exchange.recorder?.text(text.slice(exchange.seen), bytes);
+    exchange.recorder?.text(stringSlice(text, exchange.seen), bytes);
     exchange.seen = text.length;
   }
 }
@@ -184,12 +246,14 @@ function readText(xhr: XMLHttpRequest, exchange: Exchange, bytes?: number): void
 function complete(channel: Channel, xhr: XMLHttpRequest, exchange: Exchange, ending: string, bytes?: number): void {
   if (exchange.ended) return;
   if (ending === "load") {
-    if (!exchange.recorder && readyState(xhr) >= 2) respond(channel, xhr, exchange);
-    const kind = responseType(xhr);
-    if (!exchange.bodies) exchange.recorder?.binary(bytes ?? 0);
-    else if (kind === "" || kind === "text") readText(xhr, exchange, bytes);
-    else readTypedResponse(exchange, kind, response(xhr));
-    finish(channel, exchange, { state: "ok" });
+    if (!exchange.responded && readyState(xhr) >= 2) respond(channel, xhr, exchange);
+    const recorder = exchange.recorder;
+    if (recorder) {
+      const kind = responseType(xhr);
+      if (kind === "" || kind === "text") readText(xhr, exchange, bytes);
+      else readTypedResponse(recorder, kind, response(xhr));
+    }
+    finish(channel, exchange, { state: "ok" }, bytes);
   } else {
     const state = ending === "timeout" ? "timeout" : ending === "abort" ? "abort" : "error";
     const errorName = ending === "timeout" ? "TimeoutError" : ending === "abort" ? "AbortError" : "NetworkError";
@@ -198,16 +262,15 @@ function complete(channel: Channel, xhr: XMLHttpRequest, exchange: Exchange, end
 }
 
 /** arraybuffer/blob/json/document bodies exist only once complete; record what is cheap to. */
-function readTypedResponse(exchange: Exchange, kind: XMLHttpRequestResponseType, value: unknown): void {
-  const recorder = exchange.recorder;
-  if (!recorder || value === null || value === undefined) return;
+function readTypedResponse(recorder: BodyRecorder, kind: XMLHttpRequestResponseType, value: unknown): void {
+  if (value === null || value === undefined) return;
   if (kind === "json") recorder.text(stringify(value));
-  else if (kind === "arraybuffer" && value instanceof ArrayBufferNative) recorder.bytes(new Uint8Array(value, 0, arrayBufferLength(value)));
-  else if (kind === "blob" && value instanceof BlobNative) recorder.binary(blobSize(value));
+  else if (kind === "arraybuffer" && isArrayBuffer(value)) recorder.bytes(new Uint8ArrayNative(value as ArrayBuffer, 0, arrayBufferLength(value)));
+  else if (kind === "blob" && isBlob(value)) recorder.binary(blobSizeOf(value));
 }
 
-function finish(channel: Channel, exchange: Exchange, outcome: Parameters<BodyRecorder["end"]>[0]): void {
+function finish(channel: Channel, exchange: Exchange, outcome: Parameters<BodyRecorder["end"]>[0], bytes?: number): void {
   exchange.ended = true;
   if (exchange.recorder) exchange.recorder.end(outcome);
-  else channel.emit({ t: "end", id: exchange.id, time: clock(), outcome, chunks: 0 });
+  else channel.emit({ t: "end", id: exchange.id, time: clock(), outcome, chunks: 0, ...(bytes !== undefined && bytes > 0 ? { size: bytes } : {}) });
 }

@@ -36,18 +36,43 @@ function isEnvelope(value: unknown): value is { source: string; v: number; type:
 
 // ---- page hook <-> relay (over the private MessagePort) ----
 
-export type HookEventsMessage = Envelope<"events", { events: CaptureEvent[] }>;
-export type HookConfigMessage = Envelope<"config", { config: HookConfig }>;
+/**
+ * Body pieces of one exchange gathered in one batch, as the hook sends them: bytes it copied
+ * (their buffers transferred with the message) or text (XHR). The relay decodes the bytes and
+ * passes the background a ChunksEvent: the page's thread never serialises a body twice.
+ */
+export interface PiecesEvent {
+  t: "pieces";
+  id: string;
+  /** seq of the first piece */
+  seq: number;
+  times: number[];
+  parts: (Uint8Array | string)[];
+  /** The response's charset when it is not utf-8. */
+  charset?: string;
+}
 
-export const hookEvents = (events: CaptureEvent[]): HookEventsMessage => envelope("events", { events });
-export const hookConfig = (config: HookConfig): HookConfigMessage => envelope("config", { config });
+/** What crosses the private port: capture events, with body pieces not yet decoded. */
+export type HookEvent = Exclude<CaptureEvent, { t: "chunks" }> | PiecesEvent;
+
+export type HookEventsMessage = Envelope<"events", { events: HookEvent[] }>;
+/** `token` is shared over the private port: a flush event that lacks it is the page's forgery. */
+export type HookConfigMessage = Envelope<"config", { config: HookConfig; token: string }>;
+/** The detail of FLUSH_EVENT, as JSON. */
+export interface FlushDetail {
+  token: string;
+  events: HookEvent[];
+}
+
+export const hookEvents = (events: HookEvent[]): HookEventsMessage => envelope("events", { events });
+export const hookConfig = (config: HookConfig, token: string): HookConfigMessage => envelope("config", { config, token });
 
 export function isHookEvents(m: unknown): m is HookEventsMessage {
   return isEnvelope(m) && m.type === "events" && Array.isArray((m as { events?: unknown }).events);
 }
 
 export function isHookConfig(m: unknown): m is HookConfigMessage {
-  return isEnvelope(m) && m.type === "config" && isHookConfigValue((m as { config?: unknown }).config);
+  return isEnvelope(m) && m.type === "config" && isHookConfigValue((m as { config?: unknown }).config) && typeof (m as { token?: unknown }).token === "string";
 }
 
 // ---- relay -> background ----
@@ -87,7 +112,8 @@ export const isScopeChanged = (m: unknown): m is ScopeChanged => isEnvelope(m) &
 
 export function isHookConfigValue(c: unknown): c is HookConfig {
   const v = c as Partial<HookConfig> | null;
-  return typeof v === "object" && v !== null && typeof v.enabled === "boolean" && typeof v.bodyCap === "number" && typeof v.bodies === "boolean";
+  return typeof v === "object" && v !== null && typeof v.enabled === "boolean" && typeof v.bodyCap === "number" && typeof v.bodies === "boolean" &&
+    Array.isArray(v.capture) && v.capture.every((p) => typeof p === "string");
 }
 
 // ---- settings page -> background ----

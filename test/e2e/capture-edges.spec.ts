@@ -50,7 +50,9 @@ test("bodies over the cap are cut with a truncation marker and their real size",
   await ext.worker.evaluate(() => chrome.storage.local.set({ settings: { bodyCapBytes: 4096 } }));
   const page = await ext.context.newPage();
   await page.goto(`${server.origin}/pages/app.html`);
-  const length = await page.evaluate(() => fetch("/api/large?size=100000").then((r) => r.text()).then((t) => t.length));
+  // A model-looking request, so the body is recorded (plain GETs take the metadata-only path).
+  const length = await page.evaluate(() =>
+    fetch("/api/large?size=100000", { method: "POST", body: JSON.stringify({ model: "m", prompt: "p" }) }).then((r) => r.text()).then((t) => t.length));
   expect(length).toBe(100000);
   const ex = await stored("/api/large");
   expect(ex.bodyTruncated).toBe(true);

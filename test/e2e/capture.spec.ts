@@ -53,16 +53,21 @@ test("fetch and XHR exchanges reach IndexedDB with status, timings and bodies; s
     return assembleExchange(record!, chunks);
   };
 
+  // A plain GET takes the hook's fast path: metadata only, no body.
   const get = byUrl("/api/json");
   expect(get.transport).toBe("fetch");
   expect(get.response?.status).toBe(200);
-  expect(JSON.parse(responseText(get))).toEqual(json);
+  expect(get.response?.body?.omitted).toBe("fast-path");
+  expect(get.chunks).toEqual([]);
+  expect(json.ok).toBe(true);
   expect(get.timing.start).toBeLessThanOrEqual(get.timing.headers!);
-  expect(get.timing.headers!).toBeLessThanOrEqual(get.timing.firstByte!);
-  expect(get.timing.firstByte!).toBeLessThanOrEqual(get.timing.end!);
+  expect(get.timing.headers!).toBeLessThanOrEqual(get.timing.end!);
   expect(get.request.url).toContain("key=%5BREDACTED%3Aapi-key%5D");
 
+  // A request that looks like a model call takes the recorded path: bodies and chunk times.
   const post = byUrl("/api/echo", "POST");
+  expect(post.timing.headers!).toBeLessThanOrEqual(post.timing.firstByte!);
+  expect(post.timing.firstByte!).toBeLessThanOrEqual(post.timing.end!);
   expect(post.request.body?.text).toBe(JSON.stringify({ model: "test-model", messages: [{ role: "user", content: "hello" }] }));
   expect(JSON.parse(responseText(post)).body).toBe(echoed.body);
   expect(post.request.headers).toContainEqual(["api-key", "[REDACTED:api-key]"]);
@@ -87,6 +92,7 @@ test("fetch and XHR exchanges reach IndexedDB with status, timings and bodies; s
   const xhrStream = viaXhr.find((e) => e.request.method === "GET")!;
   expect(chunksOf(xhrStream.id).map((c) => c.text).join("")).toBe(xhrSse);
 
+  // An HTTP error is recorded in full even on the fast path: it is what a failing call says.
   const error = byUrl("/api/status");
   expect(error.response?.status).toBe(429);
   expect(responseText(error)).toBe(limited.body);

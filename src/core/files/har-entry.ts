@@ -78,6 +78,7 @@ function bodyComment(body: CapturedBody | undefined): string | undefined {
   if (body.omitted === "binary") return `binary body not captured (recorded by size and type only)`;
   if (body.omitted === "stream") return "streamed request body not captured (reading it would consume it)";
   if (body.omitted === "policy") return "body not captured (capture settings)";
+  if (body.omitted === "fast-path") return "body not captured (not model, retrieval or tool work: metadata only)";
   if (body.truncated) return `body truncated at the capture limit${body.size !== undefined ? ` (full size ${body.size} bytes)` : ""}`;
   return undefined;
 }

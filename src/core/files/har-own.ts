@@ -14,7 +14,7 @@ import { objOr, readHeaders } from "./har-read";
 import { isFiniteNumber } from "./read";
 import type { Warnings } from "./warnings";
 
-const OMITTED = ["binary", "stream", "policy"];
+const OMITTED = ["binary", "stream", "policy", "fast-path"];
 const FAILURES = ["error", "abort", "timeout"];
 
 /** Why `_exchange` is unusable, or undefined when it is fine. */

@@ -22,7 +22,7 @@ function WithExchange({ exchange, render }: { exchange: Exchange | null | undefi
 function BodyNotes({ body }: { body: CapturedBody | undefined }) {
   if (!body) return null;
   if (body.omitted) {
-    const why = { binary: "binary content", stream: "a streamed request body, which cannot be read without consuming it", policy: "capture settings" }[body.omitted];
+    const why = { binary: "binary content", stream: "a streamed request body, which cannot be read without consuming it", policy: "capture settings", "fast-path": "a request that did not look like model, retrieval or tool work (metadata only)" }[body.omitted];
     const what = [body.mimeType, body.size !== undefined ? formatBytes(body.size) : undefined].filter(Boolean).join(", ");
     return <Note tone="warn">Body not recorded: {why}{what ? ` (${what})` : ""}.</Note>;
   }

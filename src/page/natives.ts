@@ -1,0 +1,250 @@
+/**
+ * Every built-in the hook uses, captured once when it starts (before any page script runs) and
+ * called as plain functions afterwards. A page that later patches a prototype
+ * (Array.prototype.push, RegExp.prototype.exec, Promise[Symbol.species], ...) neither changes
+ * what the hook does nor sees it being called: see docs/DESIGN.md, "The page hook".
+ *
+ * Rules for code in src/page/ that follow from this: no method calls on built-ins (use these),
+ * no for-of, spread or destructuring of arrays (they run the page-patchable array iterator), no
+ * `instanceof` on platform classes (a page can define Symbol.hasInstance on them: use the brand
+ * checks below), no String/RegExp methods (`exec` below runs the native directly), and objects
+ * handed to platform constructors get every member they read as an own property.
+ */
+
+export const apply = Reflect.apply;
+export const construct = Reflect.construct;
+const protoOf = Object.getPrototypeOf;
+const ownDescriptor = Object.getOwnPropertyDescriptor;
+export const defineProperty = Object.defineProperty;
+export const isArray = Array.isArray;
+export const objectKeys = Object.keys;
+export const createObject = Object.create;
+export const stringify = JSON.stringify;
+export const now = uncurry(Performance.prototype.now);
+export const perf = performance;
+export const timeOrigin = performance.timeOrigin;
+export const setTimeoutNative = setTimeout;
+export const clearTimeoutNative = clearTimeout;
+export const PromiseNative = Promise;
+export const ProxyNative = Proxy;
+export const Uint8ArrayNative = Uint8Array;
+export const ArrayBufferNative = ArrayBuffer;
+export const TextDecoderNative = TextDecoder;
+export const URLNative = URL;
+export const ResponseNative = Response;
+export const ReadableStreamNative = ReadableStream;
+export const MessageChannelNative = MessageChannel;
+export const CustomEventNative = CustomEvent;
+
+/**
+ * `values` as an object without a prototype: platform APIs read every member of an options
+ * dictionary, and a member we leave out would otherwise be looked up on Object.prototype, where
+ * a page could have put a getter.
+ */
+export function dict<T extends object>(values: T): T {
+  const out = createObject(null) as T;
+  const keys = objectKeys(values);
+  for (let i = 0; i < keys.length; i++) (out as Record<string, unknown>)[keys[i]!] = (values as Record<string, unknown>)[keys[i]!];
+  return out;
+}
+
+/** `fn.call(self, ...args)` that a page patching Function.prototype.call cannot intercept. */
+export function uncurry<F extends (...args: never[]) => unknown>(fn: F) {
+  return (self: unknown, ...args: Parameters<F>): ReturnType<F> => apply(fn, self, args) as ReturnType<F>;
+}
+
+/**
+ * The getter of `name` found on `proto` or up its chain, as a plain function of the object.
+ * A getter this browser lacks (Firefox has no Request.prototype.body) reads as undefined.
+ */
+export function getter<T = unknown>(proto: object, name: string): (self: unknown) => T {
+  for (let obj: object | null = proto; obj; obj = protoOf(obj) as object | null) {
+    const get = ownDescriptor(obj, name)?.get;
+    if (get) return (self) => apply(get, self, []) as T;
+    if (ownDescriptor(obj, name)) break;
+  }
+  return () => undefined as T;
+}
+
+/** A method found on `proto` (or undefined in a browser that lacks it), uncurried. */
+function method<F extends (...args: never[]) => unknown>(proto: object, name: string): (self: unknown, ...args: Parameters<F>) => ReturnType<F> {
+  const fn = ownDescriptor(proto, name)?.value as F | undefined;
+  return fn ? uncurry(fn) : (() => undefined) as never;
+}
+
+// ---- strings and regular expressions ----
+export const regexExec = uncurry(RegExp.prototype.exec);
+/** RegExp.prototype.test would look `exec` up on the regex: a page could have replaced it. */
+export const matches = (re: RegExp, text: string): boolean => regexExec(re, text) !== null;
+export const stringSlice = uncurry(String.prototype.slice);
+export const stringIndexOf = uncurry(String.prototype.indexOf);
+export const toLowerCase = uncurry(String.prototype.toLowerCase);
+export const charCodeAt = uncurry(String.prototype.charCodeAt);
+
+// ---- collections ----
+const weakMapGet = uncurry(WeakMap.prototype.get as (this: WeakMap<object, unknown>, k: object) => unknown);
+const weakMapSet = uncurry(WeakMap.prototype.set as (this: WeakMap<object, unknown>, k: object, v: unknown) => WeakMap<object, unknown>);
+const weakMapDelete = uncurry(WeakMap.prototype.delete as (this: WeakMap<object, unknown>, k: object) => boolean);
+const WeakMapNative = WeakMap;
+
+/** A WeakMap whose operations no page patch reaches. */
+export interface SafeWeakMap<K extends object, V> {
+  get(key: K): V | undefined;
+  set(key: K, value: V): void;
+  delete(key: K): void;
+}
+export function safeWeakMap<K extends object, V>(): SafeWeakMap<K, V> {
+  const map = new WeakMapNative<object, unknown>();
+  return {
+    get: (key) => weakMapGet(map, key) as V | undefined,
+    set: (key, value) => void weakMapSet(map, key, value),
+    delete: (key) => void weakMapDelete(map, key),
+  };
+}
+
+// ---- promises ----
+/** Runs `onSettled` when `promise` settles, without `then` (no species lookup, no page code). */
+export function whenSettled<T>(promise: Promise<T>, onValue: (value: T) => void, onError: (error: unknown) => void): void {
+  void (async () => {
+    let value: T;
+    try {
+      value = await promise;
+    } catch (error) {
+      try {
+        onError(error);
+      } catch {
+        // never throw into the page
+      }
+      return;
+    }
+    try {
+      onValue(value);
+    } catch {
+      // never throw into the page
+    }
+  })();
+}
+
+// ---- bytes ----
+export const byteLength = getter<number>(protoOf(Uint8Array.prototype) as object, "byteLength");
+export const byteOffset = getter<number>(protoOf(Uint8Array.prototype) as object, "byteOffset");
+export const bufferOf = getter<ArrayBuffer>(protoOf(Uint8Array.prototype) as object, "buffer");
+export const arrayBufferLength = getter<number>(ArrayBuffer.prototype, "byteLength");
+export const bytesIndexOf = uncurry(Uint8Array.prototype.indexOf as (this: Uint8Array, v: number) => number);
+export const setBytes = uncurry(Uint8Array.prototype.set as (this: Uint8Array, a: ArrayLike<number>, offset?: number) => void);
+export const isView = ArrayBuffer.isView;
+export const decode = uncurry(TextDecoder.prototype.decode as (this: TextDecoder, input?: AllowSharedBufferSource, options?: TextDecodeOptions) => string);
+
+/** A copy of `length` bytes of `view` from `start` (TypedArray slice would look up species). */
+export function copyBytes(view: Uint8Array, start = 0, length = byteLength(view) - start): Uint8Array<ArrayBuffer> {
+  const copy = new Uint8ArrayNative(length);
+  setBytes(copy, start === 0 && length === byteLength(view) ? view : new Uint8ArrayNative(bufferOf(view), byteOffset(view) + start, length), 0);
+  return copy;
+}
+
+const encodeNative = uncurry(TextEncoder.prototype.encode as (this: TextEncoder, s: string) => Uint8Array);
+const encoder = new TextEncoder();
+/** UTF-8 size of a string. */
+export const utf8Length = (s: string): number => byteLength(encodeNative(encoder, s));
+
+/** Ignore how a promise of ours settles, without `catch` (which would look up species). */
+export const ignoreSettled = (promise: Promise<unknown>): void => whenSettled(promise, noop, noop);
+const noop = () => {};
+
+// ---- platform objects ----
+export const blobSizeOf = getter<number>(Blob.prototype, "size");
+export const blobTypeOf = getter<string>(Blob.prototype, "type");
+export const blobStream = method<() => ReadableStream<Uint8Array>>(Blob.prototype, "stream");
+export const fileNameOf = getter<string>(File.prototype, "name");
+export const formDataForEach = method<(cb: (value: FormDataEntryValue, key: string) => void) => void>(FormData.prototype, "forEach");
+export const searchParamsToString = method<() => string>(URLSearchParams.prototype, "toString");
+export const responseStatus = getter<number>(Response.prototype, "status");
+export const responseStatusText = getter<string>(Response.prototype, "statusText");
+export const responseHeaders = getter<Headers>(Response.prototype, "headers");
+export const responseUrl = getter<string>(Response.prototype, "url");
+export const responseRedirected = getter<boolean>(Response.prototype, "redirected");
+export const responseType = getter<ResponseType>(Response.prototype, "type");
+export const responseBody = getter<ReadableStream<Uint8Array> | null>(Response.prototype, "body");
+export const responseBodyUsed = getter<boolean>(Response.prototype, "bodyUsed");
+export const cloneResponse = method<() => Response>(Response.prototype, "clone");
+export const headersForEach = method<(cb: (value: string, key: string) => void) => void>(Headers.prototype, "forEach");
+export const headersGet = method<(name: string) => string | null>(Headers.prototype, "get");
+export const streamLocked = getter<boolean>(ReadableStream.prototype, "locked");
+export const cancelStream = method<(reason?: unknown) => Promise<void>>(ReadableStream.prototype, "cancel");
+export const getReader = method<() => ReadableStreamDefaultReader<Uint8Array>>(ReadableStream.prototype, "getReader");
+export const readChunk = method<() => Promise<ReadableStreamReadResult<Uint8Array>>>(ReadableStreamDefaultReader.prototype, "read");
+export const cancelReader = method<(reason?: unknown) => Promise<void>>(ReadableStreamDefaultReader.prototype, "cancel");
+export const controllerEnqueue = method<(chunk: Uint8Array) => void>(ReadableByteStreamController.prototype, "enqueue");
+export const controllerClose = method<() => void>(ReadableByteStreamController.prototype, "close");
+export const controllerError = method<(e?: unknown) => void>(ReadableByteStreamController.prototype, "error");
+export const controllerByobRequest = getter<ReadableStreamBYOBRequest | null>(ReadableByteStreamController.prototype, "byobRequest");
+export const byobRespond = typeof ReadableStreamBYOBRequest === "function"
+  ? method<(n: number) => void>(ReadableStreamBYOBRequest.prototype, "respond")
+  : () => undefined;
+export const signalAborted = getter<boolean>(AbortSignal.prototype, "aborted");
+export const postPortMessage = method<(message: unknown, transfer: Transferable[]) => void>(MessagePort.prototype, "postMessage");
+export const addListener = method<(type: string, listener: (e: Event) => void, options?: AddEventListenerOptions) => void>(EventTarget.prototype, "addEventListener");
+export const dispatchEvent = method<(e: Event) => boolean>(EventTarget.prototype, "dispatchEvent");
+// Window and Location exist only in a document (the unit tests run these modules in Node).
+// Window is a [Global] interface: its operations live on the window object itself.
+export const postWindowMessage = typeof Window === "function"
+  ? method<(message: unknown, target: string, transfer: Transferable[]) => void>(ownDescriptor(window, "postMessage") ? window : Window.prototype, "postMessage")
+  : () => undefined;
+export const eventType = getter<string>(Event.prototype, "type");
+export const stopImmediatePropagation = method<() => void>(Event.prototype, "stopImmediatePropagation");
+export const messageData = getter<unknown>(MessageEvent.prototype, "data");
+/** location.href: Location's properties are unforgeable own accessors; the getter is taken once. */
+const locationObject = typeof location === "object" ? location : undefined;
+const hrefGetter = locationObject && (ownDescriptor(locationObject, "href")?.get ?? ownDescriptor(Location.prototype, "href")?.get);
+export const pageUrl = (): string => (hrefGetter ? (apply(hrefGetter, locationObject, []) as string) : "");
+
+/**
+ * Brand checks: a native getter that throws for any other object. `instanceof` would consult a
+ * Symbol.hasInstance the page may have defined on the class.
+ */
+function branded(get: (self: unknown) => unknown): (value: unknown) => boolean {
+  return (value) => {
+    if (typeof value !== "object" || value === null) return false;
+    try {
+      get(value);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+}
+export const isResponse = branded(responseStatus);
+export const isRequest = branded(getter(Request.prototype, "url"));
+export const isHeaders = branded((h) => method<(n: string) => boolean>(Headers.prototype, "has")(h, "x"));
+export const isUrl = branded(getter(URL.prototype, "href"));
+export const isBlob = branded(getter(Blob.prototype, "size"));
+export const isFormData = branded((f) => method<(n: string) => boolean>(FormData.prototype, "has")(f, ""));
+export const isSearchParams = branded((p) => method<(n: string) => boolean>(URLSearchParams.prototype, "has")(p, ""));
+export const isReadableStream = branded(streamLocked);
+export const isArrayBuffer = branded(arrayBufferLength);
+const domExceptionName = getter<string>(DOMException.prototype, "name");
+const domExceptionMessage = getter<string>(DOMException.prototype, "message");
+const isDomException = branded(domExceptionName);
+export { method as nativeMethod };
+
+/** A data property found on `obj` or its prototypes; accessors are not run (they may be page code). */
+function dataValue(obj: object, key: string): unknown {
+  for (let o: object | null = obj; o; o = protoOf(o) as object | null) {
+    const d = ownDescriptor(o, key);
+    if (d) return "value" in d ? d.value : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Name and message of an error the browser raised (a DOMException or a TypeError). Callers pass
+ * only errors that came from the platform: an abort reason is the page's own value, and reading
+ * it could run page code (a getter, a Proxy trap).
+ */
+export function errorInfo(error: unknown): { name: string; message: string } {
+  if (typeof error !== "object" || error === null) return { name: typeof error, message: typeof error === "string" ? error : "" };
+  if (isDomException(error)) return { name: domExceptionName(error), message: domExceptionMessage(error) };
+  const name = dataValue(error, "name");
+  const message = dataValue(error, "message");
+  return { name: typeof name === "string" ? name : "Error", message: typeof message === "string" ? message : "" };
+}
