@@ -11,7 +11,8 @@ import { clearAllData, recentSamples } from "./maintenance";
 import { acceptDevtools, configForSender, forgetTabScope } from "./scope";
 import { schedulePush } from "./otlp-push";
 import { getSettings } from "./settings";
-import { ingestBatch } from "./ingest";
+import { QUIET_RELEASE_MS, ingestBatch, type IngestResult } from "./ingest";
+import type { CaptureEvent } from "../core/capture-events";
 import { onStoreReset } from "./store";
 import { acceptPanel, notifySpans } from "./panels";
 import { isRecording } from "./recording";
@@ -32,15 +33,7 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
     // a site recorded only then): acknowledged, so the relay may forget it, but not kept.
     if (!(await isRecording(tabId)) || !(await configForSender(sender, String(message.origin ?? ""))).enabled) return { ok: true };
     const events = admit(tabId, valid);
-    const result = await ingestWithRoom(tabId, sender.frameId, events);
-    notifySpans(tabId, result.spans);
-    if (result.spans.length || result.events) {
-      let since = Infinity;
-      for (const span of result.spans) since = Math.min(since, span.startTime);
-      for (const e of events) if (e.t === "interaction" || e.t === "mark") since = Math.min(since, e.time);
-      scheduleAssembly(tabId, (tab, assembled) => notifySpans(tab, assembled.changed, assembled.removed), since);
-      if ((await getSettings()).otlp.enabled) schedulePush(tabId);
-    }
+    await afterIngest(tabId, events, await ingestWithRoom(tabId, sender.frameId, events));
     void enforceRetention();
     return { ok: true };
   } catch (error) {
@@ -48,15 +41,44 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
   }
 }
 
+/** Panels see what changed; traces regroup; exchanges left underived are derived a moment later. */
+async function afterIngest(tabId: number, events: readonly CaptureEvent[], result: IngestResult): Promise<void> {
+  notifySpans(tabId, result.spans);
+  if (result.deferred.length) deriveLater(tabId, result.deferred);
+  if (result.spans.length || result.events) {
+    let since = Infinity;
+    for (const span of result.spans) since = Math.min(since, span.startTime);
+    for (const e of events) if (e.t === "interaction" || e.t === "mark") since = Math.min(since, e.time);
+    scheduleAssembly(tabId, (tab, assembled) => notifySpans(tab, assembled.changed, assembled.removed), since);
+    if ((await getSettings()).otlp.enabled) schedulePush(tabId);
+  }
+}
+
+/** The live throttle's trailing edge, and the release of quiet streams (see IngestResult.deferred). */
+const DERIVE_LATER_MS = QUIET_RELEASE_MS;
+const deriveLaterTimers = new Map<number, { timer: ReturnType<typeof setTimeout>; ids: Set<string> }>();
+
+function deriveLater(tabId: number, ids: readonly string[]): void {
+  let pending = deriveLaterTimers.get(tabId);
+  if (!pending) {
+    const entry = { ids: new Set<string>(), timer: setTimeout(() => {
+      deriveLaterTimers.delete(tabId);
+      void ingestWithRoom(tabId, undefined, [], [...entry.ids]).then((result) => afterIngest(tabId, [], result)).catch(() => {});
+    }, DERIVE_LATER_MS) };
+    deriveLaterTimers.set(tabId, (pending = entry));
+  }
+  for (const id of ids) pending.ids.add(id);
+}
+
 /** Store the batch; when the storage quota is exhausted, evict the oldest traces and try once more. */
-async function ingestWithRoom(tabId: number, frameId: number | undefined, events: Parameters<typeof ingestBatch>[2]) {
+async function ingestWithRoom(tabId: number, frameId: number | undefined, events: readonly CaptureEvent[], rederive: readonly string[] = []) {
   try {
-    return await ingestBatch(tabId, frameId, events);
+    return await ingestBatch(tabId, frameId, events, rederive);
   } catch (error) {
     if (!isQuotaError(error)) throw error;
     const evicted = await evictOldest(0.25);
     await addStorageNotice(`Storage was full: ${describeEviction(evicted)} to keep recording.`);
-    return ingestBatch(tabId, frameId, events);
+    return ingestBatch(tabId, frameId, events, rederive);
   }
 }
 

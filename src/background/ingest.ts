@@ -8,12 +8,21 @@ import { deriveSpan, initialTraceId } from "../core/derive";
 import { applyEvent, chunkRecords, emptyExchange, isExchangeEvent, mergeChunks, type ChunkRecord, type ExchangeRecord } from "../core/ingest";
 import type { SpanRecord } from "../core/records";
 import type { StreamRedactState } from "../core/redact";
+import { heldBack } from "../core/redact-stream";
 import { loadStreamStates, redactorFor, saveStreamStates } from "./redaction";
 import { deriveOptionsFor, getSettings } from "./settings";
 import { openStore, putChunks, readChunks, type TabEvent } from "./store";
 
 /** A streaming span is re-derived at most this often; its end is always derived. */
 const LIVE_DERIVE_INTERVAL_MS = 250;
+/**
+ * A stream with no new chunk for this long has its redaction hold-back released: a page that
+ * stops reading after the provider's last event never sends an end, and that event must not
+ * wait in the hold-back (docs/DESIGN.md, "When a call is over").
+ */
+export const QUIET_RELEASE_MS = 500;
+/** When each live stream last brought chunks (memory only: a restarted worker releases at once). */
+const lastChunkAt = new Map<string, number>();
 const MAX_CACHED_EXCHANGES = 500;
 
 /**
@@ -36,6 +45,7 @@ function remember(id: string, chunks: ChunkRecord[]): void {
 function forget(id: string): void {
   liveChunks.delete(id);
   lastDerived.delete(id);
+  lastChunkAt.delete(id);
 }
 
 interface Group {
@@ -63,12 +73,19 @@ export interface IngestResult {
   spans: SpanRecord[];
   /** Interactions or marks were stored: traces may regroup. */
   events: number;
+  /**
+   * Exchanges whose new chunks were stored but not yet derived (the live throttle): derive them
+   * a moment later (`rederive`), or a stream whose last events came in such a batch would show
+   * in flight until its end, which a page that stops reading never sends.
+   */
+  deferred: string[];
 }
 
-export async function ingestBatch(tabId: number, frameId: number | undefined, batch: readonly CaptureEvent[]): Promise<IngestResult> {
+/** `rederive`: exchanges to derive again from what is stored, with or without new events. */
+export async function ingestBatch(tabId: number, frameId: number | undefined, batch: readonly CaptureEvent[], rederive: readonly string[] = []): Promise<IngestResult> {
   const settings = await getSettings();
   const redactor = redactorFor(settings);
-  const streaming = [...new Set(batch.filter((e) => e.t === "chunks" || e.t === "end").map((e) => e.id))];
+  const streaming = [...new Set([...batch.filter((e) => e.t === "chunks" || e.t === "end").map((e) => e.id), ...rederive])];
   // Loaded before the transaction opens: awaiting anything else inside it would commit it.
   const streamStates = await loadStreamStates(redactor, streaming);
   const touchedStates = new Map<string, StreamRedactState>();
@@ -80,12 +97,14 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
   const events = batch.filter(isExchangeEvent);
   const others = batch.filter((e): e is InteractionEvent | MarkEvent => e.t === "interaction" || e.t === "mark");
   const groups = groupById(events);
+  for (const id of rederive) if (!groups.has(id)) groups.set(id, { events: [], chunks: [] });
   const ids = [...groups.keys()];
   const existing = await Promise.all(ids.map((id) => exchanges.get(id)));
   // A span exists only for a stored exchange: a new one (most of them) costs no second read.
   const storedSpans = await Promise.all(ids.map((id, i) => (existing[i] ? spanStore.get(id) : undefined)));
   const now = Date.now();
   const changed: SpanRecord[] = [];
+  const deferred: string[] = [];
   const writes: Promise<unknown>[] = others.map((e) => tx.objectStore("events").put(tabEvent(e, tabId, frameId)));
 
   await Promise.all(ids.map(async (id, i) => {
@@ -93,6 +112,8 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     const before = existing[i];
     // Ids are random: one that exists for another tab can only be a forgery.
     if (before && before.tabId !== tabId) return;
+    // Asked to derive again, but nothing is stored (or it ended meanwhile and was derived then).
+    if (!before && group.events.length === 0 && group.chunks.length === 0) return;
     let record: ExchangeRecord = before ?? emptyExchange(id, tabId, frameId, group.events[0]?.time ?? group.chunks[0]?.time ?? now);
     for (const event of group.events) record = applyEvent(record, event);
     if (group.events.length || !before) record = redactor.exchange(record);
@@ -111,6 +132,14 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
       state = step.state;
       released.push(...step.emit);
     }
+    if (group.chunks.length) lastChunkAt.set(id, now);
+    let held = state !== undefined && heldBack(state);
+    if (state && held && rederive.includes(id) && now - (lastChunkAt.get(id) ?? 0) >= QUIET_RELEASE_MS) {
+      const step = redactor.release(state);
+      state = step.state;
+      released.push(...step.emit);
+      held = false;
+    }
     if (state) touchedStates.set(id, state);
 
     let known = liveChunks.get(id);
@@ -126,9 +155,10 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     }
 
     const ended = record.outcome !== undefined;
-    const due = !before || ended || now - (lastDerived.get(id) ?? 0) >= LIVE_DERIVE_INTERVAL_MS || group.events.length > 0;
+    const due = !before || ended || now - (lastDerived.get(id) ?? 0) >= LIVE_DERIVE_INTERVAL_MS || group.events.length > 0 || rederive.includes(id);
     if (ended) forget(id);
     else remember(id, chunks);
+    if (!due || (held && !ended)) deferred.push(id);
     if (!due) return;
     lastDerived.set(id, now);
     const span = deriveSpan(record, chunks, now, deriveOptionsFor(settings));
@@ -151,5 +181,5 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     throw error;
   }
   await saveStreamStates(touchedStates);
-  return { spans: changed, events: others.length };
+  return { spans: changed, events: others.length, deferred };
 }

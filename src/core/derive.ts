@@ -42,7 +42,7 @@ export function deriveSpan(record: ExchangeRecord, chunks: readonly ChunkRecord[
     name: draft.name,
     kind: draft.kind,
     startTime: exchange.timing.start,
-    ...(exchange.timing.end !== undefined ? { endTime: exchange.timing.end } : {}),
+    ...(draft.endTime !== undefined ? { endTime: draft.endTime } : exchange.timing.end !== undefined ? { endTime: exchange.timing.end } : {}),
     status: draft.status,
     // Marks the trace id as the app's own, so trace assembly keeps it.
     attributes: parent && parent.traceId === traceId ? { ...draft.attributes, "llm_trace.trace_context": "traceparent" } : draft.attributes,

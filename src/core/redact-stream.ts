@@ -8,6 +8,10 @@
  * decided; the last `window` characters are held back. Rounds run only when at least
  * window/2 new characters can be decided, so every character is scanned at most three times
  * per rule however small the chunks are (linear work). At the end, `flush` decides the rest.
+ * A stream that has gone quiet without ending (a page that stopped reading after the provider's
+ * last event; a model thinking) has its held-back tail decided by `release`: the rest of the
+ * stream then continues as usual. The cost: a secret split across two network chunks that
+ * arrive further apart than the quiet time is seen as two halves.
  *
  * How output is cut: released text keeps the arrival time of the chunk it came in, so timing
  * derived from chunks (first token, SSE event times) is unchanged by redaction. Each round
@@ -149,6 +153,23 @@ export function flushStream(engine: StreamEngine, state: StreamRedactState, chun
   round(engine, s, true, emit);
   // Nothing unredacted stays behind.
   return { state: { ...s, done: true, base: s.base + s.raw.length, raw: "", segs: [], scan: freshScan() }, emit };
+}
+
+/**
+ * The stream went quiet: decide the held-back tail now, as if the text ended here, and go on
+ * taking chunks afterwards. Chunks waiting for a missing predecessor keep waiting.
+ */
+export function releaseStream(engine: StreamEngine, state: StreamRedactState): StreamStep {
+  if (state.done || state.emitted >= state.base + state.raw.length) return { state, emit: [] };
+  const s = copy(state);
+  const emit: ChunkRecord[] = [];
+  round(engine, s, true, emit);
+  return { state: s, emit };
+}
+
+/** Text of the stream received but not yet released. */
+export function heldBack(state: StreamRedactState): boolean {
+  return !state.done && state.emitted < state.base + state.raw.length;
 }
 
 function round(engine: StreamEngine, s: StreamRedactState, final: boolean, emit: ChunkRecord[]): void {

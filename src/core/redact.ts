@@ -14,7 +14,7 @@ import { detectorRules } from "./pii";
 import { DEFAULT_REDACTION, WHERE, normalizeRedaction, userPatternRules, type PatternProblem, type RedactionSettings, type Where } from "./redaction-rules";
 import { shapeRegex } from "./redact-regex";
 import { redactWhole, type Meter, type Rule } from "./redact-scan";
-import { flushStream, pushChunk, pushChunks, startStream, type StreamEngine, type StreamRedactState, type StreamStep } from "./redact-stream";
+import { flushStream, pushChunk, pushChunks, releaseStream, startStream, type StreamEngine, type StreamRedactState, type StreamStep } from "./redact-stream";
 
 export type { StreamRedactState, StreamStep } from "./redact-stream";
 export type { Where } from "./redact-scan";
@@ -140,6 +140,8 @@ export interface Redactor {
   /** Several chunks at once, in any order. */
   chunks(chunks: readonly ChunkRecord[], state: StreamRedactState): StreamStep;
   flush(state: StreamRedactState, chunkCount?: number): StreamStep;
+  /** The stream went quiet: release what is held back (see redact-stream.ts). */
+  release(state: StreamRedactState): StreamStep;
 }
 
 export interface RedactorOptions {
@@ -211,6 +213,7 @@ export function createRedactor(settings: { redaction?: RedactionSettings } = {},
     redactChunk: (state, chunk) => pushChunk(engine, state, chunk),
     chunks: (chunks, state) => pushChunks(engine, state, [...chunks].sort((a, b) => a.seq - b.seq)),
     flush: (state, chunkCount) => flushStream(engine, state, chunkCount),
+    release: (state) => releaseStream(engine, state),
   };
   if (key && !meter) cache.set(key, redactor);
   return redactor;

@@ -43,6 +43,11 @@ export interface SpanDraft {
   status: SpanStatus;
   attributes: Attributes;
   events?: SpanEvent[];
+  /**
+   * When the call was over, if the body says so before the exchange does: a stream ends at its
+   * format's terminal event, whatever the page did afterwards (docs/DESIGN.md, "When a call is over").
+   */
+  endTime?: number;
 }
 
 const HEX_ID = /^[0-9a-f]+$/;

@@ -326,3 +326,35 @@ describe("streaming redaction: work is linear in the input", () => {
     assert.ok(meter.scanned <= 1.2 * (1 + PATTERNS.length + 17) * 50_000, String(meter.scanned));
   });
 });
+
+describe("a stream that goes quiet", () => {
+  const chunk = (seq: number, text: string): ChunkRecord => ({ exchangeId: ID, seq, time: 1000 + seq, text });
+  const key = "sk-proj-Q7abcdefghijklmnopqrstuvwxyz0123456789ABCD";
+
+  it("releases everything held back, and goes on redacting what comes after", () => {
+    const redactor = createRedactor();
+    const first = `data: {"text":"the key is ${key} ok"}\n\ndata: [DONE]\n\n`;
+    let step = redactor.chunks([chunk(0, first)], redactor.startStream(ID));
+    // The tail (with [DONE]) is held back until more text or the end...
+    assert.ok(!step.emit.map((c) => c.text).join("").includes("[DONE]"));
+    const released = redactor.release(step.state);
+    const out = [...step.emit, ...released.emit].map((c) => c.text).join("");
+    // ...or until the stream goes quiet: then all of it is out, redacted.
+    assert.equal(out, redactor.exchange({ id: ID, tabId: 1, transport: "fetch", request: { method: "GET", url: "", headers: [] }, timing: { start: 0 }, response: { status: 200, statusText: "", headers: [], body: { text: first } } }).response!.body!.text);
+    assert.ok(out.includes("[DONE]") && !out.includes(key));
+    step = redactor.chunks([chunk(1, `data: {"more":"${key}"}\n\n`)], released.state);
+    const end = redactor.flush(step.state, 2);
+    const later = [...step.emit, ...end.emit].map((c) => c.text).join("");
+    assert.ok(!later.includes(key) && later.includes("more"));
+    // Records are numbered on, without gaps, across the release.
+    const firstStep = redactor.chunks([chunk(0, first)], redactor.startStream(ID));
+    const all = [...firstStep.emit, ...released.emit, ...step.emit, ...end.emit];
+    assert.deepEqual(all.map((c) => c.seq), all.map((_, i) => i));
+  });
+
+  it("has nothing to release once everything was decided", () => {
+    const redactor = createRedactor();
+    const done = redactor.flush(redactor.chunks([chunk(0, "hello")], redactor.startStream(ID)).state, 1);
+    assert.deepEqual(redactor.release(done.state).emit, []);
+  });
+});

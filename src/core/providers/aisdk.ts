@@ -202,7 +202,7 @@ function readUiStream(ctx: Ctx, b: DraftBuilder): Findings {
   let finishReason: string | undefined;
   for (const ev of events) {
     if (ev.data === "[DONE]") {
-      b.terminal = true;
+      b.endOfStream(ev.time);
       continue;
     }
     const parsed = eventJson(ev);
@@ -254,7 +254,7 @@ function readUiStream(ctx: Ctx, b: DraftBuilder): Findings {
         if (isObj(p.messageMetadata)) readMetadata(p.messageMetadata, found);
         break;
       case "finish":
-        b.terminal = true;
+        b.endOfStream(ev.time);
         if (isObj(p.messageMetadata)) readMetadata(p.messageMetadata, found);
         finishReason = name(p.finishReason) ?? finishReason;
         break;
@@ -366,7 +366,7 @@ function readDataStream(ctx: Ctx, b: DraftBuilder): Findings {
         break;
       }
       case "d":
-        b.terminal = true;
+        b.endOfStream(line.time);
         finalUsage = sdkUsage(o.usage) ?? finalUsage;
         finishReason = name(o.finishReason) ?? finishReason;
         break;

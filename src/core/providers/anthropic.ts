@@ -210,7 +210,7 @@ function parseStream(ctx: Ctx, b: DraftBuilder): void {
         break;
       }
       case "message_stop":
-        b.terminal = true;
+        b.endOfStream(ev.time);
         break;
       case "error": {
         const err = errorFromBody(e, "stream_error");

@@ -32,10 +32,18 @@ export class DraftBuilder {
   streamed = false;
   /** The provider's terminal event ([DONE], message_stop, response.completed, done:true, ...) arrived. */
   terminal = false;
+  /** When the last terminal event arrived ([DONE] after the finish_reason chunk, say). */
+  terminalTime: number | undefined;
   /** The body could not be read as the expected format. */
   unparsed = false;
   error: ProviderError | undefined;
   private readonly problems: string[] = [];
+
+  /** The stream's terminal event arrived at `time`: the call is over, whatever the page does next. */
+  endOfStream(time: number): void {
+    this.terminal = true;
+    if (this.terminalTime === undefined || time > this.terminalTime) this.terminalTime = time;
+  }
 
   set(key: string, value: AttributeValue | null | undefined): void {
     if (value === undefined || value === null) return;
@@ -79,11 +87,18 @@ export class DraftBuilder {
     if (this.problems.length > 0) this.attributes["llm_trace.parse_error"] = this.problems.join("; ");
     const draft: SpanDraft = { kind: this.kind, name, status, attributes: this.attributes };
     if (this.events.length > 0) draft.events = this.events;
+    if (this.streamed && this.terminal && this.terminalTime !== undefined) draft.endTime = this.terminalTime;
     return draft;
   }
 
+  /**
+   * A stream whose terminal event arrived is over and ok: what the page does afterwards (cancel,
+   * abort, break out of its loop, stop reading; openai 7 cancels after [DONE]) is not an error.
+   * Only an end before the terminal event is (docs/DESIGN.md, "When a call is over").
+   */
   private decideStatus(ctx: Ctx): SpanStatus {
     const outcome = ctx.ex.outcome;
+    const finished = this.streamed && this.terminal;
     let type: string | undefined;
     let message: string | undefined;
     if (this.error) {
@@ -91,8 +106,14 @@ export class DraftBuilder {
       message = this.error.message;
     } else if (ctx.status !== undefined && ctx.status >= 400) {
       type = String(ctx.status);
+    } else if (finished) {
+      return this.unparsed ? "unset" : "ok";
     } else if (outcome && outcome.state !== "ok") {
-      type = outcome.state === "abort" ? "AbortError" : outcome.errorName || (outcome.state === "timeout" ? "TimeoutError" : "Error");
+      const why = outcome.state === "abort" ? outcome.errorName : undefined;
+      type = why === "cancelled" ? "cancelled"
+        : why === "incomplete" ? "incomplete_stream"
+        : outcome.state === "abort" ? "AbortError"
+        : outcome.errorName || (outcome.state === "timeout" ? "TimeoutError" : "Error");
       message = outcome.errorMessage;
     } else if (outcome?.state === "ok" && this.streamed && !this.terminal) {
       type = "incomplete_stream";

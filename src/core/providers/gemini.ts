@@ -46,7 +46,7 @@ export function parseGemini(ctx: Ctx, b: DraftBuilder, pathModel: string | undef
       frames.elements.map((e) => ({ parsed: lineJson(e), time: e.time })),
     );
     // The closing bracket is the array stream's own end marker.
-    if (frames.closed && !b.terminal && frames.elements.length > 0) b.terminal = true;
+    if (frames.closed && !b.terminal && frames.elements.length > 0) b.endOfStream(frames.elements[frames.elements.length - 1]!.time);
     return;
   }
   const body = readJsonBody(ctx, b);
@@ -173,7 +173,7 @@ function consume(ctx: Ctx, b: DraftBuilder, frames: Frame[]): void {
     if (block) {
       reasons.set(0, block);
       out.finish(0, block);
-      b.terminal = true;
+      b.endOfStream(frame.time);
     }
     for (const rawCandidate of arr(r.candidates)) {
       const cand = obj(rawCandidate);
@@ -189,7 +189,7 @@ function consume(ctx: Ctx, b: DraftBuilder, frames: Frame[]): void {
       if (reason) {
         reasons.set(index, reason);
         out.finish(index, reason);
-        b.terminal = true;
+        b.endOfStream(frame.time);
       }
     }
   }

@@ -67,7 +67,7 @@ export function parseOllama(ctx: Ctx, b: DraftBuilder, endpoint: "chat" | "gener
     }
     if (content && firstContent === undefined) firstContent = line.time;
     if (o.done === true) {
-      b.terminal = true;
+      b.endOfStream(line.time);
       const reason = name(o.done_reason) ?? "stop";
       out.finish(0, reason);
       b.set("gen_ai.response.finish_reasons", [reason]);

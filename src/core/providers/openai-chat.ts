@@ -95,7 +95,7 @@ function parseStream(ctx: Ctx, b: DraftBuilder): void {
   let metaSet = false;
   for (const ev of events) {
     if (ev.data === "[DONE]") {
-      b.terminal = true;
+      b.endOfStream(ev.time);
       continue;
     }
     const parsed = eventJson(ev);
@@ -127,7 +127,7 @@ function parseStream(ctx: Ctx, b: DraftBuilder): void {
       if (reason) {
         reasons.set(index, reason);
         out.finish(index, reason);
-        b.terminal = true;
+        b.endOfStream(ev.time);
       }
     }
     if (content && firstContent === undefined) firstContent = ev.time;

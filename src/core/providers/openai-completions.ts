@@ -71,7 +71,7 @@ function parseStream(ctx: Ctx, b: DraftBuilder): void {
   let bad = 0;
   for (const ev of events) {
     if (ev.data === "[DONE]") {
-      b.terminal = true;
+      b.endOfStream(ev.time);
       continue;
     }
     const parsed = eventJson(ev);
@@ -98,7 +98,7 @@ function parseStream(ctx: Ctx, b: DraftBuilder): void {
       if (reason) {
         reasons.set(index, reason);
         out.finish(index, reason);
-        b.terminal = true;
+        b.endOfStream(ev.time);
       }
     }
   }

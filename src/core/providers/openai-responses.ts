@@ -214,7 +214,7 @@ function parseStream(ctx: Ctx, b: DraftBuilder): void {
       case "response.completed":
       case "response.incomplete":
       case "response.failed":
-        b.terminal = true;
+        b.endOfStream(ev.time);
         if (isObj(e.response)) final = e.response;
         if (type === "response.failed") {
           const err = obj(final?.error);

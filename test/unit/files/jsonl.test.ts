@@ -35,7 +35,7 @@ describe("toEvalJsonl", () => {
     assert.deepEqual(r!.parameters, { temperature: 0.7, max_tokens: 256, top_p: 0.9 });
     assert.equal(r!.stream, true);
     assert.deepEqual(r!.usage, { input_tokens: 1117, output_tokens: 46, cache_read_input_tokens: 1024, cache_creation_input_tokens: null, reasoning_output_tokens: 0 });
-    assert.equal(r!.latency_ms, 901);
+    assert.equal(r!.latency_ms, 900); // the stream ends at [DONE] (900 ms), not at the connection close (901 ms)
     assert.equal(r!.ttft_ms, 360); // "Hello" completes in the network chunk at 360 ms
     assert.equal(r!.status, "ok");
     assert.equal(r!.error, null);
