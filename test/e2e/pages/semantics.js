@@ -3,6 +3,13 @@
 // Nothing here may depend on timing: streams are driven in lock-step with the server.
 
 const OTHER = `http://localhost:${location.port}`;
+// ?mode=model: every request carries a path prefix that makes it look like a model call to the
+// page hook, so each probe runs once on the hook's fast path and once on its recorded path.
+const P = new URLSearchParams(location.search).get("mode") === "model" ? "/model/chat/completions" : "";
+const pageErrors = [];
+window.addEventListener("error", (e) => pageErrors.push(String(e.message)));
+/** What the page saw go wrong outside any probe's own handling: uncaught errors, unhandled rejections. */
+window.pageTrouble = () => ({ errors: pageErrors.slice(), unhandled: unhandled.slice() });
 const messagesSeen = [];
 window.addEventListener("message", (e) => messagesSeen.push(typeof e.data === "object" ? Object.keys(e.data ?? {}) : e.data));
 const unhandled = [];
@@ -26,7 +33,7 @@ async function until(check, ms = 5000) {
   }
   return false;
 }
-const serverClosed = async (id) => until(async () => (await (await fetch(`/api/closed?id=${id}`)).json()).closed === true);
+const serverClosed = async (id) => until(async () => (await (await fetch(`${P}/api/closed?id=${id}`)).json()).closed === true);
 // The Date header changes between the two runs; everything else must match.
 const headersOf = (h) => [...h.entries()].filter(([k]) => k !== "date");
 function describeResponse(r) {
@@ -70,56 +77,56 @@ window.probes = {
     xhrOpen: fnShape(XMLHttpRequest.prototype.open), xhrSend: fnShape(XMLHttpRequest.prototype.send), xhrSetRequestHeader: fnShape(XMLHttpRequest.prototype.setRequestHeader),
     windowSymbols: Object.getOwnPropertySymbols(window).map(String),
   }),
-  fetchBadThis: async () => settle((async () => fetch.call({}, "/api/json"))()),
+  fetchBadThis: async () => settle((async () => fetch.call({}, `${P}/api/json`))()),
   fetchNoArgs: async () => settle(fetch()),
   fetchBadUrl: async () => settle(fetch("http://[bad")),
-  fetchBadMethod: async () => settle(fetch("/api/json", { method: "CONNECT" })),
+  fetchBadMethod: async () => settle(fetch(`${P}/api/json`, { method: "CONNECT" })),
   windowMessagesDuringLoad: async () => { await sleep(50); return messagesSeen; },
 
   // ---------- fetch: responses ----------
   plainResponse: async () => {
-    const r = await fetch("/api/json");
+    const r = await fetch(`${P}/api/json`);
     const shape = describeResponse(r);
     const text = await r.text();
     return { shape, text, usedAfter: r.bodyUsed, again: await settle(r.text()) };
   },
   jsonMethods: async () => {
-    const r1 = await fetch("/api/json");
-    const r2 = await fetch("/api/json");
-    const r3 = await fetch("/api/json");
-    const r4 = await fetch("/api/binary");
+    const r1 = await fetch(`${P}/api/json`);
+    const r2 = await fetch(`${P}/api/json`);
+    const r3 = await fetch(`${P}/api/json`);
+    const r4 = await fetch(`${P}/api/binary`);
     return {
       json: await r1.json(), blob: await r2.blob().then((b) => ({ size: b.size, type: b.type })),
       buffer: [...new Uint8Array(await r3.arrayBuffer())].length,
       binary: [...new Uint8Array(await r4.arrayBuffer())], binaryShape: describeResponse(r4),
-      bytes: typeof Response.prototype.bytes === "function" ? [...(await (await fetch("/api/binary")).bytes())] : "n/a",
+      bytes: typeof Response.prototype.bytes === "function" ? [...(await (await fetch(`${P}/api/binary`)).bytes())] : "n/a",
     };
   },
-  badJson: async () => settle((await fetch("/api/sse?n=1&delay=0")).json()),
+  badJson: async () => settle((await fetch(`${P}/api/sse?n=1&delay=0`)).json()),
   redirected: async () => {
-    const r = await fetch("/api/redirect");
+    const r = await fetch(`${P}/api/redirect`);
     return { ...describeResponse(r), text: await r.text() };
   },
-  manualRedirect: async () => describeResponse(await fetch("/api/redirect", { redirect: "manual" })),
-  errorRedirect: async () => settle(fetch("/api/redirect", { redirect: "error" })),
+  manualRedirect: async () => describeResponse(await fetch(`${P}/api/redirect`, { redirect: "manual" })),
+  errorRedirect: async () => settle(fetch(`${P}/api/redirect`, { redirect: "error" })),
   crossOrigin: async () => {
-    const r = await fetch(`${OTHER}/api/json`);
+    const r = await fetch(`${OTHER}${P}/api/json`);
     return { ...describeResponse(r), text: await r.text() };
   },
-  opaque: async () => describeResponse(await fetch(`${OTHER}/api/json`, { mode: "no-cors" })),
-  corsFailure: async () => settle(fetch(`${OTHER}/api/redirect`)),
-  noContent: async () => describeResponse(await fetch("/api/no-content")),
-  head: async () => describeResponse(await fetch("/api/json", { method: "HEAD" })),
-  utf8Split: async () => (await fetch("/api/utf8-split")).text(),
-  largeBody: async () => (await (await fetch("/api/large?size=3000000")).text()).length,
+  opaque: async () => describeResponse(await fetch(`${OTHER}${P}/api/json`, { mode: "no-cors" })),
+  corsFailure: async () => settle(fetch(`${OTHER}${P}/api/redirect`)),
+  noContent: async () => describeResponse(await fetch(`${P}/api/no-content`)),
+  head: async () => describeResponse(await fetch(`${P}/api/json`, { method: "HEAD" })),
+  utf8Split: async () => (await fetch(`${P}/api/utf8-split`)).text(),
+  largeBody: async () => (await (await fetch(`${P}/api/large?size=3000000`)).text()).length,
   clone: async () => {
-    const r = await fetch("/api/sse?n=3&delay=1");
+    const r = await fetch(`${P}/api/sse?n=3&delay=1`);
     const c = r.clone();
     const [a, b] = await Promise.all([r.text(), c.text()]);
     return { same: a === b, length: a.length, cloneShape: describeResponse(c), cloneOfUsed: await settle((async () => r.clone())()) };
   },
   headersImmutable: async () => {
-    const r = await fetch("/api/json");
+    const r = await fetch(`${P}/api/json`);
     const attempts = {};
     for (const op of ["set", "append", "delete"]) {
       try {
@@ -141,21 +148,21 @@ window.probes = {
     return { attempts, ownStillMutable: headersOf(own.headers) };
   },
   newResponseFromBody: async () => {
-    const r = await fetch("/api/json");
+    const r = await fetch(`${P}/api/json`);
     const wrapped = new Response(r.body, { headers: { "content-type": "text/plain" } });
     return { shape: describeResponse(wrapped), text: await wrapped.text(), originalUsed: r.bodyUsed, originalLocked: r.body.locked };
   },
 
   // ---------- fetch: streams ----------
   streamUrlKept: async () => {
-    const r = await fetch("/api/sse?n=2&delay=1");
+    const r = await fetch(`${P}/api/sse?n=2&delay=1`);
     const shape = describeResponse(r);
     await r.text();
     return shape;
   },
   lockstepReader: async () => {
     const id = uid();
-    const r = await fetch(`/api/lockstep?id=${id}&n=4`);
+    const r = await fetch(`${P}/api/lockstep?id=${id}&n=4`);
     const reader = r.body.getReader();
     const decoder = new TextDecoder();
     const got = [];
@@ -163,23 +170,23 @@ window.probes = {
       const { done, value } = await reader.read();
       if (done) break;
       got.push(decoder.decode(value));
-      await fetch(`/api/lockstep-ack?id=${id}&k=${k}`);
+      await fetch(`${P}/api/lockstep-ack?id=${id}&k=${k}`);
     }
     return got;
   },
   lockstepAsyncIterator: async () => {
     const id = uid();
-    const r = await fetch(`/api/lockstep?id=${id}&n=3`);
+    const r = await fetch(`${P}/api/lockstep?id=${id}&n=3`);
     const got = [];
     let k = 0;
     for await (const chunk of r.body.pipeThrough(new TextDecoderStream())) {
       got.push(chunk);
-      await fetch(`/api/lockstep-ack?id=${id}&k=${k++}`);
+      await fetch(`${P}/api/lockstep-ack?id=${id}&k=${k++}`);
     }
     return got;
   },
   byobReader: async () => {
-    const r = await fetch("/api/json");
+    const r = await fetch(`${P}/api/json`);
     const reader = r.body.getReader({ mode: "byob" });
     let total = 0;
     let buf = new ArrayBuffer(8);
@@ -193,7 +200,7 @@ window.probes = {
   },
   cancelReachesNetwork: async () => {
     const id = uid();
-    const r = await fetch(`/api/endless?id=${id}`);
+    const r = await fetch(`${P}/api/endless?id=${id}`);
     const reader = r.body.getReader();
     await reader.read();
     const cancelled = await Promise.race([reader.cancel("stop").then(() => "resolved"), sleep(3000).then(() => "hung")]);
@@ -201,27 +208,94 @@ window.probes = {
   },
   bodyCancelDirect: async () => {
     const id = uid();
-    const r = await fetch(`/api/endless?id=${id}`);
+    const r = await fetch(`${P}/api/endless?id=${id}`);
     const cancelled = await Promise.race([r.body.cancel().then(() => "resolved"), sleep(3000).then(() => "hung")]);
     return { cancelled, serverSawClose: await serverClosed(id), usedAfter: r.bodyUsed };
   },
   breakOutOfForAwait: async () => {
     const id = uid();
-    const r = await fetch(`/api/endless?id=${id}`);
+    const r = await fetch(`${P}/api/endless?id=${id}`);
     for await (const _ of r.body) break;
     return { serverSawClose: await serverClosed(id), locked: r.body.locked };
+  },
+  // What SDKs do at the end of a stream: openai 7 cancels after [DONE]; others break out of
+  // their loop (which cancels) or simply stop reading; a body the page never reads is cancelled.
+  cancelAfterDone: async () => {
+    const id = uid();
+    const r = await fetch(`${P}/api/done-open?id=${id}`);
+    const reader = r.body.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!text.includes("[DONE]")) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    await reader.cancel();
+    return { text, serverSawClose: await serverClosed(id), used: r.bodyUsed };
+  },
+  breakAfterDone: async () => {
+    const id = uid();
+    const r = await fetch(`${P}/api/done-open?id=${id}`);
+    let text = "";
+    for await (const chunk of r.body.pipeThrough(new TextDecoderStream())) {
+      text += chunk;
+      if (text.includes("[DONE]")) break;
+    }
+    return { text, serverSawClose: await serverClosed(id), locked: r.body.locked };
+  },
+  stopReadingAfterDone: async () => {
+    const id = uid();
+    const r = await fetch(`${P}/api/done-open?id=${id}`);
+    const reader = r.body.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!text.includes("[DONE]")) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    // The reader is simply dropped, as the ollama package does after `"done": true`.
+    await sleep(100);
+    return { text, used: r.bodyUsed, locked: r.body.locked };
+  },
+  bodyCancelUnread: async () => {
+    const r = await fetch(`${P}/api/sse?n=3&delay=1`);
+    const cancelled = await settle(r.body.cancel());
+    // The hook's own follow-up work runs in later tasks: give it the chance to misbehave.
+    await sleep(50);
+    return { cancelled, used: r.bodyUsed, again: await settle(r.text()) };
+  },
+  readerReleasedMidStream: async () => {
+    const id = uid();
+    const r = await fetch(`${P}/api/lockstep?id=${id}&n=4`);
+    const decoder = new TextDecoder();
+    const got = [];
+    let reader = r.body.getReader();
+    for (let k = 0; ; k++) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      got.push(decoder.decode(value));
+      if (k === 1) {
+        reader.releaseLock();
+        got.push(`locked after release: ${r.body.locked}`);
+        reader = r.body.getReader();
+      }
+      await fetch(`${P}/api/lockstep-ack?id=${id}&k=${k}`);
+    }
+    return got;
   },
   abortBeforeFetch: async () => {
     const c = new AbortController();
     c.abort();
-    return settle(fetch("/api/json", { signal: c.signal }));
+    return settle(fetch(`${P}/api/json`, { signal: c.signal }));
   },
   abortWithReason: async () => {
     const c = new AbortController();
     const reason = { custom: true };
     c.abort(reason);
     try {
-      await fetch("/api/json", { signal: c.signal });
+      await fetch(`${P}/api/json`, { signal: c.signal });
       return "resolved";
     } catch (e) {
       return { same: e === reason };
@@ -230,7 +304,7 @@ window.probes = {
   abortDuringStream: async () => {
     const id = uid();
     const c = new AbortController();
-    const r = await fetch(`/api/endless?id=${id}`, { signal: c.signal });
+    const r = await fetch(`${P}/api/endless?id=${id}`, { signal: c.signal });
     const reader = r.body.getReader();
     await reader.read();
     c.abort();
@@ -242,15 +316,15 @@ window.probes = {
   abortWhileReadPending: async () => {
     const id = uid();
     const c = new AbortController();
-    const r = await fetch(`/api/endless?id=${id}`, { signal: c.signal });
+    const r = await fetch(`${P}/api/endless?id=${id}`, { signal: c.signal });
     const textPromise = r.text();
     setTimeout(() => c.abort(new DOMException("stop now", "AbortError")), 100);
     return { text: await settle(textPromise), closed: await serverClosed(id) };
   },
-  timeoutSignal: async () => settle(fetch("/api/hang", { signal: AbortSignal.timeout(100) })),
+  timeoutSignal: async () => settle(fetch(`${P}/api/hang`, { signal: AbortSignal.timeout(100) })),
   networkError: async () => settle(fetch("http://127.0.0.1:1/")),
   brokenMidBody: async () => {
-    const r = await fetch("/api/broken");
+    const r = await fetch(`${P}/api/broken`);
     return { shape: describeResponse(r), text: await settle(r.text()) };
   },
   unhandledAfterAborts: async () => {
@@ -260,13 +334,13 @@ window.probes = {
 
   // ---------- fetch: requests ----------
   requestObject: async () => {
-    const req = new Request("/api/echo", { method: "POST", body: "from a Request", headers: { "x-thing": "1" } });
+    const req = new Request(`${P}/api/echo`, { method: "POST", body: "from a Request", headers: { "x-thing": "1" } });
     const r = await fetch(req);
     const echoed = await r.json();
     return { body: echoed.body, thing: echoed.headers["x-thing"], usedAfter: req.bodyUsed, again: await settle(fetch(req)) };
   },
   requestWithInitOverride: async () => {
-    const req = new Request("/api/echo", { method: "POST", body: "original" });
+    const req = new Request(`${P}/api/echo`, { method: "POST", body: "original" });
     const echoed = await (await fetch(req, { body: "override", method: "PUT" })).json();
     return { method: echoed.method, body: echoed.body, used: req.bodyUsed };
   },
@@ -280,7 +354,7 @@ window.probes = {
     };
     const out = {};
     for (const [name, body] of Object.entries(kinds)) {
-      const echoed = await (await fetch("/api/echo", { method: "POST", body })).json();
+      const echoed = await (await fetch(`${P}/api/echo`, { method: "POST", body })).json();
       // A multipart body's length depends on its random boundary: compare its fields instead.
       out[name] = { ct: (echoed.headers["content-type"] ?? "").replace(/boundary=.*/, "boundary"), len: name === "form" ? echoed.body.split("\r\n").filter((l) => !l.startsWith("--")).join("|").length : echoed.body.length };
     }
@@ -288,25 +362,25 @@ window.probes = {
   },
   streamedUpload: async () => {
     const stream = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode("streamed")); c.close(); } });
-    return settle(fetch("/api/echo", { method: "POST", body: stream, duplex: "half" }).then((r) => r.json()).then((j) => j.body));
+    return settle(fetch(`${P}/api/echo`, { method: "POST", body: stream, duplex: "half" }).then((r) => r.json()).then((j) => j.body));
   },
   headerForms: async () => {
     const forms = [new Headers({ "x-a": "1" }), [["x-a", "2"]], { "x-a": "3" }];
     const out = [];
-    for (const headers of forms) out.push((await (await fetch("/api/echo", { headers })).json()).headers["x-a"]);
+    for (const headers of forms) out.push((await (await fetch(`${P}/api/echo`, { headers })).json()).headers["x-a"]);
     return out;
   },
-  urlObjectInput: async () => (await fetch(new URL("/api/json", location.href))).url,
+  urlObjectInput: async () => (await fetch(new URL(`${P}/api/json`, location.href))).url,
   objectWithToString: async () => {
     let calls = 0;
-    const input = { toString() { calls++; return "/api/json"; } };
+    const input = { toString() { calls++; return `${P}/api/json`; } };
     const r = await fetch(input);
     return { url: r.url, calls };
   },
   initGetters: async () => {
     let reads = 0;
     const init = { get method() { reads++; return "GET"; } };
-    await (await fetch("/api/json", init)).text();
+    await (await fetch(`${P}/api/json`, init)).text();
     return reads;
   },
 
@@ -316,19 +390,117 @@ window.probes = {
     let seen = 0;
     window.fetch = function (...args) { seen++; return original.apply(this, args); };
     try {
-      return { status: (await fetch("/api/json")).status, seen };
+      return { status: (await fetch(`${P}/api/json`)).status, seen };
     } finally {
       window.fetch = original;
     }
   },
   frozenFetch: async () => {
     Object.freeze(window.fetch);
-    return { frozen: Object.isFrozen(fetch), status: (await fetch("/api/json")).status };
+    return { frozen: Object.isFrozen(fetch), status: (await fetch(`${P}/api/json`)).status };
   },
   lockedFetchProperty: async () => {
     const f = window.fetch;
     Object.defineProperty(window, "fetch", { value: f, writable: false, configurable: false });
-    return { status: (await fetch("/api/json")).status, desc: (({ value, ...d }) => d)(Object.getOwnPropertyDescriptor(window, "fetch")) };
+    return { status: (await fetch(`${P}/api/json`)).status, desc: (({ value, ...d }) => d)(Object.getOwnPropertyDescriptor(window, "fetch")) };
+  },
+
+  // ---------- what a fetch() makes the page's own built-ins do ----------
+  // Every patchable built-in the hook could call is counted while fetch runs: the counts must be
+  // the browser's own (with the extension: the same), or a page could tell the hook is there.
+  builtinsCalledByFetch: async () => {
+    const counts = {};
+    const restore = [];
+    const watch = (owner, key, label) => {
+      const desc = Object.getOwnPropertyDescriptor(owner, key);
+      if (!desc || typeof desc.value !== "function") return;
+      const original = desc.value;
+      counts[label] = 0;
+      Object.defineProperty(owner, key, { ...desc, value: function (...args) { counts[label]++; return Reflect.apply(original, this, args); } });
+      restore.push(() => Object.defineProperty(owner, key, desc));
+    };
+    const watchGetter = (owner, key, label) => {
+      const desc = Object.getOwnPropertyDescriptor(owner, key);
+      if (!desc || !desc.get) return;
+      counts[label] = 0;
+      Object.defineProperty(owner, key, { ...desc, get() { counts[label]++; return Reflect.apply(desc.get, this, []); } });
+      restore.push(() => Object.defineProperty(owner, key, desc));
+    };
+    watch(Array.prototype, "push", "push");
+    watch(Array.prototype, "slice", "slice");
+    watch(Array.prototype, "map", "map");
+    watch(Array.prototype, Symbol.iterator, "arrayIterator");
+    watch(Object.getPrototypeOf([][Symbol.iterator]()), "next", "arrayIteratorNext");
+    watch(RegExp.prototype, "exec", "exec");
+    watch(RegExp.prototype, "test", "test");
+    watch(String.prototype, "toLowerCase", "toLowerCase");
+    watch(String.prototype, "slice", "stringSlice");
+    watch(String.prototype, "indexOf", "indexOf");
+    watch(String.prototype, "split", "split");
+    watch(Map.prototype, "get", "mapGet");
+    watch(Map.prototype, "set", "mapSet");
+    watch(WeakMap.prototype, "get", "weakMapGet");
+    watch(WeakMap.prototype, "set", "weakMapSet");
+    watch(Promise.prototype, "then", "then");
+    watch(Function.prototype, "call", "call");
+    watch(Function.prototype, "apply", "apply");
+    watch(JSON, "stringify", "stringify");
+    watch(Headers.prototype, "forEach", "headersForEach");
+    watch(Headers.prototype, Symbol.iterator, "headersIterator");
+    watchGetter(Response.prototype, "status", "status");
+    watchGetter(Response.prototype, "headers", "headers");
+    watchGetter(Response.prototype, "body", "body");
+    watchGetter(AbortSignal.prototype, "aborted", "aborted");
+    let accessorReads = 0;
+    // Members that dictionaries and proxy handlers look up, inherited if missing. (Not "get"/"set",
+    // which would break every property descriptor, nor "then", read on any value a promise takes.)
+    const traps = ["has", "apply", "construct", "defineProperty", "capture", "passive", "once", "signal", "highWaterMark", "size", "start", "pull", "cancel", "type", "autoAllocateChunkSize", "status", "statusText", "headers", "detail"];
+    for (const name of traps) {
+      Object.defineProperty(Object.prototype, name, { configurable: true, get() { accessorReads++; return undefined; } });
+      restore.push(() => delete Object.prototype[name]);
+    }
+    let text;
+    let streamed = "";
+    try {
+      const r = await fetch(`${P}/api/json`, { method: "POST", body: JSON.stringify({ model: "m", messages: [] }), headers: [["content-type", "application/json"]] });
+      text = await r.text();
+      const s = await fetch(`${P}/api/sse?n=2&delay=1`);
+      const reader = s.body.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        streamed += value.length;
+      }
+    } finally {
+      for (const undo of restore.reverse()) undo();
+    }
+    return { counts, accessorReads, text, streamed: streamed.length > 0 };
+  },
+  speciesDuringFetch: async () => {
+    let speciesCalls = 0;
+    const desc = Object.getOwnPropertyDescriptor(Promise, Symbol.species);
+    class Spy extends Promise {}
+    Object.defineProperty(Promise, Symbol.species, { configurable: true, get() { speciesCalls++; return Spy; } });
+    let result;
+    try {
+      const p = fetch(`${P}/api/json`);
+      const r = await p;
+      result = { isSpy: p instanceof Spy, ctor: p.constructor === Promise, status: r.status, text: await r.text() };
+    } finally {
+      Object.defineProperty(Promise, Symbol.species, desc);
+    }
+    return { ...result, speciesCalls };
+  },
+  hasInstanceDuringFetch: async () => {
+    let checks = 0;
+    const targets = [Response, Request, Headers, URL, Blob, FormData, ReadableStream, Promise, Error, DOMException, Uint8Array, ArrayBuffer];
+    for (const C of targets) Object.defineProperty(C, Symbol.hasInstance, { configurable: true, value: (v) => { checks++; return Function.prototype[Symbol.hasInstance].call(C, v); } });
+    try {
+      const r = await fetch(new Request(`${P}/api/echo`, { method: "POST", body: JSON.stringify({ model: "m" }) }));
+      return { status: r.status, body: (await r.json()).body, checks };
+    } finally {
+      for (const C of targets) delete C[Symbol.hasInstance];
+    }
   },
 
   // ---------- XMLHttpRequest ----------
@@ -336,7 +508,7 @@ window.probes = {
     const log = [];
     const x = new XMLHttpRequest();
     xhrEvents(x, log);
-    x.open("GET", "/api/json");
+    x.open("GET", `${P}/api/json`);
     x.send();
     await xhrDone(x);
     return { log, text: x.responseText, url: x.responseURL, headers: x.getAllResponseHeaders().split("\r\n").filter((l) => !/^date:/i.test(l)).sort() };
@@ -345,7 +517,7 @@ window.probes = {
     const out = {};
     for (const type of ["text", "json", "arraybuffer", "blob", "document"]) {
       const x = new XMLHttpRequest();
-      x.open("GET", type === "document" ? "/pages/app.html" : "/api/json");
+      x.open("GET", type === "document" ? "/pages/app.html" : `${P}/api/json`);
       x.responseType = type;
       x.send();
       await xhrDone(x);
@@ -360,13 +532,13 @@ window.probes = {
     const x = new XMLHttpRequest();
     const seen = [];
     let acked = -1;
-    x.open("GET", `/api/lockstep?id=${id}&n=3`);
+    x.open("GET", `${P}/api/lockstep?id=${id}&n=3`);
     x.onprogress = () => {
       const parts = x.responseText.split("\n\n").filter(Boolean);
       while (acked < parts.length - 1) {
         acked++;
         seen.push(parts[acked]);
-        fetch(`/api/lockstep-ack?id=${id}&k=${acked}`);
+        fetch(`${P}/api/lockstep-ack?id=${id}&k=${acked}`);
       }
     };
     x.send();
@@ -378,7 +550,7 @@ window.probes = {
     const id = uid();
     const x = new XMLHttpRequest();
     xhrEvents(x, log);
-    x.open("GET", `/api/endless?id=${id}`);
+    x.open("GET", `${P}/api/endless?id=${id}`);
     x.send();
     await new Promise((r) => x.addEventListener("progress", r, { once: true }));
     x.abort();
@@ -388,7 +560,7 @@ window.probes = {
     const log = [];
     const x = new XMLHttpRequest();
     xhrEvents(x, log);
-    x.open("GET", "/api/hang");
+    x.open("GET", `${P}/api/hang`);
     x.timeout = 150;
     x.send();
     await xhrDone(x);
@@ -407,7 +579,7 @@ window.probes = {
     const log = [];
     const x = new XMLHttpRequest();
     xhrEvents(x, log);
-    x.open("POST", "/api/echo", false);
+    x.open("POST", `${P}/api/echo`, false);
     x.send("sync body");
     const out = { log, status: x.status, body: JSON.parse(x.responseText).body };
     const bad = new XMLHttpRequest();
@@ -432,9 +604,9 @@ window.probes = {
     const log = [];
     const x = new XMLHttpRequest();
     xhrEvents(x, log);
-    x.open("GET", "/api/hang");
+    x.open("GET", `${P}/api/hang`);
     x.send();
-    x.open("GET", "/api/json");
+    x.open("GET", `${P}/api/json`);
     x.send();
     await xhrDone(x);
     return { log, text: x.responseText };
@@ -442,7 +614,7 @@ window.probes = {
   xhrWithCredentials: async () => {
     document.cookie = "probe=1; path=/";
     const x = new XMLHttpRequest();
-    x.open("GET", `${OTHER}/api/echo`);
+    x.open("GET", `${OTHER}${P}/api/echo`);
     x.withCredentials = true;
     x.send();
     await xhrDone(x);
@@ -452,7 +624,7 @@ window.probes = {
   xhrSimpleCorsPostNoPreflight: async () => {
     const id = "simple-cors";
     const x = new XMLHttpRequest();
-    x.open("POST", `${OTHER}/api/echo?probe=${id}`);
+    x.open("POST", `${OTHER}${P}/api/echo?probe=${id}`);
     x.setRequestHeader("content-type", "text/plain");
     x.send("simple");
     await xhrDone(x);
@@ -463,7 +635,7 @@ window.probes = {
     let later = 0;
     x.addEventListener("load", (e) => e.stopImmediatePropagation());
     x.addEventListener("load", () => later++);
-    x.open("GET", "/api/json");
+    x.open("GET", `${P}/api/json`);
     x.send();
     await xhrDone(x);
     return { later, text: x.responseText.length };

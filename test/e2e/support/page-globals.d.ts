@@ -5,6 +5,7 @@ declare global {
     calls: any;
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     probes: any;
+    pageTrouble(): { errors: string[]; unhandled: string[] };
   }
 }
 export {};

@@ -32,6 +32,9 @@ const CREDENTIAL_HEADERS = new Set(["authorization", "x-api-key", "api-key", "x-
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** See the request handler: a path prefix that only changes how the hook routes a request. */
+export const MODEL_PREFIX = "/model/chat/completions";
+
 export async function startServer(extraRoutes: Record<string, Route> = {}): Promise<TestServer> {
   const lockstep = new Map<string, Lockstep>();
   const closed = new Map<string, boolean>();
@@ -153,6 +156,65 @@ export async function startServer(extraRoutes: Record<string, Route> = {}): Prom
         closed.set(id, true);
       });
     },
+    /**
+     * A chat stream that ends the way OpenAI's does ([DONE]) but keeps the connection open
+     * afterwards, as a slow proxy would: a client that stops at [DONE] must close it itself.
+     */
+    "/api/done-open": (req, res, url) => {
+      cors(req, res);
+      const id = url.searchParams.get("id") ?? "x";
+      closed.set(id, false);
+      res.setHeader("content-type", "text/event-stream");
+      res.flushHeaders();
+      for (let i = 0; i < 3; i++) res.write(`data: {"choices":[{"index":0,"delta":{"content":"w${i} "},"finish_reason":null}]}\n\n`);
+      res.write(`data: {"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n`);
+      res.on("close", () => closed.set(id, true));
+    },
+    /**
+     * A chat completion stream, ended as asked: `end=done` ([DONE], the default), `none` (EOF
+     * with no terminal event), `garbage` (bytes after [DONE]), `split` ([DONE] cut across two
+     * writes); `hold=1` keeps the connection open after the end; `n` content events, `delay` ms
+     * apart; `stall=k` stops writing (but stays open) after k events.
+     */
+    "/api/chat-sse": async (req, res, url) => {
+      cors(req, res);
+      const id = url.searchParams.get("id") ?? "x";
+      const n = Number(url.searchParams.get("n") ?? 4);
+      const delay = Number(url.searchParams.get("delay") ?? 0);
+      const end = url.searchParams.get("end") ?? "done";
+      const stall = url.searchParams.has("stall") ? Number(url.searchParams.get("stall")) : Infinity;
+      closed.set(id, false);
+      res.on("close", () => closed.set(id, true));
+      res.setHeader("content-type", "text/event-stream");
+      res.flushHeaders();
+      const chunk = (delta: object, finish: string | null) =>
+        `data: ${JSON.stringify({ id: "chatcmpl-e2e", object: "chat.completion.chunk", model: "gpt-e2e", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      for (let i = 0; i < n; i++) {
+        if (i >= stall) return; // left open, silent
+        if (res.destroyed) return;
+        res.write(chunk(i === 0 ? { role: "assistant", content: `w${i} ` } : { content: `w${i} ` }, null));
+        if (delay) await sleep(delay);
+      }
+      if (end === "none") return void res.end();
+      res.write(chunk({}, "stop"));
+      res.write(`data: ${JSON.stringify({ id: "chatcmpl-e2e", object: "chat.completion.chunk", model: "gpt-e2e", choices: [], usage: { prompt_tokens: 7, completion_tokens: n, total_tokens: 7 + n } })}\n\n`);
+      if (end === "split") {
+        res.write("data: [DO");
+        await sleep(20);
+        res.write("NE]\n\n");
+      } else {
+        res.write("data: [DONE]\n\n");
+      }
+      if (end === "garbage") res.write('data: {"not": "json"\n\n\u0000\u0001 trailing bytes');
+      if (url.searchParams.get("hold") !== "1") res.end();
+    },
+    /** A model answer on one 5 MB line (non-streamed JSON), over the body cap. */
+    "/api/big-line": (req, res, url) => {
+      cors(req, res);
+      const size = Number(url.searchParams.get("size") ?? 5_000_000);
+      res.setHeader("content-type", "application/json");
+      res.end(`{"id":"chatcmpl-big","object":"chat.completion","model":"gpt-e2e","choices":[{"index":0,"message":{"role":"assistant","content":"${"x".repeat(size)}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}`);
+    },
     "/api/closed": (req, res, url) => {
       cors(req, res);
       res.setHeader("content-type", "application/json");
@@ -217,7 +279,9 @@ export async function startServer(extraRoutes: Record<string, Route> = {}): Prom
       res.statusCode = 204;
       return res.end();
     }
-    const route = routes[url.pathname];
+    // The semantics probes run a second time with this prefix, which makes every request look
+    // like a model call to the page hook (its recorded path); the server answers as without it.
+    const route = routes[url.pathname.startsWith(MODEL_PREFIX) ? url.pathname.slice(MODEL_PREFIX.length) : url.pathname];
     try {
       if (route) return await route(req, res, url, body);
       if (url.pathname.startsWith("/pages/")) return await servePage(url.pathname.slice("/pages/".length), url, res);
