@@ -1,7 +1,8 @@
 /**
  * An offline mock of the model APIs a web page calls, speaking their real wire formats with
- * realistic streaming delays: OpenAI Chat Completions and Responses, Anthropic Messages,
- * Gemini streamGenerateContent, embeddings, a Qdrant-style vector search and a tool endpoint.
+ * realistic streaming delays: OpenAI Chat Completions (also on Azure OpenAI's deployment paths)
+ * and Responses, Anthropic Messages, Gemini generateContent / streamGenerateContent, Ollama's
+ * /api/chat and /api/generate, embeddings, a Qdrant-style vector search and a tool endpoint.
  * The answers are scripted from the prompt's words; the formats are what matter. Used by the
  * demo (npm start) and by the end-to-end tests.
  */
@@ -77,7 +78,11 @@ export function createMockLlm(options: MockOptions = {}) {
   const tokenDelay = options.tokenDelayMs ?? 25;
   const firstDelay = options.firstTokenDelayMs ?? 250;
 
-  async function openaiChat(res: ServerResponse, body: Json): Promise<void> {
+  /**
+   * `azure`: as Azure OpenAI answers a deployment: a first stream chunk with no choices and
+   * empty id/model carrying prompt_filter_results, and content_filter_results on the choices.
+   */
+  async function openaiChat(res: ServerResponse, body: Json, azure = false): Promise<void> {
     const messages = (body.messages ?? []) as Message[];
     const model = String(body.model ?? "gpt-4o-mini");
     const stream = body.stream === true;
@@ -91,14 +96,18 @@ export function createMockLlm(options: MockOptions = {}) {
     const toolCall = { id: nextId("call_"), type: "function", function: { name: "check_account_status", arguments: JSON.stringify({ email: "ada@example.com" }) } };
     const completionTokens = callTool ? 18 : tokens(answer).length;
     const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } };
+    const filtered = azure ? { content_filter_results: { hate: { filtered: false, severity: "safe" }, self_harm: { filtered: false, severity: "safe" } } } : {};
+    const promptFilter = { prompt_filter_results: [{ prompt_index: 0, content_filter_results: { hate: { filtered: false, severity: "safe" }, jailbreak: { filtered: false, detected: false } } }] };
     await sleep(firstDelay);
     if (!stream) {
       const message = callTool ? { role: "assistant", content: null, tool_calls: [toolCall] } : { role: "assistant", content: answer };
-      return json(res, 200, { id, object: "chat.completion", created, model: `${model}-2024-07-18`, choices: [{ index: 0, message, finish_reason: callTool ? "tool_calls" : "stop" }], usage });
+      const extra = azure ? promptFilter : {};
+      return json(res, 200, { id, object: "chat.completion", created, model: `${model}-2024-07-18`, choices: [{ index: 0, message, finish_reason: callTool ? "tool_calls" : "stop", ...filtered }], usage, ...extra });
     }
     sseHeaders(res);
+    if (azure) res.write(`data: ${JSON.stringify({ choices: [], created: 0, id: "", model: "", object: "", ...promptFilter })}\n\n`);
     const chunk = (delta: Json, finish: string | null = null, extra: Json = {}) =>
-      res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: `${model}-2024-07-18`, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`);
+      res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: `${model}-2024-07-18`, choices: [{ index: 0, delta, finish_reason: finish, ...filtered }], ...extra })}\n\n`);
     chunk({ role: "assistant", content: "" });
     if (callTool) {
       chunk({ tool_calls: [{ index: 0, id: toolCall.id, type: "function", function: { name: "check_account_status", arguments: "" } }] });
@@ -214,6 +223,36 @@ export function createMockLlm(options: MockOptions = {}) {
     res.end(sse ? "" : "]");
   }
 
+  /**
+   * Ollama's native API: NDJSON (application/x-ndjson) unless `stream: false`, one object per
+   * line, the last with done: true, done_reason and the prompt_eval_count / eval_count usage.
+   */
+  async function ollama(res: ServerResponse, endpoint: "chat" | "generate", body: Json): Promise<void> {
+    const model = String(body.model ?? "llama3.2");
+    const question = endpoint === "chat" ? lastUserText((body.messages ?? []) as Message[]) : String(body.prompt ?? "");
+    const answer = endpoint === "chat" ? GENERIC_ANSWER : "Passwords: at least 12 characters, never reused, kept in a password manager.";
+    const promptEvalCount = 20 + (question.length / 4 | 0);
+    const evalCount = tokens(answer).length;
+    const piece = (text: string) => ({
+      model, created_at: new Date().toISOString(),
+      ...(endpoint === "chat" ? { message: { role: "assistant", content: text } } : { response: text }),
+    });
+    const last = (text: string) => ({
+      ...piece(text), done: true, done_reason: "stop",
+      ...(endpoint === "generate" ? { context: [128006, 882, 128007] } : {}),
+      total_duration: 912_000_000, load_duration: 21_000_000,
+      prompt_eval_count: promptEvalCount, prompt_eval_duration: 64_000_000, eval_count: evalCount, eval_duration: 801_000_000,
+    });
+    await sleep(firstDelay);
+    if (body.stream === false) return json(res, 200, last(answer));
+    res.writeHead(200, { "content-type": "application/x-ndjson" });
+    for (const t of tokens(answer)) {
+      await sleep(tokenDelay);
+      res.write(`${JSON.stringify({ ...piece(t), done: false })}\n`);
+    }
+    res.end(`${JSON.stringify(last(""))}\n`);
+  }
+
   function embeddings(res: ServerResponse, body: Json): void {
     const inputs = Array.isArray(body.input) ? body.input : [body.input];
     const dims = 8;
@@ -234,9 +273,22 @@ export function createMockLlm(options: MockOptions = {}) {
     json(res, 200, { result, status: "ok", time: 0.0021 });
   }
 
+  /**
+   * Requests already answered 429 by a "-overloaded-once" model, by body: an SDK's retry sends
+   * the same body again and gets an answer. (Any other "overloaded" model always gets 429.)
+   */
+  const rateLimited = new Set<string>();
+
+  async function rateLimit(res: ServerResponse, once: boolean): Promise<void> {
+    // A cross-origin page cannot read retry-after (not CORS-exposed): SDKs there use their own backoff.
+    await sleep(120);
+    json(res, 429, { error: { message: "Rate limit reached for requests. Please try again in 2s.", type: "requests", param: null, code: "rate_limit_exceeded" } }, { "retry-after": once ? "1" : "2" });
+  }
+
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer): Promise<boolean> {
     const path = url.pathname;
-    if (req.method === "OPTIONS" && (path.startsWith("/v1") || path.startsWith("/collections") || path.startsWith("/tools"))) {
+    const apiPrefixes = ["/v1", "/collections", "/tools", "/openai/", "/api/"];
+    if (req.method === "OPTIONS" && apiPrefixes.some((p) => path.startsWith(p))) {
       // Reflect the requested headers: "*" does not cover Authorization, which the official SDKs
       // send (with x-stainless-*, anthropic-version, anthropic-dangerous-direct-browser-access).
       const requested = req.headers["access-control-request-headers"];
@@ -246,18 +298,23 @@ export function createMockLlm(options: MockOptions = {}) {
     }
     res.setHeader("access-control-allow-origin", "*");
     const body = await readJson(req, raw);
-    if (path === "/v1/chat/completions" && req.method === "POST") {
-      if (String(body.model ?? "").includes("overloaded")) {
-        await sleep(120);
-        json(res, 429, { error: { message: "Rate limit reached for requests. Please try again in 2s.", type: "requests", param: null, code: "rate_limit_exceeded" } }, { "retry-after": "2" });
-      } else await openaiChat(res, body);
+    const azureDeployment = /^\/openai\/deployments\/[^/]+\/chat\/completions$/.test(path);
+    if ((path === "/v1/chat/completions" || azureDeployment) && req.method === "POST") {
+      const model = String(body.model ?? "");
+      const once = model.includes("overloaded-once");
+      if (model.includes("overloaded") && !(once && rateLimited.has(raw.toString("utf8")))) {
+        if (once) rateLimited.add(raw.toString("utf8"));
+        await rateLimit(res, once);
+      } else await openaiChat(res, body, azureDeployment);
     } else if (path === "/v1/responses" && req.method === "POST") await openaiResponses(res, body);
     else if (path === "/v1/messages" && req.method === "POST") await anthropic(res, body);
     else if (path === "/v1/embeddings" && req.method === "POST") embeddings(res, body);
-    else if (/^\/v1beta\/models\/[^/:]+:(stream)?[gG]enerateContent$/.test(path) && req.method === "POST") {
-      const [, model = "gemini-2.0-flash", method = ""] = /^\/v1beta\/models\/([^/:]+):(\w+)$/.exec(path) ?? [];
+    // Gemini: v1beta, and v1 (where @google/genai 3.x sends its calls).
+    else if (/^\/v1(?:beta)?\/models\/[^/:]+:(stream)?[gG]enerateContent$/.test(path) && req.method === "POST") {
+      const [, model = "gemini-2.0-flash", method = ""] = /^\/v1(?:beta)?\/models\/([^/:]+):(\w+)$/.exec(path) ?? [];
       await gemini(res, model, method.startsWith("stream"), url.searchParams.get("alt") === "sse");
-    } else if (/^\/collections\/[^/]+\/points\/search$/.test(path) && req.method === "POST") vectorSearch(res, body);
+    } else if ((path === "/api/chat" || path === "/api/generate") && req.method === "POST") await ollama(res, path === "/api/chat" ? "chat" : "generate", body);
+    else if (/^\/collections\/[^/]+\/points\/search$/.test(path) && req.method === "POST") vectorSearch(res, body);
     else if (path === "/tools/account-status") {
       await sleep(80);
       json(res, 200, { email: url.searchParams.get("email") ?? body.email ?? "ada@example.com", status: "active", locked: false, mfa: true });

@@ -21,11 +21,13 @@ export interface FirefoxLaunched {
   close(): Promise<void>;
 }
 
-export async function launchFirefox(options: { extension: boolean; prefs?: Record<string, unknown> }): Promise<FirefoxLaunched> {
+/** `acceptInsecureCerts`: accept any TLS certificate (the tests' self-signed ones). */
+export async function launchFirefox(options: { extension: boolean; prefs?: Record<string, unknown>; acceptInsecureCerts?: boolean }): Promise<FirefoxLaunched> {
   const browser = await puppeteer.launch({
     browser: "firefox",
     executablePath: FIREFOX,
     headless: true,
+    acceptInsecureCerts: options.acceptInsecureCerts ?? false,
     args: ["-remote-allow-system-access"],
     env: { ...process.env, MOZ_DISABLE_NONLOCAL_CONNECTIONS: "1" },
     extraPrefsFirefox: {

@@ -1,18 +1,29 @@
 /**
  * The official-SDK test page (test/e2e/pages/sdk/page.ts) bundled for the browser, and the
  * server that answers it: an HTTPS server that serves the page and, through demo/mock-llm.ts,
- * the model APIs. Chromium is pointed at it for api.openai.com and api.anthropic.com with
- * --host-resolver-rules, so the SDKs call their real default hosts and the extension sees what a
- * real page would (known hosts, cross-origin requests preceded by CORS preflights for the SDKs'
- * x-stainless-* / anthropic-* / Authorization headers). HTTPS because api.openai.com is on
- * Chromium's HSTS preload list; the certificate is self-signed, made here with openssl, and
- * accepted with --ignore-certificate-errors.
+ * the model APIs. The browsers are pointed at it for the SDKs' real default hosts (API_HOSTS),
+ * so the SDKs call api.openai.com, api.anthropic.com, generativelanguage.googleapis.com, an
+ * Azure resource and an Ollama host, and the extension sees what a real page would (known hosts,
+ * cross-origin requests preceded by CORS preflights for the SDKs' x-stainless-* / anthropic-* /
+ * Authorization headers). HTTPS because api.openai.com is on the browsers' HSTS preload lists;
+ * the certificate is self-signed, made here with openssl.
+ *
+ * - Chromium: --host-resolver-rules maps each host to the server's port, and
+ *   --ignore-certificate-errors accepts the certificate (chromiumArgsFor).
+ * - Firefox has no host-to-port mapping (network.dns.localDomains maps names to 127.0.0.1 but
+ *   keeps port 443), so it gets a manual HTTPS proxy instead: a local CONNECT proxy that
+ *   tunnels the API hosts, and only them, to the server (startHostProxy, firefoxPrefsFor). The
+ *   TLS handshake inside the tunnel is with the requested host name, so the certificate's SAN
+ *   must list it; puppeteer's `acceptInsecureCerts` (a WebDriver BiDi session capability) makes
+ *   Firefox accept it. Loopback addresses are never proxied, so the page itself stays direct.
  */
 import { build } from "esbuild";
 import { execFile } from "node:child_process";
-import { copyFile, readFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server } from "node:https";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { createMockLlm, type MockOptions } from "../../../demo/mock-llm";
@@ -21,8 +32,12 @@ import { REPO_ROOT } from "./paths";
 const run = promisify(execFile);
 const PAGE_DIR = path.join(REPO_ROOT, "test", "e2e", "pages", "sdk");
 
-/** The hosts the SDKs call by default, served by the mock. */
-export const API_HOSTS = ["api.openai.com", "api.anthropic.com"] as const;
+/** Azure OpenAI resource and Ollama server the page's clients are configured with. */
+export const AZURE_HOST = "llm-traces-test.openai.azure.com";
+export const OLLAMA_HOST = "ollama.example.com";
+
+/** The hosts the SDKs call (their defaults, and the two above), served by the mock. */
+export const API_HOSTS = ["api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com", AZURE_HOST, OLLAMA_HOST] as const;
 
 /** Bundle page.ts (with the SDKs) into `outDir` next to a copy of index.html. */
 export async function bundleSdkPage(outDir: string): Promise<void> {
@@ -95,6 +110,19 @@ export async function startSdkServer(pageDir: string, tls: { key: Buffer; cert: 
   };
 }
 
+/** The bundled page and its server in a throwaway folder; close() removes both. */
+export async function startSdkSite(options: MockOptions): Promise<SdkServer> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "llm-trace-sdk-"));
+  try {
+    await bundleSdkPage(dir);
+    const server = await startSdkServer(dir, await selfSignedCertificate(dir), options);
+    return { ...server, close: () => server.close().finally(() => rm(dir, { recursive: true, force: true })) };
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
 /**
  * Chromium flags that send the API hosts to the local server. They replace the drivers' own
  * --host-resolver-rules (Chromium keeps the last value of a repeated switch), so the rule that
@@ -103,4 +131,57 @@ export async function startSdkServer(pageDir: string, tls: { key: Buffer; cert: 
 export function chromiumArgsFor(server: SdkServer): string[] {
   const maps = API_HOSTS.map((h) => `MAP ${h} 127.0.0.1:${server.port}`).join(", ");
   return [`--host-resolver-rules=${maps}, MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost`, "--ignore-certificate-errors"];
+}
+
+export interface HostProxy {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTP CONNECT proxy on 127.0.0.1 that tunnels the API hosts' port 443 to the local server
+ * and refuses everything else (nothing may leave the machine).
+ */
+export async function startHostProxy(server: SdkServer): Promise<HostProxy> {
+  const allowed = new Set<string>(API_HOSTS.map((h) => `${h}:443`));
+  const proxy = createHttpServer((_req, res) => res.writeHead(403).end("only CONNECT to the API hosts"));
+  proxy.on("connect", (req, client, head) => {
+    if (!allowed.has(req.url ?? "")) {
+      client.end("HTTP/1.1 403 Forbidden\r\n\r\n");
+      return;
+    }
+    const upstream = connect(server.port, "127.0.0.1", () => {
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      if (head.length) upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    const drop = () => {
+      upstream.destroy();
+      client.destroy();
+    };
+    upstream.on("error", drop);
+    client.on("error", drop);
+  });
+  await new Promise<void>((resolve, reject) => {
+    proxy.once("error", reject);
+    proxy.listen(0, "127.0.0.1", () => resolve());
+  });
+  return {
+    port: (proxy.address() as AddressInfo).port,
+    close: () => new Promise<void>((r) => {
+      proxy.closeAllConnections();
+      proxy.close(() => r());
+    }),
+  };
+}
+
+/** Firefox prefs that send HTTPS requests to the proxy (which serves only the API hosts). */
+export function firefoxPrefsFor(proxy: HostProxy): Record<string, unknown> {
+  return {
+    "network.proxy.type": 1,
+    "network.proxy.ssl": "127.0.0.1",
+    "network.proxy.ssl_port": proxy.port,
+    "network.proxy.no_proxies_on": "",
+  };
 }

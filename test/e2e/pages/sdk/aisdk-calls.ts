@@ -1,0 +1,61 @@
+/**
+ * Calls through the Vercel AI SDK (`ai` 7.x) with its OpenAI provider (`@ai-sdk/openai` 4.x),
+ * called from the browser straight to api.openai.com. The provider's default model
+ * (`openai(id)`) speaks the Responses API; `openai.chat(id)` speaks Chat Completions (and asks
+ * for stream_options.include_usage).
+ *
+ * How it ends what it reads (@ai-sdk/provider-utils parseJsonEventStream): the body is piped
+ * through TextDecoderStream -> EventSourceParserStream -> a transform that drops `[DONE]`, and
+ * read to EOF; streamText's result streams end when that pipe closes. generateText reads the
+ * whole JSON body. Retries (maxRetries, 2 by default) are the SDK's own; 0 here.
+ */
+import { createOpenAI } from "@ai-sdk/openai";
+import { generateText, streamText, type LanguageModel } from "ai";
+import { attempt, labelHeader, plain, startCall, type SdkCall } from "./call";
+
+const KEY = "sk-test-not-a-real-key";
+
+export async function aisdkCalls(): Promise<SdkCall[]> {
+  const openai = createOpenAI({ apiKey: KEY });
+  const base = { sdk: "ai", provider: "openai", host: "api.openai.com" } as const;
+  const models = [
+    { api: "responses", name: "aisdk-responses", requestModel: "gpt-4.1-mini", model: (id: string): LanguageModel => openai(id) },
+    { api: "chat.completions", name: "aisdk-chat", requestModel: "gpt-4o-mini", model: (id: string): LanguageModel => openai.chat(id) },
+  ] as const;
+  const calls: SdkCall[] = [];
+
+  for (const m of models) {
+    calls.push(await attempt(startCall({ ...base, label: `${m.name}-stream`, api: m.api, stream: true, requestModel: m.requestModel }), async (call) => {
+      const t0 = performance.now();
+      const result = streamText({
+        model: m.model(call.requestModel), system: "Answer briefly.", prompt: "Summarize the password and lockout policy.",
+        headers: labelHeader(call.label), maxRetries: 0,
+      });
+      call.events = 0;
+      for await (const part of result.fullStream) {
+        call.events++;
+        if (part.type === "text-delta" && part.text) call.firstContentMs ??= performance.now() - t0;
+        if (part.type === "error") throw part.error;
+      }
+      call.text = await result.text;
+      call.usage = plain(await result.usage);
+      call.finishReasons = [await result.finishReason];
+      const response = await result.response;
+      call.model = response.modelId;
+      call.id = response.id;
+    }));
+
+    calls.push(await attempt(startCall({ ...base, label: `${m.name}-generate`, api: m.api, stream: false, requestModel: m.requestModel }), async (call) => {
+      const r = await generateText({
+        model: m.model(call.requestModel), system: "Answer briefly.", prompt: "What can you help me with?", headers: labelHeader(call.label), maxRetries: 0,
+      });
+      call.text = r.text;
+      call.usage = plain(r.usage);
+      call.finishReasons = [r.finishReason];
+      call.model = r.response.modelId;
+      call.id = r.response.id;
+    }));
+  }
+
+  return calls;
+}
