@@ -70,8 +70,25 @@ function deriveLater(tabId: number, ids: readonly string[]): void {
   for (const id of ids) pending.ids.add(id);
 }
 
+/**
+ * One ingest at a time per tab: a stream's redaction state is read before a batch and written
+ * after it, so two batches of one exchange (a capture message and a deferred re-derive) must
+ * not interleave, or one overwrites the other's state and a piece of the body is lost.
+ */
+const ingestQueues = new Map<number, Promise<unknown>>();
+
+function ingestWithRoom(tabId: number, frameId: number | undefined, events: readonly CaptureEvent[], rederive: readonly string[] = []): Promise<IngestResult> {
+  const previous = ingestQueues.get(tabId) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => ingestNow(tabId, frameId, events, rederive));
+  ingestQueues.set(tabId, run);
+  void run.finally(() => {
+    if (ingestQueues.get(tabId) === run) ingestQueues.delete(tabId);
+  }).catch(() => {});
+  return run;
+}
+
 /** Store the batch; when the storage quota is exhausted, evict the oldest traces and try once more. */
-async function ingestWithRoom(tabId: number, frameId: number | undefined, events: readonly CaptureEvent[], rederive: readonly string[] = []) {
+async function ingestNow(tabId: number, frameId: number | undefined, events: readonly CaptureEvent[], rederive: readonly string[]): Promise<IngestResult> {
   try {
     return await ingestBatch(tabId, frameId, events, rederive);
   } catch (error) {

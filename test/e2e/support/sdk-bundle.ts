@@ -145,7 +145,11 @@ export interface HostProxy {
 export async function startHostProxy(server: SdkServer): Promise<HostProxy> {
   const allowed = new Set<string>(API_HOSTS.map((h) => `${h}:443`));
   const proxy = createHttpServer((_req, res) => res.writeHead(403).end("only CONNECT to the API hosts"));
+  // Tunnels leave the HTTP server's bookkeeping (closeAllConnections does not see them).
+  const tunnels = new Set<{ destroy(): void }>();
   proxy.on("connect", (req, client, head) => {
+    tunnels.add(client);
+    client.on("close", () => tunnels.delete(client));
     if (!allowed.has(req.url ?? "")) {
       client.end("HTTP/1.1 403 Forbidden\r\n\r\n");
       return;
@@ -170,6 +174,7 @@ export async function startHostProxy(server: SdkServer): Promise<HostProxy> {
   return {
     port: (proxy.address() as AddressInfo).port,
     close: () => new Promise<void>((r) => {
+      for (const t of tunnels) t.destroy();
       proxy.closeAllConnections();
       proxy.close(() => r());
     }),
