@@ -12,7 +12,7 @@ import { acceptDevtools, configForSender, forgetTabScope } from "./scope";
 import { schedulePush } from "./otlp-push";
 import { getSettings } from "./settings";
 import { ingestBatch } from "./ingest";
-import { onStoreReset } from "./store";
+import { onStoreReset, onStoreUnavailable } from "./store";
 import { acceptPanel, notifySpans } from "./panels";
 import { isRecording } from "./recording";
 import { describeEviction, enforceRetention, evictOldest, forgetLiveTabs, forgetTab, isQuotaError } from "./retention";
@@ -75,7 +75,10 @@ browser.runtime.onConnect.addListener((port) => {
   if (!acceptPanel(port) && !acceptDevtools(port)) port.disconnect();
 });
 
-onStoreReset((name, reason) => void addStorageNotice(`The trace database (${name}) could not be opened (${reason}) and was reset: earlier traces are gone.`));
+onStoreReset(({ name, reason, kept, total }) => void addStorageNotice(
+  `The trace database (${name}) could not be opened (${reason}) and was reset: ${kept} of its ${total} records were kept.`,
+));
+onStoreUnavailable((name, reason) => void addStorageNotice(`The trace database (${name}) could not be opened (${reason}); nothing was deleted, and it is tried again.`));
 
 // A closed tab's capture goes with it, as the Network panel's does; and tab ids restart with
 // the browser, so a new session must not show an old one's spans under a reused id.
