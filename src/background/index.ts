@@ -4,7 +4,7 @@
  * message finds them; nothing it needs lives only in memory.
  */
 import browser, { type Runtime } from "webextension-polyfill";
-import { isCaptureEvent } from "../core/ingest";
+import { eventLimits, isCaptureEvent } from "../core/capture-validation";
 import { scheduleAssembly } from "./assembly";
 import { isCaptureMessage, isClearAllData, isConfigRequest, isSampleRequest, type CaptureAck } from "../shared/messages";
 import { clearAllData, recentSamples } from "./maintenance";
@@ -24,15 +24,19 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
   if (sender.id !== browser.runtime.id || tabId === undefined || tabId < 0 || !isCaptureMessage(message)) {
     return { ok: false, error: "rejected" };
   }
-  const valid = message.events.filter(isCaptureEvent);
-  countDropped(tabId, "invalid", message.events.length - valid.length);
   countDropped(tabId, "relayDropped", typeof message.dropped === "number" ? message.dropped : 0);
   try {
+    // Each event is judged alone: an invalid one is counted and dropped, never retried, and the
+    // rest of its batch is stored and acknowledged.
+    const limits = eventLimits((await getSettings()).bodyCapBytes);
+    const valid = message.events.filter((e) => isCaptureEvent(e, limits));
+    countDropped(tabId, "invalid", message.events.length - valid.length);
     // Paused from the panel, or outside the capture scope (a private window, DevTools closed on
     // a site recorded only then): acknowledged, so the relay may forget it, but not kept.
     if (!(await isRecording(tabId)) || !(await configForSender(sender, String(message.origin ?? ""))).enabled) return { ok: true };
     const events = admit(tabId, valid);
     const result = await ingestWithRoom(tabId, sender.frameId, events);
+    countDropped(tabId, "invalid", result.rejected);
     notifySpans(tabId, result.spans);
     if (result.spans.length || result.events) {
       let since = Infinity;

@@ -10,7 +10,7 @@ import type { SpanRecord } from "../core/records";
 import type { StreamRedactState } from "../core/redact";
 import { loadStreamStates, redactorFor, saveStreamStates } from "./redaction";
 import { deriveOptionsFor, getSettings } from "./settings";
-import { openStore, putChunks, readChunks, type TabEvent } from "./store";
+import { isStorageError, openStore, putChunks, readChunks, type TabEvent } from "./store";
 
 /** A streaming span is re-derived at most this often; its end is always derived. */
 const LIVE_DERIVE_INTERVAL_MS = 250;
@@ -41,13 +41,16 @@ function forget(id: string): void {
 interface Group {
   events: Exclude<ExchangeEvent, ChunksEvent>[];
   chunks: ChunkRecord[];
+  /** Capture events it came from. */
+  count: number;
 }
 
 function groupById(events: readonly ExchangeEvent[]): Map<string, Group> {
   const groups = new Map<string, Group>();
   for (const e of events) {
     let g = groups.get(e.id);
-    if (!g) groups.set(e.id, (g = { events: [], chunks: [] }));
+    if (!g) groups.set(e.id, (g = { events: [], chunks: [], count: 0 }));
+    g.count++;
     if (e.t === "chunks") g.chunks.push(...chunkRecords(e));
     else g.events.push(e);
   }
@@ -63,6 +66,8 @@ export interface IngestResult {
   spans: SpanRecord[];
   /** Interactions or marks were stored: traces may regroup. */
   events: number;
+  /** Events not stored: of another tab's exchange, or of one that could not be processed. */
+  rejected: number;
 }
 
 export async function ingestBatch(tabId: number, frameId: number | undefined, batch: readonly CaptureEvent[]): Promise<IngestResult> {
@@ -87,12 +92,16 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
   const now = Date.now();
   const changed: SpanRecord[] = [];
   const writes: Promise<unknown>[] = others.map((e) => tx.objectStore("events").put(tabEvent(e, tabId, frameId)));
+  let rejected = 0;
 
-  await Promise.all(ids.map(async (id, i) => {
+  const ingestOne = async (id: string, i: number): Promise<void> => {
     const group = groups.get(id)!;
     const before = existing[i];
     // Ids are random: one that exists for another tab can only be a forgery.
-    if (before && before.tabId !== tabId) return;
+    if (before && before.tabId !== tabId) {
+      rejected += group.count;
+      return;
+    }
     let record: ExchangeRecord = before ?? emptyExchange(id, tabId, frameId, group.events[0]?.time ?? group.chunks[0]?.time ?? now);
     for (const event of group.events) record = applyEvent(record, event);
     if (group.events.length || !before) record = redactor.exchange(record);
@@ -141,7 +150,16 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     }
     changed.push(span);
     writes.push(spanStore.put(span));
-  }));
+  };
+  // Content this code could not process (say a parser meeting input it did not expect) is that
+  // exchange's problem alone: its events are counted as rejected and the rest of the batch is
+  // committed and acknowledged. Rethrown, it would fail the batch on every retry, and the relay
+  // would retry it forever at the head of the tab's queue. Storage errors still fail the batch.
+  await Promise.all(ids.map((id, i) => ingestOne(id, i).catch((error: unknown) => {
+    if (isStorageError(error)) throw error;
+    forget(id);
+    rejected += groups.get(id)!.count;
+  })));
   try {
     await Promise.all(writes);
     await tx.done;
@@ -151,5 +169,5 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     throw error;
   }
   await saveStreamStates(touchedStates);
-  return { spans: changed, events: others.length };
+  return { spans: changed, events: others.length, rejected };
 }

@@ -5,7 +5,6 @@
  */
 import type { CaptureEvent, ChunksEvent, ExchangeEvent } from "./capture-events";
 import type { Chunk, Exchange } from "./exchange";
-import { isSpanId } from "./span";
 
 /** An exchange as stored: without its chunks (stored apart, one record each). */
 export interface ExchangeRecord extends Omit<Exchange, "chunks"> {
@@ -142,38 +141,3 @@ export function assembleExchange(record: ExchangeRecord, chunks: readonly ChunkR
 
 export const isExchangeEvent = (e: CaptureEvent): e is ExchangeEvent =>
   e.t === "request" || e.t === "response" || e.t === "chunks" || e.t === "end";
-
-// ---- validation: the background trusts nothing that crosses from a page ----
-
-const MAX_TEXT = 64 * 1024 * 1024;
-const isStr = (v: unknown, max = MAX_TEXT): v is string => typeof v === "string" && v.length <= max;
-const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-const isHeaders = (v: unknown): boolean =>
-  Array.isArray(v) && v.length <= 1000 && v.every((h) => Array.isArray(h) && h.length === 2 && isStr(h[0], 8192) && isStr(h[1], 65536));
-
-export function isCaptureEvent(e: unknown): e is CaptureEvent {
-  if (typeof e !== "object" || e === null) return false;
-  const v = e as Record<string, unknown>;
-  if (!isSpanId(v.id)) return false;
-  if (v.t === "chunks") {
-    return Number.isInteger(v.seq) && (v.seq as number) >= 0 && Array.isArray(v.texts) && Array.isArray(v.times) &&
-      v.texts.length > 0 && v.texts.length === v.times.length && v.texts.every((t) => isStr(t)) && v.times.every(isNum);
-  }
-  if (!isNum(v.time)) return false;
-  switch (v.t) {
-    case "request":
-      return (v.transport === "fetch" || v.transport === "xhr") && isStr(v.method, 64) && isStr(v.url, 1 << 20) &&
-        isHeaders(v.headers) && isStr(v.pageUrl, 1 << 20) && (v.body === undefined || typeof v.body === "object");
-    case "response":
-      return isNum(v.status) && isStr(v.statusText, 1024) && isHeaders(v.headers);
-    case "end":
-      return typeof v.outcome === "object" && v.outcome !== null && Number.isInteger(v.chunks);
-    case "interaction":
-      return (v.action === "click" || v.action === "submit" || v.action === "keydown") && isStr(v.target, 200) && isStr(v.pageUrl, 1 << 20);
-    case "mark":
-      return (v.phase === "start" || v.phase === "end") && (v.name === undefined || isStr(v.name, 200)) && isStr(v.pageUrl, 1 << 20) &&
-        (v.attributes === undefined || (typeof v.attributes === "object" && v.attributes !== null && Object.keys(v.attributes).length <= 32));
-    default:
-      return false;
-  }
-}
