@@ -17,6 +17,7 @@ import { acceptPanel, notifySpans } from "./panels";
 import { isRecording } from "./recording";
 import { describeEviction, enforceRetention, evictOldest, forgetLiveTabs, forgetTab, isQuotaError } from "./retention";
 import { addStorageNotice, admit, countDropped, forgetHealth } from "./health";
+import { clampToTabLifetime, forgetTabLifetime, tabFirstSeen } from "./tab-lifetime";
 
 async function onCapture(message: unknown, sender: Runtime.MessageSender): Promise<CaptureAck> {
   const tabId = sender.tab?.id;
@@ -34,8 +35,9 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
     // Paused from the panel, or outside the capture scope (a private window, DevTools closed on
     // a site recorded only then): acknowledged, so the relay may forget it, but not kept.
     if (!(await isRecording(tabId)) || !(await configForSender(sender, String(message.origin ?? ""))).enabled) return { ok: true };
-    const events = admit(tabId, valid);
-    const result = await ingestWithRoom(tabId, sender.frameId, events);
+    const timed = await clampToTabLifetime(tabId, valid);
+    const events = admit(tabId, timed.events);
+    const result = await ingestWithRoom(tabId, sender.frameId, events, timed.clamped);
     countDropped(tabId, "invalid", result.rejected);
     notifySpans(tabId, result.spans);
     if (result.spans.length || result.events) {
@@ -53,21 +55,25 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
 }
 
 /** Store the batch; when the storage quota is exhausted, evict the oldest traces and try once more. */
-async function ingestWithRoom(tabId: number, frameId: number | undefined, events: Parameters<typeof ingestBatch>[2]) {
+async function ingestWithRoom(tabId: number, frameId: number | undefined, events: Parameters<typeof ingestBatch>[2], clamped: ReadonlySet<string>) {
   try {
-    return await ingestBatch(tabId, frameId, events);
+    return await ingestBatch(tabId, frameId, events, clamped);
   } catch (error) {
     if (!isQuotaError(error)) throw error;
     const evicted = await evictOldest(0.25);
     await addStorageNotice(`Storage was full: ${describeEviction(evicted)} to keep recording.`);
-    return ingestBatch(tabId, frameId, events);
+    return ingestBatch(tabId, frameId, events, clamped);
   }
 }
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
   if (sender.id !== browser.runtime.id) return undefined;
   if (isCaptureMessage(message)) return onCapture(message, sender);
-  if (isConfigRequest(message) && sender.tab?.id !== undefined) return configForSender(sender, String(message.origin ?? ""));
+  if (isConfigRequest(message) && sender.tab?.id !== undefined) {
+    // A frame's first word: the start of the times its tab's events may claim.
+    if (sender.tab.id >= 0) void tabFirstSeen(sender.tab.id);
+    return configForSender(sender, String(message.origin ?? ""));
+  }
   // Only the extension's own pages (the settings page) may clear data or read samples.
   const fromExtensionPage = sender.url?.startsWith(browser.runtime.getURL("")) === true;
   if (fromExtensionPage && isClearAllData(message)) return clearAllData(message.settings === true);
@@ -89,6 +95,7 @@ onStoreUnavailable((name, reason) => void addStorageNotice(`The trace database (
 browser.tabs.onRemoved.addListener((tabId) => {
   forgetTabScope(tabId);
   forgetHealth(tabId);
+  forgetTabLifetime(tabId);
   void forgetTab(tabId);
 });
 browser.runtime.onStartup.addListener(() => void forgetLiveTabs());

@@ -5,7 +5,7 @@
  */
 import type { CaptureEvent, ChunksEvent, ExchangeEvent, InteractionEvent, MarkEvent } from "../core/capture-events";
 import { deriveSpan, initialTraceId } from "../core/derive";
-import { applyEvent, chunkRecords, emptyExchange, isExchangeEvent, mergeChunks, type ChunkRecord, type ExchangeRecord } from "../core/ingest";
+import { applyEvent, chunkRecords, emptyExchange, isExchangeEvent, markUnverified, mergeChunks, type ChunkRecord, type ExchangeRecord, type UnverifiedReason } from "../core/ingest";
 import type { SpanRecord } from "../core/records";
 import type { StreamRedactState } from "../core/redact";
 import { loadStreamStates, redactorFor, saveStreamStates } from "./redaction";
@@ -70,7 +70,8 @@ export interface IngestResult {
   rejected: number;
 }
 
-export async function ingestBatch(tabId: number, frameId: number | undefined, batch: readonly CaptureEvent[]): Promise<IngestResult> {
+/** `clamped`: exchanges whose event times were held to the tab's lifetime (see tab-lifetime.ts). */
+export async function ingestBatch(tabId: number, frameId: number | undefined, batch: readonly CaptureEvent[], clamped: ReadonlySet<string> = new Set()): Promise<IngestResult> {
   const settings = await getSettings();
   const redactor = redactorFor(settings);
   const streaming = [...new Set(batch.filter((e) => e.t === "chunks" || e.t === "end").map((e) => e.id))];
@@ -106,6 +107,12 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     for (const event of group.events) record = applyEvent(record, event);
     if (group.events.length || !before) record = redactor.exchange(record);
     record.traceId ??= initialTraceId(record);
+    const reasons: UnverifiedReason[] = [];
+    if (before && before.frameId !== frameId) reasons.push("frame");
+    if (clamped.has(id)) reasons.push("time");
+    const unflagged = record;
+    record = markUnverified(record, reasons);
+    const flagged = record !== unflagged;
 
     // Body chunks are stored as the streaming redactor releases them (renumbered in order).
     let state = streamStates.get(id);
@@ -126,7 +133,7 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     if (!known) known = before ? await readChunks(chunkStore, id) : [];
     const chunks = mergeChunks(known, released);
     // A batch of body chunks only leaves the exchange record as it was: do not rewrite it.
-    if (group.events.length || !before) writes.push(exchanges.put(record));
+    if (group.events.length || !before || flagged) writes.push(exchanges.put(record));
     if (chunks !== known) {
       // Chunks come in order; only a batch delivered again overlaps what is stored.
       const last = known.length ? known[known.length - 1]!.seq : -1;
@@ -135,7 +142,7 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     }
 
     const ended = record.outcome !== undefined;
-    const due = !before || ended || now - (lastDerived.get(id) ?? 0) >= LIVE_DERIVE_INTERVAL_MS || group.events.length > 0;
+    const due = !before || ended || now - (lastDerived.get(id) ?? 0) >= LIVE_DERIVE_INTERVAL_MS || group.events.length > 0 || flagged;
     if (ended) forget(id);
     else remember(id, chunks);
     if (!due) return;

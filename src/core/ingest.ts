@@ -18,6 +18,24 @@ export interface ExchangeRecord extends Omit<Exchange, "chunks"> {
   binary?: boolean;
   bodyBytes?: number;
   bodyTruncated?: boolean;
+  /** What the record claims that the hook was not seen to say (see UnverifiedReason). */
+  unverified?: UnverifiedReason[];
+}
+
+/**
+ * Why a record's content may not be what the page's hook observed (the page can forge events):
+ * - "no-request": events of an exchange whose request was never received;
+ * - "frame": events from a frame other than the one that made the request;
+ * - "time": times outside the tab's lifetime, clamped into it.
+ * Shown as the span attribute llm_trace.unverified.
+ */
+export type UnverifiedReason = "no-request" | "frame" | "time";
+
+/** The record with these reasons added (each once, in a stable order). */
+export function markUnverified(record: ExchangeRecord, reasons: readonly UnverifiedReason[]): ExchangeRecord {
+  const all = new Set([...(record.unverified ?? []), ...reasons]);
+  if (all.size === (record.unverified?.length ?? 0)) return record;
+  return { ...record, unverified: [...all].sort() };
 }
 
 export interface ChunkRecord extends Chunk {
@@ -58,6 +76,8 @@ export function emptyExchange(id: string, tabId: number, frameId: number | undef
   return {
     id, tabId, ...(frameId !== undefined ? { frameId } : {}), transport: "fetch",
     request: { method: "GET", url: "", headers: [] }, timing: { start: time },
+    // Until its request event arrives (it may come after the response: a Blob body is read first).
+    unverified: ["no-request"],
   };
 }
 
@@ -66,8 +86,11 @@ export function applyEvent(ex: ExchangeRecord, event: Exclude<ExchangeEvent, Chu
   switch (event.t) {
     case "request": {
       const { method, url, headers, body, transport, pageUrl, time } = event;
+      const { unverified: was, ...rest } = ex;
+      const unverified = was?.filter((r) => r !== "no-request");
       return {
-        ...ex, transport, pageUrl,
+        ...rest, transport, pageUrl,
+        ...(unverified?.length ? { unverified } : {}),
         request: { method, url: url || ex.request.url, headers, ...(body ? { body } : {}) },
         timing: { ...ex.timing, start: time },
       };
@@ -123,7 +146,7 @@ export function chunkRecords(e: ChunksEvent): ChunkRecord[] {
 
 /** The exchange with its chunks, as the classifiers and exporters see it. */
 export function assembleExchange(record: ExchangeRecord, chunks: readonly ChunkRecord[]): Exchange {
-  const { tabId: _t, frameId: _f, traceId: _tr, chunkCount: _c, binary, bodyBytes, bodyTruncated, ...ex } = record;
+  const { tabId: _t, frameId: _f, traceId: _tr, chunkCount: _c, unverified: _u, binary, bodyBytes, bodyTruncated, ...ex } = record;
   const response = ex.response && {
     ...ex.response,
     ...(ex.response.body ? {} : bodyBytes !== undefined || bodyTruncated || binary

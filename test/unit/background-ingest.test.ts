@@ -1,7 +1,8 @@
 /**
  * The background's ingest of one batch (fake-indexeddb and an in-memory extension API in Node):
  * an exchange its code cannot process is counted and skipped while the rest of the batch is
- * stored, so the batch can be acknowledged rather than retried forever;.
+ * stored, so the batch can be acknowledged rather than retried forever; and records the hook
+ * could not have produced as claimed are marked unverified.
  */
 import "./support/fake-browser";
 import "fake-indexeddb/auto";
@@ -51,5 +52,21 @@ describe("ingesting a batch", () => {
     const result = await ingestBatch(2, 0, [forged]);
     assert.equal(result.rejected, 1);
     assert.equal((await stored(id))?.tabId, 1);
+  });
+
+  it("marks what the hook could not have produced as claimed: another frame, clamped times, no request", async () => {
+    const id = newId();
+    const [request, response, chunks, end] = exchange(id, "http://localhost/framed");
+    await ingestBatch(1, 0, [request!, response!]);
+    assert.equal((await spanOf(id))?.attributes["llm_trace.unverified"], undefined);
+    // The rest of its events come from another frame of the tab.
+    await ingestBatch(1, 3, [chunks!]);
+    assert.deepEqual((await spanOf(id))?.attributes["llm_trace.unverified"], ["frame"]);
+    await ingestBatch(1, 0, [end!], new Set([id]));
+    assert.deepEqual((await spanOf(id))?.attributes["llm_trace.unverified"], ["frame", "time"]);
+
+    const headless = newId();
+    await ingestBatch(1, 0, exchange(headless, "").slice(1));
+    assert.deepEqual((await spanOf(headless))?.attributes["llm_trace.unverified"], ["no-request"]);
   });
 });
