@@ -36,7 +36,7 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
     // a site recorded only then): acknowledged, so the relay may forget it, but not kept.
     if (!(await isRecording(tabId)) || !(await configForSender(sender, String(message.origin ?? ""))).enabled) return { ok: true };
     const timed = await clampToTabLifetime(tabId, valid);
-    const events = admit(tabId, timed.events);
+    const events = admit(tabId, timed.events, limits.eventBytes);
     const result = await ingestWithRoom(tabId, sender.frameId, events, timed.clamped);
     countDropped(tabId, "invalid", result.rejected);
     notifySpans(tabId, result.spans);
