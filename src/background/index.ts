@@ -15,7 +15,8 @@ import { ingestBatch } from "./ingest";
 import { onStoreReset, onStoreUnavailable } from "./store";
 import { acceptPanel, notifySpans } from "./panels";
 import { isRecording } from "./recording";
-import { describeEviction, enforceRetention, evictOldest, forgetLiveTabs, forgetTab, isQuotaError } from "./retention";
+import { describeEviction, enforceRetention, forgetLiveTabs, forgetTab, isQuotaError } from "./retention";
+import { evictFraction } from "./eviction";
 import { addStorageNotice, admit, countDropped, forgetHealth } from "./health";
 import { clampToTabLifetime, forgetTabLifetime, tabFirstSeen } from "./tab-lifetime";
 
@@ -60,7 +61,7 @@ async function ingestWithRoom(tabId: number, frameId: number | undefined, events
     return await ingestBatch(tabId, frameId, events, clamped);
   } catch (error) {
     if (!isQuotaError(error)) throw error;
-    const evicted = await evictOldest(0.25);
+    const evicted = await evictFraction(0.25);
     await addStorageNotice(`Storage was full: ${describeEviction(evicted)} to keep recording.`);
     return ingestBatch(tabId, frameId, events, clamped);
   }

@@ -164,13 +164,16 @@ export async function readExchanges(ids: readonly string[], dbName = DB_NAME): P
   }));
 }
 
-/** Remove spans and whatever backs them. Returns how many spans went. */
-export async function deleteSpans(spanIds: readonly string[]): Promise<number> {
+/**
+ * Remove spans and whatever backs them. Returns how many spans went. `onlyTab`: only that tab's
+ * (a trace id, which a page may choose with traceparent, can be shared by spans of two tabs).
+ */
+export async function deleteSpans(spanIds: readonly string[], onlyTab?: number): Promise<number> {
   if (spanIds.length === 0) return 0;
   const db = await openStore();
   const tx = db.transaction(["exchanges", "chunks", "spans"], "readwrite");
   const spans = tx.objectStore("spans");
-  const records = await Promise.all(spanIds.map((id) => spans.get(id)));
+  const records = (await Promise.all(spanIds.map((id) => spans.get(id)))).filter((s) => onlyTab === undefined || s?.tabId === onlyTab);
   await Promise.all(
     records.flatMap((span) => span ? [
       spans.delete(span.spanId),
@@ -194,18 +197,11 @@ export async function deleteTabEvents(tabId: number | IDBKeyRange): Promise<void
   await tx.done;
 }
 
-/** Spans beyond `max`, oldest first. */
-export async function spansOverLimit(max: number): Promise<string[]> {
+/** A tab's interactions and marks from before `time`. */
+export async function deleteTabEventsBefore(tabId: number, time: number): Promise<void> {
   const db = await openStore();
-  const count = await db.count("spans");
-  if (count <= max) return [];
-  // Evict a little more than needed so this does not run on every batch at the limit.
-  const excess = count - Math.floor(max * 0.95);
-  const ids: string[] = [];
-  let cursor = await db.transaction("spans").store.index("startTime").openKeyCursor();
-  while (cursor && ids.length < excess) {
-    ids.push(cursor.primaryKey);
-    cursor = await cursor.continue();
-  }
-  return ids;
+  const tx = db.transaction("events", "readwrite");
+  const keys = await tx.store.index("tabTime").getAllKeys(IDBKeyRange.bound([tabId, -Infinity], [tabId, time], false, true));
+  await Promise.all(keys.map((k) => tx.store.delete(k)));
+  await tx.done;
 }
