@@ -4,20 +4,22 @@
  * message finds them; nothing it needs lives only in memory.
  */
 import browser, { type Runtime } from "webextension-polyfill";
-import { isCaptureEvent } from "../core/ingest";
+import { eventLimits, isCaptureEvent } from "../core/capture-validation";
 import { scheduleAssembly } from "./assembly";
 import { isCaptureMessage, isClearAllData, isConfigRequest, isSampleRequest, type CaptureAck } from "../shared/messages";
 import { clearAllData, recentSamples } from "./maintenance";
 import { acceptDevtools, configForSender, forgetTabScope } from "./scope";
 import { schedulePush } from "./otlp-push";
 import { getSettings } from "./settings";
-import { QUIET_RELEASE_MS, ingestBatch, type IngestResult } from "./ingest";
+import { QUIET_RELEASE_MS, ingestBatch, type IngestOptions, type IngestResult } from "./ingest";
 import type { CaptureEvent } from "../core/capture-events";
-import { onStoreReset } from "./store";
+import { onStoreReset, onStoreUnavailable } from "./store";
 import { acceptPanel, notifySpans } from "./panels";
 import { isRecording } from "./recording";
-import { describeEviction, enforceRetention, evictOldest, forgetLiveTabs, forgetTab, isQuotaError } from "./retention";
+import { describeEviction, enforceRetention, forgetLiveTabs, forgetTab, isQuotaError } from "./retention";
+import { evictFraction } from "./eviction";
 import { addStorageNotice, admit, countDropped, forgetHealth } from "./health";
+import { clampToTabLifetime, forgetTabLifetime, tabFirstSeen } from "./tab-lifetime";
 
 async function onCapture(message: unknown, sender: Runtime.MessageSender): Promise<CaptureAck> {
   const tabId = sender.tab?.id;
@@ -25,15 +27,19 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
   if (sender.id !== browser.runtime.id || tabId === undefined || tabId < 0 || !isCaptureMessage(message)) {
     return { ok: false, error: "rejected" };
   }
-  const valid = message.events.filter(isCaptureEvent);
-  countDropped(tabId, "invalid", message.events.length - valid.length);
   countDropped(tabId, "relayDropped", typeof message.dropped === "number" ? message.dropped : 0);
   try {
+    // Each event is judged alone: an invalid one is counted and dropped, never retried, and the
+    // rest of its batch is stored and acknowledged.
+    const limits = eventLimits((await getSettings()).bodyCapBytes);
+    const valid = message.events.filter((e) => isCaptureEvent(e, limits));
+    countDropped(tabId, "invalid", message.events.length - valid.length);
     // Paused from the panel, or outside the capture scope (a private window, DevTools closed on
     // a site recorded only then): acknowledged, so the relay may forget it, but not kept.
     if (!(await isRecording(tabId)) || !(await configForSender(sender, String(message.origin ?? ""))).enabled) return { ok: true };
-    const events = admit(tabId, valid);
-    await afterIngest(tabId, events, await ingestWithRoom(tabId, sender.frameId, events));
+    const timed = await clampToTabLifetime(tabId, valid);
+    const events = admit(tabId, timed.events, limits.eventBytes);
+    await afterIngest(tabId, events, await ingestWithRoom(tabId, sender.frameId, events, { clamped: timed.clamped }));
     void enforceRetention();
     return { ok: true };
   } catch (error) {
@@ -43,6 +49,7 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
 
 /** Panels see what changed; traces regroup; exchanges left underived are derived a moment later. */
 async function afterIngest(tabId: number, events: readonly CaptureEvent[], result: IngestResult): Promise<void> {
+  countDropped(tabId, "invalid", result.rejected);
   notifySpans(tabId, result.spans);
   if (result.deferred.length) deriveLater(tabId, result.deferred);
   if (result.spans.length || result.events) {
@@ -63,7 +70,7 @@ function deriveLater(tabId: number, ids: readonly string[]): void {
   if (!pending) {
     const entry = { ids: new Set<string>(), timer: setTimeout(() => {
       deriveLaterTimers.delete(tabId);
-      void ingestWithRoom(tabId, undefined, [], [...entry.ids]).then((result) => afterIngest(tabId, [], result)).catch(() => {});
+      void ingestWithRoom(tabId, undefined, [], { rederive: [...entry.ids] }).then((result) => afterIngest(tabId, [], result)).catch(() => {});
     }, DERIVE_LATER_MS) };
     deriveLaterTimers.set(tabId, (pending = entry));
   }
@@ -77,9 +84,9 @@ function deriveLater(tabId: number, ids: readonly string[]): void {
  */
 const ingestQueues = new Map<number, Promise<unknown>>();
 
-function ingestWithRoom(tabId: number, frameId: number | undefined, events: readonly CaptureEvent[], rederive: readonly string[] = []): Promise<IngestResult> {
+function ingestWithRoom(tabId: number, frameId: number | undefined, events: readonly CaptureEvent[], options: IngestOptions): Promise<IngestResult> {
   const previous = ingestQueues.get(tabId) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => ingestNow(tabId, frameId, events, rederive));
+  const run = previous.catch(() => undefined).then(() => ingestNow(tabId, frameId, events, options));
   ingestQueues.set(tabId, run);
   void run.finally(() => {
     if (ingestQueues.get(tabId) === run) ingestQueues.delete(tabId);
@@ -88,21 +95,25 @@ function ingestWithRoom(tabId: number, frameId: number | undefined, events: read
 }
 
 /** Store the batch; when the storage quota is exhausted, evict the oldest traces and try once more. */
-async function ingestNow(tabId: number, frameId: number | undefined, events: readonly CaptureEvent[], rederive: readonly string[]): Promise<IngestResult> {
+async function ingestNow(tabId: number, frameId: number | undefined, events: readonly CaptureEvent[], options: IngestOptions): Promise<IngestResult> {
   try {
-    return await ingestBatch(tabId, frameId, events, rederive);
+    return await ingestBatch(tabId, frameId, events, options);
   } catch (error) {
     if (!isQuotaError(error)) throw error;
-    const evicted = await evictOldest(0.25);
+    const evicted = await evictFraction(0.25);
     await addStorageNotice(`Storage was full: ${describeEviction(evicted)} to keep recording.`);
-    return ingestBatch(tabId, frameId, events, rederive);
+    return ingestBatch(tabId, frameId, events, options);
   }
 }
 
 browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
   if (sender.id !== browser.runtime.id) return undefined;
   if (isCaptureMessage(message)) return onCapture(message, sender);
-  if (isConfigRequest(message) && sender.tab?.id !== undefined) return configForSender(sender, String(message.origin ?? ""));
+  if (isConfigRequest(message) && sender.tab?.id !== undefined) {
+    // A frame's first word: the start of the times its tab's events may claim.
+    if (sender.tab.id >= 0) void tabFirstSeen(sender.tab.id);
+    return configForSender(sender, String(message.origin ?? ""));
+  }
   // Only the extension's own pages (the settings page) may clear data or read samples.
   const fromExtensionPage = sender.url?.startsWith(browser.runtime.getURL("")) === true;
   if (fromExtensionPage && isClearAllData(message)) return clearAllData(message.settings === true);
@@ -114,13 +125,17 @@ browser.runtime.onConnect.addListener((port) => {
   if (!acceptPanel(port) && !acceptDevtools(port)) port.disconnect();
 });
 
-onStoreReset((name, reason) => void addStorageNotice(`The trace database (${name}) could not be opened (${reason}) and was reset: earlier traces are gone.`));
+onStoreReset(({ name, reason, kept, total }) => void addStorageNotice(
+  `The trace database (${name}) could not be opened (${reason}) and was reset: ${kept} of its ${total} records were kept.`,
+));
+onStoreUnavailable((name, reason) => void addStorageNotice(`The trace database (${name}) could not be opened (${reason}); nothing was deleted, and it is tried again.`));
 
 // A closed tab's capture goes with it, as the Network panel's does; and tab ids restart with
 // the browser, so a new session must not show an old one's spans under a reused id.
 browser.tabs.onRemoved.addListener((tabId) => {
   forgetTabScope(tabId);
   forgetHealth(tabId);
+  forgetTabLifetime(tabId);
   void forgetTab(tabId);
 });
 browser.runtime.onStartup.addListener(() => void forgetLiveTabs());

@@ -5,13 +5,13 @@
  */
 import type { CaptureEvent, ChunksEvent, ExchangeEvent, InteractionEvent, MarkEvent } from "../core/capture-events";
 import { deriveSpan, initialTraceId } from "../core/derive";
-import { applyEvent, chunkRecords, emptyExchange, isExchangeEvent, mergeChunks, type ChunkRecord, type ExchangeRecord } from "../core/ingest";
+import { applyEvent, chunkRecords, emptyExchange, isExchangeEvent, markUnverified, mergeChunks, type ChunkRecord, type ExchangeRecord, type UnverifiedReason } from "../core/ingest";
 import type { SpanRecord } from "../core/records";
 import type { StreamRedactState } from "../core/redact";
 import { heldBack } from "../core/redact-stream";
 import { loadStreamStates, redactorFor, saveStreamStates } from "./redaction";
 import { deriveOptionsFor, getSettings } from "./settings";
-import { openStore, putChunks, readChunks, type TabEvent } from "./store";
+import { isStorageError, openStore, putChunks, readChunks, type TabEvent } from "./store";
 
 /** A streaming span is re-derived at most this often; its end is always derived. */
 const LIVE_DERIVE_INTERVAL_MS = 250;
@@ -51,13 +51,16 @@ function forget(id: string): void {
 interface Group {
   events: Exclude<ExchangeEvent, ChunksEvent>[];
   chunks: ChunkRecord[];
+  /** Capture events it came from. */
+  count: number;
 }
 
 function groupById(events: readonly ExchangeEvent[]): Map<string, Group> {
   const groups = new Map<string, Group>();
   for (const e of events) {
     let g = groups.get(e.id);
-    if (!g) groups.set(e.id, (g = { events: [], chunks: [] }));
+    if (!g) groups.set(e.id, (g = { events: [], chunks: [], count: 0 }));
+    g.count++;
     if (e.t === "chunks") g.chunks.push(...chunkRecords(e));
     else g.events.push(e);
   }
@@ -73,16 +76,27 @@ export interface IngestResult {
   spans: SpanRecord[];
   /** Interactions or marks were stored: traces may regroup. */
   events: number;
+  /** Events not stored: of another tab's exchange, or of one that could not be processed. */
+  rejected: number;
   /**
-   * Exchanges whose new chunks were stored but not yet derived (the live throttle): derive them
-   * a moment later (`rederive`), or a stream whose last events came in such a batch would show
-   * in flight until its end, which a page that stops reading never sends.
+   * Exchanges whose new chunks were stored but not yet derived (the live throttle), or whose
+   * redaction holds text back: derive them a moment later (`rederive`), or a stream whose last
+   * events came in such a batch would show in flight until its end, which a page that stops
+   * reading never sends.
    */
   deferred: string[];
 }
 
-/** `rederive`: exchanges to derive again from what is stored, with or without new events. */
-export async function ingestBatch(tabId: number, frameId: number | undefined, batch: readonly CaptureEvent[], rederive: readonly string[] = []): Promise<IngestResult> {
+export interface IngestOptions {
+  /** Exchanges whose event times were held to the tab's lifetime (see tab-lifetime.ts). */
+  clamped?: ReadonlySet<string>;
+  /** Exchanges to derive again from what is stored, with or without new events. */
+  rederive?: readonly string[];
+}
+
+export async function ingestBatch(tabId: number, frameId: number | undefined, batch: readonly CaptureEvent[], options: IngestOptions = {}): Promise<IngestResult> {
+  const clamped = options.clamped ?? new Set<string>();
+  const rederive = options.rederive ?? [];
   const settings = await getSettings();
   const redactor = redactorFor(settings);
   const streaming = [...new Set([...batch.filter((e) => e.t === "chunks" || e.t === "end").map((e) => e.id), ...rederive])];
@@ -97,7 +111,7 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
   const events = batch.filter(isExchangeEvent);
   const others = batch.filter((e): e is InteractionEvent | MarkEvent => e.t === "interaction" || e.t === "mark");
   const groups = groupById(events);
-  for (const id of rederive) if (!groups.has(id)) groups.set(id, { events: [], chunks: [] });
+  for (const id of rederive) if (!groups.has(id)) groups.set(id, { events: [], chunks: [], count: 0 });
   const ids = [...groups.keys()];
   const existing = await Promise.all(ids.map((id) => exchanges.get(id)));
   // A span exists only for a stored exchange: a new one (most of them) costs no second read.
@@ -106,18 +120,28 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
   const changed: SpanRecord[] = [];
   const deferred: string[] = [];
   const writes: Promise<unknown>[] = others.map((e) => tx.objectStore("events").put(tabEvent(e, tabId, frameId)));
+  let rejected = 0;
 
-  await Promise.all(ids.map(async (id, i) => {
+  const ingestOne = async (id: string, i: number): Promise<void> => {
     const group = groups.get(id)!;
     const before = existing[i];
     // Ids are random: one that exists for another tab can only be a forgery.
-    if (before && before.tabId !== tabId) return;
+    if (before && before.tabId !== tabId) {
+      rejected += group.count;
+      return;
+    }
     // Asked to derive again, but nothing is stored (or it ended meanwhile and was derived then).
     if (!before && group.events.length === 0 && group.chunks.length === 0) return;
     let record: ExchangeRecord = before ?? emptyExchange(id, tabId, frameId, group.events[0]?.time ?? group.chunks[0]?.time ?? now);
     for (const event of group.events) record = applyEvent(record, event);
     if (group.events.length || !before) record = redactor.exchange(record);
     record.traceId ??= initialTraceId(record);
+    const reasons: UnverifiedReason[] = [];
+    if (before && before.frameId !== frameId) reasons.push("frame");
+    if (clamped.has(id)) reasons.push("time");
+    const unflagged = record;
+    record = markUnverified(record, reasons);
+    const flagged = record !== unflagged;
 
     // Body chunks are stored as the streaming redactor releases them (renumbered in order).
     let state = streamStates.get(id);
@@ -146,7 +170,7 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     if (!known) known = before ? await readChunks(chunkStore, id) : [];
     const chunks = mergeChunks(known, released);
     // A batch of body chunks only leaves the exchange record as it was: do not rewrite it.
-    if (group.events.length || !before) writes.push(exchanges.put(record));
+    if (group.events.length || !before || flagged) writes.push(exchanges.put(record));
     if (chunks !== known) {
       // Chunks come in order; only a batch delivered again overlaps what is stored.
       const last = known.length ? known[known.length - 1]!.seq : -1;
@@ -155,7 +179,7 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     }
 
     const ended = record.outcome !== undefined;
-    const due = !before || ended || now - (lastDerived.get(id) ?? 0) >= LIVE_DERIVE_INTERVAL_MS || group.events.length > 0 || rederive.includes(id);
+    const due = !before || ended || now - (lastDerived.get(id) ?? 0) >= LIVE_DERIVE_INTERVAL_MS || group.events.length > 0 || flagged || rederive.includes(id);
     if (ended) forget(id);
     else remember(id, chunks);
     if (!due || (held && !ended)) deferred.push(id);
@@ -171,7 +195,16 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     }
     changed.push(span);
     writes.push(spanStore.put(span));
-  }));
+  };
+  // Content this code could not process (say a parser meeting input it did not expect) is that
+  // exchange's problem alone: its events are counted as rejected and the rest of the batch is
+  // committed and acknowledged. Rethrown, it would fail the batch on every retry, and the relay
+  // would retry it forever at the head of the tab's queue. Storage errors still fail the batch.
+  await Promise.all(ids.map((id, i) => ingestOne(id, i).catch((error: unknown) => {
+    if (isStorageError(error)) throw error;
+    forget(id);
+    rejected += groups.get(id)!.count;
+  })));
   try {
     await Promise.all(writes);
     await tx.done;
@@ -181,5 +214,5 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
     throw error;
   }
   await saveStreamStates(touchedStates);
-  return { spans: changed, events: others.length, deferred };
+  return { spans: changed, events: others.length, rejected, deferred };
 }

@@ -3,9 +3,10 @@
  * operations the rest of the background needs. Writes are idempotent puts keyed by id, and a
  * batch counts as stored only once its transaction is done (not when its puts resolve).
  */
-import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from "idb";
+import { deleteDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from "idb";
 import { chunkBlock, unpackChunks, type ChunkRecord, type ExchangeRecord, type StoredChunks } from "../core/ingest";
 import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/records";
+import { openRecovering, type Migration, type ResetReport } from "./store-open";
 
 /** Interactions and marks: the inputs of trace assembly besides spans. */
 export type TabEvent = ({ kind: "interaction" } & InteractionRecord) | ({ kind: "mark" } & MarkRecord);
@@ -53,44 +54,49 @@ export const DB_VERSION = MIGRATIONS.length;
 
 const opened = new Map<string, Promise<IDBPDatabase<TraceDB>>>();
 
-/** Told when a database could not be opened as it was and had to be reset. */
-let onReset: (name: string, reason: string) => void = () => {};
-export function onStoreReset(listener: (name: string, reason: string) => void): void {
+/** Told when a database had to be reset (a failed migration, a downgrade): see store-open.ts. */
+let onReset: (report: ResetReport) => void = () => {};
+export function onStoreReset(listener: (report: ResetReport) => void): void {
   onReset = listener;
 }
+
+/** Told, once per database and worker, when one could not be opened even after retries. */
+let onUnavailable: (name: string, reason: string) => void = () => {};
+const unavailable = new Set<string>();
+export function onStoreUnavailable(listener: (name: string, reason: string) => void): void {
+  onUnavailable = listener;
+}
+
+/** What a reset keeps, most valued first: the spans are what the panel shows. */
+const KEPT_STORES = ["spans", "events", "exchanges", "chunks"] as const;
 
 export function openStore(name = DB_NAME): Promise<IDBPDatabase<TraceDB>> {
   let opening = opened.get(name);
   if (opening) return opening;
-  opening = openVersioned(name).catch(async (error: unknown) => {
-    // A database from a newer version of the extension (downgrade), or one the browser cannot
-    // read: keeping it would stop all recording. Start afresh, and say so.
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    await deleteDB(name);
-    const db = await openVersioned(name);
-    onReset(name, reason);
-    return db;
+  opening = openRecovering({
+    name,
+    migrations: MIGRATIONS as unknown as Migration[],
+    keep: KEPT_STORES,
+    onReset: (report) => onReset(report),
+    onClosed: () => opened.delete(name),
+  }) as unknown as Promise<IDBPDatabase<TraceDB>>;
+  // Not opened (after its retries): nothing was deleted, and the next call tries again.
+  opening.catch((error: unknown) => {
+    opened.delete(name);
+    if (unavailable.has(name)) return;
+    unavailable.add(name);
+    onUnavailable(name, error instanceof Error || error instanceof DOMException ? `${error.name}: ${error.message}` : String(error));
   });
-  opening.catch(() => opened.delete(name));
   opened.set(name, opening);
   return opening;
 }
 
-function openVersioned(name: string): Promise<IDBPDatabase<TraceDB>> {
-  const opening: Promise<IDBPDatabase<TraceDB>> = openDB<TraceDB>(name, DB_VERSION, {
-    upgrade(db, oldVersion, _newVersion, tx) {
-      for (let v = oldVersion; v < MIGRATIONS.length; v++) MIGRATIONS[v]!(db, tx);
-    },
-    // Another context wants a newer schema (or to delete the database): step aside.
-    blocking() {
-      void opening.then((db) => db.close());
-      opened.delete(name);
-    },
-    terminated() {
-      opened.delete(name);
-    },
-  });
-  return opening;
+const STORAGE_ERRORS = new Set(["AbortError", "QuotaExceededError", "UnknownError", "TransactionInactiveError", "InvalidStateError", "TimeoutError", "VersionError"]);
+
+/** An error of the storage itself (worth retrying the batch), not of the data being stored. */
+export function isStorageError(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === "string" && STORAGE_ERRORS.has(name);
 }
 
 /** Close and delete a database (an imported session being removed). */
@@ -158,13 +164,16 @@ export async function readExchanges(ids: readonly string[], dbName = DB_NAME): P
   }));
 }
 
-/** Remove spans and whatever backs them. Returns how many spans went. */
-export async function deleteSpans(spanIds: readonly string[]): Promise<number> {
+/**
+ * Remove spans and whatever backs them. Returns how many spans went. `onlyTab`: only that tab's
+ * (a trace id, which a page may choose with traceparent, can be shared by spans of two tabs).
+ */
+export async function deleteSpans(spanIds: readonly string[], onlyTab?: number): Promise<number> {
   if (spanIds.length === 0) return 0;
   const db = await openStore();
   const tx = db.transaction(["exchanges", "chunks", "spans"], "readwrite");
   const spans = tx.objectStore("spans");
-  const records = await Promise.all(spanIds.map((id) => spans.get(id)));
+  const records = (await Promise.all(spanIds.map((id) => spans.get(id)))).filter((s) => onlyTab === undefined || s?.tabId === onlyTab);
   await Promise.all(
     records.flatMap((span) => span ? [
       spans.delete(span.spanId),
@@ -188,18 +197,11 @@ export async function deleteTabEvents(tabId: number | IDBKeyRange): Promise<void
   await tx.done;
 }
 
-/** Spans beyond `max`, oldest first. */
-export async function spansOverLimit(max: number): Promise<string[]> {
+/** A tab's interactions and marks from before `time`. */
+export async function deleteTabEventsBefore(tabId: number, time: number): Promise<void> {
   const db = await openStore();
-  const count = await db.count("spans");
-  if (count <= max) return [];
-  // Evict a little more than needed so this does not run on every batch at the limit.
-  const excess = count - Math.floor(max * 0.95);
-  const ids: string[] = [];
-  let cursor = await db.transaction("spans").store.index("startTime").openKeyCursor();
-  while (cursor && ids.length < excess) {
-    ids.push(cursor.primaryKey);
-    cursor = await cursor.continue();
-  }
-  return ids;
+  const tx = db.transaction("events", "readwrite");
+  const keys = await tx.store.index("tabTime").getAllKeys(IDBKeyRange.bound([tabId, -Infinity], [tabId, time], false, true));
+  await Promise.all(keys.map((k) => tx.store.delete(k)));
+  await tx.done;
 }

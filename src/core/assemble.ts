@@ -82,16 +82,17 @@ export function assembleTraces(input: AssemblyInput): SpanRecord[] {
   const chains = chainTools(models);
   const chainMark = new Map<string, MarkWindow>();
   for (const s of models) {
-    const m = markAt(s.startTime);
+    const m = markAt(s.startTime, s.frameId);
     const chain = chains.componentOf(s.spanId);
     if (m && !chainMark.has(chain)) chainMark.set(chain, m);
   }
-  // A chain member after its mark's end follows the chain in (one that began before it does not).
+  // A chain member after its mark's end follows the chain in (one that began before it does
+  // not), if it is of the mark's frame: a mark groups only its own frame's work.
   const markOf = (s: SpanRecord): MarkWindow | undefined => {
-    const own = markAt(s.startTime);
+    const own = markAt(s.startTime, s.frameId);
     if (own || s.kind !== "llm") return own;
     const home = chainMark.get(chains.componentOf(s.spanId));
-    return home && s.startTime >= home.from ? home : undefined;
+    return home && s.startTime >= home.from && home.start.frameId === s.frameId ? home : undefined;
   };
 
   // Requests made while a tool ran are its execution (only within the same mark, if any).

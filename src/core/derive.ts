@@ -33,6 +33,7 @@ export function deriveSpan(record: ExchangeRecord, chunks: readonly ChunkRecord[
   // Cost at the prices known at capture time (exports carry it; the panel may re-price).
   const cost = draft.kind === "llm" || draft.kind === "embedding" ? costOf(draft.attributes, options.prices) : undefined;
   if (cost) draft.attributes["llm_trace.cost.usd"] = Number(cost.usd.toFixed(8));
+  if (record.unverified?.length) draft.attributes["llm_trace.unverified"] = [...record.unverified];
   const parent = parseTraceparent(headerValue(record.request.headers, "traceparent"));
   const traceId = record.traceId ?? parent?.traceId ?? newTraceId();
   return {

@@ -5,7 +5,6 @@
  */
 import type { CaptureEvent, ChunksEvent, ExchangeEvent } from "./capture-events";
 import type { Chunk, Exchange } from "./exchange";
-import { isSpanId } from "./span";
 
 /** An exchange as stored: without its chunks (stored apart, one record each). */
 export interface ExchangeRecord extends Omit<Exchange, "chunks"> {
@@ -19,6 +18,24 @@ export interface ExchangeRecord extends Omit<Exchange, "chunks"> {
   binary?: boolean;
   bodyBytes?: number;
   bodyTruncated?: boolean;
+  /** What the record claims that the hook was not seen to say (see UnverifiedReason). */
+  unverified?: UnverifiedReason[];
+}
+
+/**
+ * Why a record's content may not be what the page's hook observed (the page can forge events):
+ * - "no-request": events of an exchange whose request was never received;
+ * - "frame": events from a frame other than the one that made the request;
+ * - "time": times outside the tab's lifetime, clamped into it.
+ * Shown as the span attribute llm_trace.unverified.
+ */
+export type UnverifiedReason = "no-request" | "frame" | "time";
+
+/** The record with these reasons added (each once, in a stable order). */
+export function markUnverified(record: ExchangeRecord, reasons: readonly UnverifiedReason[]): ExchangeRecord {
+  const all = new Set([...(record.unverified ?? []), ...reasons]);
+  if (all.size === (record.unverified?.length ?? 0)) return record;
+  return { ...record, unverified: [...all].sort() };
 }
 
 export interface ChunkRecord extends Chunk {
@@ -59,6 +76,8 @@ export function emptyExchange(id: string, tabId: number, frameId: number | undef
   return {
     id, tabId, ...(frameId !== undefined ? { frameId } : {}), transport: "fetch",
     request: { method: "GET", url: "", headers: [] }, timing: { start: time },
+    // Until its request event arrives (it may come after the response: a Blob body is read first).
+    unverified: ["no-request"],
   };
 }
 
@@ -67,8 +86,11 @@ export function applyEvent(ex: ExchangeRecord, event: Exclude<ExchangeEvent, Chu
   switch (event.t) {
     case "request": {
       const { method, url, headers, body, transport, pageUrl, time } = event;
+      const { unverified: was, ...rest } = ex;
+      const unverified = was?.filter((r) => r !== "no-request");
       return {
-        ...ex, transport, pageUrl,
+        ...rest, transport, pageUrl,
+        ...(unverified?.length ? { unverified } : {}),
         request: { method, url: url || ex.request.url, headers, ...(body ? { body } : {}) },
         timing: { ...ex.timing, start: time },
       };
@@ -124,7 +146,7 @@ export function chunkRecords(e: ChunksEvent): ChunkRecord[] {
 
 /** The exchange with its chunks, as the classifiers and exporters see it. */
 export function assembleExchange(record: ExchangeRecord, chunks: readonly ChunkRecord[]): Exchange {
-  const { tabId: _t, frameId: _f, traceId: _tr, chunkCount: _c, binary, bodyBytes, bodyTruncated, ...ex } = record;
+  const { tabId: _t, frameId: _f, traceId: _tr, chunkCount: _c, unverified: _u, binary, bodyBytes, bodyTruncated, ...ex } = record;
   const response = ex.response && {
     ...ex.response,
     ...(ex.response.body ? {} : bodyBytes !== undefined || bodyTruncated || binary
@@ -142,38 +164,3 @@ export function assembleExchange(record: ExchangeRecord, chunks: readonly ChunkR
 
 export const isExchangeEvent = (e: CaptureEvent): e is ExchangeEvent =>
   e.t === "request" || e.t === "response" || e.t === "chunks" || e.t === "end";
-
-// ---- validation: the background trusts nothing that crosses from a page ----
-
-const MAX_TEXT = 64 * 1024 * 1024;
-const isStr = (v: unknown, max = MAX_TEXT): v is string => typeof v === "string" && v.length <= max;
-const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-const isHeaders = (v: unknown): boolean =>
-  Array.isArray(v) && v.length <= 1000 && v.every((h) => Array.isArray(h) && h.length === 2 && isStr(h[0], 8192) && isStr(h[1], 65536));
-
-export function isCaptureEvent(e: unknown): e is CaptureEvent {
-  if (typeof e !== "object" || e === null) return false;
-  const v = e as Record<string, unknown>;
-  if (!isSpanId(v.id)) return false;
-  if (v.t === "chunks") {
-    return Number.isInteger(v.seq) && (v.seq as number) >= 0 && Array.isArray(v.texts) && Array.isArray(v.times) &&
-      v.texts.length > 0 && v.texts.length === v.times.length && v.texts.every((t) => isStr(t)) && v.times.every(isNum);
-  }
-  if (!isNum(v.time)) return false;
-  switch (v.t) {
-    case "request":
-      return (v.transport === "fetch" || v.transport === "xhr") && isStr(v.method, 64) && isStr(v.url, 1 << 20) &&
-        isHeaders(v.headers) && isStr(v.pageUrl, 1 << 20) && (v.body === undefined || typeof v.body === "object");
-    case "response":
-      return isNum(v.status) && isStr(v.statusText, 1024) && isHeaders(v.headers);
-    case "end":
-      return typeof v.outcome === "object" && v.outcome !== null && Number.isInteger(v.chunks);
-    case "interaction":
-      return (v.action === "click" || v.action === "submit" || v.action === "keydown") && isStr(v.target, 200) && isStr(v.pageUrl, 1 << 20);
-    case "mark":
-      return (v.phase === "start" || v.phase === "end") && (v.name === undefined || isStr(v.name, 200)) && isStr(v.pageUrl, 1 << 20) &&
-        (v.attributes === undefined || (typeof v.attributes === "object" && v.attributes !== null && Object.keys(v.attributes).length <= 32));
-    default:
-      return false;
-  }
-}

@@ -247,5 +247,5 @@ export function outcomeOf(error: unknown, aborted: boolean): Outcome {
   if (aborted) return { state: "abort", errorName: "AbortError", errorMessage: "" };
   const { name, message } = errorInfo(error);
   const state = name === "AbortError" ? "abort" : name === "TimeoutError" ? "timeout" : "error";
-  return { state, errorName: name, errorMessage: message };
+  return { state, errorName: stringSlice(name, 0, 200), errorMessage: stringSlice(message, 0, 4096) };
 }

@@ -54,11 +54,14 @@ function squash(text: string, max: number): string {
   return out;
 }
 
+const MAX_NAME = 100;
+const short = (v: string | null): string | null => (v !== null && v.length > MAX_NAME ? stringSlice(v, 0, MAX_NAME) : v);
+
 /** `button "Send"`, `a "Docs"`, `form#chat`, `textarea#prompt`: short, recognisable, no user input. */
 export function describeTarget(el: Element): string {
   const tag = toLowerCase(tagName(el));
-  const id = getAttribute(el, "id");
-  const name = getAttribute(el, "name");
+  const id = short(getAttribute(el, "id"));
+  const name = short(getAttribute(el, "name"));
   const aria = getAttribute(el, "aria-label");
   if (tag === "form" || tag === "textarea" || tag === "input" || tag === "select") {
     return `${tag}${id ? `#${id}` : name ? `[name=${name}]` : aria ? ` "${stringSlice(aria, 0, MAX_LABEL)}"` : ""}`;
@@ -111,9 +114,11 @@ function readDetail(detail: unknown): { name?: string; attributes?: Record<strin
   if (typeof raw === "object" && raw !== null) {
     const keys = objectKeys(raw);
     for (let i = 0; i < keys.length && i < 32; i++) {
-      const v = value(raw, keys[i]!);
-      if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
-        attributes[keys[i]!] = typeof v === "string" ? stringSlice(v, 0, 1000) : v;
+      const key = keys[i]!;
+      const v = value(raw, key);
+      // NaN and Infinity would reach the background as null (runtime messages are JSON).
+      if (typeof v === "string" || (typeof v === "number" && v - v === 0) || typeof v === "boolean") {
+        attributes[key.length > 1000 ? stringSlice(key, 0, 1000) : key] = typeof v === "string" ? stringSlice(v, 0, 1000) : v;
         count++;
       }
     }

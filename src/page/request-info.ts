@@ -84,12 +84,16 @@ export interface ParsedUrl {
   path: string;
 }
 
+/** The background refuses longer URLs (a data: URL can be megabytes): keep their start. */
+const MAX_URL = 2 * 1024 * 1024;
+const bounded = (href: string): string => (href.length > MAX_URL ? stringSlice(href, 0, MAX_URL) : href);
+
 export function parseUrl(input: string): ParsedUrl {
   try {
     const url = new URLNative(input, documentObject ? baseURI(documentObject) : undefined);
-    return { href: urlHref(url), host: urlHost(url), path: urlPath(url) };
+    return { href: bounded(urlHref(url)), host: urlHost(url), path: urlPath(url) };
   } catch {
-    return { href: input, host: "", path: "" };
+    return { href: bounded(input), host: "", path: "" };
   }
 }
 

@@ -1,12 +1,15 @@
 /**
  * A hostile page gets nothing: it cannot write into another tab's traces, reach the
  * extension's pages or data, or break recording by flooding or malforming what it sends (all
- * of it dropped and counted). Storage safety: a full quota evicts the oldest traces with a
- * notice and keeps the newest; a database from a newer version is reset with a notice.
+ * of it dropped and counted, one bad event at a time, never its whole batch). What it forges
+ * stays within its own tab's share: times are held to the tab's lifetime, eviction takes a
+ * flooding tab's own traces first, and a cross-origin frame's marks group only its own work.
+ * Storage safety: a full quota evicts the oldest traces with a notice and keeps the newest; a
+ * database from a newer version is reset with a notice.
  */
 import { expect, test, type Page } from "@playwright/test";
 import { startServer, type TestServer } from "./support/server";
-import { launchWithExtension, openPanelTab, readStore, waitFor, type WithExtension } from "./support/chromium";
+import { launchWithExtension, openPanelTab, readStore, tabIdOf, waitFor, type WithExtension } from "./support/chromium";
 
 let server: TestServer;
 
@@ -146,6 +149,156 @@ test("a database from a newer version is reset with a notice, and recording goes
     const ex = await waitFor(async () => (await readStore(ext)).exchanges.find((e) => e.request.url.includes("after-reset") && e.outcome), "a call after the reset");
     const panel = await openPanelTab(ext, ex.tabId);
     await expect(panel.getByRole("alert").filter({ hasText: "was reset" })).toBeVisible();
+  } finally {
+    await ext.close();
+  }
+});
+
+/** A span id the hook could have made, unique in the run. */
+const forgedId = (n: number) => (0xf00000 + n).toString(16).padStart(16, "0");
+const forgedRequest = (id: string, time: number, url: string, body?: string) =>
+  ({ t: "request", id, transport: "fetch", time, method: "POST", url, headers: [], pageUrl: "http://127.0.0.1/", ...(body !== undefined ? { body: { text: body } } : {}) });
+const forgedEnd = (id: string, time: number) => ({ t: "end", id, time, outcome: { state: "ok" }, chunks: 0 });
+
+test("a bad event is rejected alone: the rest of its batch is stored, and capture goes on", async () => {
+  const ext = await launchWithExtension();
+  try {
+    const page = await ext.context.newPage();
+    await page.goto(`${server.origin}/pages/app.html?bad-events`);
+    const t = Date.now();
+    // An event over the capture cap (2 MB by default) between two good ones.
+    await forge(page, envelope([
+      forgedRequest(forgedId(1), t, "https://forged.example/before"), forgedEnd(forgedId(1), t + 1),
+      forgedRequest(forgedId(2), t, "https://forged.example/oversized", "x".repeat(3 * 1024 * 1024)),
+      forgedRequest(forgedId(3), t, "https://forged.example/after"), forgedEnd(forgedId(3), t + 1),
+    ]));
+    // A response whose URL is an object, for an exchange never requested: it used to pass the
+    // check and make storing its batch fail on every retry. The relay resends its head batch,
+    // and a batch holds at most 2,000 events: what is queued behind a full one never went.
+    const clicks = Array.from({ length: 2100 }, (_, i) => ({ t: "interaction", id: forgedId(1000 + i), time: t, action: "click", target: "button", pageUrl: "http://127.0.0.1/" }));
+    await forge(page, envelope([
+      forgedRequest(forgedId(4), t, "https://forged.example/with-the-bad-one"), forgedEnd(forgedId(4), t + 1),
+      { t: "response", id: forgedId(5), time: t, status: 200, statusText: "", headers: [], url: {} },
+      ...clicks,
+    ]));
+    await page.evaluate(() => fetch("/api/json?later-real-call").then((r) => r.text()));
+    const later = await waitFor(async () => (await readStore(ext)).exchanges.find((e) => e.request.url.includes("later-real-call") && e.outcome), "a real call after the bad events");
+    const urls = (await readStore(ext)).exchanges.map((e) => e.request.url);
+    expect(urls).toEqual(expect.arrayContaining(["https://forged.example/before", "https://forged.example/after", "https://forged.example/with-the-bad-one"]));
+    expect(urls).not.toContain("https://forged.example/oversized");
+    expect(urls.filter((u) => u === "" || u.includes("[object"))).toEqual([]);
+
+    const panel = await openPanelTab(ext, later.tabId);
+    await expect(panel.getByRole("alert").filter({ hasText: "2 malformed or oversized" })).toBeVisible();
+  } finally {
+    await ext.close();
+  }
+});
+
+test("a tab's forgeries stay its own: a span dated 2100 is clamped, and its flood evicts its own traces only", async () => {
+  test.setTimeout(90_000);
+  const ext = await launchWithExtension();
+  try {
+    await ext.worker.evaluate(() => chrome.storage.local.set({ settings: { maxSpans: 100 } }));
+    const victim = await ext.context.newPage();
+    await victim.goto(`${server.origin}/pages/app.html?victim`);
+    for (let i = 0; i < 5; i++) await victim.evaluate((n) => fetch(`/api/json?victim-call=${n}`).then((r) => r.text()), i);
+    const victimTab = await tabIdOf(ext, victim);
+    const victimIds = (await readStore(ext)).exchanges.filter((e) => e.request.url.includes("victim-call")).map((e) => e.id);
+    expect(victimIds).toHaveLength(5);
+
+    // Newer than the victim's calls: by age alone, the victim's traces would be evicted first.
+    const hostile = await ext.context.newPage();
+    await hostile.goto(`${server.origin}/pages/app.html?hostile`);
+    const t = Date.now();
+    const year2100 = Date.UTC(2100, 0, 1);
+    const events = [forgedRequest(forgedId(100), year2100, "https://forged.example/from-2100"), forgedEnd(forgedId(100), year2100 + 1)];
+    for (let i = 0; i < 150; i++) events.push(forgedRequest(forgedId(200 + i), t + i, `https://forged.example/flood/${i}`), forgedEnd(forgedId(200 + i), t + i + 1));
+    await forge(hostile, envelope(events));
+
+    // The flood and the dated span come in one batch, one transaction: once the dated span is
+    // there, so was the flood, and a count within the limit means eviction has run.
+    const data = await waitFor(async () => {
+      const d = await readStore(ext);
+      return d.spans.length <= 100 && d.exchanges.some((e) => e.id === forgedId(100)) && d;
+    }, "the span limit enforced", 60_000);
+    expect(data.exchanges.filter((e) => victimIds.includes(e.id)).map((e) => e.tabId)).toEqual([victimTab, victimTab, victimTab, victimTab, victimTab]);
+    expect(data.spans.filter((s) => victimIds.includes(s.spanId))).toHaveLength(5);
+    // The flood went whole traces at a time: all 150 requests were one "page requests" trace.
+    expect(data.exchanges.filter((e) => e.request.url.includes("/flood/")).length).toBeLessThan(150);
+
+    const future = data.spans.find((s) => s.spanId === forgedId(100))!;
+    expect(future.startTime).toBeLessThanOrEqual(Date.now() + 10_000);
+    expect(future.startTime).toBeGreaterThanOrEqual(t - 1000);
+    expect(future.attributes["llm_trace.unverified"]).toEqual(["time"]);
+    // The panel says so in the span's detail.
+    const panel = await openPanelTab(ext, future.tabId);
+    await panel.locator(".trace-row", { hasText: "/from-2100" }).first().click();
+    await panel.locator(".wf-row", { hasText: "/from-2100" }).first().click();
+    await expect(panel.locator(".detail-pane")).toContainText("Unverified: the page gave times outside the tab's lifetime (clamped).");
+  } finally {
+    await ext.close();
+  }
+});
+
+test("a byte flood is rate-limited, and the drop is counted and shown in the panel", async () => {
+  test.setTimeout(120_000);
+  const ext = await launchWithExtension();
+  try {
+    const hostile = await ext.context.newPage();
+    await hostile.goto(`${server.origin}/pages/app.html?byte-flood`);
+    const panel = await openPanelTab(ext, await tabIdOf(ext, hostile));
+    const limited = panel.getByRole("alert").filter({ hasText: "over the rate limit" });
+    // Few events (far under the event-count limit), each carrying a megabyte: only their bytes
+    // are over the limit. Rounds go on until the background has seen enough of them.
+    let round = 0;
+    await waitFor(async () => {
+      await hostile.evaluate((r) => {
+        const mb = "lorem ipsum dolor sit amet ".repeat(40_000).slice(0, 1024 * 1024);
+        for (let m = 0; m < 2; m++) {
+          const events = [];
+          for (let i = 0; i < 12; i++) {
+            const id = (0xb00000 + r * 100 + m * 20 + i).toString(16).padStart(16, "0");
+            events.push({ t: "request", id, transport: "fetch", time: Date.now(), method: "POST", url: `https://flood.example/${id}`, headers: [], pageUrl: location.href, body: { text: mb } });
+          }
+          window.dispatchEvent(new CustomEvent("llm-trace:flush", { detail: JSON.stringify({ source: "llm-trace", v: 1, type: "events", events }) }));
+        }
+      }, round++);
+      return (await limited.count()) > 0;
+    }, "a rate-limit drop shown in the panel", 100_000);
+    await expect(limited).toBeVisible();
+  } finally {
+    await ext.close();
+  }
+});
+
+test("a cross-origin frame's marks group only its own work, not the page's", async () => {
+  const ext = await launchWithExtension();
+  try {
+    const page = await ext.context.newPage();
+    await page.goto(`${server.origin}/pages/cross-origin-frame.html`);
+    const widget = await waitFor(async () => {
+      const f = page.frames().find((fr) => fr.url().includes("app.html?widget"));
+      return f && (await f.evaluate(() => document.readyState === "complete")) && f;
+    }, "the cross-origin frame");
+    expect(new URL(widget.url()).origin).not.toBe(server.origin);
+    await widget.evaluate(() => performance.mark("llm-trace:start", { detail: { name: "widget" } }));
+    await widget.evaluate(() => fetch("/api/json?from=widget").then((r) => r.text()));
+    // The page's own call, made while the frame's mark is open.
+    await page.evaluate(() => fetch("/api/json?from=page").then((r) => r.text()));
+    await widget.evaluate(() => performance.mark("llm-trace:end"));
+
+    const { mark, own, pages } = await waitFor(async () => {
+      const { spans } = await readStore(ext);
+      const mark = spans.find((s) => s.name === "invoke_agent widget");
+      const own = spans.find((s) => String(s.attributes["url.full"]).includes("from=widget"));
+      const pages = spans.find((s) => String(s.attributes["url.full"]).includes("from=page"));
+      return mark && own?.parentSpanId === mark.spanId && pages?.parentSpanId !== undefined && { mark, own, pages };
+    }, "the frame's mark assembled");
+    expect(own.frameId).not.toBe(0);
+    expect(pages.frameId).toBe(0);
+    expect(pages.parentSpanId).not.toBe(mark.spanId);
+    expect(pages.traceId).not.toBe(mark.traceId);
   } finally {
     await ext.close();
   }

@@ -4,6 +4,10 @@
  * brackets: an end closes the innermost open start, so an agent can mark its sub-agents and
  * they nest. A start never closed (the app forgot, or the end is still to come) stays open
  * until the next user interaction, so a forgotten end cannot swallow the rest of the session.
+ *
+ * Marks belong to the frame that made them: they pair with that frame's marks, are closed by
+ * its interactions and group only its work. A tab's frames may be other sites (an ad, a widget),
+ * and a cross-origin frame must not be able to regroup the page's traces with a mark.
  */
 import type { InteractionRecord, MarkRecord } from "../records";
 import { sourceSpanId } from "./ids";
@@ -22,7 +26,25 @@ export interface MarkWindow {
 
 const byTimeThenId = <T extends { time: number; id: string }>(a: T, b: T): number => a.time - b.time || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
+type FrameId = number | undefined;
+
+function byFrame<T extends { frameId?: number }>(items: readonly T[]): Map<FrameId, T[]> {
+  const out = new Map<FrameId, T[]>();
+  for (const item of items) {
+    const list = out.get(item.frameId);
+    if (list) list.push(item);
+    else out.set(item.frameId, [item]);
+  }
+  return out;
+}
+
 export function pairMarks(marks: readonly MarkRecord[], interactions: readonly InteractionRecord[]): MarkWindow[] {
+  const frameInteractions = byFrame(interactions);
+  return [...byFrame(marks)].flatMap(([frame, own]) => pairFrameMarks(own, frameInteractions.get(frame) ?? []));
+}
+
+/** One frame's marks, closed by its interactions. */
+function pairFrameMarks(marks: readonly MarkRecord[], interactions: readonly InteractionRecord[]): MarkWindow[] {
   const sorted = [...marks].sort((a, b) => byTimeThenId(a, b) || (a.phase === b.phase ? 0 : a.phase === "start" ? -1 : 1));
   const windows: MarkWindow[] = [];
   const open: MarkWindow[] = [];
@@ -50,12 +72,14 @@ export function pairMarks(marks: readonly MarkRecord[], interactions: readonly I
   return windows;
 }
 
-/** Innermost mark window containing each instant. */
-export function markLookup(windows: readonly MarkWindow[]): (t: number) => MarkWindow | undefined {
-  if (windows.length === 0) return () => undefined;
-  const index = new IntervalIndex(windows.map((w) => ({ start: w.from, end: w.until, value: w })));
+/** Innermost mark window of the frame containing each instant. */
+export function markLookup(windows: readonly MarkWindow[]): (t: number, frameId: number | undefined) => MarkWindow | undefined {
+  const indexes = new Map<FrameId, IntervalIndex<MarkWindow>>();
+  for (const [frame, own] of byFrame(windows.map((w) => ({ frameId: w.start.frameId, w })))) {
+    indexes.set(frame, new IntervalIndex(own.map(({ w }) => ({ start: w.from, end: w.until, value: w }))));
+  }
   // Nested windows start later than their parents: the latest start is the innermost.
-  return (t) => index.containing(t)[0];
+  return (t, frameId) => indexes.get(frameId)?.containing(t)[0];
 }
 
 /** The outermost window: its span is the trace root. */

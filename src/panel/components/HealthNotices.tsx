@@ -19,7 +19,7 @@ const droppedSeen = signal(0);
 
 function droppedText(d: Health["dropped"]): string {
   const parts = [
-    d.invalid && `${d.invalid} malformed`,
+    d.invalid && `${d.invalid} malformed or oversized`,
     d.rateLimited && `${d.rateLimited} over the rate limit`,
     d.relayDropped && `${d.relayDropped} while the extension was unreachable`,
   ].filter(Boolean);

@@ -3,6 +3,7 @@ import type { Exchange } from "../../../core/exchange";
 import type { SpanRecord } from "../../../core/records";
 import { formatClock, formatDuration } from "../../format";
 import { CopyActions } from "./CopyActions";
+import { Note } from "./Section";
 
 function statusLabel(span: SpanRecord): string {
   if (span.endTime === undefined) return "in flight";
@@ -20,6 +21,21 @@ function ErrorLine({ span }: { span: SpanRecord }) {
       {message !== undefined && <span>{String(message)}</span>}
     </div>
   );
+}
+
+/** What each reason of llm_trace.unverified means (core/ingest.ts UnverifiedReason). */
+const UNVERIFIED: Record<string, string> = {
+  "no-request": "no request was seen for this response",
+  frame: "some of its events came from another frame of the tab",
+  time: "the page gave times outside the tab's lifetime (clamped)",
+};
+
+/** A record the page's own hook could not have produced as it claims: possibly forged by the page. */
+function UnverifiedLine({ span }: { span: SpanRecord }) {
+  const reasons = span.attributes["llm_trace.unverified"];
+  if (!Array.isArray(reasons) || reasons.length === 0) return null;
+  const say = (r: unknown) => (Object.hasOwn(UNVERIFIED, String(r)) ? UNVERIFIED[String(r)] : String(r));
+  return <Note tone="warn">Unverified: {reasons.map(say).join("; ")}.</Note>;
 }
 
 export function DetailHeader({ span, exchange }: { span: SpanRecord; exchange: Exchange | null | undefined }) {
@@ -40,6 +56,7 @@ export function DetailHeader({ span, exchange }: { span: SpanRecord; exchange: E
       </div>
       <div class="dt-head-meta dt-muted">{meta.join(" · ")}</div>
       <ErrorLine span={span} />
+      <UnverifiedLine span={span} />
     </header>
   );
 }
