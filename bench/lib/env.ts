@@ -5,7 +5,7 @@
  * main-thread task time.
  */
 import type { CDPSession, Page } from "@playwright/test";
-import { launchPlain, launchWithExtension, tabIdOf, type Launched, type WithExtension } from "../../test/e2e/support/chromium";
+import { launchPlain, launchWithExtension, openContentWorld, tabIdOf, type ContentWorld, type Launched, type WithExtension } from "../../test/e2e/support/chromium";
 import type { BenchServer } from "../server";
 
 export type Condition = "on" | "off" | "plain";
@@ -181,24 +181,9 @@ export async function eachRun(env: Env, subjects: Record<Condition, Subject>, re
 }
 
 /** The extension's content-script world in a page: code run here sends messages as the relay does. */
-export async function contentScriptWorld(env: Env, page: Page): Promise<{ evaluate<T>(expression: string): Promise<T>; close(): Promise<void> }> {
-  const cdp = await env.ext.context.newCDPSession(page);
-  const contexts: { id: number; origin: string; auxData?: { type?: string; isDefault?: boolean } }[] = [];
-  cdp.on("Runtime.executionContextCreated", (e: { context: (typeof contexts)[number] }) => contexts.push(e.context));
-  await cdp.send("Runtime.enable");
-  const world = contexts.find((c) => c.origin === `chrome-extension://${env.ext.extensionId}` && c.auxData?.type === "isolated");
-  if (!world) throw new Error("the extension's content-script world was not found in the page");
-  return {
-    async evaluate<T>(expression: string): Promise<T> {
-      const r = (await cdp.send("Runtime.evaluate", { expression, contextId: world.id, awaitPromise: true, returnByValue: true })) as {
-        result: { value?: T };
-        exceptionDetails?: { text: string; exception?: { description?: string } };
-      };
-      if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
-      return r.result.value as T;
-    },
-    close: () => cdp.detach().catch(() => {}),
-  };
+/** The extension's content-script (isolated) world of a page: what the relay can send, sent from there. */
+export function contentScriptWorld(env: Env, page: Page): Promise<ContentWorld> {
+  return openContentWorld(env.ext, page);
 }
 
 /** A fresh tab on the bench page with capture on, and the id Chrome gave it. */

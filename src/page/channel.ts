@@ -12,7 +12,7 @@
 import { DEFAULT_HOOK_CONFIG, type CaptureEvent, type HookConfig } from "../core/capture-events";
 import { FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, hookEvents, isHookConfig, type HookEvent, type PiecesEvent } from "../shared/messages";
 import {
-  CustomEventNative, MessageChannelNative, TextDecoderNative, addListener, arrayBufferLength, bufferOf, createObject, decode, dict, dispatchEvent,
+  CustomEventNative, MessageChannelNative, TextDecoderNative, addListener, arrayBufferLength, arraysIterateNatively, bufferOf, createObject, decode, dict, dispatchEvent,
   messageData, postPortMessage, postWindowMessage, setTimeoutNative, stopImmediatePropagation, stringify,
 } from "./natives";
 
@@ -98,7 +98,9 @@ export function openChannel(win: Window): Channel {
     if (queue.length === 0) return;
     const { events, buffers } = take();
     try {
-      postPortMessage(port!, hookEvents(events), buffers);
+      // Transferred, unless a page's own array iterator would see the list (then copied).
+      if (buffers.length > 0 && arraysIterateNatively()) postPortMessage(port!, hookEvents(events), buffers);
+      else postPortMessage(port!, hookEvents(events));
     } catch {
       // Not clonable (should not happen: events are plain data). Never throw into the page.
     }

@@ -102,6 +102,20 @@ export function safeWeakMap<K extends object, V>(): SafeWeakMap<K, V> {
   };
 }
 
+// ---- arrays ----
+const arrayProto = Array.prototype;
+const arrayIteratorProto = protoOf([][Symbol.iterator]()) as object;
+const nativeArrayIterator = ownDescriptor(arrayProto, Symbol.iterator)?.value as unknown;
+const nativeArrayNext = ownDescriptor(arrayIteratorProto, "next")?.value as unknown;
+/**
+ * Whether arrays still iterate natively. Platform APIs convert a list argument (a postMessage
+ * transfer list) by iterating it: when a page has replaced the iterator, that would run page
+ * code, so the caller does without the list.
+ */
+export function arraysIterateNatively(): boolean {
+  return ownDescriptor(arrayProto, Symbol.iterator)?.value === nativeArrayIterator && ownDescriptor(arrayIteratorProto, "next")?.value === nativeArrayNext;
+}
+
 // ---- promises ----
 /** Runs `onSettled` when `promise` settles, without `then` (no species lookup, no page code). */
 export function whenSettled<T>(promise: Promise<T>, onValue: (value: T) => void, onError: (error: unknown) => void): void {
@@ -182,7 +196,7 @@ export const byobRespond = typeof ReadableStreamBYOBRequest === "function"
   ? method<(n: number) => void>(ReadableStreamBYOBRequest.prototype, "respond")
   : () => undefined;
 export const signalAborted = getter<boolean>(AbortSignal.prototype, "aborted");
-export const postPortMessage = method<(message: unknown, transfer: Transferable[]) => void>(MessagePort.prototype, "postMessage");
+export const postPortMessage = method<(message: unknown, transfer?: Transferable[]) => void>(MessagePort.prototype, "postMessage");
 export const addListener = method<(type: string, listener: (e: Event) => void, options?: AddEventListenerOptions) => void>(EventTarget.prototype, "addEventListener");
 export const dispatchEvent = method<(e: Event) => boolean>(EventTarget.prototype, "dispatchEvent");
 // Window and Location exist only in a document (the unit tests run these modules in Node).

@@ -9,7 +9,7 @@
  */
 import { expect, test, type Page } from "@playwright/test";
 import { startServer, type TestServer } from "./support/server";
-import { launchWithExtension, openPanelTab, readStore, tabIdOf, waitFor, type WithExtension } from "./support/chromium";
+import { launchWithExtension, openContentWorld, openPanelTab, readStore, tabIdOf, waitFor, type WithExtension } from "./support/chromium";
 
 let server: TestServer;
 
@@ -20,14 +20,21 @@ test.afterAll(async () => {
   await server.close();
 });
 
-/** What a hostile page can do with the hook's unload channel: dispatch it itself. */
-function forge(page: Page, detail: unknown, times = 1): Promise<void> {
-  return page.evaluate(({ detail, times }) => {
-    for (let i = 0; i < times; i++) window.dispatchEvent(new CustomEvent("llm-trace:flush", { detail }));
-  }, { detail, times });
+/**
+ * Made-up capture messages, sent to the background from the page's content-script world, as a
+ * relay sends them: the background's checks must hold even against a compromised relay (a page
+ * itself can no longer reach the relay with made-up events: see the flush-event test).
+ */
+async function forge(ext: WithExtension, page: Page, events: unknown): Promise<void> {
+  const world = await openContentWorld(ext, page);
+  try {
+    await world.evaluate(`chrome.runtime.sendMessage(${JSON.stringify({ source: "llm-trace", v: 1, type: "capture", events, dropped: 0, origin: new URL(page.url()).origin })}).then(() => undefined)`);
+  } finally {
+    await world.close();
+  }
 }
 
-const envelope = (events: unknown[]) => JSON.stringify({ source: "llm-trace", v: 1, type: "events", events });
+const envelope = (events: unknown[]) => events;
 
 test("a hostile page cannot write into another tab, reach the extension, or stop recording", async () => {
   test.setTimeout(120_000);
@@ -42,28 +49,30 @@ test("a hostile page cannot write into another tab, reach the extension, or stop
     await hostile.goto(`${server.origin}/pages/app.html?hostile`);
     // 1. Events naming the victim's exchange id: rejected, the id belongs to another tab.
     const t = Date.now();
-    await forge(hostile, envelope([
+    await forge(ext, hostile, envelope([
       { t: "response", id: victimEx.id, time: t, status: 500, statusText: "forged", headers: [] },
       { t: "chunks", id: victimEx.id, seq: 0, times: [t], texts: ["FORGED BODY"] },
       { t: "end", id: victimEx.id, time: t, outcome: { state: "error" }, chunks: 1 },
     ]));
     // 2. Malformed and oversized messages.
-    await forge(hostile, "not json at all");
-    await forge(hostile, envelope([{ t: "chunks", id: "zz", seq: -1, times: ["soon"], texts: [42] }, null, 7, { t: "request" }]));
-    await forge(hostile, "x".repeat(20 * 1024 * 1024));
-    await forge(hostile, { an: "object, not a string" });
+    await forge(ext, hostile, "not a list of events");
+    await forge(ext, hostile, envelope([{ t: "chunks", id: "zz", seq: -1, times: ["soon"], texts: [42] }, null, 7, { t: "request" }]));
+    await forge(ext, hostile, ["x".repeat(20 * 1024 * 1024)]);
+    await forge(ext, hostile, { an: "object, not a list" });
     // 3. A flood: 100,000 well-formed events in 2,000 messages.
-    await hostile.evaluate(() => {
+    const world = await openContentWorld(ext, hostile);
+    await world.evaluate(`(() => {
       const now = Date.now();
       for (let m = 0; m < 2000; m++) {
         const events = [];
         for (let i = 0; i < 50; i++) {
           const id = (m * 50 + i + 1).toString(16).padStart(16, "0");
-          events.push({ t: "request", id, transport: "fetch", time: now, method: "GET", url: `https://flood.example/${id}`, headers: [], pageUrl: location.href });
+          events.push({ t: "request", id, transport: "fetch", time: now, method: "GET", url: "https://flood.example/" + id, headers: [], pageUrl: location.href });
         }
-        window.dispatchEvent(new CustomEvent("llm-trace:flush", { detail: JSON.stringify({ source: "llm-trace", v: 1, type: "events", events }) }));
+        chrome.runtime.sendMessage({ source: "llm-trace", v: 1, type: "capture", events, dropped: 0, origin: location.origin }).catch(() => {});
       }
-    });
+    })()`);
+    await world.close();
     // 4. The extension's pages and APIs are out of reach.
     const reach = await hostile.evaluate(async (id) => {
       const out: Record<string, string> = {};
@@ -113,7 +122,8 @@ test("storage pressure: over the budget the oldest traces are evicted with a not
     const page = await ext.context.newPage();
     await page.goto(`${server.origin}/pages/app.html`);
     for (let i = 0; i < 60; i++) {
-      await page.evaluate((n) => fetch(`/api/large?size=100000&random&n=${n}`).then((r) => r.text()), i);
+      // Model-looking requests: their bodies are recorded (plain GETs keep metadata only).
+      await page.evaluate((n) => fetch(`/api/large?size=100000&random&n=${n}`, { method: "POST", body: JSON.stringify({ model: "m", prompt: "p" }) }).then((r) => r.text()), i);
     }
     const last = await waitFor(async () => (await readStore(ext)).exchanges.find((e) => e.request.url.endsWith("n=59") && e.outcome), "the newest call", 60_000);
     const panel = await openPanelTab(ext, last.tabId);
@@ -160,6 +170,28 @@ const forgedRequest = (id: string, time: number, url: string, body?: string) =>
   ({ t: "request", id, transport: "fetch", time, method: "POST", url, headers: [], pageUrl: "http://127.0.0.1/", ...(body !== undefined ? { body: { text: body } } : {}) });
 const forgedEnd = (id: string, time: number) => ({ t: "end", id, time, outcome: { state: "ok" }, chunks: 0 });
 
+test("a page dispatching the hook's flush event itself gets nothing stored, and the drop is counted", async () => {
+  const ext = await launchWithExtension();
+  try {
+    const page = await ext.context.newPage();
+    await page.goto(`${server.origin}/pages/app.html?flush-forgery`);
+    const t = Date.now();
+    const events = [forgedRequest(forgedId(7), t, "https://forged.example/via-flush"), forgedEnd(forgedId(7), t + 1)];
+    await page.evaluate((events) => {
+      // The old shape, and the new one with a guessed token.
+      window.dispatchEvent(new CustomEvent("llm-trace:flush", { detail: JSON.stringify({ source: "llm-trace", v: 1, type: "events", events }) }));
+      window.dispatchEvent(new CustomEvent("llm-trace:flush", { detail: JSON.stringify({ token: "0".repeat(32), events }) }));
+    }, events);
+    await page.evaluate(() => fetch("/api/json?after-flush-forgery").then((r) => r.text()));
+    const real = await waitFor(async () => (await readStore(ext)).exchanges.find((e) => e.request.url.includes("after-flush-forgery") && e.outcome), "the real call");
+    expect((await readStore(ext)).exchanges.map((e) => e.request.url)).not.toContain("https://forged.example/via-flush");
+    const panel = await openPanelTab(ext, real.tabId);
+    await expect(panel.getByRole("alert").filter({ hasText: "dropped" })).toBeVisible();
+  } finally {
+    await ext.close();
+  }
+});
+
 test("a bad event is rejected alone: the rest of its batch is stored, and capture goes on", async () => {
   const ext = await launchWithExtension();
   try {
@@ -167,7 +199,7 @@ test("a bad event is rejected alone: the rest of its batch is stored, and captur
     await page.goto(`${server.origin}/pages/app.html?bad-events`);
     const t = Date.now();
     // An event over the capture cap (2 MB by default) between two good ones.
-    await forge(page, envelope([
+    await forge(ext, page, envelope([
       forgedRequest(forgedId(1), t, "https://forged.example/before"), forgedEnd(forgedId(1), t + 1),
       forgedRequest(forgedId(2), t, "https://forged.example/oversized", "x".repeat(3 * 1024 * 1024)),
       forgedRequest(forgedId(3), t, "https://forged.example/after"), forgedEnd(forgedId(3), t + 1),
@@ -176,7 +208,7 @@ test("a bad event is rejected alone: the rest of its batch is stored, and captur
     // check and make storing its batch fail on every retry. The relay resends its head batch,
     // and a batch holds at most 2,000 events: what is queued behind a full one never went.
     const clicks = Array.from({ length: 2100 }, (_, i) => ({ t: "interaction", id: forgedId(1000 + i), time: t, action: "click", target: "button", pageUrl: "http://127.0.0.1/" }));
-    await forge(page, envelope([
+    await forge(ext, page, envelope([
       forgedRequest(forgedId(4), t, "https://forged.example/with-the-bad-one"), forgedEnd(forgedId(4), t + 1),
       { t: "response", id: forgedId(5), time: t, status: 200, statusText: "", headers: [], url: {} },
       ...clicks,
@@ -214,7 +246,7 @@ test("a tab's forgeries stay its own: a span dated 2100 is clamped, and its floo
     const year2100 = Date.UTC(2100, 0, 1);
     const events = [forgedRequest(forgedId(100), year2100, "https://forged.example/from-2100"), forgedEnd(forgedId(100), year2100 + 1)];
     for (let i = 0; i < 150; i++) events.push(forgedRequest(forgedId(200 + i), t + i, `https://forged.example/flood/${i}`), forgedEnd(forgedId(200 + i), t + i + 1));
-    await forge(hostile, envelope(events));
+    await forge(ext, hostile, envelope(events));
 
     // The flood and the dated span come in one batch, one transaction: once the dated span is
     // there, so was the flood, and a count within the limit means eviction has run.
@@ -252,18 +284,20 @@ test("a byte flood is rate-limited, and the drop is counted and shown in the pan
     // Few events (far under the event-count limit), each carrying a megabyte: only their bytes
     // are over the limit. Rounds go on until the background has seen enough of them.
     let round = 0;
+    const world = await openContentWorld(ext, hostile);
     await waitFor(async () => {
-      await hostile.evaluate((r) => {
-        const mb = "lorem ipsum dolor sit amet ".repeat(40_000).slice(0, 1024 * 1024);
+      await world.evaluate(`(() => {
+        const r = ${round++};
+        const mb = "lorem ipsum dolor sit amet ".repeat(40000).slice(0, 1024 * 1024);
         for (let m = 0; m < 2; m++) {
           const events = [];
           for (let i = 0; i < 12; i++) {
             const id = (0xb00000 + r * 100 + m * 20 + i).toString(16).padStart(16, "0");
-            events.push({ t: "request", id, transport: "fetch", time: Date.now(), method: "POST", url: `https://flood.example/${id}`, headers: [], pageUrl: location.href, body: { text: mb } });
+            events.push({ t: "request", id, transport: "fetch", time: Date.now(), method: "POST", url: "https://flood.example/" + id, headers: [], pageUrl: location.href, body: { text: mb } });
           }
-          window.dispatchEvent(new CustomEvent("llm-trace:flush", { detail: JSON.stringify({ source: "llm-trace", v: 1, type: "events", events }) }));
+          chrome.runtime.sendMessage({ source: "llm-trace", v: 1, type: "capture", events, dropped: 0, origin: location.origin }).catch(() => {});
         }
-      }, round++);
+      })()`);
       return (await limited.count()) > 0;
     }, "a rate-limit drop shown in the panel", 100_000);
     await expect(limited).toBeVisible();

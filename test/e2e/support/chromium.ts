@@ -115,3 +115,33 @@ export async function stopServiceWorker(ext: WithExtension, page: Page): Promise
   await cdp.send("ServiceWorker.stopAllWorkers");
   await cdp.detach();
 }
+
+export interface ContentWorld {
+  evaluate<T>(expression: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+/**
+ * The extension's content-script (isolated) world in `page`, through CDP: what a relay can send
+ * the background, sent from where the relay runs. The background's own checks are tested this
+ * way, since a page can no longer reach the relay with made-up events.
+ */
+export async function openContentWorld(ext: WithExtension, page: Page): Promise<ContentWorld> {
+  const cdp = await ext.context.newCDPSession(page);
+  const contexts: { id: number; origin: string; auxData?: { type?: string; isDefault?: boolean } }[] = [];
+  cdp.on("Runtime.executionContextCreated", (e: { context: (typeof contexts)[number] }) => contexts.push(e.context));
+  await cdp.send("Runtime.enable");
+  const world = contexts.find((c) => c.origin === `chrome-extension://${ext.extensionId}` && c.auxData?.type === "isolated");
+  if (!world) throw new Error("the extension's content-script world was not found in the page");
+  return {
+    async evaluate<T>(expression: string): Promise<T> {
+      const r = (await cdp.send("Runtime.evaluate", { expression, contextId: world.id, awaitPromise: true, returnByValue: true })) as {
+        result: { value?: T };
+        exceptionDetails?: { text: string; exception?: { description?: string } };
+      };
+      if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
+      return r.result.value as T;
+    },
+    close: () => cdp.detach().catch(() => {}),
+  };
+}
