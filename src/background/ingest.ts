@@ -86,7 +86,7 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
   const storedSpans = await Promise.all(ids.map((id, i) => (existing[i] ? spanStore.get(id) : undefined)));
   const now = Date.now();
   const changed: SpanRecord[] = [];
-  const writes: Promise<unknown>[] = others.map((e) => tx.objectStore("events").put(tabEvent(e, tabId, frameId)));
+  const writes: Promise<unknown>[] = others.map((e) => tx.objectStore("events").put(redactor.tabEvent(tabEvent(e, tabId, frameId))));
 
   await Promise.all(ids.map(async (id, i) => {
     const group = groups.get(id)!;
