@@ -80,15 +80,16 @@ function jsonKey(before: string, quote: string): string {
 }
 
 /**
- * The name of `name=` at the end of `before`, when it follows `?`, `&`, `;`, white space or the
- * start of the text (else it is no form field). After white space it is prose or a shell
- * line, not a form: names that are secrets only in forms (`code`, `key`) are not taken there.
+ * The name of `name=` at the end of `before`, when it follows `?`, `&`, `;`, a quote (a form
+ * body quoted in JSON or code), white space or the start of the text (else it is no form
+ * field). After white space it is prose or a shell line, not a form: names that are secrets
+ * only in forms (`code`, `key`) are not taken there.
  */
 function formName(before: string): Named | undefined {
   const at = before.search(FORM_NAME);
   const sep = at > 0 ? before[at - 1]! : "";
   // `before` is cut at LOOKBEHIND_MAX characters: a name reaching its start is too long to read.
-  if (at === 0 ? before.length >= LOOKBEHIND_MAX : !/[?&;\s]/.test(sep)) return undefined;
+  if (at === 0 ? before.length >= LOOKBEHIND_MAX : !/[?&;"'\s]/.test(sep)) return undefined;
   const raw = before.slice(at, -1);
   let name = raw;
   try {
@@ -123,7 +124,7 @@ export const SECRET_FIELD_SHAPES: readonly FieldShape[] = [
   }),
   // \"…name\": \"value\" — JSON inside a JSON string (tool-call arguments): up to the next backslash.
   shape(`${JSON_ENDINGS}\\\\"[ \\t]{0,4}:[ \\t]{0,8}\\\\"`, `[^"\\\\]{1,32}`, json('\\"'), { extend: '^"\\\\' }),
-  // …name=value in a form body or a query string, also one quoted in a text (`export API_KEY=…`);
+  // …name=value in a form body or a query string, also one in a text (`export API_KEY=…`);
   // a bracketed name (`user[password]=`) percent-encoded or not.
   shape(`${FORM_ENDINGS}(?:\\]|%5[Dd])?=`, `[^&#"'\\\\\\s<>]{1,32}`, formName, { extend: "^&#\"'\\\\\\s<>" }),
   // A multipart/form-data part: Content-Disposition: form-data; name="password", a blank line, the value.

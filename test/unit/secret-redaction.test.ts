@@ -115,6 +115,10 @@ describe("secret fields in bodies", () => {
     assert.equal(leaksIn(out).length, 0, out);
     assert.match(out, /^grant_type=authorization_code&password=\[REDACTED:password\]&api_key=\[REDACTED:api-key\]&client_secret=\[REDACTED:secret\]&secret=\[REDACTED:secret\]&token=\[REDACTED:token\]&code=\[REDACTED:code\]&code_verifier=\[REDACTED:code\]&username=ada&remember=1$/);
     assert.equal(body("user%5Bpassword%5D=pw1&x=1"), "user%5Bpassword%5D=[REDACTED:password]&x=1");
+    // A form body quoted in JSON (an echo, a log): valid JSON still.
+    assert.deepEqual(JSON.parse(body(JSON.stringify({ body: "password=pw1&code=c1&x=1" }))), { body: "password=[REDACTED:password]&code=[REDACTED:code]&x=1" });
+    assert.equal(body("xpassword=1&a_b=2"), "xpassword=[REDACTED:password]&a_b=2");
+    assert.equal(body("{x}password=1"), "{x}password=1", "not a form field: no separator before its name");
   });
 
   it("multipart/form-data as sent, and FormData as the page hook describes it (name=value lines)", () => {
