@@ -38,6 +38,12 @@ function forget(id: string): void {
   lastDerived.delete(id);
 }
 
+/** All data was cleared: no cached chunk of an earlier capture may be written again. */
+export function forgetAll(): void {
+  liveChunks.clear();
+  lastDerived.clear();
+}
+
 interface Group {
   events: Exclude<ExchangeEvent, ChunksEvent>[];
   chunks: ChunkRecord[];
