@@ -4,14 +4,14 @@
  * a form or query string, and a multipart part named `password`. The name list is
  * secret-names.ts.
  *
- * Each shape matches the VALUE only, with the end of its name in a look-behind, so the mark
- * replaces the value and a JSON body stays valid JSON (the parsers read it afterwards): a JSON
- * value is removed up to its closing quote and never through one, escapes included; a form
- * value up to the next `&`. The look-behind asks only for a name ending like a secret's
- * (…key, …token, …password): ordinary fields never make a match, which keeps the scan of a
- * model call's JSON as cheap as a shape detector's. The whole name is then read back from the
- * text before the match (`before`) and checked in code, which keeps the regexes small,
- * unambiguous and linear.
+ * Each shape finds the end of a name (its `prefix`, kept) and removes only the VALUE after it
+ * (Rule.value), so the mark replaces the value and a JSON body stays valid JSON (the parsers
+ * read it afterwards): a JSON value is removed up to its closing quote and never through one,
+ * escapes included; a form value up to the next `&`. The prefix asks only for a name ending
+ * like a secret's (…key, …token, …password): ordinary fields never make a match, which keeps
+ * the scan of a model call's JSON as cheap as a shape detector's. The whole name is then read
+ * back from the text before the value (`before`) and checked in code, which keeps the regexes
+ * small, unambiguous and linear.
  *
  * FormData bodies as the page hook describes them (`name=value` lines) are handled apart, by
  * `redactFormLines`, since only there does a value run to the end of its line.
