@@ -48,6 +48,12 @@ function forget(id: string): void {
   lastChunkAt.delete(id);
 }
 
+/** All data was cleared: no cached chunk of an earlier capture may be written again. */
+export function forgetAll(): void {
+  liveChunks.clear();
+  lastDerived.clear();
+}
+
 interface Group {
   events: Exclude<ExchangeEvent, ChunksEvent>[];
   chunks: ChunkRecord[];
@@ -119,7 +125,7 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
   const now = Date.now();
   const changed: SpanRecord[] = [];
   const deferred: string[] = [];
-  const writes: Promise<unknown>[] = others.map((e) => tx.objectStore("events").put(tabEvent(e, tabId, frameId)));
+  const writes: Promise<unknown>[] = others.map((e) => tx.objectStore("events").put(redactor.tabEvent(tabEvent(e, tabId, frameId))));
   let rejected = 0;
 
   const ingestOne = async (id: string, i: number): Promise<void> => {

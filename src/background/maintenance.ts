@@ -4,19 +4,50 @@ import { assembleExchange } from "../core/ingest";
 import { responseText } from "../core/exchange";
 import { SETTINGS_KEY } from "../core/settings";
 import type { Sample } from "../shared/messages";
+import { forgetAll as forgetIngest } from "./ingest";
+import { forgetAll as forgetPushes } from "./otlp-push";
+import { notifyAllCleared } from "./panels";
+import { forgetAll as forgetRecording } from "./recording";
+import { forgetAll as forgetStreams } from "./redaction";
 import { listSessions } from "./sessions";
 import { DB_NAME, dropStore, importDbName, openStore, readExchanges } from "./store";
 
-/** Storage keys of capture state (not settings). */
-const STATE_KEYS = ["imported-sessions", "paused-tabs", "otlp-pushed", "otlp-status"];
+/** importDbName(id) is this prefix and the session id. */
+const IMPORT_DB_PREFIX = importDbName(0).slice(0, -1);
 
+/** Every trace database this extension may have made, listed or not (an import that failed midway is not). */
+async function traceDatabases(): Promise<string[]> {
+  const names = new Set([DB_NAME, ...(await listSessions()).map((s) => importDbName(s.id))]);
+  const all = await indexedDB.databases?.().catch(() => []) ?? [];
+  for (const db of all) if (db.name === DB_NAME || db.name?.startsWith(IMPORT_DB_PREFIX)) names.add(db.name);
+  return [...names];
+}
+
+/** What each module keeps in memory of what was captured. */
+function forgetMemory(): void {
+  forgetIngest();
+  forgetStreams();
+  forgetRecording();
+  forgetPushes();
+}
+
+/**
+ * Everything captured or imported goes: every trace database, all state in storage.local
+ * (import list, paused tabs, storage notices, push state; the settings too if asked), the
+ * stream redaction state in storage.session, and what the background holds in memory. Memory
+ * is forgotten again once the databases are gone: a batch that was being stored meanwhile
+ * (its transaction keeps the old database until it commits) must leave nothing behind.
+ */
 export async function clearAllData(settingsToo: boolean): Promise<{ removed: number }> {
-  const sessions = await listSessions();
-  await dropStore(DB_NAME);
-  for (const s of sessions) await dropStore(importDbName(s.id));
-  await browser.storage.local.remove([...STATE_KEYS, ...(settingsToo ? [SETTINGS_KEY] : [])]);
+  forgetMemory();
+  const names = await traceDatabases();
+  for (const name of names) await dropStore(name);
+  const local = Object.keys(await browser.storage.local.get(null));
+  await browser.storage.local.remove(local.filter((k) => settingsToo || k !== SETTINGS_KEY));
   await browser.storage.session.clear().catch(() => {});
-  return { removed: sessions.length + 1 };
+  forgetMemory();
+  notifyAllCleared();
+  return { removed: names.length };
 }
 
 const SAMPLE_CHARS = 4000;

@@ -29,6 +29,16 @@ export interface PushStatus {
 let retryDelay = 0;
 const timers = new Map<number, ReturnType<typeof setTimeout>>();
 let running = false;
+/** Bumped when all data is cleared: a push under way then records nothing afterwards. */
+let generation = 0;
+
+/** All data was cleared: no push is pending, and one under way leaves no state behind. */
+export function forgetAll(): void {
+  generation++;
+  for (const timer of timers.values()) clearTimeout(timer);
+  timers.clear();
+  retryDelay = 0;
+}
 
 async function pushedSet(): Promise<string[]> {
   const stored = (await browser.storage.local.get(PUSHED_KEY))[PUSHED_KEY];
@@ -66,6 +76,7 @@ export async function pushTab(tabId: number): Promise<void> {
   if (!settings.otlp.enabled || !settings.otlp.url) return;
   if (running) return schedulePush(tabId);
   running = true;
+  const started = generation;
   try {
     const done = new Set(await pushedSet());
     const found = finishedTraces(await listSpans(tabId), Date.now());
@@ -77,6 +88,7 @@ export async function pushTab(tabId: number): Promise<void> {
       { serviceName: "llm-trace-devtools" }, browser.runtime.getManifest().version);
     try {
       const response = await fetch(url, init as RequestInit);
+      if (started !== generation) return;
       if (!response.ok) throw new Error(`${response.status} ${response.statusText}: ${(await response.text().catch(() => "")).slice(0, 300)}`);
       const remembered = [...done, ...ready.map(([id]) => id)].slice(-MAX_REMEMBERED);
       await browser.storage.local.set({ [PUSHED_KEY]: remembered });
@@ -84,6 +96,7 @@ export async function pushTab(tabId: number): Promise<void> {
       await setStatus({ lastSuccess: Date.now(), pushedTraces: (status.pushedTraces ?? 0) + ready.length, pending: 0 });
       retryDelay = 0;
     } catch (error) {
+      if (started !== generation) return;
       retryDelay = Math.min(RETRY_MAX_MS, retryDelay ? retryDelay * 2 : RETRY_MIN_MS);
       await setStatus({ lastError: { at: Date.now(), message: error instanceof Error ? error.message : String(error) }, pending: ready.length });
       schedulePush(tabId, retryDelay);

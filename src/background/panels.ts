@@ -120,6 +120,11 @@ function push(tabId: number, message: PanelPush): void {
   }
 }
 
+/** All data was cleared: every open panel forgets what it shows. */
+export function notifyAllCleared(): void {
+  for (const tabId of ports.keys()) push(tabId, tabCleared());
+}
+
 export function notifySpans(tabId: number, spans: SpanRecord[], removed: string[] = []): void {
   if (spans.length > 0 || removed.length > 0) push(tabId, spansChanged(spans, removed));
 }

@@ -27,6 +27,11 @@ export async function setRecording(tabId: number, recording: boolean): Promise<b
   return recording;
 }
 
+/** All data was cleared (paused tabs with it): read storage again next time. */
+export function forgetAll(): void {
+  cache = undefined;
+}
+
 /** Tab ids do not survive a browser restart, and neither does pausing. */
 export async function forgetPaused(tabId?: number): Promise<void> {
   const set = await paused();

@@ -14,6 +14,11 @@ const key = (exchangeId: string) => `redact:${exchangeId}`;
 
 let current: { settings: Settings; redactor: Redactor } | undefined;
 
+/** All data was cleared: a stream's held-back text must not be released into the new store. */
+export function forgetAll(): void {
+  states.clear();
+}
+
 export function redactorFor(settings: Settings): Redactor {
   if (current?.settings !== settings) current = { settings, redactor: createRedactor(settings) };
   return current.redactor;

@@ -9,7 +9,10 @@ import type { Exchange } from "../core/exchange";
 import type { ChunkRecord, ExchangeRecord } from "../core/ingest";
 import type { SpanRecord } from "../core/records";
 import type { SessionInfo } from "../shared/messages";
+import { redactImportedExchange } from "../core/redact";
 import { assembleTab } from "./assembly";
+import { redactorFor } from "./redaction";
+import { getSettings } from "./settings";
 import { dropStore, importDbName, openStore, putChunks } from "./store";
 
 const KEY = "imported-sessions";
@@ -57,14 +60,16 @@ export interface ImportBatch {
 
 export async function importBatch(batch: ImportBatch): Promise<{ session: number }> {
   const session = batch.session ?? -Date.now();
+  const redactor = redactorFor(await getSettings());
   const db = await openStore(importDbName(session));
   const tx = db.transaction(["exchanges", "chunks", "spans"], "readwrite");
   const writes: Promise<unknown>[] = [];
   for (const ex of batch.exchanges) {
-    const { record, chunks } = exchangeRecords(ex);
+    // Redacted here as live capture is: the panel that parsed the file is not trusted to.
+    const { record, chunks } = exchangeRecords(redactImportedExchange(ex, redactor));
     writes.push(tx.objectStore("exchanges").put(record), putChunks(tx.objectStore("chunks"), chunks));
   }
-  for (const span of batch.spans) writes.push(tx.objectStore("spans").put({ ...span, tabId: SESSION_TAB }));
+  for (const span of batch.spans) writes.push(tx.objectStore("spans").put(redactor.span({ ...span, tabId: SESSION_TAB })));
   await Promise.all(writes);
   await tx.done;
   if (batch.done) {

@@ -7,18 +7,21 @@
  * token run (`extend`), so a key longer than expected is still removed to its last character.
  * A key body must hold a digit or a capital letter: real keys are random, while slugs such as
  * "sk-learn-compatible-estimators" are not, and lowercase-only text of that length almost never
- * occurs in a random token (odds below 1e-13 over 20 base62 characters).
+ * occurs in a random token (odds below 1e-13 over 20 base62 characters). Secrets without a
+ * shape of their own (a password, a client secret) are known by the field that holds them
+ * (secret-fields.ts).
  *
  * Personal data detectors are conservative (shapes plus checksums), because a false positive
  * destroys text the user wanted to see; a miss of something the user cares about is what the
  * user-defined patterns are for.
  */
-import { shapeRegex } from "./redact-regex";
+import { LOOKBEHIND_MAX, shapeRegex } from "./redact-regex";
 import type { Rule, Where } from "./redact-scan";
+import { SECRET_FIELD_SHAPES } from "./secret-fields";
 
 export const DETECTOR_IDS = [
   "openai-key", "anthropic-key", "google-api-key", "github-token", "slack-token", "aws-access-key",
-  "huggingface-token", "groq-key", "jwt", "bearer-token", "email", "phone", "card",
+  "huggingface-token", "groq-key", "tavily-key", "jwt", "bearer-token", "secret-field", "email", "phone", "card",
 ] as const;
 export type DetectorId = (typeof DETECTOR_IDS)[number];
 
@@ -31,10 +34,20 @@ export interface DetectorInfo {
 }
 
 interface Shape {
+  /** What is removed. */
   source: string;
+  /**
+   * What must precede it to be removed (a field's name), matched but kept: see Rule.value. At
+   * most LOOKBEHIND_MAX characters.
+   */
+  prefix?: string;
   /** Character class (inside [...]) of the token run absorbed after the match. */
   extend?: string;
-  valid?: (match: string) => boolean;
+  /** A run absorbed after the match that a class cannot say (escapes); see Rule.hold. */
+  run?: { source: string; hold: number };
+  /** `before`: up to LOOKBEHIND_MAX characters before the match (what a look-behind saw). */
+  valid?: (match: string, before: string) => boolean;
+  reasonOf?: (match: string, before: string) => string;
 }
 
 interface Detector extends DetectorInfo {
@@ -86,6 +99,10 @@ const DETECTORS: readonly Detector[] = [
     shapes: [{ source: `${start("A-Za-z0-9_-")}gsk_[A-Za-z0-9]{40,60}`, extend: "A-Za-z0-9", valid: randomAfter(4) }],
   },
   {
+    id: "tavily-key", kind: "secret", label: "Tavily API keys (tvly-…)", where: EVERYWHERE,
+    shapes: [{ source: `${start("A-Za-z0-9_-")}tvly-[A-Za-z0-9_-]{20,120}`, extend: "A-Za-z0-9_-", valid: randomAfter(5) }],
+  },
+  {
     // header.payload[.signature]: both JSON objects, so both start "eyJ" ('{"' in base64url).
     id: "jwt", kind: "secret", label: "JSON Web Tokens (eyJ….eyJ….…)", where: EVERYWHERE,
     shapes: [{ source: `${start("A-Za-z0-9_-")}eyJ[A-Za-z0-9_-]{8,200}\\.eyJ[A-Za-z0-9_-]{4}`, extend: "A-Za-z0-9_.-" }],
@@ -94,6 +111,11 @@ const DETECTORS: readonly Detector[] = [
     // "Bearer <token>" inside bodies (headers have their own rule): the scheme stays readable.
     id: "bearer-token", kind: "secret", label: "Bearer tokens in text (Bearer …)", where: EVERYWHERE,
     shapes: [{ source: "(?<=\\b[Bb]earer[ \\t]{1,8})[A-Za-z0-9._~+/=-]{16,120}", extend: "A-Za-z0-9._~+/=-", valid: randomAfter(0) }],
+  },
+  {
+    // Whatever the value looks like: password, api_key, client_secret, access_token… (secret-fields.ts).
+    id: "secret-field", kind: "secret", label: "Values of secret fields (password, api_key, client_secret, token…) in JSON, forms and multipart", where: EVERYWHERE,
+    shapes: [...SECRET_FIELD_SHAPES],
   },
   {
     id: "email", kind: "pii", label: "Email addresses", where: EVERYWHERE,
@@ -159,12 +181,19 @@ function compileAll(): Map<DetectorId, Rule[]> {
   const out = new Map<DetectorId, Rule[]>();
   for (const d of DETECTORS) {
     out.set(d.id, d.shapes.map((shape, i): Rule => {
-      const checked = shapeRegex(shape.source);
+      const checked = shapeRegex(shape.prefix !== undefined ? `${shape.prefix}(${shape.source})` : shape.source);
       if (!checked.ok) throw new Error(`built-in detector ${d.id} #${i}: ${checked.error}`);
+      if (shape.prefix !== undefined) {
+        const prefix = shapeRegex(shape.prefix);
+        if (!prefix.ok || prefix.span - 1 + prefix.behind > LOOKBEHIND_MAX) throw new Error(`built-in detector ${d.id} #${i}: its prefix is longer than ${LOOKBEHIND_MAX}`);
+      }
       return {
         key: `d:${d.id}:${i}`, reason: d.id, re: new RegExp(checked.source, "gu"), span: checked.span, where: d.where,
+        ...(shape.prefix !== undefined ? { value: true as const } : {}),
         ...(shape.valid ? { valid: shape.valid } : {}),
+        ...(shape.reasonOf ? { reasonOf: (m: RegExpExecArray, before: string) => shape.reasonOf!(shape.prefix !== undefined ? m[1]! : m[0], before) } : {}),
         ...(shape.extend ? { extend: new RegExp(`[${shape.extend}]*`, "uy") } : {}),
+        ...(shape.run ? { extend: new RegExp(shape.run.source, "uy"), hold: shape.run.hold } : {}),
       };
     }));
   }

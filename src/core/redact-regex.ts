@@ -29,7 +29,7 @@ export const REPEAT_CAP = 256;
 /** Longest text one match may cover, after the rewrite above (characters, i.e. UTF-16 units). */
 export const MAX_SPAN = 2048;
 /** How far back a look-behind may look. */
-export const LOOKBEHIND_MAX = 32;
+export const LOOKBEHIND_MAX = 64;
 /** Repetitions up to this count are unrolled for the ambiguity check rather than seen as loops. */
 const UNROLL = 16;
 const MAX_POSITIONS = 4096;

@@ -17,6 +17,8 @@
  * the hold-back window.
  */
 
+import { LOOKBEHIND_MAX } from "./redact-regex";
+
 export type Where = "url" | "headers" | "bodies";
 
 export interface Rule {
@@ -28,15 +30,31 @@ export interface Rule {
   /** Characters a match attempt may examine from its start (see redact-regex.ts). */
   span: number;
   where: readonly Where[];
-  /** A shape check the regex cannot express (Luhn, mixed case); false rejects the match. */
-  valid?: (match: string) => boolean;
   /**
-   * Sticky class run absorbed after the match, without length limit: a JWT or key longer
-   * than the pattern's bounded span is still removed to its last character.
+   * A shape check the regex cannot express (Luhn, mixed case, a field's name); false rejects
+   * the match. `before`: up to LOOKBEHIND_MAX characters before it, as a look-behind sees them.
+   */
+  valid?: (match: string, before: string) => boolean;
+  /**
+   * Sticky run absorbed after the match, without length limit: a JWT or key longer than the
+   * pattern's bounded span is still removed to its last character.
    */
   extend?: RegExp;
-  /** The reason to show, when it comes from the match itself (an existing mark). */
-  reasonOf?: (m: RegExpExecArray) => string;
+  /**
+   * How many characters short of the end of the known text an `extend` run may stop only for
+   * want of the next ones (a backslash whose escaped character has not arrived): such a run
+   * is continued, from where it stopped, in the next round. 0 when absent.
+   */
+  hold?: number;
+  /** The reason to show, when it comes from the match itself (an existing mark, a field's name). */
+  reasonOf?: (m: RegExpExecArray, before: string) => string;
+  /**
+   * Only the regex's first group, which ends where the match ends, is removed: what precedes it
+   * locates it (a field's name before its value). `valid` and `reasonOf` then see the group and
+   * the text before it. A match whose group would start past what can be decided waits for the
+   * next round whole. What precedes the group spans at most LOOKBEHIND_MAX characters.
+   */
+  value?: true;
 }
 
 export interface Cursor {
@@ -70,6 +88,8 @@ export interface Meter {
   scanned: number;
 }
 
+const textBefore = (text: string, index: number): string => text.slice(Math.max(0, index - LOOKBEHIND_MAX), index);
+
 export const freshScan = (): ScanState => ({ cursors: {}, open: null, decided: 0 });
 
 interface Found {
@@ -98,6 +118,9 @@ function runEnd(rule: Rule, text: string, from: number, meter?: Meter): number {
   return end;
 }
 
+/** Where in `text` a match's removal starts (see Rule.value). */
+const removalAt = (rule: Rule, m: RegExpExecArray): number => (rule.value ? m.index + m[0].length - m[1]!.length : m.index);
+
 /** One rule's matches that can be decided now; returns where its search stands. */
 function scanRule(rule: Rule, order: number, text: string, base: number, cursor: Cursor, decideBefore: number, final: boolean, out: Found[], meter?: Meter): Cursor {
   const end = base + text.length;
@@ -106,25 +129,28 @@ function scanRule(rule: Rule, order: number, text: string, base: number, cursor:
     // Continuing a run that reached the end of the previous round's text: it touches the open cut.
     const stop = base + runEnd(rule, text, at - base, meter);
     if (stop > at) out.push({ start: at, end: stop, reason: rule.reason, order });
-    if (stop === end && !final) return { at: stop, run: true };
+    if (!final && stop >= end - (rule.hold ?? 0)) return { at: stop, run: true };
     at = stop;
   }
   const { re } = rule;
   for (;;) {
-    re.lastIndex = at - base;
+    let from = (re.lastIndex = at - base);
     let m = re.exec(text);
-    while (m && ((rule.valid && !rule.valid(m[0])) || m[0] === "")) {
-      if (meter) meter.scanned += m.index + 1 - (at - base);
-      re.lastIndex = m.index + (isLead(text, m.index) ? 2 : 1);
+    while (m && ((rule.valid && !rule.valid(rule.value ? m[1]! : m[0], textBefore(text, removalAt(rule, m)))) || m[0] === "")) {
+      // A rejected match was read to its end; the search goes on from its second character.
+      if (meter) meter.scanned += m.index + Math.max(1, m[0].length) - from;
+      from = re.lastIndex = m.index + (isLead(text, m.index) ? 2 : 1);
       m = re.exec(text);
     }
-    if (meter) meter.scanned += (m ? m.index + m[0].length : text.length) - (at - base);
-    const start = m ? base + m.index : end;
-    if (!m || (!final && start >= decideBefore)) return { at: final ? end : Math.max(at, decideBefore) };
-    let stop = start + m[0].length;
+    if (meter) meter.scanned += (m ? m.index + m[0].length : text.length) - from;
+    if (!m || (!final && base + m.index >= decideBefore)) return { at: final ? end : Math.max(at, decideBefore) };
+    const start = base + removalAt(rule, m);
+    // Its name is decided but its value not yet: the whole match is looked at again next round.
+    if (!final && start >= decideBefore) return { at: base + m.index };
+    let stop = base + m.index + m[0].length;
     if (rule.extend) stop = base + runEnd(rule, text, stop - base, meter);
-    out.push({ start, end: stop, reason: rule.reasonOf?.(m) ?? rule.reason, order });
-    if (rule.extend && stop === end && !final) return { at: stop, run: true };
+    out.push({ start, end: stop, reason: rule.reasonOf?.(m, textBefore(text, start - base)) ?? rule.reason, order });
+    if (rule.extend && !final && stop >= end - (rule.hold ?? 0)) return { at: stop, run: true };
     at = stop;
   }
 }

@@ -75,8 +75,12 @@ export interface StreamEngine {
 
 /** Page chunks allowed to wait for a missing predecessor. */
 const MAX_WAITING = 64;
-/** Original text kept before the undecided part for look-behinds; one more so ^ never misfires. */
-const CONTEXT = LOOKBEHIND_MAX + 1;
+/**
+ * Original text kept before the undecided part: for look-behinds, and for a field's name read
+ * before its value (Rule.value) when the name itself lies up to LOOKBEHIND_MAX characters back;
+ * one more so ^ never misfires.
+ */
+const CONTEXT = 2 * LOOKBEHIND_MAX + 1;
 
 export function startStream(exchangeId: string): StreamRedactState {
   return { v: 1, exchangeId, nextIn: 0, nextOut: 0, base: 0, raw: "", emitted: 0, segs: [], scan: freshScan(), waiting: [], done: false, skipped: 0, late: 0 };

@@ -85,6 +85,6 @@ describe("built-in detectors", () => {
   it("detectors find secrets in URL query values and header values where they apply", () => {
     const r = createRedactor({});
     assert.equal(r.url("https://x.test/cb?t=ghp_1234567890abcdefghijABCDEFGHIJklmnop&a=1"), "https://x.test/cb?t=%5BREDACTED%3Agithub-token%5D&a=1");
-    assert.deepEqual(r.headers([["x-forwarded-token", "AKIAIOSFODNN7EXAMPLE"]]), [["x-forwarded-token", "[REDACTED:aws-access-key]"]]);
+    assert.deepEqual(r.headers([["x-forwarded-for-key-id", "AKIAIOSFODNN7EXAMPLE"]]), [["x-forwarded-for-key-id", "[REDACTED:aws-access-key]"]]);
   });
 });
