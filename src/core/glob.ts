@@ -12,10 +12,10 @@ export interface UrlGlob {
   test(url: string): boolean;
 }
 
-/** `piece` (with `?` for any character) at `at` in `text`. */
+/** `piece` (with `?` for any character) at `at` in `text`; compared from its end, where a near miss usually differs. */
 function matchesAt(text: string, piece: string, at: number): boolean {
   if (at < 0 || at + piece.length > text.length) return false;
-  for (let k = 0; k < piece.length; k++) {
+  for (let k = piece.length - 1; k >= 0; k--) {
     const p = piece.charCodeAt(k);
     if (p !== 63 /* ? */ && p !== text.charCodeAt(at + k)) return false;
   }
@@ -23,24 +23,26 @@ function matchesAt(text: string, piece: string, at: number): boolean {
 }
 
 /**
- * Where `piece` first occurs in `text` at or after `from`, ending by `limit`, or -1. Candidates
- * come from indexOf of the piece's longest run without `?`.
+ * Where `piece` first occurs in `text` at or after `from`, ending by `limit`, or -1. A piece
+ * without `?` is found by indexOf; one with `?` is tried at each position, which costs at most
+ * the piece's length per character of the URL.
  */
 function find(text: string, piece: string, from: number, limit: number): number {
-  let anchor = "";
-  let offset = 0;
-  let pos = 0;
-  for (const run of piece.split("?")) {
-    if (run.length > anchor.length) [anchor, offset] = [run, pos];
-    pos += run.length + 1;
+  const last = limit - piece.length;
+  if (!piece.includes("?")) {
+    const at = text.indexOf(piece, from);
+    return at >= 0 && at <= last ? at : -1;
   }
-  if (anchor === "") return from + piece.length <= limit ? from : -1;
-  for (let at = text.indexOf(anchor, from + offset); at >= 0; at = text.indexOf(anchor, at + 1)) {
-    const start = at - offset;
-    if (start + piece.length > limit) return -1;
-    if (matchesAt(text, piece, start)) return start;
-  }
+  for (let at = from; at <= last; at++) if (matchesAt(text, piece, at)) return at;
   return -1;
+}
+
+/** The last URL lowercased: every rule is tried on the same URL in turn. */
+let lastUrl = "";
+let lastLower = "";
+function lower(url: string): string {
+  if (url !== lastUrl) [lastUrl, lastLower] = [url, url.toLowerCase()];
+  return lastLower;
 }
 
 export function compileGlob(glob: string): UrlGlob {
@@ -48,7 +50,7 @@ export function compileGlob(glob: string): UrlGlob {
   const first = pieces[0]!;
   return {
     test(url) {
-      const text = url.toLowerCase();
+      const text = lower(url);
       if (pieces.length === 1) return text.length === first.length && matchesAt(text, first, 0);
       const last = pieces[pieces.length - 1]!;
       const end = text.length - last.length;
