@@ -5,6 +5,7 @@
  */
 import type { CaptureEvent, ChunksEvent, ExchangeEvent } from "./capture-events";
 import type { Chunk, Exchange } from "./exchange";
+import { checkedBodyType } from "./media-type";
 import { isSpanId } from "./span";
 
 /** An exchange as stored: without its chunks (stored apart, one record each). */
@@ -69,7 +70,7 @@ export function applyEvent(ex: ExchangeRecord, event: Exclude<ExchangeEvent, Chu
       const { method, url, headers, body, transport, pageUrl, time } = event;
       return {
         ...ex, transport, pageUrl,
-        request: { method, url: url || ex.request.url, headers, ...(body ? { body } : {}) },
+        request: { method, url: url || ex.request.url, headers, ...(body ? { body: checkedBodyType(body) } : {}) },
         timing: { ...ex.timing, start: time },
       };
     }
@@ -82,7 +83,7 @@ export function applyEvent(ex: ExchangeRecord, event: Exclude<ExchangeEvent, Chu
         response: {
           status, statusText, headers,
           ...(url !== undefined ? { url } : {}), ...(redirected !== undefined ? { redirected } : {}),
-          ...(type !== undefined ? { type } : {}), ...(body ? { body } : {}),
+          ...(type !== undefined ? { type } : {}), ...(body ? { body: checkedBodyType(body) } : {}),
         },
         timing: { ...ex.timing, headers: time },
       };
