@@ -162,17 +162,26 @@ function alphabet(root: Node, flags: string): { of: Alphabet; used: Set<string> 
   return { of, used };
 }
 
+/**
+ * How a sample takes the parts it may leave out: all once, `?` parts not at all (the runs around
+ * them then meet: `[ ]*;[ ]*(x)?` repeated is ` ; ; ;`), or none of them.
+ */
+type Optional = "once" | "no-maybes" | "none";
+
 /** A text the node matches, choosing the `pick`-th stand-in of each class and alternative. */
-function sample(n: Node, of: Alphabet, pick: number): string {
+function sample(n: Node, of: Alphabet, pick: number, optional: Optional): string {
   switch (n.k) {
     case "set": {
       const chars = of(n.src);
       return chars.length ? chars[Math.min(pick, chars.length - 1)]! : "";
     }
-    case "seq": return n.items.map((x) => sample(x, of, pick)).join("");
-    case "alt": return sample(n.alts[Math.min(pick, n.alts.length - 1)]!, of, pick);
-    case "group": return sample(n.body, of, pick);
-    case "rep": return sample(n.body, of, pick).repeat(Math.min(Math.max(n.min, 1), 256));
+    case "seq": return n.items.map((x) => sample(x, of, pick, optional)).join("");
+    case "alt": return sample(n.alts[Math.min(pick, n.alts.length - 1)]!, of, pick, optional);
+    case "group": return sample(n.body, of, pick, optional);
+    case "rep": {
+      const skip = n.min === 0 && (optional === "none" || (optional === "no-maybes" && n.max === 1));
+      return skip ? "" : sample(n.body, of, pick, optional).repeat(Math.min(Math.max(n.min, 1), 256));
+    }
     default: return "";
   }
 }
@@ -184,7 +193,8 @@ function branches(n: Node): Node[] {
   return [n];
 }
 
-const PICKS = [0, 1];
+const PICKS: [number, Optional][] = [[0, "once"], [1, "once"], [0, "no-maybes"], [0, "none"]];
+const OPTIONALS: Optional[] = ["once", "no-maybes", "none"];
 /** A repeated part is also tried with each literal of the pattern its classes accept. */
 const BODY_PICKS = [0, 1, 2, 3, 4, 5, 6, 7];
 
@@ -209,7 +219,7 @@ function seeds(source: string, flags: string): { unit: string; head: string }[] 
   const walk = (n: Node): void => {
     for (const branch of branches(n)) {
       const items = branch.k === "seq" ? branch.items : [branch];
-      for (const pick of PICKS) {
+      for (const [pick, optional] of PICKS) {
         let prefix = "";
         for (const group of items) {
           const item = unwrap(group);
@@ -218,14 +228,14 @@ function seeds(source: string, flags: string): { unit: string; head: string }[] 
             if (prefix !== "") out.push({ unit: prefix, head: "" });
             if (item.k === "rep" && item.max > 1) {
               for (const body of branches(item.body)) {
-                for (const unit of new Set(BODY_PICKS.map((p) => sample(body, of, p)))) {
+                for (const unit of new Set(BODY_PICKS.flatMap((p) => OPTIONALS.map((o) => sample(body, of, p, o))))) {
                   // A long repetition after the prefix, and the prefix with one repetition, repeated.
                   if (unit !== "") out.push({ unit, head: prefix }, { unit: prefix + unit, head: "" });
                 }
               }
             }
           }
-          prefix += sample(group, of, pick);
+          prefix += sample(group, of, pick, optional);
         }
         if (prefix !== "") out.push({ unit: prefix, head: "" });
       }
