@@ -11,7 +11,10 @@ export interface CapturedBody {
   text?: string;
   /** Size in bytes as observed (the full size, also when truncated), when known. */
   size?: number;
+  /** A media type (RFC 9110), checked where the body enters (see media-type.ts). */
   mimeType?: string;
+  /** The page or file gave a content type that is not a media type; it was dropped. */
+  mimeTypeDropped?: true;
   /** The text stops at the capture cap; `size` says how large the body really was. */
   truncated?: boolean;
   /**

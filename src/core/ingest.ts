@@ -5,6 +5,7 @@
  */
 import type { CaptureEvent, ChunksEvent, ExchangeEvent } from "./capture-events";
 import type { Chunk, Exchange } from "./exchange";
+import { checkedBodyType } from "./media-type";
 
 /** An exchange as stored: without its chunks (stored apart, one record each). */
 export interface ExchangeRecord extends Omit<Exchange, "chunks"> {
@@ -91,7 +92,7 @@ export function applyEvent(ex: ExchangeRecord, event: Exclude<ExchangeEvent, Chu
       return {
         ...rest, transport, pageUrl,
         ...(unverified?.length ? { unverified } : {}),
-        request: { method, url: url || ex.request.url, headers, ...(body ? { body } : {}) },
+        request: { method, url: url || ex.request.url, headers, ...(body ? { body: checkedBodyType(body) } : {}) },
         timing: { ...ex.timing, start: time },
       };
     }
@@ -104,7 +105,7 @@ export function applyEvent(ex: ExchangeRecord, event: Exclude<ExchangeEvent, Chu
         response: {
           status, statusText, headers,
           ...(url !== undefined ? { url } : {}), ...(redirected !== undefined ? { redirected } : {}),
-          ...(type !== undefined ? { type } : {}), ...(body ? { body } : {}),
+          ...(type !== undefined ? { type } : {}), ...(body ? { body: checkedBodyType(body) } : {}),
         },
         timing: { ...ex.timing, headers: time },
       };

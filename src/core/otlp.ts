@@ -122,7 +122,8 @@ export function otlpTracesUrl(url: string): string {
   const path = q < 0 ? url : url.slice(0, q);
   const rest = q < 0 ? "" : url.slice(q);
   if (/\/v1\/traces\/?$/.test(path)) return url;
-  return `${path.replace(/\/+$/, "")}/v1/traces${rest}`;
+  // Tried only where a run of slashes begins: /\/+$/ retried inside the run, quadratic on a long one.
+  return `${path.replace(/(?<!\/)\/+$/, "")}/v1/traces${rest}`;
 }
 
 /** The request that pushes finished spans to a collector; the caller does fetch, retries, permissions. */

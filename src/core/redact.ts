@@ -116,7 +116,7 @@ export function redactExchange<R extends ExchangeFields>(ex: R): R {
  * Marks already in a text (a record redacted before, an imported file) are kept as they are:
  * re-redacting stored data must change nothing, and no pattern may eat into a mark.
  */
-const MARK_SOURCE = "\\[REDACTED:([^\\[\\]\\n]{1,64})\\]";
+export const MARK_SOURCE = "\\[REDACTED:([^\\[\\]\\n]{1,64})\\]";
 
 let markRule: Rule | undefined;
 function existingMarks(): Rule {

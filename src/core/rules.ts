@@ -6,6 +6,9 @@
  * provider imports here, so the settings page can validate rules without pulling in parsers.
  */
 
+import { compileGlob } from "./glob";
+import type { UrlGlob } from "./glob";
+
 export type RuleKind = "retrieval" | "tool" | "llm";
 
 export interface UserRule {
@@ -109,22 +112,11 @@ export function selectPath(root: unknown, path: string): unknown {
 }
 
 // ---------------------------------------------------------------------------------------------
-// URL globs
-
-/** `*` matches any run of characters (slashes included), `?` exactly one; case-insensitive. */
-export function globToRegExp(glob: string): RegExp {
-  let source = "";
-  for (const c of glob) {
-    if (c === "*") source += ".*";
-    else if (c === "?") source += ".";
-    else source += c.replace(/[\\^$.|+()[\]{}]/g, "\\$&");
-  }
-  return new RegExp(`^${source}$`, "i");
-}
+// URL globs (matched by glob.ts)
 
 export interface CompiledRule {
   rule: UserRule;
-  test: RegExp;
+  test: UrlGlob;
 }
 
 const compiledCache = new WeakMap<readonly UserRule[], CompiledRule[]>();
@@ -135,7 +127,7 @@ export function compileRules(rules: readonly UserRule[]): CompiledRule[] {
   if (cached) return cached;
   const out: CompiledRule[] = [];
   for (const rule of rules) {
-    if (ruleErrors(rule).length === 0) out.push({ rule, test: globToRegExp(rule.urlPattern.trim()) });
+    if (ruleErrors(rule).length === 0) out.push({ rule, test: compileGlob(rule.urlPattern.trim()) });
   }
   compiledCache.set(rules, out);
   return out;

@@ -32,8 +32,16 @@ export interface FieldShape {
 
 /** Characters of a multipart part's name (a longer name is not looked at). */
 const NAME = "[A-Za-z0-9_.$@%\\[\\]-]{1,40}";
-/** Characters of a form field's name. */
-const FORM_NAME = /[A-Za-z0-9_.$@%[\]-]*=$/;
+/** A character of a form field's name. */
+const FORM_NAME_CHAR = /[A-Za-z0-9_.$@%[\]-]/;
+
+/** Where the form field name that `text` ends with (`name=`) starts, or -1: read backwards, in linear time. */
+function formNameStart(text: string): number {
+  if (!text.endsWith("=")) return -1;
+  let at = text.length - 1;
+  while (at > 0 && FORM_NAME_CHAR.test(text[at - 1]!)) at--;
+  return at;
+}
 
 /**
  * `words` as one alternation, letters in any case, merged on common beginnings (the regex
@@ -86,7 +94,7 @@ function jsonKey(before: string, quote: string): string {
  * only in forms (`code`, `key`) are not taken there.
  */
 function formName(before: string): Named | undefined {
-  const at = before.search(FORM_NAME);
+  const at = formNameStart(before);
   const sep = at > 0 ? before[at - 1]! : "";
   // `before` is cut at LOOKBEHIND_MAX characters: a name reaching its start is too long to read.
   if (at === 0 ? before.length >= LOOKBEHIND_MAX : !/[?&;"'\s]/.test(sep)) return undefined;

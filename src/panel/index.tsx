@@ -29,7 +29,7 @@ if (tabId === undefined) {
   const connection = connect(tabId);
   const spans = createSpanStore(connection, signal<number | undefined>(undefined));
   const traces = createTraceStore(spans);
-  const exchange = createExchangeLoader(connection, traces);
+  const exchange = createExchangeLoader(connection, traces, spans.session);
   document.documentElement.dataset.tabId = String(tabId);
   render(<App spans={spans} traces={traces} exchange={exchange} connection={connection} host={createHost(tabId)} />, root);
 }

@@ -139,3 +139,44 @@ test("a 10,000-span session opens and scrolls: only the rows in view are in the 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("a content type that hides a shell command: dropped on import, said so, and absent from Copy as cURL", async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "llm-trace-mime-"));
+  try {
+    const shell = "application/octet-stream\ntouch /tmp/llm-trace-pwned #";
+    const start = Date.UTC(2026, 10, 21, 12);
+    const id = "00000000000000e1";
+    const exchange: Exchange = {
+      id, transport: "fetch", request: { method: "POST", url: "https://uploads.example.com/v1/files", headers: [], body: { omitted: "binary", size: 12, mimeType: shell } },
+      response: { status: 200, statusText: "OK", headers: [["content-type", "application/json"]] },
+      timing: { start, headers: start + 50, end: start + 60 }, chunks: [{ time: start + 55, text: "{}" }], outcome: { state: "ok" },
+    };
+    const span: SpanRecord = { traceId: "e".repeat(32), spanId: id, name: "POST uploads.example.com", kind: "http", startTime: start, endTime: start + 60, status: "ok", attributes: { "url.full": exchange.request.url }, tabId: 0, exchangeId: id, updatedAt: start };
+    const file = path.join(dir, "hostile.har");
+    await writeFile(file, harText(toHar({ spans: [span], exchanges: [exchange] }, { creatorVersion: "test" })));
+
+    const panel = await openPanelTab(ext, 0);
+    // The copy reaches a stub, to read back exactly what the button would put on the clipboard.
+    await panel.evaluate(() => {
+      Object.defineProperty(navigator, "clipboard", { value: { writeText: async (text: string) => void ((window as unknown as { copied: string }).copied = text) } });
+    });
+    await panel.locator('input[type="file"]').setInputFiles(file);
+    const status = panel.getByRole("status").filter({ hasText: "Imported 1 spans" });
+    await expect(status).toBeVisible();
+    await status.locator("summary").click();
+    await expect(status).toContainText("the request body's content type was not a valid media type and was dropped");
+
+    await panel.locator(".trace-row").first().click();
+    await panel.locator(".wf-row", { hasText: "POST uploads.example.com" }).click();
+    await panel.getByRole("tab", { name: "Request" }).click();
+    const detail = panel.locator(".detail-pane");
+    await expect(detail).toContainText("The content type given for this body was not a valid media type and was dropped.");
+    await expect(detail).not.toContainText("touch /tmp/llm-trace-pwned");
+
+    await panel.getByRole("button", { name: /Copy as cURL/ }).click();
+    const copied = await panel.waitForFunction(() => (window as unknown as { copied?: string }).copied).then((h) => h.jsonValue());
+    expect(copied).toBe("# Note: the request body (binary) was not recorded and is missing here.\ncurl 'https://uploads.example.com/v1/files' \\\n  -X 'POST'");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -67,6 +67,7 @@ function bodyMeta(body: CapturedBody): Omit<CapturedBody, "text"> {
   return {
     ...(body.size !== undefined ? { size: body.size } : {}),
     ...(body.mimeType !== undefined ? { mimeType: body.mimeType } : {}),
+    ...(body.mimeTypeDropped ? { mimeTypeDropped: true as const } : {}),
     ...(body.truncated !== undefined ? { truncated: body.truncated } : {}),
     ...(body.omitted !== undefined ? { omitted: body.omitted } : {}),
   };

@@ -11,6 +11,7 @@
 import { deriveSpan } from "../derive";
 import type { CapturedBody, Chunk, Exchange, ExchangeRequest, Outcome } from "../exchange";
 import { headerValue, mimeTypeOf } from "../exchange";
+import { checkedBodyType } from "../media-type";
 import type { ChunkRecord, ExchangeRecord } from "../ingest";
 import { assembleExchange } from "../ingest";
 import { isObj } from "../providers/json";
@@ -97,11 +98,11 @@ function requestOf(request: Obj): ExchangeRequest {
   if (post) {
     const text = typeof post.text === "string" ? post.text : paramsText(post.params);
     const size = isFiniteNumber(request.bodySize) && request.bodySize >= 0 ? request.bodySize : text !== undefined ? utf8Length(text) : undefined;
-    body = {
+    body = checkedBodyType({
       ...(text !== undefined ? { text } : {}),
       ...(size !== undefined ? { size } : {}),
-      ...(typeof post.mimeType === "string" && post.mimeType !== "" ? { mimeType: post.mimeType } : {}),
-    };
+      ...(typeof post.mimeType === "string" ? { mimeType: post.mimeType } : {}),
+    });
   }
   return {
     method: typeof request.method === "string" && request.method !== "" ? request.method.toUpperCase() : "GET",
@@ -133,7 +134,8 @@ function responseBody(content: Obj, headers: readonly [string, string][]): { tex
   const textual = TEXTUAL.test(mime ?? "") || mimeTypeOf([["content-type", mime ?? ""]]) === "";
   const decoded = textual ? utf8(bytes) : undefined;
   if (decoded !== undefined && !decoded.includes("\u0000")) return { text: decoded };
-  return { meta: { size: bytes.length, ...(mime ? { mimeType: mime } : {}), omitted: "binary" } };
+  // Chrome writes "x-unknown" where it knows no type: that is no type, not a wrong one.
+  return { meta: checkedBodyType({ size: bytes.length, ...(mime && mime !== "x-unknown" ? { mimeType: mime } : {}), omitted: "binary" }) };
 }
 
 function base64Bytes(b64: string): Uint8Array | undefined {

@@ -45,6 +45,9 @@ export function importHar(root: Obj, now: number, warn: Warnings): HarImport {
     }
     exchangeIds.add(ex.id);
     exchanges.push(ex);
+    for (const [which, body] of [["request", ex.request.body], ["response", ex.response?.body]] as const) {
+      if (body?.mimeTypeDropped) warn.add(`${where}: the ${which} body's content type was not a valid media type and was dropped`);
+    }
     return true;
   };
 

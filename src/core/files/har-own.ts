@@ -7,6 +7,7 @@
 import type { CapturedBody, Chunk, Exchange, ExchangeResponse, ExchangeTiming, Outcome } from "../exchange";
 import { isObj } from "../providers/json";
 import type { Obj } from "../providers/json";
+import { checkedBodyType } from "../media-type";
 import { isSpanId } from "../span";
 import { redactUrl } from "../redact";
 import { decodeChunks } from "./chunks";
@@ -58,13 +59,15 @@ function bodyOf(v: unknown): CapturedBody | undefined {
   if (v.mimeType !== undefined && typeof v.mimeType !== "string") return undefined;
   if (v.truncated !== undefined && typeof v.truncated !== "boolean") return undefined;
   if (v.omitted !== undefined && !OMITTED.includes(v.omitted as string)) return undefined;
-  return {
+  if (v.mimeTypeDropped !== undefined && v.mimeTypeDropped !== true) return undefined;
+  return checkedBodyType({
     ...(v.text !== undefined ? { text: v.text as string } : {}),
     ...(v.size !== undefined ? { size: v.size as number } : {}),
     ...(v.mimeType !== undefined ? { mimeType: v.mimeType as string } : {}),
+    ...(v.mimeTypeDropped ? { mimeTypeDropped: true } : {}),
     ...(v.truncated !== undefined ? { truncated: v.truncated as boolean } : {}),
     ...(v.omitted !== undefined ? { omitted: v.omitted as CapturedBody["omitted"] } : {}),
-  };
+  });
 }
 
 /** The exchange of an entry we wrote, or undefined (with a warning) when it is not one. */

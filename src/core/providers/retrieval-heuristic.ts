@@ -27,8 +27,9 @@ const NESTED = ["document", "metadata", "payload", "_source", "fields", "node"];
 const SEARCH_PATH = /(?:^|[/_.-])(search|retrieve|retrieval|query|rag|context|similar|semantic|knn|vector|lookup|kb|knowledge)(?:$|[/_.-])/i;
 const QUERY_FIELDS = ["query", "q", "question", "search", "search_query", "searchQuery", "text", "input"];
 const INSPECTED = 20;
-const CHUNK_KEY_TEXT = new RegExp(`"(?:${CHUNK_KEYS.join("|")})"\\s*:`);
-const SCORE_KEY_TEXT = new RegExp(`"(?:${SCORE_KEYS.map((k) => k.replace("$", "\\$")).join("|")})"\\s*:\\s*-?\\d`);
+/** Exported for the linear-time test of every pattern that reads captured text. */
+export const CHUNK_KEY_TEXT = new RegExp(`"(?:${CHUNK_KEYS.join("|")})"\\s*:`);
+export const SCORE_KEY_TEXT = new RegExp(`"(?:${SCORE_KEYS.map((k) => k.replace("$", "\\$")).join("|")})"\\s*:\\s*-?\\d`);
 /** The score closing a [document, score] pair. */
 const PAIR_SCORE_TEXT = /\}\s*,\s*-?\d[\d.eE+-]*\s*\]/;
 /** Bodies larger than this are not parsed for the heuristic (a search answer is small). */

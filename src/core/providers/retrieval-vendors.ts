@@ -5,6 +5,7 @@
  * Each detector reads only the request; documents are read from the response by `readDocs`.
  */
 import type { Ctx } from "./context";
+import { graphqlSearchText } from "./graphql-search";
 import { arr, isObj, name, num, obj, str, strings } from "./json";
 import type { Obj } from "./json";
 import { doc, numeric, textOf } from "./retrieval-docs";
@@ -113,25 +114,10 @@ const qdrant: Detector = (ctx, path) => {
 // ---- Weaviate: GraphQL Get with a search operator, and the REST Search API ----
 
 const GRAPHQL_SEARCH = /\b(nearText|nearVector|nearObject|hybrid|bm25|ask)\s*:/;
-const STRING_LITERAL = /"((?:[^"\\]|\\.)*)"/g;
-
-function unescape(s: string): string {
-  try {
-    return JSON.parse(`"${s}"`) as string;
-  } catch {
-    return s;
-  }
-}
-
 /** The text a GraphQL Get searches for: nearText concepts, hybrid/bm25/ask query, else a variable. */
 function graphqlQueryText(query: string, variables: Obj | undefined): string | undefined {
-  const concepts = /nearText\s*:\s*\{[^}]*?concepts\s*:\s*\[([^\]]*)\]/.exec(query);
-  if (concepts) {
-    const words = [...concepts[1]!.matchAll(STRING_LITERAL)].map((x) => unescape(x[1]!));
-    if (words.length > 0) return words.join(", ");
-  }
-  const text = /\b(?:hybrid|bm25|ask)\s*:\s*\{[^}]*?(?:query|question)\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(query);
-  if (text) return unescape(text[1]!);
+  const text = graphqlSearchText(query);
+  if (text !== undefined) return text;
   // Parameterised queries pass the text as a variable.
   for (const v of Object.values(variables ?? {})) {
     const s = strings(v);
@@ -163,13 +149,28 @@ const weaviateGraphql: Detector = (ctx, path) => {
   };
 };
 
+/**
+ * The collection of a `/v1/search/{collection}[/more/segments]` path, whose segments from there
+ * on are all non-empty. Found with indexOf: a pattern that retried each `/v1/search/` to the end
+ * of the path took quadratic time on a long one.
+ */
+export function searchCollection(path: string): string | undefined {
+  if (path.endsWith("/")) return undefined;
+  // The match must start after any empty segment ("//"), so search from just before the last one.
+  const at = path.indexOf("/v1/search/", Math.max(0, path.lastIndexOf("//") - 9));
+  if (at < 0) return undefined;
+  const start = at + "/v1/search/".length;
+  const end = path.indexOf("/", start);
+  return path.slice(start, end < 0 ? undefined : end);
+}
+
 const weaviateRest: Detector = (ctx, path) => {
-  const m = /\/v1\/search\/([^/]+)(?:\/[^/]+)*$/.exec(path);
-  if (!m || ctx.method !== "POST") return undefined;
+  const collection = searchCollection(path);
+  if (collection === undefined || ctx.method !== "POST") return undefined;
   const req = ctx.req;
   return {
     provider: "weaviate",
-    dataSource: decodeURIComponent(m[1]!),
+    dataSource: decodeURIComponent(collection),
     query: str(req?.query) ?? strings(req?.concepts)?.join(", ") ?? str(req?.text),
     topK: num(req?.limit),
     readDocs: (body) =>

@@ -8,7 +8,7 @@ export function formatUsd(usd: number): string {
   if (usd >= 1) return `$${usd.toFixed(2)}`;
   if (usd >= 0.01) return `$${usd.toFixed(4)}`;
   const digits = Math.min(10, Math.max(4, -Math.floor(Math.log10(usd)) + 2));
-  return `$${usd.toFixed(digits).replace(/0+$/, "")}`;
+  return `$${usd.toFixed(digits).replace(/(?<!0)0+$/, "")}`;
 }
 
 /** A per-1M-token rate: $0.15 / 1M. */

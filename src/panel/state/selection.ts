@@ -1,10 +1,12 @@
 /** The exchange (request/response/body) of the selected span, fetched on demand. */
 import { effect, signal } from "@preact/signals";
 import type { Exchange } from "../../core/exchange";
+import type { ReadonlySignal } from "@preact/signals";
 import type { Connection } from "../connection";
 import type { TraceStore } from "./traces";
 
-export function createExchangeLoader(connection: Connection, traces: TraceStore) {
+/** `session`: the imported session on show (its exchanges are in its own database), or undefined for the live tab. */
+export function createExchangeLoader(connection: Connection, traces: TraceStore, session: ReadonlySignal<number | undefined>) {
   const exchange = signal<Exchange | null | undefined>(undefined);
   let request = 0;
   let shownId: string | undefined;
@@ -24,7 +26,8 @@ export function createExchangeLoader(connection: Connection, traces: TraceStore)
       return;
     }
     void span.updatedAt;
-    connection.call("getExchange", { id: span.exchangeId }).then(
+    const viewing = session.value;
+    connection.call("getExchange", { id: span.exchangeId, ...(viewing !== undefined ? { session: viewing } : {}) }).then(
       (ex) => { if (mine === request) exchange.value = ex; },
       () => { if (mine === request) exchange.value = null; },
     );

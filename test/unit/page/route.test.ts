@@ -76,3 +76,14 @@ describe("globMatches", () => {
     assert.ok(Number(process.hrtime.bigint() - started) / 1e9 < 5);
   });
 });
+
+describe("the hook's glob and the background's", () => {
+  it("agree, so a rule's requests are recorded by the hook and then classified by the rule", async () => {
+    const { compileGlob } = await import("../../../src/core/glob");
+    const patterns = ["*", "https://a.example/*", "*/api/*/search?q=*", "*a*b*", "https://?.example/x", "https://a.example/exact", "*tools/*status*", "*.json"];
+    const urls = ["https://a.example/api/v1/search?q=1", "https://b.example/x", "https://a.example/exact", "https://a.example/exactly", "http://h/tools/account-status?e=1", "http://h/x.json", "ab", "ba", ""];
+    for (const p of patterns) {
+      for (const u of urls) assert.equal(globMatches(p.toLowerCase(), u.toLowerCase()), compileGlob(p).test(u), `${p} on ${u}`);
+    }
+  });
+});

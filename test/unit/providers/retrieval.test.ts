@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { classifyExchange } from "../../../src/core/classify";
+import { searchCollection } from "../../../src/core/providers/retrieval-vendors";
 import type { SpanDraft } from "../../../src/core/span";
 import * as f from "../../fixtures/providers/retrieval";
 import { makeExchange } from "../../fixtures/providers/make-exchange";
@@ -97,6 +98,16 @@ describe("retrieval vendors", () => {
     const d = retrieval(f.weaviateRest);
     assertSubset(d.attributes, { "gen_ai.data_source.id": "HelpArticle", "gen_ai.retrieval.query.text": QUESTION, "gen_ai.request.top_k": 1 });
     assert.deepEqual(docs(d)[0]!.id, "8f3a1c52-0d1e-4b7e-9d8c-1f2e3a4b5c6d");
+  });
+
+  it("Weaviate REST: the collection is found as the pattern it replaces found it, on every path of up to 5 pieces", () => {
+    const before = /\/v1\/search\/([^/]+)(?:\/[^/]+)*$/;
+    const pieces = ["/", "v1", "search", "a", "/v1/search/", "x/"];
+    let paths = [""];
+    for (let length = 1; length <= 5; length++) {
+      paths = paths.flatMap((p) => pieces.map((x) => p + x));
+      for (const path of paths) assert.equal(searchCollection(path), before.exec(path)?.[1], path);
+    }
   });
 
   it("Weaviate GraphQL errors in a 200 response make an error span", () => {

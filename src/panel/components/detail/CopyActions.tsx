@@ -27,7 +27,7 @@ export function CopyActions({ span, exchange }: { span: SpanRecord; exchange: Ex
   return (
     <span class="dt-actions" role="group" aria-label="Copy">
       <span class="dt-muted" aria-hidden="true">Copy</span>
-      <CopyButton label="cURL" title="Copy as cURL (secrets stay redacted)" text={build("curl")} {...(noRequest !== undefined && { disabled: noRequest })} />
+      <CopyButton label="cURL" title="Copy as cURL for bash (secrets stay redacted)" text={build("curl")} {...(noRequest !== undefined && { disabled: noRequest })} />
       <CopyButton label="fetch" title="Copy as fetch (secrets stay redacted)" text={build("fetch")} {...(noRequest !== undefined && { disabled: noRequest })} />
       <CopyButton label="JSON" title="Copy the span as JSON" text={build("json")} />
     </span>

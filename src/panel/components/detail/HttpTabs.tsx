@@ -18,9 +18,18 @@ function WithExchange({ exchange, render }: { exchange: Exchange | null | undefi
   return <>{render(exchange)}</>;
 }
 
-/** What the body text does not show: cut at the cap, or not recorded at all. */
+/** What the body text does not show: cut at the cap, not recorded at all, a content type dropped. */
 function BodyNotes({ body }: { body: CapturedBody | undefined }) {
   if (!body) return null;
+  return (
+    <>
+      {body.mimeTypeDropped && <Note tone="warn">The content type given for this body was not a valid media type and was dropped.</Note>}
+      <CaptureNote body={body} />
+    </>
+  );
+}
+
+function CaptureNote({ body }: { body: CapturedBody }) {
   if (body.omitted) {
     const why = { binary: "binary content", stream: "a streamed request body, which cannot be read without consuming it", policy: "capture settings", "fast-path": "a request that did not look like model, retrieval or tool work (metadata only)" }[body.omitted];
     const what = [body.mimeType, body.size !== undefined ? formatBytes(body.size) : undefined].filter(Boolean).join(", ");
