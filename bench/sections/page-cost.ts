@@ -7,7 +7,7 @@
 import { attributeProfile, startProfiler, stopProfiler, topSelfTime } from "../lib/cdp";
 import { clearStore, drain, openSubjects, closeSubjects, prepare, eachRun, storeCounts, taskTime, type Condition, type Env } from "../lib/env";
 import { requestLoop, type LoopResult } from "../lib/page-fns";
-import { compared, judge, single, type Row } from "../lib/report";
+import { againstNone, compared, judge, single, type Row } from "../lib/report";
 import { pairedDiffs } from "../lib/stats";
 
 const N = 1000;
@@ -87,9 +87,9 @@ export async function pageCost(env: Env): Promise<{ rows: Row[]; details: Record
     for (const kind of ["fetch", "xhr"] as const) {
       const k = m[kind];
       const name = kind === "fetch" ? "1,000 fetches" : "1,000 XHRs";
-      rows.push(judge(compared(`page.${kind}.total`, "Page", `${name}, sequential (total)`, "ms", k.total), { text: "ratio <= 1.02", on: "ratio", limit: 1.02 }));
+      rows.push(judge(compared(`page.${kind}.total`, "Page", `${name}, sequential (total)`, "ms", k.total), againstNone(1.02, 1.08)));
       rows.push(compared(`page.${kind}.sync`, "Page", `${kind === "fetch" ? "fetch()" : "open()+send()"} call itself, per request`, "µs", k.sync));
-      rows.push(compared(`page.${kind}.task`, "Page", `main-thread task time per request (${kind})`, "µs", k.task));
+      rows.push(judge(compared(`page.${kind}.task`, "Page", `main-thread task time per request (${kind})`, "µs", k.task), againstNone(1.1, 1.25)));
       rows.push(judge(single(`page.${kind}.extension`, "Page", `extension main-thread work per ${kind} (on − off task time)`, "µs", pairedDiffs(k.task.on, k.task.off)),
         { text: "<= 20 µs", on: "value", limit: 20 }));
       const hookUs = (profiles[`${kind}.on`]!.hook! / PROFILED) * 1000;

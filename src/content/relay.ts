@@ -10,6 +10,8 @@
  * each costs the page a serialisation.
  */
 import type Browser from "webextension-polyfill";
+import { newEventId } from "./ids";
+import { watchInteractions } from "./interactions";
 import type { CaptureEvent, ChunksEvent, HookConfig } from "../core/capture-events";
 import { SETTINGS_KEY } from "../core/settings";
 import {
@@ -44,10 +46,7 @@ let lastSend = 0;
 let retryDelay = 0;
 
 function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
+  return newEventId() + newEventId();
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -273,6 +272,9 @@ window.addEventListener("pageshow", (event) => {
 }, true);
 
 window.addEventListener("message", onHello, true);
+watchInteractions((event) => {
+  if (config?.enabled !== false) enqueue([event]);
+});
 // If the hook's hello went out before we were here, it sends another.
 window.dispatchEvent(new CustomEvent(RELAY_READY));
 void refreshConfig();

@@ -2,7 +2,7 @@
  * Trace assembly: one tab's spans, interactions and marks in; every span with its traceId and
  * parentSpanId out, plus the spans that give traces their shape (roots, execute_tool spans).
  * Pure and deterministic; idempotent over its own output (synthesized spans are recognised by
- * llm_trace.synthesized and rebuilt with the same ids). See DESIGN.md "Traces: how spans are
+ * llm_trace.synthesized and rebuilt with the same ids). See docs/DESIGN.md, "Traces: how spans are
  * grouped". Signals, strongest first:
  *
  * 1. traceparent: a span whose request carried the app's own W3C trace context

@@ -218,7 +218,7 @@ const count = (attributes: Attributes, key: string): number | undefined => {
 };
 
 /**
- * Cost of a span from its gen_ai.usage.* attributes (DESIGN.md: input_tokens includes cached
+ * Cost of a span from its gen_ai.usage.* attributes (docs/DESIGN.md, "The span": input_tokens includes cached
  * reads and cache creation; output_tokens includes reasoning). Undefined when no model is
  * named, no price is known, or no token count was reported.
  */

@@ -1,6 +1,6 @@
 /**
  * The one span schema used everywhere: storage, messages, panel and export.
- * Attribute keys follow the OpenTelemetry GenAI semantic conventions (see DESIGN.md).
+ * Attribute keys follow the OpenTelemetry GenAI semantic conventions (docs/DESIGN.md, "The span").
  */
 
 export type SpanKind = "interaction" | "llm" | "embedding" | "retrieval" | "tool" | "agent" | "http";

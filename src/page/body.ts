@@ -25,7 +25,7 @@ export function isTextual(mime: string): boolean | undefined {
   return mime === "" ? undefined : matches(TEXTUAL, mime);
 }
 
-function headerValue(headers: readonly Header[], name: string): string | undefined {
+export function headerValue(headers: readonly Header[], name: string): string | undefined {
   for (let i = 0; i < headers.length; i++) if (toLowerCase(headers[i]![0]) === name) return headers[i]![1];
   return undefined;
 }
@@ -38,7 +38,8 @@ export function mimeOf(headers: readonly Header[]): string {
   return trimAscii(toLowerCase(semi >= 0 ? stringSlice(v, 0, semi) : v));
 }
 
-function trimAscii(s: string): string {
+/** `s` without leading and trailing whitespace and control characters. */
+export function trimAscii(s: string): string {
   let a = 0;
   let b = s.length;
   while (a < b && s[a]! <= " ") a++;

@@ -10,7 +10,7 @@
  * failing tool call has to say.
  */
 import type { Channel } from "./channel";
-import { BodyRecorder, clock, emitRequest, isTextual, mimeOf, outcomeOf } from "./body";
+import { BodyRecorder, clock, emitRequest, headerValue, isTextual, mimeOf, outcomeOf } from "./body";
 import { newExchangeId } from "./ids";
 import {
   PromiseNative, apply, matches, pageUrl, responseBody, responseHeaders, responseRedirected, responseStatus, responseStatusText,
@@ -99,8 +99,8 @@ function observe(channel: Channel, id: string, info: RequestInfo, res: Response)
   const recorded = config.bodies && body !== null && type !== "opaque" && type !== "opaqueredirect" && isTextual(mime) !== false &&
     (info.route === "record" || status >= 400 || isStreamResponse(headers, mime));
   const time = clock();
-  let length = -1;
-  for (let i = 0; i < headers.length; i++) if (toLowerCase(headers[i]![0]) === "content-length") length = +headers[i]![1];
+  const declared = headerValue(headers, "content-length");
+  const length = declared === undefined ? -1 : +declared;
   const known = length >= 0 && length === length;
   channel.emit({
     t: "response", id, time, status, statusText: responseStatusText(res), headers,

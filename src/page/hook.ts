@@ -1,12 +1,12 @@
 /**
  * MAIN-world entry, injected at document_start into every frame before the page's own scripts.
- * Installs the fetch and XHR hooks once per window and opens the line to the relay.
+ * Installs the fetch and XHR hooks once per window and opens the line to the relay. Only what
+ * must run in the page's own world is here: interactions and marks are observed by the relay.
  */
 import { openChannel } from "./channel";
 import { hookFetch } from "./fetch";
 import { maskToString } from "./patch";
 import { hookForwardedResponses } from "./forwarded-response";
-import { hookInteractions } from "./interactions";
 import { hookXhr } from "./xhr";
 
 // No "installed" marker on window: it would be visible to the page. Browsers inject a
@@ -17,7 +17,6 @@ function install(win: Window & typeof globalThis): void {
   hookForwardedResponses(win);
   hookFetch(win, channel);
   hookXhr(channel);
-  hookInteractions(win, channel);
 }
 
 try {

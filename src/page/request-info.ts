@@ -21,14 +21,14 @@ const requestBody = getter<ReadableStream<Uint8Array> | null>(Request.prototype,
 const cloneRequest = nativeMethod<() => Request>(Request.prototype, "clone");
 const requestArrayBuffer = nativeMethod<() => Promise<ArrayBuffer>>(Request.prototype, "arrayBuffer");
 const urlHref = getter<string>(URL.prototype, "href");
-const urlHost = getter<string>(URL.prototype, "hostname");
 const urlPath = getter<string>(URL.prototype, "pathname");
 const getOwnDescriptor = Object.getOwnPropertyDescriptor;
 const documentObject = typeof document === "object" ? document : undefined;
 const baseURI = typeof Node === "function" ? getter<string>(Node.prototype, "baseURI") : () => "";
 
-/** fetch upper-cases these method names (and only these); others are sent as given. */
+/** fetch and XHR upper-case these method names (and only these); others are sent as given. */
 const STANDARD_METHODS: Record<string, string> = dictOf({ delete: "DELETE", get: "GET", head: "HEAD", options: "OPTIONS", post: "POST", put: "PUT", patch: "PATCH" });
+export const normalMethod = (method: string): string => STANDARD_METHODS[toLowerCase(method)] ?? method;
 
 export interface RequestInfo {
   method: string;
@@ -80,7 +80,6 @@ export function headerList(init: unknown, names?: string[]): Header[] {
 
 export interface ParsedUrl {
   href: string;
-  host: string;
   path: string;
 }
 
@@ -91,9 +90,9 @@ const bounded = (href: string): string => (href.length > MAX_URL ? stringSlice(h
 export function parseUrl(input: string): ParsedUrl {
   try {
     const url = new URLNative(input, documentObject ? baseURI(documentObject) : undefined);
-    return { href: bounded(urlHref(url)), host: urlHost(url), path: urlPath(url) };
+    return { href: bounded(urlHref(url)), path: urlPath(url) };
   } catch {
-    return { href: bounded(input), host: "", path: "" };
+    return { href: bounded(input), path: "" };
   }
 }
 
@@ -101,7 +100,7 @@ function urlOf(input: unknown, request: Request | undefined): ParsedUrl {
   if (request) return parseUrl(requestUrl(request));
   if (typeof input === "string") return parseUrl(input);
   if (isUrl(input)) return parseUrl(urlHref(input));
-  return { href: "", host: "", path: "" };
+  return { href: "", path: "" };
 }
 
 export function describeFetch(args: readonly unknown[], capture: readonly string[]): RequestInfo {
@@ -114,7 +113,7 @@ export function describeFetch(args: readonly unknown[], capture: readonly string
   const request = isRequest(input) ? (input as Request) : undefined;
   const url = urlOf(input, request);
   let method = text(initMethod) ?? (request ? requestMethod(request) : "GET");
-  method = STANDARD_METHODS[toLowerCase(method)] ?? method;
+  method = normalMethod(method);
   const names: string[] = [];
   const headers = initHeaders !== undefined ? headerList(initHeaders, names) : request ? headerList(requestHeaders(request), names) : [];
   const signal = initSignal ?? (request ? requestSignal(request) : undefined);
@@ -123,7 +122,7 @@ export function describeFetch(args: readonly unknown[], capture: readonly string
   let acceptsStream = false;
   for (let i = 0; i < names.length; i++) if (names[i] === "accept" && isStreamAccept(headers[i]![1])) acceptsStream = true;
   const route = routeRequest({
-    method, url: url.href, host: url.host, path: url.path, headerNames: names, bodyHead,
+    method, url: url.href, path: url.path, headerNames: names, bodyHead,
     otherBody: rawBody !== undefined ? typeof rawBody !== "string" : request !== undefined && method !== "GET" && method !== "HEAD",
   }, capture, acceptsStream);
   return { method, url: url.href, headers, route, rawBody, request, signal: signal ?? undefined };

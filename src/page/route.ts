@@ -15,7 +15,6 @@ export interface RequestShape {
   method: string;
   /** The absolute URL. */
   url: string;
-  host: string;
   path: string;
   /** Lower-case request header names. */
   headerNames: readonly string[];
@@ -29,9 +28,6 @@ export interface RequestShape {
 export const SNIFF_CHARS = 4096;
 /** URLs longer than this are judged by their start (a data: URL, a huge query string). */
 const URL_CHARS = 2048;
-
-/** Hosts whose every POST is model or vector-store work. */
-const MODEL_HOST = /(?:^|\.)(?:openai\.com|anthropic\.com|googleapis\.com|azure\.com|mistral\.ai|groq\.com|deepseek\.com|x\.ai|openrouter\.ai|together\.xyz|together\.ai|fireworks\.ai|perplexity\.ai|cerebras\.ai|cohere\.com|cohere\.ai|deepinfra\.com|ollama\.com|huggingface\.co|hf\.space|replicate\.com|voyageai\.com|jina\.ai|pinecone\.io|upstash\.io|turbopuffer\.com|qdrant\.io|weaviate\.cloud|weaviate\.network|zillizcloud\.com|supabase\.co|bedrock-runtime\.[a-z0-9-]+\.amazonaws\.com)$/;
 
 /**
  * Path segments of model APIs, app backends that front them (/api/chat, /api/completion), and
@@ -68,7 +64,6 @@ export function routeRequest(r: RequestShape, capture: readonly string[], accept
   if (method === "GET") return pathMatches(RETRIEVAL_OR_STREAM_PATH, r.path) ? "record" : "fast";
   if (method !== "POST" && method !== "PUT" && method !== "PATCH") return "fast";
   for (let i = 0; i < r.headerNames.length; i++) if (matches(MODEL_HEADER, r.headerNames[i]!)) return "record";
-  if (matches(MODEL_HOST, toLowerCase(r.host))) return "record";
   if (pathMatches(MODEL_PATH, r.path)) return "record";
   if (r.bodyHead !== undefined) return matches(MODEL_BODY, r.bodyHead) ? "record" : "fast";
   return "fast";

@@ -10,14 +10,14 @@
  */
 import type { Header } from "../core/exchange";
 import type { Channel } from "./channel";
-import { BodyRecorder, captureRequestBody, clock, emitRequest, mimeOf } from "./body";
+import { BodyRecorder, captureRequestBody, clock, emitRequest, mimeOf, trimAscii } from "./body";
 import { newExchangeId } from "./ids";
 import {
-  addListener, apply, arrayBufferLength, blobSizeOf, dict, eventType, getter, isArrayBuffer, isBlob, matches, nativeMethod, pageUrl,
+  addListener, apply, arrayBufferLength, blobSizeOf, dict, eventType, getter, isArrayBuffer, isBlob, isUrl, matches, nativeMethod, pageUrl,
   safeWeakMap, stringIndexOf, stringSlice, stringify, toLowerCase, Uint8ArrayNative,
 } from "./natives";
 import { patchMethod } from "./patch";
-import { parseUrl } from "./request-info";
+import { normalMethod, parseUrl } from "./request-info";
 import { SNIFF_CHARS, isStreamAccept, routeRequest, type Route } from "./route";
 
 interface Exchange {
@@ -39,7 +39,6 @@ interface Exchange {
 interface XhrState {
   method: string;
   url: string;
-  host: string;
   path: string;
   async: boolean;
   headers: Header[];
@@ -60,14 +59,6 @@ const response = getter<unknown>(XHR, "response");
 const getAllResponseHeaders = nativeMethod<() => string>(XHR, "getAllResponseHeaders");
 const loaded = getter<number>(ProgressEvent.prototype, "loaded");
 const urlHref = getter<string>(URL.prototype, "href");
-const isUrl = (v: unknown): boolean => {
-  try {
-    urlHref(v);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const CAPTURE = dict({ capture: true });
 const STREAMING = /event-stream|ndjson|jsonl/;
 
@@ -80,19 +71,12 @@ function parseHeaders(raw: string): Header[] {
     let to = stringIndexOf(raw, "\r\n", from);
     if (to < 0) to = raw.length;
     const colon = stringIndexOf(raw, ":", from);
-    if (colon > from && colon < to) out[out.length] = [trim(stringSlice(raw, from, colon)), trim(stringSlice(raw, colon + 1, to))];
+    if (colon > from && colon < to) out[out.length] = [trimAscii(stringSlice(raw, from, colon)), trimAscii(stringSlice(raw, colon + 1, to))];
     from = to + 2;
   }
   return out;
 }
 
-function trim(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && s[a]! <= " ") a++;
-  while (b > a && s[b - 1]! <= " ") b--;
-  return stringSlice(s, a, b);
-}
 
 export function hookXhr(channel: Channel): void {
   patchMethod<XMLHttpRequest["open"]>(XHR, "open", (original, self, args) => {
@@ -104,10 +88,10 @@ export function hookXhr(channel: Channel): void {
       if (previous?.current && !previous.current.ended) finish(channel, previous.current, { state: "abort", errorName: "AbortError", errorMessage: "open() called again" });
       const method = args[0] as unknown;
       const url = args[1] as unknown;
-      const parsed = typeof url === "string" ? parseUrl(url) : isUrl(url) ? parseUrl(urlHref(url)) : { href: "", host: "", path: "" };
+      const parsed = typeof url === "string" ? parseUrl(url) : isUrl(url) ? parseUrl(urlHref(url)) : { href: "", path: "" };
       states.set(xhr, {
-        method: toUpperMethod(`${method}`),
-        url: parsed.href, host: parsed.host, path: parsed.path,
+        method: normalMethod(`${method}`),
+        url: parsed.href, path: parsed.path,
         async: args.length < 3 || !!args[2],
         headers: [],
         headerNames: [],
@@ -141,7 +125,7 @@ export function hookXhr(channel: Channel): void {
       let acceptsStream = false;
       for (let i = 0; i < state.headerNames.length; i++) if (state.headerNames[i] === "accept" && isStreamAccept(state.headers[i]![1])) acceptsStream = true;
       const route = routeRequest({
-        method: state.method, url: state.url, host: state.host, path: state.path, headerNames: state.headerNames,
+        method: state.method, url: state.url, path: state.path, headerNames: state.headerNames,
         bodyHead: typeof body === "string" ? (body.length > SNIFF_CHARS ? stringSlice(body, 0, SNIFF_CHARS) : body) : undefined,
         otherBody: body !== undefined && body !== null && typeof body !== "string",
       }, config.capture, acceptsStream);
@@ -185,8 +169,6 @@ function errorName(error: unknown): string {
   }
 }
 
-const METHODS: Record<string, string> = dict({ delete: "DELETE", get: "GET", head: "HEAD", options: "OPTIONS", post: "POST", put: "PUT", patch: "PATCH" });
-const toUpperMethod = (m: string): string => METHODS[toLowerCase(m)] ?? m;
 
 function recordRequest(channel: Channel, exchange: Exchange, time: number, state: XhrState, body: unknown): void {
   try {

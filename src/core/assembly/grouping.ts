@@ -1,5 +1,5 @@
 /**
- * Time-based grouping (DESIGN.md, signals 4 and 5) of work no stronger signal placed.
+ * Time-based grouping (docs/DESIGN.md, "Traces: how spans are grouped", signals 4 and 5) of work no stronger signal placed.
  *
  * LLM work (model, embedding, retrieval calls; a tool-call chain counts as one unit):
  * - A user interaction opens a trace. Work starting within INTERACTION_WINDOW after it, and

@@ -1,5 +1,5 @@
 /**
- * Explicit grouping marks (DESIGN.md, signal 2): performance.mark("llm-trace:start", {detail:
+ * Explicit grouping marks (docs/DESIGN.md, "Traces: how spans are grouped", signal 2): performance.mark("llm-trace:start", {detail:
  * {name, attributes}}) ... performance.mark("llm-trace:end"). Starts and ends pair like
  * brackets: an end closes the innermost open start, so an agent can mark its sub-agents and
  * they nest. A start never closed (the app forgot, or the end is still to come) stays open

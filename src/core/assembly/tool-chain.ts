@@ -1,5 +1,5 @@
 /**
- * Tool-call chaining (DESIGN.md, grouping signal 3). A model response that asks for tool calls
+ * Tool-call chaining (docs/DESIGN.md, "Traces: how spans are grouped", signal 3). A model response that asks for tool calls
  * and the next model request carrying their results belong to one trace, and the time between
  * them is the tool's execution.
  *

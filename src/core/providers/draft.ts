@@ -81,7 +81,7 @@ export class DraftBuilder {
     if (!this.error) this.error = err;
   }
 
-  /** Decide the status (see DESIGN.md) once parsing is over, then produce the draft. */
+  /** Decide the status (docs/DESIGN.md, "When a call is over") once parsing is over, then produce the draft. */
   finish(ctx: Ctx, name: string): SpanDraft {
     const status = this.decideStatus(ctx);
     if (this.problems.length > 0) this.attributes["llm_trace.parse_error"] = this.problems.join("; ");

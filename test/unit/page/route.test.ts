@@ -9,7 +9,7 @@ import { globMatches, routeRequest, type RequestShape } from "../../../src/page/
 
 function shape(method: string, url: string, extra: Partial<RequestShape> = {}): RequestShape {
   const u = new URL(url);
-  return { method, url, host: u.hostname, path: u.pathname, headerNames: [], ...extra };
+  return { method, url, path: u.pathname, headerNames: [], ...extra };
 }
 
 const route = (r: RequestShape, capture: string[] = [], acceptsStream = false) => routeRequest(r, capture, acceptsStream);
