@@ -51,16 +51,26 @@ function randomToken(): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** What an event weighs in a message, roughly as JSON: strings by length, everything else a little. */
-function sizeOf(value: unknown, depth = 0): number {
-  if (typeof value === "string") return value.length + 2;
-  if (typeof value !== "object" || value === null || depth > 4) return 8;
-  let size = 2;
-  if (Array.isArray(value)) {
-    for (const v of value) size += sizeOf(v, depth + 1) + 1;
-  } else {
-    for (const k in value) size += k.length + 4 + sizeOf((value as Record<string, unknown>)[k], depth + 1);
-  }
+const str = (v: unknown): number => (typeof v === "string" ? v.length : 0);
+
+/**
+ * What an event weighs in a message, roughly as JSON: its strings (URLs, headers, body text),
+ * plus a little for everything else. Read field by field: this runs for every event the page
+ * makes, on the page's thread.
+ */
+function sizeOf(event: CaptureEvent): number {
+  const e = event as unknown as Record<string, unknown>;
+  let size = 200 + str(e.url) + str(e.pageUrl) + str(e.target) + str(e.name);
+  const headers = e.headers;
+  if (Array.isArray(headers)) for (const h of headers) size += 8 + str(h?.[0]) + str(h?.[1]);
+  const texts = e.texts;
+  if (Array.isArray(texts)) for (const t of texts) size += 24 + str(t);
+  const body = e.body as Record<string, unknown> | undefined;
+  if (body && typeof body === "object") size += str(body.text) + str(body.mimeType);
+  const outcome = e.outcome as Record<string, unknown> | undefined;
+  if (outcome && typeof outcome === "object") size += str(outcome.errorMessage) + str(outcome.errorName);
+  const attributes = e.attributes;
+  if (attributes && typeof attributes === "object") for (const [k, v] of Object.entries(attributes)) size += 8 + k.length + str(v);
   return size;
 }
 
