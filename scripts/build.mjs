@@ -16,7 +16,8 @@ const entries = {
   // Wrapped in a strict try/catch as a whole: not even a missing API at load may throw into the page.
   // Named by a sourceURL: the frames a wrapped fetch adds to a page's stack traces would
   // otherwise carry chrome-extension://<our id> (Chromium honours it; see README, "What a page can observe").
-  "page-hook": { src: "src/page/hook.ts", minify: true, wrap: true, sourceUrl: "page-hook.js" },
+  // HOOK_MINIFY=0 keeps its names readable, for a CPU profile of the page.
+  "page-hook": { src: "src/page/hook.ts", minify: process.env.HOOK_MINIFY !== "0", wrap: true, sourceUrl: "page-hook.js" },
   // Also injected into every frame (isolated world): minified too.
   relay: { src: "src/content/relay.ts", minify: true },
   background: { src: "src/background/index.ts" },
