@@ -34,6 +34,9 @@ describe("routeRequest", () => {
     assert.equal(route(shape("POST", "http://localhost:8080/v1/graphql", { bodyHead: '{"query":"{ Get { Doc(nearText: {concepts: [\\"x\\"]}) { text } } }"}' })), "record");
     assert.equal(route(shape("POST", "https://xyz.supabase.co/rest/v1/rpc/match_documents")), "record");
     assert.equal(route(shape("GET", "https://app.example/api/search?q=reset")), "record");
+    // Chroma and Milvus bodies at a proxy path that says nothing.
+    assert.equal(route(shape("POST", "http://127.0.0.1:9000/c1", { bodyHead: '{"query_embeddings":[[0.1]],"n_results":3}' })), "record");
+    assert.equal(route(shape("POST", "http://127.0.0.1:9000/v", { bodyHead: '{"collectionName":"docs","data":[[0.1]],"annsField":"vec"}' })), "record");
   });
 
   it("records streams the page asks for, and what the user's rules name", () => {
