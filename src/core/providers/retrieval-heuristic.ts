@@ -13,7 +13,6 @@
  */
 import type { Ctx } from "./context";
 import { isEventStream } from "./context";
-import { hostLabel } from "./hosts";
 import { isObj, obj, parseJson, str } from "./json";
 import type { Obj } from "./json";
 import { doc } from "./retrieval-docs";
@@ -119,7 +118,6 @@ export function detectSearchEndpoint(ctx: Ctx): RetrievalRequest | undefined {
   const query = defaultQueryText(ctx);
   if (query === undefined && !SEARCH_PATH.test(ctx.path)) return undefined;
   return {
-    provider: hostLabel(ctx.url),
     dataSource: ctx.path || "/",
     query,
     readDocs: () => docs,

@@ -27,8 +27,8 @@ export function detectRetrieval(ctx: Ctx): RetrievalRequest | undefined {
   return detectVendorRetrieval(ctx, decodedPath(ctx)) ?? detectSearchEndpoint(ctx);
 }
 
-/** Fill the draft for a detected retrieval; returns gen_ai.provider.name. */
-export function parseRetrieval(ctx: Ctx, b: DraftBuilder, r: RetrievalRequest): string {
+/** Fill the draft for a detected retrieval; returns gen_ai.provider.name, if a vendor's. */
+export function parseRetrieval(ctx: Ctx, b: DraftBuilder, r: RetrievalRequest): string | undefined {
   setRetrievalRequest(b, r);
   if (handleHttpError(ctx, b)) return r.provider;
   // A JSON body is only judged once it is whole; a partial one is expected to be invalid.
@@ -42,6 +42,6 @@ export function parseRetrieval(ctx: Ctx, b: DraftBuilder, r: RetrievalRequest): 
   }
   const docs = r.readDocs(body);
   if (docs) setDocuments(b, docs);
-  else if (ctx.done) b.problem(`response is not a ${r.provider} result list`);
+  else if (ctx.done) b.problem(`response is not a ${r.provider ?? "search"} result list`);
   return r.provider;
 }

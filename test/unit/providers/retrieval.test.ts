@@ -214,10 +214,11 @@ describe("retrieval vendors", () => {
 });
 
 describe("retrieval heuristic for an app's own search endpoint", () => {
-  it("recognises scored chunks under results, with the query from the body", () => {
+  it("recognises scored chunks under results, with the query from the body; no provider, the host is the server", () => {
     const d = retrieval(f.appSearch);
+    assert.equal(d.attributes["gen_ai.provider.name"], undefined);
     assertSubset(d.attributes, {
-      "gen_ai.provider.name": "support.example.com",
+      "server.address": "support.example.com",
       "gen_ai.data_source.id": "/api/search",
       "gen_ai.retrieval.query.text": QUESTION,
     });
