@@ -2,7 +2,8 @@
  * An offline mock of the model APIs a web page calls, speaking their real wire formats with
  * realistic streaming delays: OpenAI Chat Completions (also on Azure OpenAI's deployment paths)
  * and Responses, Anthropic Messages, Gemini generateContent / streamGenerateContent, Ollama's
- * /api/chat and /api/generate, embeddings, a Qdrant-style vector search and a tool endpoint.
+ * /api/chat and /api/generate, embeddings, a Qdrant-style vector search, a Pinecone Local-style
+ * /query and a tool endpoint.
  * The answers are scripted from the prompt's words; the formats are what matter. Used by the
  * demo (npm start) and by the end-to-end tests.
  */
@@ -273,6 +274,13 @@ export function createMockLlm(options: MockOptions = {}) {
     json(res, 200, { result, status: "ok", time: 0.0021 });
   }
 
+  /** Pinecone's data-plane query, as Pinecone Local serves it on a local port: POST /query. */
+  function pineconeQuery(res: ServerResponse, body: Json): void {
+    const topK = Number(body.topK ?? 3);
+    const matches = KNOWLEDGE_BASE.slice(0, topK).map((doc, i) => ({ id: doc.id, score: Number((0.91 - i * 0.1).toFixed(2)), values: [], metadata: { text: doc.text } }));
+    json(res, 200, { results: [], matches, namespace: String(body.namespace ?? ""), usage: { readUnits: 5 } });
+  }
+
   /**
    * Requests already answered 429 by a "-overloaded-once" model, by body: an SDK's retry sends
    * the same body again and gets an answer. (Any other "overloaded" model always gets 429.)
@@ -287,7 +295,7 @@ export function createMockLlm(options: MockOptions = {}) {
 
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer): Promise<boolean> {
     const path = url.pathname;
-    const apiPrefixes = ["/v1", "/collections", "/tools", "/openai/", "/api/"];
+    const apiPrefixes = ["/v1", "/collections", "/query", "/tools", "/openai/", "/api/"];
     if (req.method === "OPTIONS" && apiPrefixes.some((p) => path.startsWith(p))) {
       // Reflect the requested headers: "*" does not cover Authorization, which the official SDKs
       // send (with x-stainless-*, anthropic-version, anthropic-dangerous-direct-browser-access).
@@ -315,6 +323,7 @@ export function createMockLlm(options: MockOptions = {}) {
       await gemini(res, model, method.startsWith("stream"), url.searchParams.get("alt") === "sse");
     } else if ((path === "/api/chat" || path === "/api/generate") && req.method === "POST") await ollama(res, path === "/api/chat" ? "chat" : "generate", body);
     else if (/^\/collections\/[^/]+\/points\/search$/.test(path) && req.method === "POST") vectorSearch(res, body);
+    else if (path === "/query" && req.method === "POST") pineconeQuery(res, body);
     else if (path === "/tools/account-status") {
       await sleep(80);
       json(res, 200, { email: url.searchParams.get("email") ?? body.email ?? "ada@example.com", status: "active", locked: false, mfa: true });

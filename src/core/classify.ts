@@ -17,7 +17,8 @@ import { DraftBuilder } from "./providers/draft";
 import { parseEmbeddings } from "./providers/embeddings";
 import { parseGemini } from "./providers/gemini";
 import { parseGeneric } from "./providers/generic";
-import { hostLabel, providerForUrl } from "./providers/hosts";
+import { hostLabel, providerForFormat, providerForUrl } from "./providers/hosts";
+import type { WireFamily } from "./providers/hosts";
 import { arr, isObj, name, obj, parseJson, str } from "./providers/json";
 import type { Obj } from "./providers/json";
 import { parseOllama } from "./providers/ollama";
@@ -69,7 +70,7 @@ function classify(ex: Exchange, options: ClassifyOptions | undefined): SpanDraft
   setCommonAttributes(ctx, b);
   if (b.kind !== "http") {
     b.set("gen_ai.operation.name", b.operation);
-    b.set("gen_ai.provider.name", revealedProvider ?? providerForUrl(ctx.url) ?? vendorOf(route) ?? hostLabel(ctx.url));
+    b.set("gen_ai.provider.name", revealedProvider ?? providerOf(familyOf(route, ctx), ctx.url));
     if (ctx.reqProblem) b.problem(ctx.reqProblem);
   }
   return b.finish(ctx, spanName(ctx, b));
@@ -98,10 +99,9 @@ function runRoute(route: Route, ctx: Ctx, b: DraftBuilder): string | undefined {
     case "ollama":
       parseOllama(ctx, b, route.endpoint);
       return "ollama";
-    case "aisdk": {
-      // An app backend is named after the provider its stream reveals, else its own host.
-      return parseAiSdk(ctx, b, route.protocol).provider ?? hostLabel(ctx.url);
-    }
+    case "aisdk":
+      // An app backend is named after the provider its stream reveals, else after the protocol.
+      return parseAiSdk(ctx, b, route.protocol).provider;
     case "retrieval":
       return parseRetrieval(ctx, b, route.request);
     case "rule":
@@ -133,11 +133,34 @@ function ruleRoute(ctx: Ctx, rule: UserRule): Route {
   return { kind: "aisdk", protocol: hasUiParts(ctx.req ?? {}) ? "ui" : looksLikeDataStream(ctx) ? "data" : "text" };
 }
 
-/** The vendor a wire format belongs to when the host does not say (a proxy relaying it verbatim). */
-function vendorOf(route: Route): string | undefined {
-  if (route.kind === "anthropic") return "anthropic";
-  if (route.kind === "gemini") return "gcp.gemini";
-  return undefined;
+/** The wire family of a model-API route; none for retrieval, tool and plain http spans. */
+function familyOf(route: Route, ctx: Ctx): WireFamily | undefined {
+  switch (route.kind) {
+    case "openai-chat":
+    case "openai-completions":
+    case "openai-responses":
+      return "openai";
+    case "embeddings":
+      // One route for three formats: Gemini's :embedContent, Ollama's /api/embed, else OpenAI's.
+      if (GOOGLE_MODEL_ACTION.test(decodedPath(ctx))) return "gemini";
+      return ctx.path.endsWith("/api/embed") ? "ollama" : "openai";
+    case "anthropic":
+    case "gemini":
+    case "ollama":
+    case "aisdk":
+      return route.kind;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A known host names its provider (Groq and others speak the OpenAI format); elsewhere the wire
+ * format does (docs/DESIGN.md, "Provider names"). Retrieval and tool spans of no named vendor have
+ * none: the convention asks for it only where applicable, and the host is in server.address.
+ */
+function providerOf(family: WireFamily | undefined, url: URL | undefined): string | undefined {
+  return family === undefined ? undefined : (providerForUrl(url) ?? providerForFormat(family, url));
 }
 
 function setCommonAttributes(ctx: Ctx, b: DraftBuilder): void {

@@ -3,6 +3,7 @@
  * prompts and outputs), `key:value` terms (model:, provider:, kind:, status:, is:, method:,
  * trace:), and `-` to negate any term. Terms combine with AND; quotes keep spaces in a value.
  */
+import { providerLabel } from "./provider-label";
 import type { Span } from "./span";
 
 export interface Term {
@@ -53,7 +54,9 @@ function termMatches(term: Term, span: Span): boolean {
     case "model":
       return has(a["gen_ai.request.model"]) || has(a["gen_ai.response.model"]);
     case "provider":
-      return has(a["gen_ai.provider.name"]);
+      // The API family or the server, as the panel shows them ("openai · 127.0.0.1:8787"); a
+      // plain http span has a server but no provider, so it never matches.
+      return span.kind !== "http" && has(providerLabel(a));
     case "kind":
       return span.kind === term.value || (term.value === "model" && span.kind === "llm");
     case "status":

@@ -15,8 +15,8 @@ export interface RetrievedDoc {
 
 /** Everything a detector learned from the request, plus how to read documents from the response. */
 export interface RetrievalRequest {
-  /** gen_ai.provider.name: the vendor, or the host for an app's own endpoint. */
-  provider: string;
+  /** gen_ai.provider.name: the vendor; none for an app's own endpoint (its host is server.address). */
+  provider?: string | undefined;
   /** gen_ai.data_source.id: index, collection, namespace, function or endpoint. */
   dataSource: string;
   query?: string | undefined;

@@ -13,7 +13,6 @@
  */
 import type { Ctx } from "./context";
 import { isEventStream } from "./context";
-import { hostLabel } from "./hosts";
 import { isObj, obj, parseJson, str } from "./json";
 import type { Obj } from "./json";
 import { doc } from "./retrieval-docs";
@@ -103,12 +102,21 @@ export function defaultQueryText(ctx: Ctx): string | undefined {
   return undefined;
 }
 
-/** The documents of a search-like response, when the exchange passes all three tests above. */
-export function detectSearchEndpoint(ctx: Ctx): RetrievalRequest | undefined {
+/**
+ * The response text when it can be judged by its shape: complete, successful, not a stream,
+ * JSON or untyped, small enough, and opening like JSON. Shared with retrieval-shapes.ts.
+ */
+export function judgeableBody(ctx: Ctx): string | undefined {
   if (!ctx.complete || (ctx.status !== undefined && ctx.status >= 400) || ctx.chunks.length === 0 || isEventStream(ctx)) return undefined;
   if (ctx.mime !== "" && !ctx.mime.includes("json")) return undefined;
   const text = ctx.text();
-  if (text.length > MAX_BODY || !/^\s*[[{]/.test(text)) return undefined;
+  return text.length > MAX_BODY || !/^\s*[[{]/.test(text) ? undefined : text;
+}
+
+/** The documents of a search-like response, when the exchange passes all three tests above. */
+export function detectSearchEndpoint(ctx: Ctx): RetrievalRequest | undefined {
+  const text = judgeableBody(ctx);
+  if (text === undefined) return undefined;
   // Most JSON responses are not search results: skip parsing those that cannot be.
   if (!CHUNK_KEY_TEXT.test(text) || !(SCORE_KEY_TEXT.test(text) || PAIR_SCORE_TEXT.test(text))) return undefined;
   const parsed = parseJson(text);
@@ -119,7 +127,6 @@ export function detectSearchEndpoint(ctx: Ctx): RetrievalRequest | undefined {
   const query = defaultQueryText(ctx);
   if (query === undefined && !SEARCH_PATH.test(ctx.path)) return undefined;
   return {
-    provider: hostLabel(ctx.url),
     dataSource: ctx.path || "/",
     query,
     readDocs: () => docs,

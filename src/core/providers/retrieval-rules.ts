@@ -56,9 +56,9 @@ function ruleItems(items: unknown[], rule: UserRule): RetrievedDoc[] {
   });
 }
 
-export function parseRuleRetrieval(ctx: Ctx, b: DraftBuilder, rule: UserRule): string {
+export function parseRuleRetrieval(ctx: Ctx, b: DraftBuilder, rule: UserRule): string | undefined {
+  // The rule names the data source; the service behind the URL is the user's own, so no provider.
   const request: RetrievalRequest = {
-    provider: hostLabel(ctx.url),
     dataSource: rule.name?.trim() || ctx.path || "/",
     query: ruleQuery(ctx, rule),
     readDocs: (body) => ruleDocs(body, rule),

@@ -3,6 +3,8 @@
  * with ordinary traffic, the request body): Pinecone, Qdrant, Weaviate, Chroma, Milvus/Zilliz,
  * Elasticsearch/OpenSearch vector search, Supabase/pgvector RPC, Upstash Vector, Turbopuffer.
  * Each detector reads only the request; documents are read from the response by `readDocs`.
+ * The per-vendor readers (`pineconeQuery`, `qdrantSearch`, ...) are shared with
+ * retrieval-shapes.ts, which finds the same calls at other addresses by their shape.
  */
 import type { Ctx } from "./context";
 import { graphqlSearchText } from "./graphql-search";
@@ -38,7 +40,7 @@ function scoreOf(o: Obj | undefined, ...keys: string[]): number | undefined {
 }
 
 /** The request body of a batch call is a list: judge by its first element. */
-function firstRequest(req: Obj | undefined, raw: string | undefined): Obj | undefined {
+export function firstRequest(req: Obj | undefined, raw: string | undefined): Obj | undefined {
   if (req) return req;
   if (raw?.trimStart().startsWith("[")) {
     try {
@@ -52,47 +54,49 @@ function firstRequest(req: Obj | undefined, raw: string | undefined): Obj | unde
 
 // ---- Pinecone: data-plane hosts {index}-{project}.svc.{env}.pinecone.io ----
 
+/** POST /query: by vector (or a stored vector's id), matches[].id/score/metadata. */
+export function pineconeQuery(req: Obj | undefined, dataSource: string): RetrievalRequest {
+  return {
+    provider: "pinecone",
+    dataSource,
+    topK: num(req?.topK),
+    readDocs: (body) => docsFrom(obj(body)?.matches, (m) => doc(m.id, m.score, textOf(m.metadata))),
+  };
+}
+
+/** Integrated inference, POST /records/namespaces/{namespace}/search: result.hits[]._id/_score/fields. */
+export function pineconeSearch(req: Obj | undefined, dataSource: string): RetrievalRequest {
+  const query = obj(req?.query);
+  return {
+    provider: "pinecone",
+    dataSource,
+    query: str(obj(query?.inputs)?.text),
+    topK: num(query?.top_k),
+    readDocs: (body) => docsFrom(obj(obj(body)?.result)?.hits, (h) => doc(h._id, h._score, textOf(h.fields))),
+  };
+}
+
 const pinecone: Detector = (ctx, path) => {
   const host = ctx.url?.hostname ?? "";
   if (!host.endsWith(".pinecone.io") || ctx.method !== "POST") return undefined;
   // The first host label is the index name followed by a 7-character project id.
   const index = host.split(".")[0]!.replace(/-[a-z0-9]{7}$/, "");
-  const req = ctx.req;
-  if (path === "/query") {
-    return {
-      provider: "pinecone",
-      dataSource: index,
-      topK: num(req?.topK),
-      readDocs: (body) => docsFrom(obj(body)?.matches, (m) => doc(m.id, m.score, textOf(m.metadata))),
-    };
-  }
-  // Integrated inference: POST /records/namespaces/{namespace}/search with a text query.
-  if (/^\/records\/namespaces\/[^/]+\/search$/.test(path)) {
-    const query = obj(req?.query);
-    return {
-      provider: "pinecone",
-      dataSource: index,
-      query: str(obj(query?.inputs)?.text),
-      topK: num(query?.top_k),
-      readDocs: (body) => docsFrom(obj(obj(body)?.result)?.hits, (h) => doc(h._id, h._score, textOf(h.fields))),
-    };
-  }
+  if (path === "/query") return pineconeQuery(ctx.req, index);
+  if (/^\/records\/namespaces\/[^/]+\/search$/.test(path)) return pineconeSearch(ctx.req, index);
   return undefined;
 };
 
 // ---- Qdrant: /collections/{name}/points/search | /points/query (and /batch) ----
 
-const qdrant: Detector = (ctx, path) => {
-  const m = /\/collections\/([^/]+)\/points\/(search|query)(\/batch)?$/.exec(path);
-  if (!m || ctx.method !== "POST") return undefined;
-  const req = ctx.req;
-  const single = m[3] ? obj(arr(req?.searches)[0]) : req;
+/** Search or query points, single or batch ({searches: [...]}): result[] or result.points[]. */
+export function qdrantSearch(req: Obj | undefined, dataSource: string, batch: boolean): RetrievalRequest {
+  const single = batch ? obj(arr(req?.searches)[0]) : req;
   const q = single?.query;
   // Qdrant Cloud inference takes a document ({text, model}) where a vector would go.
   const query = str(q) ?? str(obj(q)?.text) ?? str(obj(obj(q)?.nearest)?.text);
   return {
     provider: "qdrant",
-    dataSource: m[1]!,
+    dataSource,
     query,
     topK: num(single?.limit) ?? num(single?.top),
     readDocs: (body) => {
@@ -109,6 +113,12 @@ const qdrant: Detector = (ctx, path) => {
       return error ? { type: "qdrant_error", message: error } : undefined;
     },
   };
+}
+
+const qdrant: Detector = (ctx, path) => {
+  const m = /\/collections\/([^/]+)\/points\/(search|query)(\/batch)?$/.exec(path);
+  if (!m || ctx.method !== "POST") return undefined;
+  return qdrantSearch(ctx.req, m[1]!, m[3] !== undefined);
 };
 
 // ---- Weaviate: GraphQL Get with a search operator, and the REST Search API ----
@@ -126,16 +136,16 @@ function graphqlQueryText(query: string, variables: Obj | undefined): string | u
   return undefined;
 }
 
-const weaviateGraphql: Detector = (ctx, path) => {
-  if (!path.endsWith("/v1/graphql") || ctx.method !== "POST") return undefined;
-  const query = str(ctx.req?.query);
+/** A GraphQL Get with a search operator: data.Get.{Class}[] with _additional id and distance. */
+export function weaviateGraphqlSearch(req: Obj | undefined): RetrievalRequest | undefined {
+  const query = str(req?.query);
   if (!query || !/\bGet\s*\{/.test(query) || !GRAPHQL_SEARCH.test(query)) return undefined;
   const className = /\bGet\s*\{\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(query)?.[1] ?? "weaviate";
   const limit = /\blimit\s*:\s*(\d+)/.exec(query);
   return {
     provider: "weaviate",
     dataSource: className,
-    query: graphqlQueryText(query, obj(ctx.req?.variables)),
+    query: graphqlQueryText(query, obj(req?.variables)),
     topK: limit ? Number(limit[1]) : undefined,
     readDocs: (body) =>
       docsFrom(obj(obj(obj(body)?.data)?.Get)?.[className], (item) => {
@@ -147,6 +157,11 @@ const weaviateGraphql: Detector = (ctx, path) => {
       return first ? { type: "graphql_error", message: str(first.message) } : undefined;
     },
   };
+}
+
+const weaviateGraphql: Detector = (ctx, path) => {
+  if (!path.endsWith("/v1/graphql") || ctx.method !== "POST") return undefined;
+  return weaviateGraphqlSearch(ctx.req);
 };
 
 /**
@@ -183,13 +198,11 @@ const weaviateRest: Detector = (ctx, path) => {
 
 // ---- Chroma: /api/v1/collections/{id}/query, /api/v2/tenants/{t}/databases/{d}/collections/{id}/query ----
 
-const chroma: Detector = (ctx, path) => {
-  const m = /^\/api\/v[12]\/(?:.*\/)?collections\/([^/]+)\/query$/.exec(path);
-  if (!m || ctx.method !== "POST") return undefined;
-  const req = ctx.req;
+/** A collection query: columnar ids/distances/documents/metadatas, one list per query. */
+export function chromaQuery(req: Obj | undefined, dataSource: string): RetrievalRequest {
   return {
     provider: "chroma",
-    dataSource: decodeURIComponent(m[1]!),
+    dataSource,
     query: strings(req?.query_texts)?.[0],
     topK: num(req?.n_results),
     readDocs: (body) => {
@@ -206,14 +219,18 @@ const chroma: Detector = (ctx, path) => {
       return out;
     },
   };
+}
+
+const chroma: Detector = (ctx, path) => {
+  const m = /^\/api\/v[12]\/(?:.*\/)?collections\/([^/]+)\/query$/.exec(path);
+  if (!m || ctx.method !== "POST") return undefined;
+  return chromaQuery(ctx.req, decodeURIComponent(m[1]!));
 };
 
 // ---- Milvus / Zilliz Cloud: RESTful v2 /v2/vectordb/entities/search ----
 
-const milvus: Detector = (ctx, path) => {
-  if (!/\/v2\/vectordb\/entities\/(search|hybrid_search|advanced_search)$/.test(path) || ctx.method !== "POST") return undefined;
-  const req = ctx.req;
-  const host = ctx.url?.hostname ?? "";
+/** Entity search: {code, data[].id/distance/fields}; errors as {code, message} with HTTP 200. */
+export function milvusSearch(req: Obj | undefined, host: string): RetrievalRequest {
   return {
     provider: host.includes("zilliz") ? "zilliz" : "milvus",
     dataSource: name(req?.collectionName) ?? "milvus",
@@ -228,6 +245,11 @@ const milvus: Detector = (ctx, path) => {
       return code !== undefined && code !== 0 && code !== 200 ? { type: String(code), message: str(obj(body)?.message) } : undefined;
     },
   };
+}
+
+const milvus: Detector = (ctx, path) => {
+  if (!/\/v2\/vectordb\/entities\/(search|hybrid_search|advanced_search)$/.test(path) || ctx.method !== "POST") return undefined;
+  return milvusSearch(ctx.req, ctx.url?.hostname ?? "");
 };
 
 // ---- Elasticsearch / OpenSearch: _search with kNN, neural, semantic or hybrid queries ----
@@ -252,7 +274,7 @@ function walk(root: unknown, visit: (key: string, value: unknown) => boolean | u
   step(root, 0);
 }
 
-function isVectorSearch(req: Obj): boolean {
+export function isVectorSearch(req: Obj): boolean {
   if (req.knn !== undefined || isObj(req.retriever)) return true;
   let found = false;
   walk(req.query, (k) => (found = VECTOR_QUERY_KEYS.has(k)) || undefined);
@@ -293,55 +315,67 @@ function knnK(req: Obj): number | undefined {
   return k ?? num(req.size);
 }
 
-const searchEngine: Detector = (ctx, path) => {
-  const m = /^(?:\/([^/_][^/]*))?\/_search$/.exec(path);
-  const req = ctx.req;
-  if (!m || !req || !isVectorSearch(req)) return undefined;
-  const host = ctx.url?.hostname ?? "";
+/** A _search whose query is a vector search (isVectorSearch): hits.hits[]._id/_score/_source. */
+export function vectorSearch(req: Obj, dataSource: string, host: string): RetrievalRequest {
   // OpenSearch-only query types, or its knn shape {field: {vector, k}} (Elasticsearch's has `field`).
   const openSearchKnn = isObj(obj(req.query)?.knn) && obj(obj(req.query)?.knn)?.field === undefined;
   const openSearch = /opensearch|\.aoss\./.test(host) || openSearchKnn || obj(req.query)?.neural !== undefined || obj(req.query)?.hybrid !== undefined;
   return {
     provider: openSearch ? "opensearch" : "elasticsearch",
-    dataSource: m[1] ? decodeURIComponent(m[1]) : "_all",
+    dataSource,
     query: searchText(req),
     topK: knnK(req),
     readDocs: (body) => docsFrom(obj(obj(body)?.hits)?.hits, (h) => doc(h._id, h._score, textOf(h._source) ?? textOf(h.fields))),
   };
+}
+
+const searchEngine: Detector = (ctx, path) => {
+  const m = /^(?:\/([^/_][^/]*))?\/_search$/.exec(path);
+  const req = ctx.req;
+  if (!m || !req || !isVectorSearch(req)) return undefined;
+  return vectorSearch(req, m[1] ? decodeURIComponent(m[1]) : "_all", ctx.url?.hostname ?? "");
 };
 
 // ---- Supabase / PostgREST: POST /rest/v1/rpc/match_* (pgvector similarity functions) ----
 
-const supabase: Detector = (ctx, path) => {
-  const m = /\/rest\/v1\/rpc\/(match_[A-Za-z0-9_]*)$/.exec(path);
-  if (!m || ctx.method !== "POST") return undefined;
-  const req = ctx.req;
+/** A pgvector similarity function called over RPC: rows with a similarity (or distance). */
+export function supabaseMatch(req: Obj | undefined, dataSource: string): RetrievalRequest {
   return {
     provider: "supabase",
-    dataSource: m[1]!,
+    dataSource,
     query: str(req?.query_text) ?? str(req?.query) ?? str(req?.search_text) ?? str(req?.search) ?? str(req?.text),
     topK: num(req?.match_count) ?? num(req?.top_k) ?? num(req?.k) ?? num(req?.limit),
     readDocs: (body) =>
       docsFrom(body, (row) => doc(row.id, scoreOf(row, "similarity", "score", "rank", "rrf_score", "distance"), textOf(row))),
   };
+}
+
+const supabase: Detector = (ctx, path) => {
+  const m = /\/rest\/v1\/rpc\/(match_[A-Za-z0-9_]*)$/.exec(path);
+  if (!m || ctx.method !== "POST") return undefined;
+  return supabaseMatch(ctx.req, m[1]!);
 };
 
 // ---- Upstash Vector: POST https://{index}.upstash.io/query[-data][/{namespace}] ----
 
-const upstash: Detector = (ctx, path) => {
-  const host = ctx.url?.hostname ?? "";
-  const m = /^\/(query|query-data)(?:\/([^/]+))?$/.exec(path);
-  if (!host.endsWith(".upstash.io") || !m || ctx.method !== "POST") return undefined;
-  const req = firstRequest(ctx.req, ctx.ex.request.body?.text);
-  const index = host.split(".")[0]!;
+/** Query by vector or by data (text); a batch is a list of queries: result[] or a list of lists. */
+export function upstashQuery(req: Obj | undefined, dataSource: string): RetrievalRequest {
   return {
     provider: "upstash",
-    dataSource: m[2] ? `${index}/${decodeURIComponent(m[2])}` : index,
+    dataSource,
     query: str(req?.data),
     topK: num(req?.topK),
     readDocs: (body) =>
       docsFrom(flatten(obj(body)?.result), (r) => doc(r.id, r.score, typeof r.data === "string" ? r.data : textOf(r.metadata))),
   };
+}
+
+const upstash: Detector = (ctx, path) => {
+  const host = ctx.url?.hostname ?? "";
+  const m = /^\/(query|query-data)(?:\/([^/]+))?$/.exec(path);
+  if (!host.endsWith(".upstash.io") || !m || ctx.method !== "POST") return undefined;
+  const index = host.split(".")[0]!;
+  return upstashQuery(firstRequest(ctx.req, ctx.ex.request.body?.text), m[2] ? `${index}/${decodeURIComponent(m[2])}` : index);
 };
 
 // ---- Turbopuffer: POST /v2/namespaces/{ns}/query (v1: /v1/namespaces/{ns}/query, /v1/vectors/{ns}/query) ----
@@ -357,14 +391,11 @@ function bm25Text(rankBy: unknown): string | undefined {
   return undefined;
 }
 
-const turbopuffer: Detector = (ctx, path) => {
-  const host = ctx.url?.hostname ?? "";
-  const m = /^\/v[12]\/(?:namespaces|vectors)\/([^/]+)\/query$/.exec(path);
-  if (!host.endsWith("turbopuffer.com") || !m || ctx.method !== "POST") return undefined;
-  const req = ctx.req;
+/** A namespace query ranked by ANN or BM25: rows[] (v2) or vectors[] (v1) with $dist. */
+export function turbopufferQuery(req: Obj | undefined, dataSource: string): RetrievalRequest {
   return {
     provider: "turbopuffer",
-    dataSource: decodeURIComponent(m[1]!),
+    dataSource,
     query: bm25Text(req?.rank_by),
     topK: num(req?.top_k),
     readDocs: (body) => {
@@ -373,6 +404,13 @@ const turbopuffer: Detector = (ctx, path) => {
       return docsFrom(rows, (r) => doc(r.id, scoreOf(r, "$dist", "dist", "$score", "score"), textOf(r) ?? textOf(r.attributes)));
     },
   };
+}
+
+const turbopuffer: Detector = (ctx, path) => {
+  const host = ctx.url?.hostname ?? "";
+  const m = /^\/v[12]\/(?:namespaces|vectors)\/([^/]+)\/query$/.exec(path);
+  if (!host.endsWith("turbopuffer.com") || !m || ctx.method !== "POST") return undefined;
+  return turbopufferQuery(ctx.req, decodeURIComponent(m[1]!));
 };
 
 const DETECTORS: readonly Detector[] = [pinecone, qdrant, weaviateGraphql, weaviateRest, chroma, milvus, searchEngine, supabase, upstash, turbopuffer];

@@ -1,7 +1,9 @@
 /**
- * Retrieval spans: requests to vector stores and search APIs (see retrieval-vendors.ts) and an
- * app's own search endpoints (retrieval-heuristic.ts) become `retrieval` spans with
- * gen_ai.data_source.id, gen_ai.retrieval.query.text and gen_ai.retrieval.documents.
+ * Retrieval spans: requests to vector stores and search APIs, at their own addresses
+ * (retrieval-vendors.ts) or anywhere by the shapes of request and response
+ * (retrieval-shapes.ts), and an app's own search endpoints (retrieval-heuristic.ts) become
+ * `retrieval` spans with gen_ai.data_source.id, gen_ai.retrieval.query.text and
+ * gen_ai.retrieval.documents.
  * classify.ts asks `detectRetrieval` only for exchanges no model-API route claimed.
  */
 import { handleHttpError, readJsonBody } from "./body";
@@ -9,6 +11,7 @@ import type { Ctx } from "./context";
 import type { DraftBuilder } from "./draft";
 import { detectSearchEndpoint } from "./retrieval-heuristic";
 import { setDocuments, setRetrievalRequest } from "./retrieval-docs";
+import { detectRetrievalShape } from "./retrieval-shapes";
 import type { RetrievalRequest } from "./retrieval-docs";
 import { detectVendorRetrieval } from "./retrieval-vendors";
 
@@ -22,13 +25,16 @@ function decodedPath(ctx: Ctx): string {
   }
 }
 
-/** A vendor request by URL grammar (known before any response), else an app endpoint by response shape. */
+/**
+ * A vendor request by URL grammar (known before any response), else a vendor's call elsewhere
+ * by its request and response shapes, else an app endpoint by response shape.
+ */
 export function detectRetrieval(ctx: Ctx): RetrievalRequest | undefined {
-  return detectVendorRetrieval(ctx, decodedPath(ctx)) ?? detectSearchEndpoint(ctx);
+  return detectVendorRetrieval(ctx, decodedPath(ctx)) ?? detectRetrievalShape(ctx) ?? detectSearchEndpoint(ctx);
 }
 
-/** Fill the draft for a detected retrieval; returns gen_ai.provider.name. */
-export function parseRetrieval(ctx: Ctx, b: DraftBuilder, r: RetrievalRequest): string {
+/** Fill the draft for a detected retrieval; returns gen_ai.provider.name, if a vendor's. */
+export function parseRetrieval(ctx: Ctx, b: DraftBuilder, r: RetrievalRequest): string | undefined {
   setRetrievalRequest(b, r);
   if (handleHttpError(ctx, b)) return r.provider;
   // A JSON body is only judged once it is whole; a partial one is expected to be invalid.
@@ -42,6 +48,6 @@ export function parseRetrieval(ctx: Ctx, b: DraftBuilder, r: RetrievalRequest): 
   }
   const docs = r.readDocs(body);
   if (docs) setDocuments(b, docs);
-  else if (ctx.done) b.problem(`response is not a ${r.provider} result list`);
+  else if (ctx.done) b.problem(`response is not a ${r.provider ?? "search"} result list`);
   return r.provider;
 }

@@ -3,6 +3,7 @@
  * on a shared axis on the right. Model bars show the wait until the first token (light), the
  * streaming (solid) and a TTFT tick. Virtualized: a 10,000-span trace scrolls like a small one.
  */
+import { providerLabel } from "../../core/provider-label";
 import type { SpanRecord } from "../../core/records";
 import type { TreeNode } from "../../core/trace-tree";
 import type { TraceStore } from "../state/traces";
@@ -30,11 +31,12 @@ function timingTitle(span: SpanRecord, scale: Scale): string {
   return lines.join("\n");
 }
 
-/** What a model row says at a glance: provider, tokens in/out, time to first token, failure. */
+/** What a model row says at a glance: provider and server, tokens in/out, time to first token, failure. */
 function modelMeta(span: SpanRecord): string {
   const a = span.attributes;
   const parts: string[] = [];
-  if (a["gen_ai.provider.name"] !== undefined) parts.push(String(a["gen_ai.provider.name"]));
+  const provider = providerLabel(a);
+  if (provider !== undefined) parts.push(provider);
   const tokens = formatTokens(a["gen_ai.usage.input_tokens"] as number | undefined, a["gen_ai.usage.output_tokens"] as number | undefined);
   if (tokens) parts.push(tokens);
   const ttft = a["gen_ai.response.time_to_first_chunk"];

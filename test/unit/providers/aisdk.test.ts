@@ -54,12 +54,13 @@ describe("Vercel AI SDK backends", () => {
     assert.equal(data?.attributes?.["aisdk.data.type"], "data-weather");
   });
 
-  it("UI message stream error part: error, partial text kept, provider is the host", () => {
+  it("UI message stream error part: error, partial text kept, provider is the protocol's", () => {
     const d = classify(f.uiStreamError);
     assert.equal(d.status, "error");
     assert.equal(d.attributes["error.type"], "stream_error");
     assert.equal(d.attributes["llm_trace.error.message"], "An error occurred.");
-    assert.equal(d.attributes["gen_ai.provider.name"], "myapp.example.com");
+    assert.equal(d.attributes["gen_ai.provider.name"], "vercel.ai_sdk");
+    assert.equal(d.attributes["server.address"], "myapp.example.com");
     assert.equal(outputText(d), "Hel");
     assert.equal(d.name, "chat");
   });
@@ -70,7 +71,8 @@ describe("Vercel AI SDK backends", () => {
       assert.equal(d.kind, "llm", fx.name);
       assert.equal(d.status, "ok", fx.name);
       assertSubset(d.attributes, {
-        "gen_ai.provider.name": "localhost:3000",
+        "gen_ai.provider.name": "vercel.ai_sdk",
+        "server.address": "localhost",
         "gen_ai.usage.input_tokens": 320,
         "gen_ai.usage.output_tokens": 42,
         "gen_ai.response.finish_reasons": ["stop"],
@@ -100,7 +102,7 @@ describe("Vercel AI SDK backends", () => {
     assert.equal(d.status, "ok");
     assert.equal(outputText(d), "Soft rain on the roof\nwhispers to the sleeping town\npuddles hold the sky");
     assert.equal(d.attributes["gen_ai.response.time_to_first_chunk"], 0.38);
-    assert.equal(d.attributes["gen_ai.provider.name"], "localhost:3000");
+    assert.equal(d.attributes["gen_ai.provider.name"], "vercel.ai_sdk");
   });
 });
 

@@ -150,7 +150,8 @@ describe("OpenAI chat completions", () => {
     assert.equal(html.status, "error");
     assert.equal(html.attributes["error.type"], "502");
     assert.match(String(html.attributes["llm_trace.parse_error"]), /not JSON \(text\/html\)/);
-    assert.equal(html.attributes["gen_ai.provider.name"], "llm.internal.example.com");
+    assert.equal(html.attributes["gen_ai.provider.name"], "openai");
+    assert.equal(html.attributes["server.address"], "llm.internal.example.com");
     const empty = classify(f.chatEmptyBody);
     assert.equal(empty.status, "unset");
     assert.match(String(empty.attributes["llm_trace.parse_error"]), /empty response body/);
@@ -165,7 +166,7 @@ describe("OpenAI chat completions", () => {
       [f.xaiStream, "x_ai"],
       [f.togetherStream, "together_ai"],
       [f.fireworksStream, "fireworks_ai"],
-      [f.lmStudioStream, "localhost:1234"],
+      [f.lmStudioStream, "openai"],
       [f.ollamaV1Stream, "ollama"],
     ];
     for (const [fx, provider] of cases) {
@@ -204,10 +205,10 @@ describe("OpenAI chat completions", () => {
     assert.equal(outputText(v1), "Hello");
   });
 
-  it("recognises chat.completion.chunk by shape on an app route; provider is the host", () => {
+  it("recognises chat.completion.chunk by shape on an app route; provider is the format, the host is the server", () => {
     const d = classify(f.proxiedChatByShape);
     assert.equal(d.kind, "llm");
-    assert.equal(d.attributes["gen_ai.provider.name"], "localhost:3000");
+    assertSubset(d.attributes, { "gen_ai.provider.name": "openai", "server.address": "localhost", "server.port": 3000 });
     assert.equal(outputText(d), "Hey");
   });
 

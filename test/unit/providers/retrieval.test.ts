@@ -30,6 +30,17 @@ interface Doc {
 }
 const docs = (d: SpanDraft): Doc[] => jsonAttr(d, "gen_ai.retrieval.documents") as Doc[];
 
+/** The fixture's response body cut at a few places: each draft well-formed and of `kind`. */
+function assertCutsAre(fx: Fixture, kind: SpanDraft["kind"]): void {
+  const ex = makeExchange(fx);
+  const text = ex.chunks.map((c) => c.text).join("");
+  for (const cut of [0, 1, Math.floor(text.length / 2), text.length - 1]) {
+    const d = classifyExchange({ ...ex, chunks: [{ time: ex.chunks[0]!.time, text: text.slice(0, cut) }] });
+    assertWellFormed(d, `${fx.name} cut at ${cut}`);
+    assert.equal(d.kind, kind, `${fx.name} cut at ${cut}`);
+  }
+}
+
 function retrieval(fixture: Fixture): SpanDraft {
   const d = classify(fixture);
   assertWellFormed(d, fixture.name);
@@ -201,23 +212,16 @@ describe("retrieval vendors", () => {
   });
 
   it("every vendor fixture yields a well-formed retrieval draft under any truncation", () => {
-    for (const fx of f.vendorFixtures) {
-      const ex = makeExchange(fx);
-      const text = ex.chunks.map((c) => c.text).join("");
-      for (const cut of [0, 1, Math.floor(text.length / 2), text.length - 1]) {
-        const d = classifyExchange({ ...ex, chunks: [{ time: ex.chunks[0]!.time, text: text.slice(0, cut) }] });
-        assertWellFormed(d, `${fx.name} cut at ${cut}`);
-        assert.equal(d.kind, "retrieval", `${fx.name} cut at ${cut}`);
-      }
-    }
+    for (const fx of f.vendorFixtures) assertCutsAre(fx, "retrieval");
   });
 });
 
 describe("retrieval heuristic for an app's own search endpoint", () => {
-  it("recognises scored chunks under results, with the query from the body", () => {
+  it("recognises scored chunks under results, with the query from the body; no provider, the host is the server", () => {
     const d = retrieval(f.appSearch);
+    assert.equal(d.attributes["gen_ai.provider.name"], undefined);
     assertSubset(d.attributes, {
-      "gen_ai.provider.name": "support.example.com",
+      "server.address": "support.example.com",
       "gen_ai.data_source.id": "/api/search",
       "gen_ai.retrieval.query.text": QUESTION,
     });
@@ -241,5 +245,78 @@ describe("retrieval heuristic for an app's own search endpoint", () => {
     assert.equal(classify({ ...f.appSearch, chunks: [{ dt: 5, text: '{"results":[]}' }] }).kind, "http");
     assert.equal(classify({ ...f.appSearch, status: 500 }).kind, "http");
     assert.equal(classify({ ...f.appSearch, outcome: "inflight" }).kind, "http");
+  });
+});
+
+describe("vector stores by request and response shape, at any address", () => {
+  it("each vendor's call through a proxy or an emulator is its retrieval, documents and all", () => {
+    const expected: [Fixture, string, string][] = [
+      [f.pineconeLocal, "pinecone", "help-center"],
+      [f.pineconeRecordsProxied, "pinecone", "/api/kb/search"],
+      [f.upstashProxied, "upstash", "/api/vector/query-data"],
+      [f.qdrantProxied, "qdrant", "/api/qdrant"],
+      [f.qdrantQueryProxied, "qdrant", "/api/qdrant"],
+      [f.weaviateProxied, "weaviate", "HelpArticle"],
+      [f.chromaProxied, "chroma", "/api/chroma"],
+      [f.milvusProxied, "milvus", "support_docs"],
+      [f.elasticProxied, "elasticsearch", "help-articles"],
+      [f.postgrestMatch, "supabase", "match_documents"],
+      [f.turbopufferProxied, "turbopuffer", "/api/tpuf"],
+    ];
+    assert.equal(expected.length, f.shapeFixtures.length);
+    for (const [fx, provider, dataSource] of expected) {
+      const d = retrieval(fx);
+      assertSubset(d.attributes, { "gen_ai.provider.name": provider, "gen_ai.data_source.id": dataSource });
+      assert.equal(d.status, "ok", fx.name);
+      assert.equal(d.attributes["server.address"], new URL(fx.url).hostname, fx.name);
+      // The same documents as at the vendor's own address.
+      const home = f.vendorFixtures.find((v) => fx.name.startsWith(v.name))!;
+      assert.deepEqual(docs(d), docs(classify(home)), fx.name);
+      assert.ok(docs(d).length > 0, fx.name);
+    }
+  });
+
+  it("the query text and top_k come from the request as at the vendor's address", () => {
+    assertSubset(retrieval(f.pineconeLocal).attributes, { "gen_ai.request.top_k": 3, "server.port": 5081 });
+    assertSubset(retrieval(f.qdrantQueryProxied).attributes, { "gen_ai.retrieval.query.text": QUESTION, "gen_ai.request.top_k": 2 });
+    assertSubset(retrieval(f.weaviateProxied).attributes, { "gen_ai.retrieval.query.text": QUESTION, "gen_ai.request.top_k": 2 });
+    assertSubset(retrieval(f.turbopufferProxied).attributes, { "gen_ai.retrieval.query.text": QUESTION, "gen_ai.request.top_k": 2 });
+  });
+
+  it("a vendor's error in a 200 body is its error span", () => {
+    const d = classify(f.milvusErrorProxied);
+    assert.equal(d.kind, "retrieval");
+    assert.equal(d.status, "error");
+    assert.equal(d.attributes["error.type"], "100");
+  });
+
+  it("needs both halves: a vendor-like request or response alone is an ordinary API", () => {
+    for (const fx of [f.sportsMatches, f.recommenderVector, f.jobStatus, f.elasticKeywordProxied]) {
+      assert.equal(classify(fx).kind, "http", fx.name);
+    }
+    // A vendor's request answered by another vendor's result shape is neither.
+    const crossed = { ...f.pineconeLocal, chunks: f.chromaQuery.chunks };
+    assert.equal(classify(crossed).kind, "http");
+    // One result without the vendor's score is enough to reject the list.
+    const unscored = JSON.stringify({ matches: [{ id: "a", score: 0.9 }, { id: "b" }], namespace: "" });
+    assert.equal(classify({ ...f.pineconeLocal, chunks: [{ dt: 5, text: unscored }] }).kind, "http");
+  });
+
+  it("judged on the whole successful response only: in flight, HTTP errors and other methods stay http", () => {
+    assert.equal(classify({ ...f.pineconeLocal, chunks: [], outcome: "inflight" }).kind, "http");
+    assert.equal(classify({ ...f.pineconeLocal, outcome: "inflight" }).kind, "http");
+    assert.equal(classify({ ...f.pineconeLocal, status: 500 }).kind, "http");
+    assert.equal(classify({ ...f.pineconeLocal, method: "PUT" }).kind, "http");
+    assert.equal(classify({ ...f.pineconeLocal, responseHeaders: { "content-type": "text/html" } }).kind, "http");
+  });
+
+  it("a cut body is never judged: http, well-formed, whatever the cut", () => {
+    for (const fx of f.shapeFixtures) assertCutsAre(fx, "http");
+  });
+
+  it("an empty result list still counts when both shapes match", () => {
+    const d = classify({ ...f.pineconeLocal, chunks: [{ dt: 5, text: JSON.stringify({ matches: [], namespace: "help-center" }) }] });
+    assert.equal(d.kind, "retrieval");
+    assert.equal(d.attributes["llm_trace.retrieval.document_count"], 0);
   });
 });

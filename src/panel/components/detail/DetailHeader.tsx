@@ -1,5 +1,6 @@
 /** The head of the detail: what the span is, how it ended, how long it took, and the copy actions. */
 import type { Exchange } from "../../../core/exchange";
+import { providerLabel } from "../../../core/provider-label";
 import type { SpanRecord } from "../../../core/records";
 import { formatClock, formatDuration } from "../../format";
 import { CopyActions } from "./CopyActions";
@@ -41,7 +42,9 @@ function UnverifiedLine({ span }: { span: SpanRecord }) {
 export function DetailHeader({ span, exchange }: { span: SpanRecord; exchange: Exchange | null | undefined }) {
   const a = span.attributes;
   const model = a["gen_ai.response.model"] ?? a["gen_ai.request.model"];
-  const meta = [model, a["gen_ai.provider.name"], formatClock(span.startTime)].filter((v) => v !== undefined).map(String);
+  // A plain http span's server is already in its name and URL: only recognised work names one here.
+  const provider = span.kind === "http" ? undefined : providerLabel(a);
+  const meta = [model, provider, formatClock(span.startTime)].filter((v) => v !== undefined).map(String);
   return (
     <header class="dt-head">
       <div class="dt-head-main">
