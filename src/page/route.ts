@@ -39,10 +39,10 @@ const MODEL_PATH = /(?:^|[/:._-])(?:chat|completions?|responses|messages|embed|e
 const RETRIEVAL_OR_STREAM_PATH = /(?:^|[/:._-])(?:search|query|retrieve|retrieval|rag|knn|vectors?|similar|semantic|stream|sse|ask|answer|completions?|chat|_search)(?:$|[/:._-])/;
 
 /** Keys that model, embedding and vector-search request bodies are made of. */
-const MODEL_BODY = /"(?:model|messages|contents|prompt|inputs?|query|queries|question|vector|topK|top_k|nearText|nearVector|hybrid|bm25|knn|embedding|query_embeddings?|query_texts|n_results|annsField|system|tools|instructions)"\s*:|\b(?:nearText|nearVector|hybrid|bm25)\s*[:(]/;
+const MODEL_BODY = /"(?:jsonrpc|model|messages|contents|prompt|inputs?|query|queries|question|vector|topK|top_k|nearText|nearVector|hybrid|bm25|knn|embedding|query_embeddings?|query_texts|n_results|annsField|system|tools|instructions)"\s*:|\b(?:nearText|nearVector|hybrid|bm25)\s*[:(]/;
 
 /** Request headers only model SDKs send. */
-const MODEL_HEADER = /^(?:anthropic-version|anthropic-beta|openai-organization|openai-project|x-stainless-lang|x-goog-api-key|x-goog-api-client|api-key|x-api-key|x-vercel-ai-[a-z-]*)$/;
+const MODEL_HEADER = /^(?:anthropic-version|anthropic-beta|openai-organization|openai-project|x-stainless-lang|x-goog-api-key|x-goog-api-client|api-key|x-api-key|x-vercel-ai-[a-z-]*|mcp-session-id|mcp-protocol-version)$/;
 
 const STREAM_ACCEPT = "text/event-stream";
 

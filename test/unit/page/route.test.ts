@@ -26,6 +26,9 @@ describe("routeRequest", () => {
     assert.equal(route(shape("POST", "https://app.example/api/completion")), "record");
     assert.equal(route(shape("POST", "https://app.example/rpc", { bodyHead: '{"model":"x","messages":[]}' })), "record");
     assert.equal(route(shape("POST", "https://app.example/rpc", { headerNames: ["anthropic-version"] })), "record");
+    // MCP over Streamable HTTP at any path: JSON-RPC bodies, its session header.
+    assert.equal(route(shape("POST", "https://tools.example/x", { bodyHead: '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{}}' })), "record");
+    assert.equal(route(shape("POST", "https://tools.example/x", { headerNames: ["mcp-session-id"] })), "record");
   });
 
   it("records vector stores and search endpoints", () => {
