@@ -69,6 +69,13 @@ export function parseMcp(ctx: Ctx, b: DraftBuilder): void {
     if (method === "prompts/get" || method === "resources/read") b.set("llm_trace.mcp.target", name(params?.name) ?? name(params?.uri));
   }
   if (handleHttpError(ctx, b)) return;
+  // A notification or a response the client sent is over once the server accepted it (202, no
+  // body): the SDK cancels the empty body, which is no error (docs/DESIGN.md, "When a call is over").
+  if (ctx.status === 202 && (id === undefined || id === null || req?.method === undefined)) {
+    b.streamed = true;
+    b.endOfStream(ctx.ex.timing.headers ?? ctx.ex.timing.firstByte ?? ctx.ex.timing.start);
+    return;
+  }
   if (ctx.chunks.length === 0) return;
   const response = isEventStream(ctx) ? fromStream(ctx, b, id) : fromJson(ctx, b, id);
   if (response) applyResponse(b, method, response);

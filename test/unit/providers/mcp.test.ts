@@ -50,6 +50,13 @@ describe("MCP over Streamable HTTP", () => {
     assert.equal(note.attributes["jsonrpc.request.id"], undefined);
   });
 
+  it("a notification accepted with 202 is over then: the client cancelling the empty body is no error", () => {
+    const d = classify({ ...f.mcpInitialized, outcome: { state: "abort", errorName: "cancelled", errorMessage: "the page cancelled the response body" } });
+    assert.equal(d.status, "ok");
+    assert.equal(d.attributes["error.type"], undefined);
+    assert.equal(d.endTime, 1_700_000_000_001);
+  });
+
   it("a tool result marked isError is an error of the tool; a JSON-RPC error is error.type = its code", () => {
     const toolError = classify(f.mcpToolError);
     assert.equal(toolError.status, "error");
