@@ -3,7 +3,9 @@
  * realistic streaming delays: OpenAI Chat Completions (also on Azure OpenAI's deployment paths)
  * and Responses, Anthropic Messages, Gemini generateContent / streamGenerateContent, Ollama's
  * /api/chat and /api/generate, embeddings, a Qdrant-style vector search, a Pinecone Local-style
- * /query and a tool endpoint.
+ * /query, a tool endpoint, an app backend writing the AI SDK's UI message stream (/api/ui-chat)
+ * and an MCP server over Streamable HTTP (/mcp). Some calls also get the newest event types:
+ * extended thinking, web search and citations (Anthropic, Responses, Gemini grounding).
  * The answers are scripted from the prompt's words; the formats are what matter. Used by the
  * demo (npm start) and by the end-to-end tests.
  */
@@ -53,6 +55,11 @@ const ANSWER_WITH_TOOL =
   "Your account is active and not locked. To reset your password, open Settings > Security and choose Reset password; " +
   "we'll email you a link that is valid for 30 minutes.";
 const GENERIC_ANSWER = "I can help with passwords, sign-in and account questions. What would you like to know?";
+
+/** Answers of the "research" calls: with reasoning shown, a web search, and a cited source. */
+const RESEARCH_THINKING = "The user asks about lockouts; the help center has the policy.";
+const RESEARCH_ANSWER = "Locked accounts unlock by themselves after 15 minutes.";
+const RESEARCH_SOURCE = { url: "https://help.example.com/articles/account-lockout", title: "Account lockout policy" };
 
 async function readJson(req: IncomingMessage, body: Buffer): Promise<Json> {
   try {
@@ -142,6 +149,7 @@ export function createMockLlm(options: MockOptions = {}) {
     sseHeaders(res);
     let seq = 0;
     const send = (type: string, data: Json) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`);
+    if (Array.isArray(body.tools) && body.tools.some((t) => (t as Json).type === "web_search")) return responsesResearch(send, res, base);
     const itemId = nextId("msg_");
     send("response.created", { response: { ...base, status: "in_progress", output: [] } });
     send("response.output_item.added", { output_index: 0, item: { id: itemId, type: "message", role: "assistant", status: "in_progress", content: [] } });
@@ -154,6 +162,41 @@ export function createMockLlm(options: MockOptions = {}) {
     const item = { id: itemId, type: "message", role: "assistant", status: "completed", content: [{ type: "output_text", text: answer, annotations: [] }] };
     send("response.output_item.done", { output_index: 0, item });
     send("response.completed", { response: { ...base, status: "completed", output: [item], usage } });
+    res.end();
+  }
+
+  /** A reasoning summary, a web_search_call and an answer citing its source (url_citation), streamed. */
+  async function responsesResearch(send: (type: string, data: Json) => void, res: ServerResponse, base: Json): Promise<void> {
+    const reasoning = { id: nextId("rs_"), type: "reasoning", summary: [{ type: "summary_text", text: RESEARCH_THINKING }] };
+    const search = { id: nextId("ws_"), type: "web_search_call", status: "completed", action: { type: "search", query: "account lockout policy" } };
+    const annotation = { type: "url_citation", start_index: 0, end_index: RESEARCH_ANSWER.length, url: RESEARCH_SOURCE.url, title: RESEARCH_SOURCE.title };
+    const message = { id: nextId("msg_"), type: "message", role: "assistant", status: "completed", content: [{ type: "output_text", text: RESEARCH_ANSWER, annotations: [annotation] }] };
+    send("response.created", { response: { ...base, status: "in_progress", output: [] } });
+    send("response.output_item.added", { output_index: 0, item: { ...reasoning, summary: [] } });
+    send("response.reasoning_summary_part.added", { item_id: reasoning.id, output_index: 0, summary_index: 0, part: { type: "summary_text", text: "" } });
+    for (const t of tokens(RESEARCH_THINKING)) {
+      await sleep(tokenDelay);
+      send("response.reasoning_summary_text.delta", { item_id: reasoning.id, output_index: 0, summary_index: 0, delta: t });
+    }
+    send("response.reasoning_summary_text.done", { item_id: reasoning.id, output_index: 0, summary_index: 0, text: RESEARCH_THINKING });
+    send("response.reasoning_summary_part.done", { item_id: reasoning.id, output_index: 0, summary_index: 0, part: reasoning.summary[0] });
+    send("response.output_item.done", { output_index: 0, item: reasoning });
+    send("response.output_item.added", { output_index: 1, item: { id: search.id, type: "web_search_call", status: "in_progress" } });
+    for (const phase of ["in_progress", "searching", "completed"]) send(`response.web_search_call.${phase}`, { output_index: 1, item_id: search.id });
+    send("response.output_item.done", { output_index: 1, item: search });
+    send("response.output_item.added", { output_index: 2, item: { ...message, status: "in_progress", content: [] } });
+    send("response.content_part.added", { item_id: message.id, output_index: 2, content_index: 0, part: { type: "output_text", text: "", annotations: [] } });
+    for (const t of tokens(RESEARCH_ANSWER)) {
+      await sleep(tokenDelay);
+      send("response.output_text.delta", { item_id: message.id, output_index: 2, content_index: 0, delta: t });
+    }
+    send("response.output_text.annotation.added", { item_id: message.id, output_index: 2, content_index: 0, annotation_index: 0, annotation });
+    send("response.output_text.done", { item_id: message.id, output_index: 2, content_index: 0, text: RESEARCH_ANSWER });
+    send("response.content_part.done", { item_id: message.id, output_index: 2, content_index: 0, part: message.content[0] });
+    send("response.output_item.done", { output_index: 2, item: message });
+    const outputTokens = tokens(RESEARCH_THINKING).length + tokens(RESEARCH_ANSWER).length;
+    const usage = { input_tokens: 310, input_tokens_details: { cached_tokens: 0 }, output_tokens: outputTokens, output_tokens_details: { reasoning_tokens: tokens(RESEARCH_THINKING).length }, total_tokens: 310 + outputTokens };
+    send("response.completed", { response: { ...base, status: "completed", output: [reasoning, search, message], usage } });
     res.end();
   }
 
@@ -175,6 +218,8 @@ export function createMockLlm(options: MockOptions = {}) {
     }
     sseHeaders(res);
     const send = (type: string, data: Json) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+    const webSearch = Array.isArray(body.tools) && body.tools.some((t) => String((t as Json).type ?? "").startsWith("web_search_"));
+    if (webSearch || (body.thinking as Json | undefined)?.type === "enabled") return anthropicResearch(send, res, id, model, webSearch);
     send("message_start", { message: { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } });
     send("ping", {});
     if (callTool) {
@@ -202,13 +247,69 @@ export function createMockLlm(options: MockOptions = {}) {
     res.end();
   }
 
-  async function gemini(res: ServerResponse, model: string, streaming: boolean, sse: boolean): Promise<void> {
-    const answer = "Security tip: use a password manager and turn on two-factor authentication.";
+  /**
+   * Extended thinking (thinking_delta, then its signature_delta) and, when the web search
+   * server tool is offered, a server_tool_use, its web_search_tool_result and a cited answer
+   * (citations_delta), with server-tool usage: as the Anthropic API streams them.
+   */
+  async function anthropicResearch(send: (type: string, data: Json) => void, res: ServerResponse, id: string, model: string, webSearch: boolean): Promise<void> {
+    const usage = { input_tokens: 420, cache_read_input_tokens: 64, cache_creation_input_tokens: 32, output_tokens: 1 };
+    send("message_start", { message: { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage } });
+    let index = 0;
+    send("content_block_start", { index, content_block: { type: "thinking", thinking: "", signature: "" } });
+    for (const t of tokens(RESEARCH_THINKING)) {
+      await sleep(tokenDelay);
+      send("content_block_delta", { index, delta: { type: "thinking_delta", thinking: t } });
+    }
+    send("content_block_delta", { index, delta: { type: "signature_delta", signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds" } });
+    send("content_block_stop", { index: index++ });
+    if (webSearch) {
+      const toolId = nextId("srvtoolu_");
+      send("content_block_start", { index, content_block: { type: "server_tool_use", id: toolId, name: "web_search", input: {} } });
+      send("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: JSON.stringify({ query: "account lockout policy" }) } });
+      send("content_block_stop", { index: index++ });
+      send("content_block_start", {
+        index,
+        content_block: { type: "web_search_tool_result", tool_use_id: toolId, content: [{ type: "web_search_result", url: RESEARCH_SOURCE.url, title: RESEARCH_SOURCE.title, encrypted_content: "EqgfCioIARgBIiQ3YTAw", page_age: "June 1, 2025" }] },
+      });
+      send("content_block_stop", { index: index++ });
+    }
+    send("content_block_start", { index, content_block: { type: "text", text: "" } });
+    if (webSearch) {
+      send("content_block_delta", { index, delta: { type: "citations_delta", citation: { type: "web_search_result_location", url: RESEARCH_SOURCE.url, title: RESEARCH_SOURCE.title, cited_text: KNOWLEDGE_BASE[1]!.text, encrypted_index: "Eo8BCioIAhgB" } } });
+    }
+    for (const t of tokens(RESEARCH_ANSWER)) {
+      await sleep(tokenDelay);
+      send("content_block_delta", { index, delta: { type: "text_delta", text: t } });
+    }
+    send("content_block_stop", { index });
+    const output = tokens(RESEARCH_THINKING).length + tokens(RESEARCH_ANSWER).length;
+    send("message_delta", { delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: output, ...(webSearch && { server_tool_use: { web_search_requests: 1 } }) } });
+    send("message_stop", {});
+    res.end();
+  }
+
+  /**
+   * `thinking` (thinkingConfig.includeThoughts): a thought part first, and thoughtsTokenCount in
+   * the usage. `grounded` (the google_search tool): groundingMetadata with the last chunk.
+   */
+  async function gemini(res: ServerResponse, model: string, streaming: boolean, sse: boolean, body: Json = {}): Promise<void> {
+    const config = (body.generationConfig ?? body.generation_config) as Json | undefined;
+    const thinking = ((config?.thinkingConfig ?? config?.thinking_config) as Json | undefined)?.includeThoughts === true;
+    const grounded = Array.isArray(body.tools) && body.tools.some((t) => (t as Json).googleSearch !== undefined || (t as Json).google_search !== undefined);
+    const answer = grounded ? RESEARCH_ANSWER : "Security tip: use a password manager and turn on two-factor authentication.";
     const parts = tokens(answer);
+    const thoughts = thinking ? tokens(RESEARCH_THINKING).length : 0;
     await sleep(firstDelay);
+    const grounding = {
+      webSearchQueries: ["account lockout policy"],
+      groundingChunks: [{ web: { uri: RESEARCH_SOURCE.url, title: RESEARCH_SOURCE.title } }],
+      groundingSupports: [{ segment: { endIndex: answer.length, text: answer }, groundingChunkIndices: [0] }],
+    };
+    const usageOf = (i: number) => ({ promptTokenCount: 21, candidatesTokenCount: i + 1, totalTokenCount: 22 + i + thoughts, ...(thinking && { thoughtsTokenCount: thoughts }) });
     const chunkOf = (text: string, i: number, last: boolean) => ({
-      candidates: [{ content: { role: "model", parts: [{ text }] }, index: 0, ...(last ? { finishReason: "STOP" } : {}) }],
-      usageMetadata: { promptTokenCount: 21, candidatesTokenCount: i + 1, totalTokenCount: 22 + i },
+      candidates: [{ content: { role: "model", parts: [{ text }] }, index: 0, ...(last ? { finishReason: "STOP", ...(grounded && { groundingMetadata: grounding }) } : {}) }],
+      usageMetadata: usageOf(i),
       modelVersion: model,
       responseId: "gem-demo-1",
     });
@@ -216,9 +317,14 @@ export function createMockLlm(options: MockOptions = {}) {
     if (sse) sseHeaders(res);
     else res.writeHead(200, { "content-type": "application/json; charset=UTF-8" });
     if (!sse) res.write("[");
-    for (let i = 0; i < parts.length; i++) {
+    const frames: Json[] = [];
+    if (thinking) {
+      frames.push({ candidates: [{ content: { role: "model", parts: [{ text: RESEARCH_THINKING, thought: true }] }, index: 0 }], usageMetadata: { promptTokenCount: 21, totalTokenCount: 21 + thoughts, thoughtsTokenCount: thoughts }, modelVersion: model, responseId: "gem-demo-1" });
+    }
+    for (let i = 0; i < parts.length; i++) frames.push(chunkOf(parts[i]!, i, i === parts.length - 1));
+    for (let i = 0; i < frames.length; i++) {
       await sleep(tokenDelay);
-      const data = JSON.stringify(chunkOf(parts[i]!, i, i === parts.length - 1));
+      const data = JSON.stringify(frames[i]);
       res.write(sse ? `data: ${data}\r\n\r\n` : `${i ? ",\r\n" : ""}${data}`);
     }
     res.end(sse ? "" : "]");
@@ -252,6 +358,99 @@ export function createMockLlm(options: MockOptions = {}) {
       res.write(`${JSON.stringify({ ...piece(t), done: false })}\n`);
     }
     res.end(`${JSON.stringify(last(""))}\n`);
+  }
+
+  /**
+   * An app backend answering with the AI SDK's UI message stream protocol (SSE with the
+   * x-vercel-ai-ui-message-stream: v1 header), part by part as `toUIMessageStreamResponse`
+   * writes it: reasoning, a tool call the backend ran with its output, a source, a data part, the
+   * answer, and a finish part carrying the app's message metadata (model and usage).
+   */
+  async function uiMessageStream(res: ServerResponse): Promise<void> {
+    await sleep(firstDelay);
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "x-vercel-ai-ui-message-stream": "v1" });
+    const send = (part: Json | string) => res.write(`data: ${typeof part === "string" ? part : JSON.stringify(part)}\n\n`);
+    const toolCallId = nextId("call_");
+    send({ type: "start", messageId: nextId("msg-") });
+    send({ type: "start-step" });
+    send({ type: "reasoning-start", id: "r1" });
+    for (const t of tokens(RESEARCH_THINKING)) {
+      await sleep(tokenDelay);
+      send({ type: "reasoning-delta", id: "r1", delta: t });
+    }
+    send({ type: "reasoning-end", id: "r1" });
+    const input = { email: "ada@example.com" };
+    send({ type: "tool-input-start", toolCallId, toolName: "checkAccountStatus" });
+    send({ type: "tool-input-delta", toolCallId, inputTextDelta: JSON.stringify(input) });
+    send({ type: "tool-input-available", toolCallId, toolName: "checkAccountStatus", input });
+    send({ type: "tool-output-available", toolCallId, output: { status: "active", locked: false } });
+    send({ type: "finish-step" });
+    send({ type: "start-step" });
+    send({ type: "source-url", sourceId: "src-1", url: RESEARCH_SOURCE.url, title: RESEARCH_SOURCE.title });
+    send({ type: "data-status", data: { checked: true } });
+    send({ type: "text-start", id: "t1" });
+    for (const t of tokens(RESEARCH_ANSWER)) {
+      await sleep(tokenDelay);
+      send({ type: "text-delta", id: "t1", delta: t });
+    }
+    send({ type: "text-end", id: "t1" });
+    send({ type: "finish-step" });
+    const usage = { inputTokens: 180, outputTokens: tokens(RESEARCH_THINKING).length + tokens(RESEARCH_ANSWER).length };
+    send({ type: "finish", finishReason: "stop", messageMetadata: { model: "gpt-5-mini-2025-08-07", provider: "openai.responses", usage } });
+    send("[DONE]");
+    res.end();
+  }
+
+  /**
+   * An MCP server over Streamable HTTP (MCP specification 2025-06-18): initialize answered as
+   * JSON with the Mcp-Session-Id header, notifications with 202, tools/list and tools/call as
+   * SSE streams (a progress notification before the call's result when the client asked for
+   * progress); GET (the server's own stream) is not offered (405), DELETE ends the session.
+   */
+  const mcpSessions = new Set<string>();
+  const MCP_TOOL = {
+    name: "check_account_status",
+    description: "Look up whether a customer's account is active or locked.",
+    inputSchema: { type: "object", properties: { email: { type: "string" } }, required: ["email"] },
+  };
+
+  async function mcp(req: IncomingMessage, res: ServerResponse, body: Json): Promise<void> {
+    if (req.method === "GET") return void res.writeHead(405, { allow: "POST, DELETE" }).end();
+    const session = String(req.headers["mcp-session-id"] ?? "");
+    if (req.method === "DELETE") {
+      mcpSessions.delete(session);
+      return void res.writeHead(200).end();
+    }
+    const method = String(body.method ?? "");
+    const id = body.id as string | number | undefined;
+    if (method === "initialize") {
+      const created = `mcp-${nextId("s")}`;
+      mcpSessions.add(created);
+      const result = { protocolVersion: String((body.params as Json | undefined)?.protocolVersion ?? "2025-06-18"), capabilities: { tools: { listChanged: false } }, serverInfo: { name: "support-tools", version: "1.0.0" } };
+      return json(res, 200, { jsonrpc: "2.0", id, result }, { "mcp-session-id": created });
+    }
+    if (!mcpSessions.has(session)) return json(res, 404, { jsonrpc: "2.0", id: id ?? null, error: { code: -32001, message: "Session not found" } });
+    if (id === undefined) return void res.writeHead(202).end();
+    const stream = () => res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "mcp-session-id": session });
+    const message = (m: Json) => res.write(`event: message\ndata: ${JSON.stringify(m)}\n\n`);
+    if (method === "tools/list") {
+      stream();
+      message({ jsonrpc: "2.0", id, result: { tools: [MCP_TOOL] } });
+      return void res.end();
+    }
+    if (method === "tools/call") {
+      const params = (body.params ?? {}) as Json;
+      if (params.name !== MCP_TOOL.name) return json(res, 200, { jsonrpc: "2.0", id, error: { code: -32602, message: `Unknown tool: ${String(params.name)}` } });
+      stream();
+      const progressToken = ((params._meta ?? {}) as Json).progressToken;
+      if (progressToken !== undefined) message({ jsonrpc: "2.0", method: "notifications/progress", params: { progressToken, progress: 1, total: 2, message: "Looking up the account" } });
+      await sleep(80);
+      const email = String(((params.arguments ?? {}) as Json).email ?? "");
+      const status = { email, status: "active", locked: false };
+      message({ jsonrpc: "2.0", id, result: { content: [{ type: "text", text: JSON.stringify(status) }], structuredContent: status, isError: false } });
+      return void res.end();
+    }
+    json(res, 200, { jsonrpc: "2.0", id, error: { code: -32601, message: `Method not found: ${method}` } });
   }
 
   function embeddings(res: ServerResponse, body: Json): void {
@@ -295,7 +494,7 @@ export function createMockLlm(options: MockOptions = {}) {
 
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer): Promise<boolean> {
     const path = url.pathname;
-    const apiPrefixes = ["/v1", "/collections", "/query", "/tools", "/openai/", "/api/"];
+    const apiPrefixes = ["/v1", "/collections", "/query", "/tools", "/openai/", "/api/", "/mcp"];
     if (req.method === "OPTIONS" && apiPrefixes.some((p) => path.startsWith(p))) {
       // Reflect the requested headers: "*" does not cover Authorization, which the official SDKs
       // send (with x-stainless-*, anthropic-version, anthropic-dangerous-direct-browser-access).
@@ -320,10 +519,12 @@ export function createMockLlm(options: MockOptions = {}) {
     // Gemini: v1beta, and v1 (where @google/genai 3.x sends its calls).
     else if (/^\/v1(?:beta)?\/models\/[^/:]+:(stream)?[gG]enerateContent$/.test(path) && req.method === "POST") {
       const [, model = "gemini-2.0-flash", method = ""] = /^\/v1(?:beta)?\/models\/([^/:]+):(\w+)$/.exec(path) ?? [];
-      await gemini(res, model, method.startsWith("stream"), url.searchParams.get("alt") === "sse");
+      await gemini(res, model, method.startsWith("stream"), url.searchParams.get("alt") === "sse", body);
     } else if ((path === "/api/chat" || path === "/api/generate") && req.method === "POST") await ollama(res, path === "/api/chat" ? "chat" : "generate", body);
     else if (/^\/collections\/[^/]+\/points\/search$/.test(path) && req.method === "POST") vectorSearch(res, body);
     else if (path === "/query" && req.method === "POST") pineconeQuery(res, body);
+    else if (path === "/api/ui-chat" && req.method === "POST") await uiMessageStream(res);
+    else if (path === "/mcp") await mcp(req, res, body);
     else if (path === "/tools/account-status") {
       await sleep(80);
       json(res, 200, { email: url.searchParams.get("email") ?? body.email ?? "ada@example.com", status: "active", locked: false, mfa: true });

@@ -8,6 +8,7 @@ import type { Exchange } from "./exchange";
 import type { SpanDraft } from "./span";
 import { parseSse } from "./sse";
 import { splitJsonArray, splitLines } from "./ndjson";
+import { parseAgUi, isAgUiEventType, isAgUiRequest } from "./providers/agui";
 import { parseAiSdk } from "./providers/aisdk";
 import type { AiSdkProtocol } from "./providers/aisdk";
 import { parseAnthropic } from "./providers/anthropic";
@@ -17,6 +18,10 @@ import { DraftBuilder } from "./providers/draft";
 import { parseEmbeddings } from "./providers/embeddings";
 import { parseGemini } from "./providers/gemini";
 import { parseGeneric } from "./providers/generic";
+import { detectLangChain, parseLangChain } from "./providers/langchain";
+import type { LangChainFormat } from "./providers/langchain";
+import { isMcp, parseMcp } from "./providers/mcp";
+import { recoverTextDeltas } from "./providers/text-deltas";
 import { hostLabel, providerForFormat, providerForUrl } from "./providers/hosts";
 import type { WireFamily } from "./providers/hosts";
 import { arr, isObj, name, obj, parseJson, str } from "./providers/json";
@@ -40,6 +45,9 @@ type Route =
   | { kind: "gemini"; model?: string | undefined; streaming: boolean }
   | { kind: "ollama"; endpoint: "chat" | "generate" }
   | { kind: "aisdk"; protocol: AiSdkProtocol }
+  | { kind: "mcp" }
+  | { kind: "agui" }
+  | { kind: "langchain"; format: LangChainFormat }
   | { kind: "retrieval"; request: RetrievalRequest }
   | { kind: "rule"; rule: UserRule };
 
@@ -102,6 +110,14 @@ function runRoute(route: Route, ctx: Ctx, b: DraftBuilder): string | undefined {
     case "aisdk":
       // An app backend is named after the provider its stream reveals, else after the protocol.
       return parseAiSdk(ctx, b, route.protocol).provider;
+    case "mcp":
+      parseMcp(ctx, b);
+      return undefined;
+    case "agui":
+      parseAgUi(ctx, b);
+      return undefined;
+    case "langchain":
+      return parseLangChain(ctx, b, route.format);
     case "retrieval":
       return parseRetrieval(ctx, b, route.request);
     case "rule":
@@ -112,6 +128,8 @@ function runRoute(route: Route, ctx: Ctx, b: DraftBuilder): string | undefined {
       return parseRuleRetrieval(ctx, b, route.rule);
     case "http":
       parseGeneric(ctx, b);
+      // A stream of text deltas in a shape of its own is still a model's output.
+      if (b.events.length > 0) recoverTextDeltas(ctx, b);
       return undefined;
   }
 }
@@ -175,6 +193,9 @@ function setCommonAttributes(ctx: Ctx, b: DraftBuilder): void {
 }
 
 function spanName(ctx: Ctx, b: DraftBuilder): string {
+  // MCP protocol messages are named by their method (OTel MCP conventions: "{method} {target}").
+  const mcpMethod = b.attributes["mcp.method.name"];
+  if (b.kind === "http" && typeof mcpMethod === "string") return `${mcpMethod} ${String(b.attributes["llm_trace.mcp.target"] ?? "")}`.trim();
   if (b.kind === "http") return `${ctx.method} ${ctx.path || "/"}`;
   if (b.kind === "retrieval") return `retrieval ${String(b.attributes["gen_ai.data_source.id"] ?? hostLabel(ctx.url))}`;
   if (b.kind === "tool") return `execute_tool ${String(b.attributes["gen_ai.tool.name"] ?? "")}`.trim();
@@ -213,6 +234,9 @@ function detectRoute(ctx: Ctx): Route {
     }
   }
   const req = ctx.req;
+  // MCP and AG-UI speak over whatever path the app chose: their bodies say what they are.
+  if (isMcp(ctx)) return { kind: "mcp" };
+  if (isAgUiRequest(req)) return { kind: "agui" };
   const known = providerForUrl(ctx.url) !== undefined;
   // Paths like /v1/messages or /responses are common in ordinary REST APIs too: away from a known
   // provider host they also need a request that looks like the model API's.
@@ -321,6 +345,9 @@ function firstObject(ctx: Ctx): { o: Obj | undefined; event: string | undefined 
 function sniffResponse(ctx: Ctx): Route | undefined {
   if (ctx.chunks.length === 0) return undefined;
   const { o, event } = firstObject(ctx);
+  if (isAgUiEventType(str(o?.type))) return { kind: "agui" };
+  const langchain = detectLangChain(ctx, o, event);
+  if (langchain) return { kind: "langchain", format: langchain };
   if (event !== undefined) {
     if (event.startsWith("response.")) return { kind: "openai-responses" };
     if (event === "message_start" || event.startsWith("content_block_")) return { kind: "anthropic" };

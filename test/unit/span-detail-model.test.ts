@@ -6,7 +6,7 @@ import type { SpanRecord } from "../../src/core/records";
 import type { Attributes } from "../../src/core/span";
 import { parseDocuments } from "../../src/panel/detail-model/documents";
 import { childCount, keyText, parseJsonContainer, preview } from "../../src/panel/detail-model/json-preview";
-import { callKey, decodeJsonText, parseMessages, parseSystem, parseToolDefinitions } from "../../src/panel/detail-model/messages";
+import { callKey, citationsOf, decodeJsonText, parseMessages, parseSystem, parseToolDefinitions, sourceOf } from "../../src/panel/detail-model/messages";
 import { formatRate, formatUsd } from "../../src/panel/detail-model/numbers";
 import { splitRedactions } from "../../src/panel/detail-model/redaction";
 import { streamView } from "../../src/panel/detail-model/stream";
@@ -170,6 +170,36 @@ describe("stream view", () => {
   });
 });
 
+describe("citations and sources", () => {
+  it("citations of a text part: label, URL, quoted passage, range; malformed entries skipped", () => {
+    const part = {
+      type: "text",
+      content: "Spain won.",
+      citations: [
+        { type: "url_citation", url: "https://example.com/a", title: "A", start_index: 0, end_index: 10 },
+        { type: "char_location", cited_text: "The grass is green.", document_index: 0, document_title: "My Document" },
+        { type: "web", url: "https://example.com/b" },
+        "not a citation",
+        { type: "grounding", document_index: 2 },
+      ],
+    };
+    assert.deepEqual(citationsOf(part), [
+      { kind: "url_citation", label: "A", url: "https://example.com/a", range: "characters 0–10" },
+      { kind: "char_location", label: "My Document", quote: "The grass is green." },
+      { kind: "web", label: "https://example.com/b", url: "https://example.com/b" },
+      { kind: "grounding", label: "document 2" },
+    ]);
+    assert.deepEqual(citationsOf({ type: "text", content: "x" }), []);
+    assert.deepEqual(citationsOf({ type: "text", content: "x", citations: "<b>no</b>" }), []);
+  });
+
+  it("a source part: its title and where it is", () => {
+    assert.deepEqual(sourceOf({ type: "source", url: "https://ai-sdk.dev", title: "Docs" }), { label: "Docs", where: "https://ai-sdk.dev" });
+    assert.deepEqual(sourceOf({ type: "source", filename: "handbook.pdf" }), { label: "handbook.pdf" });
+    assert.deepEqual(sourceOf({ type: "source" }), { label: "source" });
+  });
+});
+
 describe("tabs", () => {
   it("per kind, only those that apply", () => {
     const chat = span("llm", { "gen_ai.input.messages": "[]", "gen_ai.output.messages": "[]", "gen_ai.tool.definitions": "[]" }, { exchangeId: "x" });
@@ -180,6 +210,12 @@ describe("tabs", () => {
     assert.deepEqual(tabsFor(span("tool", {})), ["call", "timing", "attributes"]);
     assert.deepEqual(tabsFor(span("http", {}, { exchangeId: "x" })), ["request", "response", "timing", "attributes"]);
     assert.deepEqual(tabsFor(span("interaction", {})), ["timing", "attributes"]);
+  });
+
+  it("an agent run has its messages, output and tools; an MCP tools/list its tools", () => {
+    const run = span("agent", { "gen_ai.input.messages": "[]", "gen_ai.output.messages": "[]", "gen_ai.tool.definitions": "[]" }, { exchangeId: "x" });
+    assert.deepEqual(tabsFor(run), ["messages", "output", "tools", "timing", "request", "response", "attributes"]);
+    assert.deepEqual(tabsFor(span("http", { "gen_ai.tool.definitions": "[]", "mcp.method.name": "tools/list" }, { exchangeId: "x" })), ["tools", "request", "response", "timing", "attributes"]);
   });
 
   it("the remembered tab when the span has it, else its first", () => {

@@ -1,7 +1,10 @@
 /**
  * An app's own backend speaking the Vercel AI SDK protocols (typically POST /api/chat):
- * - UI message stream (SSE, header x-vercel-ai-ui-message-stream: v1): typed JSON parts
- *   start, text-*, reasoning-*, tool-input-*, tool-output-*, finish-step, finish, error, data-*, [DONE];
+ * - UI message stream (SSE, header x-vercel-ai-ui-message-stream: v1; AI SDK 5 and later):
+ *   typed JSON parts start, text-*, reasoning-*, tool-input-*, tool-output-*,
+ *   tool-approval-request, source-url, source-document, file, start-step/finish-step, finish,
+ *   abort, error, data-*, message-metadata, [DONE]; part types this parser does not know are
+ *   kept (unknown-events.ts);
  * - the older data stream (header x-vercel-ai-data-stream: v1): lines `0:"text"`, `g:`, `9:`,
  *   `a:`, `b:`/`c:`, `e:`, `d:`, `f:`, `3:`;
  * - a plain text stream.
@@ -12,11 +15,13 @@ import { handleHttpError } from "./body";
 import { secondsSinceStart } from "./context";
 import { eventJson, streamEvents, streamLines } from "./frames";
 import type { Ctx } from "./context";
+import { addUsage } from "./draft";
 import type { DraftBuilder, Usage } from "./draft";
 import { arr, isObj, name, num, obj, parseJson, str } from "./json";
 import type { Obj } from "./json";
-import { OutputAssembler, mediaFromUrl, reasoning, text, toolCall, toolResponse } from "./messages";
+import { OutputAssembler, citation, mediaFromUrl, reasoning, text, toolCall, toolResponse } from "./messages";
 import type { Message, Part } from "./messages";
+import { UnknownEvents } from "./unknown-events";
 import { chatInputMessages, toolDefinitions } from "./openai-common";
 
 export type AiSdkProtocol = "ui" | "data" | "text";
@@ -189,6 +194,18 @@ function readMetadata(meta: Obj, found: Findings): void {
 
 const UI_CONTENT = new Set(["text-delta", "reasoning-delta", "tool-input-delta", "tool-input-available"]);
 
+/** Documented parts that carry nothing the span keeps (boundaries, the client's own replies). */
+const UI_SILENT = new Set(["text-start", "text-end", "reasoning-start", "reasoning-end", "finish-step", "reset-step", "tool-approval-response", "steering-message"]);
+
+/** A source the answer used (source-url, source-document), as a part of its own (see messages.ts, Citation). */
+function sourcePart(p: Obj): Part {
+  const fields = citation({ type: p.type === "source-url" ? "url" : "document", url: p.url, title: p.title, filename: p.filename });
+  const part: Part = { ...fields, type: "source", source_type: fields.type };
+  if (name(p.sourceId)) part.id = str(p.sourceId)!;
+  if (name(p.mediaType)) part.mime_type = str(p.mediaType)!;
+  return part;
+}
+
 function readUiStream(ctx: Ctx, b: DraftBuilder): Findings {
   b.streamed = true;
   const found: Findings = {};
@@ -200,6 +217,7 @@ function readUiStream(ctx: Ctx, b: DraftBuilder): Findings {
   let stepCount = 0;
   let dataParts = 0;
   let finishReason: string | undefined;
+  const unknown = new UnknownEvents("stream part");
   for (const ev of events) {
     if (ev.data === "[DONE]") {
       b.endOfStream(ev.time);
@@ -230,20 +248,40 @@ function readUiStream(ctx: Ctx, b: DraftBuilder): Findings {
       case "tool-input-delta":
         out.toolArgs(steps.assistant(), toolId, str(p.inputTextDelta) ?? "");
         break;
-      case "tool-input-available":
-      case "tool-input-error": {
+      case "tool-input-available": {
         const key = steps.assistant();
         out.tool(key, toolId, toolId, name(p.toolName));
         out.toolInput(key, toolId, p.input);
         break;
       }
+      case "tool-input-error": {
+        // The model's input did not parse or validate: the call is shown, and its error as its result.
+        const key = steps.assistant();
+        out.tool(key, toolId, toolId, name(p.toolName));
+        out.toolInput(key, toolId, p.input);
+        steps.toolResult(toolResponse(toolId || undefined, { error: p.errorText ?? "invalid tool input" }));
+        break;
+      }
       case "tool-output-available":
-        steps.toolResult(toolResponse(toolId || undefined, p.output));
+        // A preliminary output is followed by the final one for the same call.
+        if (p.preliminary !== true) steps.toolResult(toolResponse(toolId || undefined, p.output));
         break;
       case "tool-output-error":
         steps.toolResult(toolResponse(toolId || undefined, { error: p.errorText }));
         break;
+      case "tool-output-denied":
+        steps.toolResult(toolResponse(toolId || undefined, { error: "the user denied this tool call" }));
+        break;
+      case "tool-approval-request":
+        // The call waits for the user's approval: the app sends the answer in its next request.
+        out.part(steps.assistant(), { type: "tool_approval_request", id: toolId, approval_id: str(p.approvalId) ?? "" });
+        break;
+      case "source-url":
+      case "source-document":
+        out.part(steps.assistant(), sourcePart(p));
+        break;
       case "file":
+      case "reasoning-file":
         if (name(p.url)) out.part(steps.assistant(), mediaFromUrl(str(p.url)!, str(p.mediaType)));
         break;
       case "start-step":
@@ -262,17 +300,23 @@ function readUiStream(ctx: Ctx, b: DraftBuilder): Findings {
         b.fail({ type: "stream_error", message: str(p.errorText) }, ev.time);
         break;
       case "abort":
+        // The server's last word on an aborted run: the stream is over, as an error.
         b.fail({ type: "AbortError", message: str(p.reason) ?? "the server aborted the stream" }, ev.time);
+        b.endOfStream(ev.time);
         break;
       default:
-        if (type.startsWith("data-")) {
+        if (type.startsWith("data-") || type === "custom") {
           dataParts++;
           if (dataParts <= MAX_DATA_EVENTS) {
-            b.events.push({ name: "aisdk.data", time: ev.time, attributes: { "aisdk.data.type": type, "aisdk.data": cap(JSON.stringify(p.data ?? null)) } });
+            const value = type === "custom" ? { kind: p.kind, providerMetadata: p.providerMetadata } : (p.data ?? null);
+            b.events.push({ name: "aisdk.data", time: ev.time, attributes: { "aisdk.data.type": type, "aisdk.data": cap(JSON.stringify(value)) } });
           }
+        } else if (!UI_SILENT.has(type)) {
+          unknown.add(b, ev.time, type, ev.data);
         }
     }
   }
+  unknown.report(b);
   if (finishReason) {
     steps.finish(finishReason);
     b.set("gen_ai.response.finish_reasons", [finishReason]);
@@ -396,18 +440,6 @@ function readDataStream(ctx: Ctx, b: DraftBuilder): Findings {
   if (firstContent !== undefined) b.set("gen_ai.response.time_to_first_chunk", secondsSinceStart(ctx, firstContent));
   b.setJson("gen_ai.output.messages", out.build());
   return found;
-}
-
-function addUsage(a: Usage | undefined, u: Usage): Usage {
-  if (!a) return { ...u };
-  const add = (x: number | undefined, y: number | undefined): number | undefined => (x === undefined && y === undefined ? undefined : (x ?? 0) + (y ?? 0));
-  return {
-    input: add(a.input, u.input),
-    output: add(a.output, u.output),
-    cacheRead: add(a.cacheRead, u.cacheRead),
-    cacheCreation: add(a.cacheCreation, u.cacheCreation),
-    reasoning: add(a.reasoning, u.reasoning),
-  };
 }
 
 /** A plain text stream has no framing and no end marker: the text is the output. */

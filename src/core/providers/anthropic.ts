@@ -1,8 +1,11 @@
 /**
  * Anthropic Messages API (/v1/messages, also Claude on Vertex AI via :rawPredict and
  * :streamRawPredict): SSE events message_start, content_block_start/delta/stop (text_delta,
- * input_json_delta, thinking_delta, signature_delta), message_delta, message_stop, ping, error;
- * and the whole message object.
+ * input_json_delta, thinking_delta, signature_delta, citations_delta), message_delta,
+ * message_stop, ping, error; and the whole message object. Content blocks: text (with
+ * citations), thinking, redacted_thinking, tool_use, server_tool_use with its
+ * web_search_tool_result (and the other server tools' *_tool_result), mcp_tool_use/result.
+ * Event, delta and block types this parser does not know are kept (unknown-events.ts).
  */
 import { handleHttpError, readJsonBody } from "./body";
 import { isEventStream, secondsSinceStart } from "./context";
@@ -10,10 +13,11 @@ import { eventJson, streamEvents } from "./frames";
 import type { Ctx } from "./context";
 import { errorFromBody } from "./draft";
 import type { DraftBuilder, Usage } from "./draft";
-import { arr, bool, isObj, name, num, obj, parseJson, str, strings } from "./json";
+import { arr, bool, cappedJson, isObj, name, num, obj, parseJson, str, strings } from "./json";
 import type { Obj } from "./json";
-import { mediaFromData, mediaFromUrl, outputMessage, reasoning, text, toolCall, toolResponse } from "./messages";
-import type { Message, Part, ToolDefinition } from "./messages";
+import { citation, citedText, mediaFromData, mediaFromUrl, outputMessage, reasoning, text, toolCall, toolResponse } from "./messages";
+import type { Citation, Message, Part, ToolDefinition } from "./messages";
+import { UnknownEvents } from "./unknown-events";
 
 export function parseAnthropic(ctx: Ctx, b: DraftBuilder, pathModel?: string): void {
   b.kind = "llm";
@@ -64,10 +68,12 @@ function blocksToParts(blocks: unknown): Part[] {
 function blockParts(block: Obj): Part[] {
   switch (block.type) {
     case "text":
-      return [text(str(block.text) ?? "")];
+      return [citedText(str(block.text) ?? "", arr(block.citations).filter(isObj).map(toCitation))];
     case "thinking":
+      // The block's signature is an opaque check value for replaying the thinking, not content.
       return [reasoning(str(block.thinking) ?? "")];
     case "redacted_thinking":
+      // Encrypted by the provider: only its presence is shown.
       return [{ type: "redacted_reasoning" }];
     case "tool_use":
     case "server_tool_use":
@@ -90,13 +96,53 @@ function blockParts(block: Obj): Part[] {
       return [{ type: modality }];
     }
     default:
-      // web_search_tool_result, code_execution_tool_result, ...: results of server-run tools.
+      // web_search_tool_result, web_fetch_tool_result, code_execution_tool_result, ...: results
+      // of tools the server ran, answering the server_tool_use with that id in the same message.
       if (typeof block.type === "string" && block.type.endsWith("_tool_result")) {
-        return [toolResponse(name(block.tool_use_id), block.content)];
+        return [toolResponse(name(block.tool_use_id), serverToolResult(block.content))];
       }
-      return typeof block.type === "string" ? [{ type: block.type }] : [];
+      // A block type newer than this parser: kept, with its data, for the panel to show as is.
+      return typeof block.type === "string" ? [{ type: block.type, data: cappedJson(block) }] : [];
   }
 }
+
+/**
+ * The content of a server tool's result without its encrypted payloads (web search results
+ * carry encrypted_content, an opaque blob for replaying them); an error result
+ * ({type:"web_search_tool_result_error", error_code}) becomes {error: code}.
+ */
+function serverToolResult(content: unknown): unknown {
+  if (isObj(content)) {
+    if (typeof content.type === "string" && content.type.endsWith("_error")) return { error: content.error_code ?? content.type };
+    return withoutEncrypted(content);
+  }
+  return Array.isArray(content) ? content.map((c) => (isObj(c) ? withoutEncrypted(c) : c)) : content;
+}
+
+function withoutEncrypted(o: Obj): Obj {
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(o)) if (k !== "encrypted_content" && k !== "encrypted_index") out[k] = v;
+  return out;
+}
+
+/**
+ * An Anthropic citation (char_location, page_location, content_block_location of a document;
+ * web_search_result_location of a web search result; search_result_location of a search_result
+ * block) as a Citation. Anthropic cites a whole text block, so there is no range in our text;
+ * the char/page/block positions it gives are positions in the cited document.
+ */
+function toCitation(c: Obj): Citation {
+  return citation({
+    type: c.type,
+    url: c.url ?? c.source,
+    title: c.title,
+    cited_text: c.cited_text,
+    document_index: c.document_index ?? c.search_result_index,
+    document_title: c.document_title,
+  });
+}
+
+
 
 function blocksText(content: unknown): string | undefined {
   const blocks = arr(content).filter(isObj);
@@ -150,8 +196,13 @@ function applyMessage(b: DraftBuilder, msg: Obj, parts: Part[]): void {
   const reason = name(msg.stop_reason);
   if (reason) b.set("gen_ai.response.finish_reasons", [reason]);
   if (parts.length > 0 || reason) b.setJson("gen_ai.output.messages", [outputMessage(parts, reason)]);
-  const usage = toUsage(obj(msg.usage) ?? {});
+  const u = obj(msg.usage) ?? {};
+  const usage = toUsage(u);
   if (usage) b.usage(usage);
+  // Server tools are billed per use, apart from tokens: usage.server_tool_use.web_search_requests.
+  const serverTools = obj(u.server_tool_use);
+  b.set("llm_trace.usage.web_search_requests", num(serverTools?.web_search_requests));
+  b.set("llm_trace.usage.web_fetch_requests", num(serverTools?.web_fetch_requests));
 }
 
 interface Block {
@@ -159,7 +210,13 @@ interface Block {
   text: string[];
   json: string[];
   thinking: string[];
+  citations: Obj[];
 }
+
+const KNOWN_EVENTS = new Set(["message_start", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop", "ping", "error"]);
+const KNOWN_DELTAS = new Set(["text_delta", "input_json_delta", "thinking_delta", "signature_delta", "citations_delta"]);
+const KNOWN_BLOCKS = new Set(["text", "thinking", "redacted_thinking", "tool_use", "server_tool_use", "mcp_tool_use", "mcp_tool_result", "container_upload"]);
+const newBlock = (block: Obj): Block => ({ block, text: [], json: [], thinking: [], citations: [] });
 
 function parseStream(ctx: Ctx, b: DraftBuilder): void {
   b.streamed = true;
@@ -169,6 +226,7 @@ function parseStream(ctx: Ctx, b: DraftBuilder): void {
   let usage: Obj = {};
   let firstContent: number | undefined;
   let bad = 0;
+  const unknown = new UnknownEvents();
   for (const ev of events) {
     const parsed = eventJson(ev);
     if (!parsed.ok || !isObj(parsed.value)) {
@@ -176,7 +234,9 @@ function parseStream(ctx: Ctx, b: DraftBuilder): void {
       continue;
     }
     const e = parsed.value;
-    switch (e.type ?? ev.event) {
+    const type = str(e.type) ?? ev.event ?? "";
+    if (!KNOWN_EVENTS.has(type)) unknown.add(b, ev.time, type, ev.data);
+    switch (type) {
       case "message_start": {
         const m = obj(e.message) ?? {};
         message = { ...m };
@@ -186,20 +246,25 @@ function parseStream(ctx: Ctx, b: DraftBuilder): void {
       case "content_block_start": {
         const cb = obj(e.content_block) ?? {};
         const index = num(e.index) ?? blocks.size;
-        blocks.set(index, { block: cb, text: [], json: [], thinking: [] });
+        blocks.set(index, newBlock(cb));
+        const blockType = str(cb.type) ?? "";
+        if (!KNOWN_BLOCKS.has(blockType) && !blockType.endsWith("_tool_result")) unknown.add(b, ev.time, `content_block ${blockType}`, ev.data);
         if ((name(cb.text) || name(cb.thinking)) && firstContent === undefined) firstContent = ev.time;
         break;
       }
       case "content_block_delta": {
         const index = num(e.index) ?? 0;
         let blk = blocks.get(index);
-        if (!blk) blocks.set(index, (blk = { block: { type: "text" }, text: [], json: [], thinking: [] }));
+        if (!blk) blocks.set(index, (blk = newBlock({ type: "text" })));
         const d = obj(e.delta) ?? {};
+        const deltaType = str(d.type) ?? "";
         let piece = "";
-        if (d.type === "text_delta") blk.text.push((piece = str(d.text) ?? ""));
-        else if (d.type === "input_json_delta") blk.json.push((piece = str(d.partial_json) ?? ""));
-        else if (d.type === "thinking_delta") blk.thinking.push((piece = str(d.thinking) ?? ""));
-        // signature_delta and citations_delta carry no output text.
+        if (deltaType === "text_delta") blk.text.push((piece = str(d.text) ?? ""));
+        else if (deltaType === "input_json_delta") blk.json.push((piece = str(d.partial_json) ?? ""));
+        else if (deltaType === "thinking_delta") blk.thinking.push((piece = str(d.thinking) ?? ""));
+        else if (deltaType === "citations_delta" && isObj(d.citation)) blk.citations.push(d.citation);
+        else if (!KNOWN_DELTAS.has(deltaType)) unknown.add(b, ev.time, `content_block_delta ${deltaType}`, ev.data);
+        // signature_delta carries no output: the signature is an opaque check value of the thinking.
         if (piece !== "" && firstContent === undefined) firstContent = ev.time;
         break;
       }
@@ -223,6 +288,7 @@ function parseStream(ctx: Ctx, b: DraftBuilder): void {
   }
   b.set("llm_trace.stream.event_count", events.length);
   if (bad > 0) b.problem(`${bad} stream event(s) with invalid JSON`);
+  unknown.report(b);
   if (firstContent !== undefined) b.set("gen_ai.response.time_to_first_chunk", secondsSinceStart(ctx, firstContent));
   const parts = [...blocks.entries()].sort((x, y) => x[0] - y[0]).flatMap(([, blk]) => blockParts(assembled(blk)));
   message.usage = usage;
@@ -234,6 +300,7 @@ function assembled(blk: Block): Obj {
   const block: Obj = { ...blk.block };
   if (blk.text.length > 0) block.text = (str(block.text) ?? "") + blk.text.join("");
   if (blk.thinking.length > 0) block.thinking = (str(block.thinking) ?? "") + blk.thinking.join("");
+  if (blk.citations.length > 0) block.citations = [...arr(block.citations), ...blk.citations];
   if (blk.json.length > 0) {
     const raw = blk.json.join("");
     const parsed = parseJson(raw);

@@ -17,6 +17,19 @@ export interface Usage {
   reasoning?: number | undefined;
 }
 
+/** Two usage reports added field by field (per-step or per-chunk increments); absent stays absent. */
+export function addUsage(a: Usage | undefined, u: Usage): Usage {
+  if (!a) return { ...u };
+  const add = (x: number | undefined, y: number | undefined): number | undefined => (x === undefined && y === undefined ? undefined : (x ?? 0) + (y ?? 0));
+  return {
+    input: add(a.input, u.input),
+    output: add(a.output, u.output),
+    cacheRead: add(a.cacheRead, u.cacheRead),
+    cacheCreation: add(a.cacheCreation, u.cacheCreation),
+    reasoning: add(a.reasoning, u.reasoning),
+  };
+}
+
 export interface ProviderError {
   type: string;
   message?: string | undefined;

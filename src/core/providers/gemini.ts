@@ -5,6 +5,9 @@
  * routed to the embeddings parser by the classifier.
  *
  * usageMetadata in a stream is cumulative: the last one reported is the total (never summed).
+ * Thought parts are reasoning; a candidate's groundingMetadata (Grounding with Google Search)
+ * becomes a google_search call answered in the same message, placed before the answer, plus
+ * citations on the answer's text (groundingSupports), as does citationMetadata.
  */
 import { handleHttpError, readJsonBody } from "./body";
 import { isEventStream, secondsSinceStart } from "./context";
@@ -12,10 +15,10 @@ import { eventJson, lineJson, streamArray, streamEvents } from "./frames";
 import type { Ctx } from "./context";
 import { errorFromBody } from "./draft";
 import type { DraftBuilder, Usage } from "./draft";
-import { arr, isObj, name, num, obj, pick, str, strings } from "./json";
+import { arr, cappedJson, isObj, name, num, obj, pick, str, strings } from "./json";
 import type { Obj, Parsed } from "./json";
-import { OutputAssembler, mediaFromData, mediaFromUrl, reasoning, text, toolCall, toolResponse } from "./messages";
-import type { Message, Part, ToolDefinition } from "./messages";
+import { OutputAssembler, citation, mediaFromData, mediaFromUrl, reasoning, text, toolCall, toolResponse } from "./messages";
+import type { Citation, Message, Part, ToolDefinition } from "./messages";
 
 export function parseGemini(ctx: Ctx, b: DraftBuilder, pathModel: string | undefined, streaming: boolean): void {
   b.kind = "llm";
@@ -112,8 +115,61 @@ function partsOf(parts: unknown): Part[] {
       if (uri) out.push(mediaFromUrl(uri, str(pick(file, "mimeType", "mime_type"))));
     } else if (code) out.push(toolCall(undefined, "code_execution", { language: code.language, code: code.code }));
     else if (codeResult) out.push(toolResponse(undefined, codeResult));
+    else {
+      // A part kind newer than this parser: kept with its data rather than dropped.
+      const kind = Object.keys(p).find((k) => !PART_METADATA.has(k));
+      if (kind !== undefined) out.push({ type: kind, data: cappedJson(p[kind]) });
+    }
   }
   return out;
+}
+
+/** Fields that describe a part rather than being its content. */
+const PART_METADATA = new Set(["thought", "thoughtSignature", "thought_signature", "videoMetadata", "video_metadata", "partMetadata", "part_metadata", "mediaResolution", "media_resolution"]);
+
+
+/**
+ * Grounding with Google Search: the searches the model ran (webSearchQueries) and the pages it
+ * found (groundingChunks) as a google_search call and its result, without ids (Gemini gives
+ * none; the result answers the call before it), and the answer segments those pages support
+ * (groundingSupports) as citations.
+ */
+function grounding(meta: Obj): { parts: Part[]; citations: Citation[] } {
+  const chunks = arr(pick(meta, "groundingChunks", "grounding_chunks")).map((c) => {
+    const source = obj(obj(c)?.web) ?? obj(pick(obj(c), "retrievedContext", "retrieved_context")) ?? obj(obj(c)?.maps) ?? {};
+    return { url: source.uri, title: source.title };
+  });
+  const queries = strings(pick(meta, "webSearchQueries", "web_search_queries"));
+  const parts: Part[] = [];
+  if (queries || chunks.length > 0) {
+    parts.push(toolCall(undefined, "google_search", { queries: queries ?? [] }));
+    parts.push(toolResponse(undefined, { sources: chunks.map((c) => citation({ type: "web", url: c.url, title: c.title })) }));
+  }
+  const citations: Citation[] = [];
+  for (const raw of arr(pick(meta, "groundingSupports", "grounding_supports"))) {
+    const support = obj(raw);
+    const segment = obj(support?.segment) ?? {};
+    for (const i of arr(pick(support, "groundingChunkIndices", "grounding_chunk_indices"))) {
+      const chunk = typeof i === "number" ? chunks[i] : undefined;
+      if (!chunk) continue;
+      citations.push(citation({
+        type: "grounding",
+        url: chunk.url,
+        title: chunk.title,
+        cited_text: segment.text,
+        start_index: pick(segment, "startIndex", "start_index") ?? 0,
+        end_index: pick(segment, "endIndex", "end_index"),
+      }));
+    }
+  }
+  return { parts, citations };
+}
+
+/** citationMetadata.citationSources: passages the answer recites from (with their license). */
+function citationSources(meta: Obj): Citation[] {
+  return arr(pick(meta, "citationSources", "citation_sources", "citations")).filter(isObj).map((c) =>
+    citation({ type: "citation_source", url: c.uri, title: c.title, start_index: pick(c, "startIndex", "start_index") ?? 0, end_index: pick(c, "endIndex", "end_index") }),
+  );
 }
 
 function toolDefinitions(tools: unknown): ToolDefinition[] {
@@ -155,6 +211,9 @@ type Frame = { parsed: Parsed; time: number };
 function consume(ctx: Ctx, b: DraftBuilder, frames: Frame[]): void {
   const out = new OutputAssembler();
   const reasons = new Map<number, string>();
+  // Per candidate, the latest grounding and citation metadata (a stream sends them with the last chunk).
+  const grounded = new Map<number, Obj>();
+  const cited = new Map<number, Obj>();
   let usage: Obj | undefined;
   let firstContent: number | undefined;
   let bad = 0;
@@ -183,8 +242,13 @@ function consume(ctx: Ctx, b: DraftBuilder, frames: Frame[]): void {
         if (part.type === "text") out.text(index, (part as { content: string }).content);
         else if (part.type === "reasoning") out.reasoning(index, (part as { content: string }).content);
         else out.part(index, part);
+        if (!KNOWN_PARTS.has(part.type)) b.problem(`a part of unknown kind kept as is: ${part.type}`);
         if (firstContent === undefined && carriesContent(part)) firstContent = frame.time;
       }
+      const meta = obj(pick(cand, "groundingMetadata", "grounding_metadata"));
+      if (meta) grounded.set(index, meta);
+      const citations = obj(pick(cand, "citationMetadata", "citation_metadata"));
+      if (citations) cited.set(index, citations);
       const reason = name(cand.finishReason);
       if (reason) {
         reasons.set(index, reason);
@@ -193,6 +257,12 @@ function consume(ctx: Ctx, b: DraftBuilder, frames: Frame[]): void {
       }
     }
   }
+  for (const [index, meta] of grounded) {
+    const g = grounding(meta);
+    out.prepend(index, g.parts);
+    out.cite(index, g.citations);
+  }
+  for (const [index, meta] of cited) out.cite(index, citationSources(meta));
   if (b.streamed) {
     b.set("llm_trace.stream.event_count", frames.length);
     if (firstContent !== undefined) b.set("gen_ai.response.time_to_first_chunk", secondsSinceStart(ctx, firstContent));
@@ -203,6 +273,8 @@ function consume(ctx: Ctx, b: DraftBuilder, frames: Frame[]): void {
   const u = usage ? geminiUsage(usage) : undefined;
   if (u) b.usage(u);
 }
+
+const KNOWN_PARTS = new Set(["text", "reasoning", "tool_call", "tool_call_response", "blob", "uri"]);
 
 function carriesContent(part: Part): boolean {
   if (part.type === "text" || part.type === "reasoning") return (part as { content: string }).content !== "";

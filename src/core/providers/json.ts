@@ -63,6 +63,16 @@ export function parseArguments(text: string): unknown {
   return parsed.ok ? parsed.value : text;
 }
 
+/** Untrusted text kept on a span, cut at `max` characters with a marker saying how long it was. */
+export function capped(s: string, max: number): string {
+  return s.length > max ? `${s.slice(0, max)}…[${s.length} chars]` : s;
+}
+
+/** A value as JSON text, capped (raw data of an event or part this parser does not know). */
+export function cappedJson(v: unknown, max = 1000): string {
+  return capped(JSON.stringify(v) ?? "null", max);
+}
+
 /** A short single-line excerpt of untrusted text for an explanation attribute. */
 export function excerpt(text: string, max = 120): string {
   const flat = text.replace(/\s+/g, " ").trim();

@@ -32,6 +32,45 @@ export interface ToolDefinition {
 }
 
 export const text = (content: string): Part => ({ type: "text", content });
+
+/**
+ * What supports a piece of output text: a web page, a document passage, a file. OTel's TextPart
+ * has no field for it, so citations ride on the text part they support as an extra property
+ * (the message schema allows them): `{type:"text", content, citations:[Citation]}`. `type`
+ * keeps the provider's own kind (url_citation, char_location, web_search_result_location,
+ * file_citation, grounding, ...); `start_index`/`end_index` are the range of `content` it
+ * supports when the provider gives one (Anthropic cites a whole block, so it has none);
+ * `cited_text` is the quoted source passage (Anthropic) or the supported answer segment (Gemini).
+ * Sources an answer used without binding them to text (the AI SDK's source-url and
+ * source-document parts) are parts of their own: `{type:"source", ...}`.
+ */
+export interface Citation {
+  type: string;
+  url?: string;
+  title?: string;
+  cited_text?: string;
+  start_index?: number;
+  end_index?: number;
+  file_id?: string;
+  filename?: string;
+  document_index?: number;
+  document_title?: string;
+}
+
+/** A Citation without the fields a provider left out (undefined, null, empty strings). */
+export function citation(fields: { [K in keyof Citation]?: unknown }): Citation {
+  const out: Record<string, unknown> = { type: typeof fields.type === "string" && fields.type !== "" ? fields.type : "citation" };
+  for (const [k, v] of Object.entries(fields)) {
+    if (k === "type") continue;
+    if ((typeof v === "string" && v !== "") || (typeof v === "number" && Number.isFinite(v))) out[k] = v;
+  }
+  return out as unknown as Citation;
+}
+
+/** A text part, with its citations when it has any. */
+export function citedText(content: string, citations: readonly Citation[]): Part {
+  return citations.length > 0 ? { type: "text", content, citations: [...citations] } : text(content);
+}
 export const reasoning = (content: string): Part => ({ type: "reasoning", content });
 
 export function toolCall(id: string | undefined, name: string | undefined, args: unknown): Part {
@@ -86,6 +125,7 @@ export function mediaFromData(data: string, mime: string | undefined, modality?:
 interface TextSlot {
   kind: "text" | "reasoning" | "refusal";
   buf: string[];
+  citations?: Citation[];
 }
 interface ToolSlot {
   kind: "tool";
@@ -146,6 +186,15 @@ export class OutputAssembler {
     this.append(key, "refusal", delta);
   }
 
+  /** Citations of the message's latest text (an empty text part holds them when none came yet). */
+  cite(key: string | number, citations: readonly Citation[]): void {
+    if (citations.length === 0) return;
+    const m = this.message(key);
+    let slot = [...m.slots].reverse().find((s): s is TextSlot => s.kind === "text");
+    if (!slot) m.slots.push((slot = { kind: "text", buf: [] }));
+    (slot.citations ??= []).push(...citations);
+  }
+
   private toolSlot(key: string | number, toolKey: string | number): ToolSlot {
     const m = this.message(key);
     const tk = String(toolKey);
@@ -179,6 +228,11 @@ export class OutputAssembler {
     this.message(key, role).slots.push({ kind: "part", part });
   }
 
+  /** Ready-made parts that came before everything else in the message (a search the answer is built on). */
+  prepend(key: string | number, parts: readonly Part[]): void {
+    this.message(key).slots.unshift(...parts.map((part): PartSlot => ({ kind: "part", part })));
+  }
+
   finish(key: string | number, reason: string): void {
     this.message(key).finish = reason;
   }
@@ -204,7 +258,7 @@ export class OutputAssembler {
 function slotPart(s: Slot): Part {
   switch (s.kind) {
     case "text":
-      return text(s.buf.join(""));
+      return citedText(s.buf.join(""), s.citations ?? []);
     case "reasoning":
       return reasoning(s.buf.join(""));
     case "refusal":

@@ -2,7 +2,9 @@
  * OpenAI Chat Completions (/v1/chat/completions) and every server that speaks it: Azure OpenAI,
  * Groq, Mistral, OpenRouter, Together, DeepSeek, xAI, Fireworks, Perplexity, Cerebras, Ollama's
  * /v1, LM Studio, vLLM, llama.cpp. Streamed chunks (choices[].delta, tool_calls by index,
- * [DONE], the include_usage chunk) and whole chat.completion objects.
+ * [DONE], the include_usage chunk) and whole chat.completion objects. Audio output
+ * (message.audio / delta.audio: base64 data and its transcript) is a blob part carrying the
+ * transcript; url_citation annotations (search models) are citations on the text part.
  */
 import { handleHttpError, readJsonBody } from "./body";
 import { isEventStream, secondsSinceStart } from "./context";
@@ -12,9 +14,9 @@ import { errorFromBody } from "./draft";
 import type { DraftBuilder, Usage } from "./draft";
 import { arr, bool, isObj, name, obj, str } from "./json";
 import type { Obj } from "./json";
-import { OutputAssembler, outputMessage, reasoning, text, toolCall } from "./messages";
+import { OutputAssembler, citedText, mediaFromData, outputMessage, reasoning, text, toolCall } from "./messages";
 import type { Message, Part } from "./messages";
-import { chatInputMessages, openAIUsage, setOpenAIRequestParams, toolDefinitions } from "./openai-common";
+import { annotationCitations, chatInputMessages, openAIUsage, setOpenAIRequestParams, toolDefinitions } from "./openai-common";
 
 /** `deployment`: Azure's deployment name from the path, the model when the body names none. */
 export function parseOpenAIChat(ctx: Ctx, b: DraftBuilder, deployment?: string): void {
@@ -61,7 +63,8 @@ function parseWhole(ctx: Ctx, b: DraftBuilder): void {
     const parts: Part[] = [];
     const thought = name(m.reasoning_content) ?? name(m.reasoning);
     if (thought) parts.push(reasoning(thought));
-    if (typeof m.content === "string" && m.content !== "") parts.push(text(m.content));
+    const citations = annotationCitations(m.annotations);
+    if (typeof m.content === "string" && (m.content !== "" || citations.length > 0)) parts.push(citedText(m.content, citations));
     else if (Array.isArray(m.content)) {
       for (const p of m.content) if (isObj(p) && typeof p.text === "string") parts.push(text(p.text));
     }
@@ -73,6 +76,8 @@ function parseWhole(ctx: Ctx, b: DraftBuilder): void {
     }
     const fc = obj(m.function_call);
     if (fc) parts.push(toolCall(undefined, str(fc.name), fc.arguments));
+    const audio = obj(m.audio);
+    if (audio) parts.push(audioPart(audioMime(ctx.req), name(audio.id), str(audio.data) ?? "", str(audio.transcript)));
     const reason = name(choice.finish_reason);
     if (reason) reasons.push(reason);
     outputs.push(outputMessage(parts, reason, str(m.role) ?? "assistant"));
@@ -83,10 +88,29 @@ function parseWhole(ctx: Ctx, b: DraftBuilder): void {
   if (usage) b.usage(usage);
 }
 
+/** The audio format the request asked for (audio: {voice, format}), as a media type. */
+function audioMime(req: Obj | undefined): string | undefined {
+  const format = name(obj(req?.audio)?.format);
+  return format ? `audio/${format}` : undefined;
+}
+
+/** Generated audio: the (shortened) base64 data, its id for multi-turn replay, and its transcript. */
+function audioPart(mime: string | undefined, id: string | undefined, data: string, transcript: string | undefined): Part {
+  return { ...mediaFromData(data, mime, "audio"), ...(id && { id }), ...(transcript !== undefined && { transcript }) };
+}
+
+/** Streamed audio of one choice: delta.audio pieces of data and transcript. */
+interface AudioPieces {
+  id: string | undefined;
+  data: string[];
+  transcript: string[];
+}
+
 function parseStream(ctx: Ctx, b: DraftBuilder): void {
   b.streamed = true;
   const events = streamEvents(ctx);
   const out = new OutputAssembler();
+  const audio = new Map<number, AudioPieces>();
   const reasons = new Map<number, string>();
   let usage: Usage | undefined;
   let firstContent: number | undefined;
@@ -123,6 +147,15 @@ function parseStream(ctx: Ctx, b: DraftBuilder): void {
       const index = typeof choice.index === "number" ? choice.index : 0;
       const delta = obj(choice.delta) ?? obj(choice.message) ?? {};
       content = applyDelta(out, index, delta) || content;
+      const a = obj(delta.audio);
+      if (a) {
+        let pieces = audio.get(index);
+        if (!pieces) audio.set(index, (pieces = { id: undefined, data: [], transcript: [] }));
+        pieces.id ??= name(a.id);
+        if (name(a.data)) pieces.data.push(str(a.data)!);
+        if (name(a.transcript)) pieces.transcript.push(str(a.transcript)!);
+        if (name(a.data) || name(a.transcript)) content = true;
+      }
       const reason = name(choice.finish_reason);
       if (reason) {
         reasons.set(index, reason);
@@ -131,6 +164,9 @@ function parseStream(ctx: Ctx, b: DraftBuilder): void {
       }
     }
     if (content && firstContent === undefined) firstContent = ev.time;
+  }
+  for (const [index, pieces] of audio) {
+    out.part(index, audioPart(audioMime(ctx.req), pieces.id, pieces.data.join(""), pieces.transcript.length > 0 ? pieces.transcript.join("") : undefined));
   }
   b.set("llm_trace.stream.event_count", events.length);
   if (badJson > 0) b.problem(`${badJson} stream event(s) with invalid JSON (first: ${firstBad})`);
@@ -153,6 +189,7 @@ function applyDelta(out: OutputAssembler, index: number, delta: Obj): boolean {
     out.text(index, delta.content);
     content = true;
   }
+  out.cite(index, annotationCitations(delta.annotations));
   if (typeof delta.refusal === "string" && delta.refusal !== "") {
     out.refusal(index, delta.refusal);
     content = true;

@@ -5,8 +5,8 @@
 import type { DraftBuilder, Usage } from "./draft";
 import { arr, isObj, name, num, obj, str, strings } from "./json";
 import type { Obj } from "./json";
-import { mediaFromData, mediaFromUrl, text, toolCall, toolResponse } from "./messages";
-import type { Message, Part, ToolDefinition } from "./messages";
+import { citation, citedText, mediaFromData, mediaFromUrl, text, toolCall, toolResponse } from "./messages";
+import type { Citation, Message, Part, ToolDefinition } from "./messages";
 
 /** Sampling parameters with OTel keys, common to chat and legacy completions. */
 export function setOpenAIRequestParams(req: Obj | undefined, b: DraftBuilder): void {
@@ -43,8 +43,10 @@ export function contentParts(content: unknown): Part[] {
     switch (p.type) {
       case "text":
       case "input_text":
-      case "output_text":
         parts.push(text(str(p.text) ?? ""));
+        break;
+      case "output_text":
+        parts.push(citedText(str(p.text) ?? "", annotationCitations(p.annotations)));
         break;
       case "refusal":
         parts.push({ type: "refusal", content: str(p.refusal) ?? "" });
@@ -76,6 +78,31 @@ export function contentParts(content: unknown): Part[] {
     }
   }
   return parts;
+}
+
+/**
+ * OpenAI annotations as Citations: Responses' flat url_citation {url, title, start_index,
+ * end_index}, file_citation {file_id, filename, index}, container_file_citation, file_path; Chat
+ * Completions' nested {type:"url_citation", url_citation:{...}}.
+ */
+export function annotationCitations(annotations: unknown): Citation[] {
+  const out: Citation[] = [];
+  for (const raw of arr(annotations)) {
+    const a = obj(raw);
+    if (!a) continue;
+    const type = str(a.type) ?? "annotation";
+    const inner = obj(a[type]) ?? a;
+    out.push(citation({
+      type,
+      url: inner.url,
+      title: inner.title,
+      start_index: inner.start_index,
+      end_index: inner.end_index,
+      file_id: inner.file_id,
+      filename: inner.filename,
+    }));
+  }
+  return out;
 }
 
 /** Chat Completions messages (also used by most OpenAI-compatible servers and Ollama's /v1). */

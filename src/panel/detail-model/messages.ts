@@ -120,3 +120,45 @@ export function decodeJsonText(value: unknown): unknown {
     return value;
   }
 }
+
+/**
+ * A citation on a text part, ready to show (see src/core/providers/messages.ts, Citation): what
+ * it names (title, else URL, file or document), where it points, the quoted passage, and the
+ * range of the text it supports. Anything malformed is skipped, never thrown on.
+ */
+export interface CitationView {
+  kind: string;
+  label: string;
+  url?: string;
+  quote?: string;
+  range?: string;
+}
+
+const text = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
+const index = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+
+export function citationsOf(part: Part): CitationView[] {
+  if (!Array.isArray(part.citations)) return [];
+  const out: CitationView[] = [];
+  for (const c of part.citations as unknown[]) {
+    if (!isObject(c)) continue;
+    const url = text(c.url);
+    const label = text(c.title) ?? text(c.document_title) ?? text(c.filename) ?? url ?? text(c.file_id) ?? (index(c.document_index) !== undefined ? `document ${index(c.document_index)}` : undefined) ?? text(c.type) ?? "source";
+    const view: CitationView = { kind: text(c.type) ?? "citation", label };
+    if (url !== undefined) view.url = url;
+    const quote = text(c.cited_text);
+    if (quote !== undefined) view.quote = quote;
+    const start = index(c.start_index);
+    const end = index(c.end_index);
+    if (start !== undefined && end !== undefined) view.range = `characters ${start}–${end}`;
+    out.push(view);
+  }
+  return out;
+}
+
+/** A source part (an AI SDK source-url / source-document): its title and where it is. */
+export function sourceOf(part: Part): { label: string; where?: string } {
+  const where = text(part.url) ?? text(part.filename);
+  const label = text(part.title) ?? where ?? text(part.id) ?? "source";
+  return where !== undefined && where !== label ? { label, where } : { label };
+}

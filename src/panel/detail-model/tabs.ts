@@ -21,12 +21,15 @@ export function tabsFor(span: SpanRecord): TabId[] {
   const has = (key: string) => a[key] !== undefined;
   const http: TabId[] = span.exchangeId ? ["request", "response"] : [];
   switch (span.kind) {
+    // An agent run (AG-UI) has messages, output and tools as a model call does.
+    case "agent":
     case "llm": {
       const tabs: TabId[] = [];
       if (has("gen_ai.input.messages") || has("gen_ai.system_instructions") || has("gen_ai.output.messages")) tabs.push("messages");
       if (has("gen_ai.output.messages") || has("gen_ai.response.finish_reasons")) tabs.push("output");
       if (has("gen_ai.tool.definitions")) tabs.push("tools");
-      return [...tabs, "usage", "timing", ...http, "attributes"];
+      if (span.kind === "llm" || has("gen_ai.usage.input_tokens")) tabs.push("usage");
+      return [...tabs, "timing", ...http, "attributes"];
     }
     case "embedding":
       return ["usage", "timing", ...http, "attributes"];
@@ -35,7 +38,8 @@ export function tabsFor(span: SpanRecord): TabId[] {
     case "tool":
       return ["call", "timing", ...http, "attributes"];
     case "http":
-      return [...http, "timing", "attributes"];
+      // An MCP tools/list answer lists the server's tools.
+      return [...(has("gen_ai.tool.definitions") ? (["tools"] as TabId[]) : []), ...http, "timing", "attributes"];
     default:
       return ["timing", ...http, "attributes"];
   }

@@ -24,13 +24,14 @@ export const MOCK_OPTIONS = { firstTokenDelayMs: FIRST_MS, tokenDelayMs: TOKEN_M
 const LABELS: Record<SdkModule, string[]> = {
   openai: [
     "openai-chat", "openai-chat-stream", "openai-chat-stream-tool", "openai-chat-stream-after-tool", "openai-chat-stream-retry-429",
-    "openai-responses-stream", "openai-embeddings", "azure-chat-stream",
+    "openai-responses-stream", "openai-responses-research", "openai-embeddings", "azure-chat-stream",
   ],
-  anthropic: ["anthropic-messages", "anthropic-stream-tool", "anthropic-create-stream"],
+  anthropic: ["anthropic-messages", "anthropic-stream-tool", "anthropic-create-stream", "anthropic-research"],
   ollama: ["ollama-chat-stream", "ollama-generate-stream"],
   langchain: ["langchain-stream", "langchain-invoke"],
-  gemini: ["gemini-stream", "gemini-generate"],
-  aisdk: ["aisdk-responses-stream", "aisdk-responses-generate", "aisdk-chat-stream", "aisdk-chat-generate"],
+  gemini: ["gemini-stream", "gemini-generate", "gemini-research"],
+  aisdk: ["aisdk-responses-stream", "aisdk-responses-generate", "aisdk-chat-stream", "aisdk-chat-generate", "aisdk-ui-stream"],
+  mcp: ["mcp-initialize", "mcp-notifications/initialized", "mcp-tools/list", "mcp-tools/call"],
 };
 
 /**
@@ -162,6 +163,8 @@ function expectedUsage(call: SdkCall): Record<string, number | undefined> {
     case "gemini":
       // The last cumulative usageMetadata; output includes thinking.
       return { [INPUT]: num(u.promptTokenCount), [OUTPUT]: sum(u.candidatesTokenCount, u.thoughtsTokenCount), [CACHE_READ]: num(u.cachedContentTokenCount), [REASONING]: num(u.thoughtsTokenCount) };
+    default:
+      return {};
   }
 }
 
@@ -197,6 +200,7 @@ function expectedToolCalls(call: SdkCall): { id: string; name: string; arguments
 const OPERATIONS: Record<SdkCall["api"], string> = {
   "chat.completions": "chat", responses: "chat", messages: "chat", "ollama.chat": "chat",
   embeddings: "embeddings", "ollama.generate": "text_completion", gemini: "generate_content",
+  "ui-message-stream": "chat", mcp: "execute_tool",
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -242,7 +246,7 @@ function checkCall({ call, exchanges, spans }: Found): void {
   const what = (key: string) => `${call.label} (${call.sdk}, ${call.provider} ${call.api}${call.stream ? ", streamed" : ""}): ${key}`;
   // The page really got an answer through the SDK (the mock's scripted one).
   expect.soft(call.error, what("the SDK call succeeded in the page")).toBeUndefined();
-  if (call.api !== "embeddings") expect.soft(call.text.length + call.toolCalls.length, what("the SDK returned output")).toBeGreaterThan(0);
+  if (call.api !== "embeddings" && call.api !== "mcp") expect.soft(call.text.length + call.toolCalls.length, what("the SDK returned output")).toBeGreaterThan(0);
   expect.soft(exchanges.length, what(`exchanges with x-test-call (${call.attempts} expected)`)).toBe(call.attempts);
 
   // Attempts the SDK retried: answered 429, an error span.
@@ -257,6 +261,7 @@ function checkCall({ call, exchanges, spans }: Found): void {
   const span = spans.at(-1);
   expect.soft(span, what("a stored span")).toBeDefined();
   if (!span) return;
+  if (call.api === "mcp") return checkMcpCall(call, span, what);
   const a = span.attributes;
   const isEmbedding = call.api === "embeddings";
   const operation = OPERATIONS[call.api];
@@ -273,12 +278,13 @@ function checkCall({ call, exchanges, spans }: Found): void {
   }
 
   expect.soft(span.kind, what("kind")).toBe(isEmbedding ? "embedding" : "llm");
-  expect.soft(span.name, what("name")).toBe(`${operation} ${call.requestModel}`);
+  // Named after the requested model, else (an app backend that names none) the model it reported.
+  expect.soft(span.name, what("name")).toBe(`${operation} ${call.requestModel || call.model}`);
   expect.soft(a["gen_ai.operation.name"], what("gen_ai.operation.name")).toBe(operation);
   expect.soft(a["gen_ai.provider.name"], what("gen_ai.provider.name")).toBe(call.provider);
   expect.soft(a["server.address"], what("server.address")).toBe(call.host);
   expect.soft(a["http.response.status_code"], what("http.response.status_code")).toBe(200);
-  expect.soft(a["gen_ai.request.model"], what("gen_ai.request.model")).toBe(call.requestModel);
+  expect.soft(a["gen_ai.request.model"], what("gen_ai.request.model")).toBe(call.requestModel || undefined);
   expect.soft(a["gen_ai.response.model"], what("gen_ai.response.model (as the SDK returned it)")).toBe(call.model);
   if (call.id !== undefined) expect.soft(a["gen_ai.response.id"], what("gen_ai.response.id")).toBe(call.id);
   if (call.sent.temperature !== undefined) expect.soft(a["gen_ai.request.temperature"], what("gen_ai.request.temperature")).toBe(call.sent.temperature);
@@ -305,18 +311,23 @@ function checkCall({ call, exchanges, spans }: Found): void {
   if (call.stream) expect.soft(a["gen_ai.request.stream"], what("gen_ai.request.stream")).toBe(true);
   else expect.soft([false, undefined], what("gen_ai.request.stream")).toContain(a["gen_ai.request.stream"]);
 
-  // Output: text and tool calls, as the SDK assembled them.
+  // Output: text and tool calls, as the SDK assembled them. A UI message stream whose backend ran
+  // a tool holds the call, its result (a tool message) and the answer after it.
   const output = messages(a["gen_ai.output.messages"]);
-  expect.soft(output.map((m) => m.role), what("gen_ai.output.messages roles")).toEqual(["assistant"]);
+  const roles = call.api === "ui-message-stream" ? ["assistant", "tool", "assistant"] : ["assistant"];
+  expect.soft(output.map((m) => m.role), what("gen_ai.output.messages roles")).toEqual(roles);
   const parts = output.flatMap((m) => m.parts);
   const text = parts.filter((p) => p.type === "text").map((p) => p.content ?? "").join("");
   expect.soft(text, what("text parts of gen_ai.output.messages")).toBe(call.text);
-  const toolCalls = parts.filter((p) => p.type === "tool_call").map((p) => ({ id: p.id, name: p.name, arguments: p.arguments }));
+  // Tools the provider ran itself (web search) are calls answered in the same output, checked below.
+  const providerRan = new Set(call.api === "ui-message-stream" ? [] : (call.serverTools ?? []));
+  const toolCalls = parts.filter((p) => p.type === "tool_call" && !providerRan.has(p.name ?? "")).map((p) => ({ id: p.id, name: p.name, arguments: p.arguments }));
   expect.soft(toolCalls, what("tool_call parts of gen_ai.output.messages (id, name, arguments)")).toEqual(expectedToolCalls(call));
+  checkNewestParts(call, parts, what);
 
   const reasons = expectedFinishReasons(call);
   expect.soft(a["gen_ai.response.finish_reasons"], what(`gen_ai.response.finish_reasons (SDK: ${JSON.stringify(call.finishReasons)})`)).toEqual(reasons);
-  expect.soft(output[0]?.finish_reason, what("finish_reason of the output message (normalised)")).toBe(NORMALISED[reasons[0] ?? ""] ?? reasons[0]);
+  expect.soft(output.at(-1)?.finish_reason, what("finish_reason of the (last) output message (normalised)")).toBe(NORMALISED[reasons[0] ?? ""] ?? reasons[0]);
 
   // Tool results the page sent back are tool_call_response parts with the call's id.
   if (call.toolResultIds.length > 0) {
@@ -338,4 +349,68 @@ function checkCall({ call, exchanges, spans }: Found): void {
   expect.soft(ttftMs, what(`time_to_first_chunk (${ttftMs.toFixed(1)} ms) is not after the page saw the first output (${call.firstContentMs?.toFixed(1)} ms)`))
     .toBeLessThanOrEqual((call.firstContentMs ?? 0) + 25);
   if (span.endTime !== undefined) expect.soft(ttftMs, what("time_to_first_chunk within the span")).toBeLessThanOrEqual(span.endTime - span.startTime);
+}
+
+/**
+ * Issue 16: reasoning, citations, sources and provider-run tools in the output messages equal
+ * what the SDK returned (thinking blocks, reasoning summaries, thought parts; citation URLs;
+ * web_search / google_search calls, each answered in the same output).
+ */
+function checkNewestParts(call: SdkCall, parts: Part[], what: (key: string) => string): void {
+  if (call.reasoning !== undefined) {
+    const reasoning = parts.filter((p) => p.type === "reasoning").map((p) => p.content ?? "").join("");
+    expect.soft(reasoning, what("reasoning parts of gen_ai.output.messages")).toBe(call.reasoning);
+  }
+  if (call.citations !== undefined) {
+    const cited = parts.flatMap((p) => ((p as { citations?: { url?: string }[] }).citations ?? []).flatMap((c) => (c.url ? [c.url] : [])));
+    expect.soft(cited, what("citation URLs on the text parts")).toEqual(call.citations);
+  }
+  if (call.sources !== undefined) {
+    const sources = parts.filter((p) => p.type === "source").map((p) => (p as { url?: string }).url);
+    expect.soft(sources, what("source parts")).toEqual(call.sources);
+  }
+  if (call.serverTools !== undefined) {
+    const calls = parts.filter((p) => p.type === "tool_call" && call.serverTools!.includes(p.name ?? ""));
+    expect.soft(calls.map((p) => p.name), what("tool calls the provider or backend ran")).toEqual(call.serverTools);
+    const answered = parts.filter((p) => p.type === "tool_call_response").length;
+    expect.soft(answered, what("each provider-run call answered in the output")).toBeGreaterThanOrEqual(call.serverTools.length);
+  }
+}
+
+/**
+ * An MCP message's span against what the MCP client saw: tools/call an execute_tool span with the
+ * arguments sent and the result the client got; the other methods protocol spans named after
+ * them; all in the session the transport holds.
+ */
+function checkMcpCall(call: SdkCall, span: SpanRecord, what: (key: string) => string): void {
+  const m = call.mcp;
+  expect.soft(m, what("the page recorded the MCP exchange")).toBeDefined();
+  if (!m) return;
+  const a = span.attributes;
+  expect.soft(span.status, what(`status (error.type: ${String(a["error.type"])})`)).toBe("ok");
+  expect.soft(span.endTime, what("endTime")).toBeDefined();
+  expect.soft(a["mcp.method.name"], what("mcp.method.name")).toBe(m.method);
+  expect.soft(a["mcp.session.id"], what("mcp.session.id (the transport's session)")).toBe(m.sessionId);
+  expect.soft(a["server.address"], what("server.address")).toBe(call.host);
+  if (m.method.startsWith("notifications/")) expect.soft(a["jsonrpc.request.id"], what("no jsonrpc.request.id on a notification")).toBeUndefined();
+  else expect.soft(typeof a["jsonrpc.request.id"], what("jsonrpc.request.id")).toBe("string");
+  if (m.method === "tools/call") {
+    expect.soft(span.kind, what("kind")).toBe("tool");
+    expect.soft(span.name, what("name")).toBe(`execute_tool ${m.tool}`);
+    expect.soft(a["gen_ai.operation.name"], what("gen_ai.operation.name")).toBe("execute_tool");
+    expect.soft(a["gen_ai.tool.name"], what("gen_ai.tool.name")).toBe(m.tool);
+    expect.soft(JSON.parse(String(a["gen_ai.tool.call.arguments"] ?? "null")), what("gen_ai.tool.call.arguments")).toEqual(m.arguments);
+    expect.soft(JSON.parse(String(a["gen_ai.tool.call.result"] ?? "null")), what("gen_ai.tool.call.result (what the client got)")).toEqual(m.result);
+    return;
+  }
+  expect.soft(span.kind, what("kind")).toBe("http");
+  expect.soft(span.name, what("name")).toBe(m.method);
+  if (m.method === "initialize") {
+    expect.soft(a["mcp.protocol.version"], what("mcp.protocol.version (negotiated)")).toBe(m.protocolVersion);
+    expect.soft(a["llm_trace.mcp.server.name"], what("llm_trace.mcp.server.name")).toBe(m.serverName);
+  }
+  if (m.method === "tools/list") {
+    const names = (JSON.parse(String(a["gen_ai.tool.definitions"] ?? "[]")) as { name?: string }[]).map((t) => t.name);
+    expect.soft(names, what("gen_ai.tool.definitions names")).toEqual(m.toolNames);
+  }
 }

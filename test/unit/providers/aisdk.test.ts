@@ -116,3 +116,33 @@ describe("AI SDK data stream ending on tool results", () => {
     ]);
   });
 });
+
+describe("AI SDK 5/6 UI message stream: newer parts (issue 16)", () => {
+  it("sources, files, approval requests, denied outputs and input errors become parts; unknown parts are kept", () => {
+    const d = classify(f.uiStreamV6);
+    assert.equal(d.status, "ok");
+    assertSubset(d.attributes, { "gen_ai.provider.name": "openai", "gen_ai.response.model": "gpt-5-mini", "gen_ai.usage.output_tokens": 30, "gen_ai.usage.reasoning.output_tokens": 12 });
+    const msgs = outputs(d);
+    assert.deepEqual(msgs[0]!.parts, [
+      { type: "reasoning", content: "The user wants sources and a file." },
+      { type: "source", source_type: "url", id: "src-1", url: "https://ai-sdk.dev/docs/ai-sdk-ui/stream-protocol", title: "Stream Protocols" },
+      { type: "source", source_type: "document", id: "src-2", title: "Handbook", filename: "handbook.pdf", mime_type: "application/pdf" },
+      { type: "uri", modality: "image", uri: "https://example.com/chart.png", mime_type: "image/png" },
+      { type: "tool_call", id: "call_del", name: "deleteFile", arguments: { path: "/tmp/a" } },
+      { type: "tool_approval_request", id: "call_del", approval_id: "appr_1" },
+    ]);
+    assert.deepEqual(msgs[1], { role: "tool", parts: [{ type: "tool_call_response", id: "call_del", response: { error: "the user denied this tool call" } }] });
+    assert.deepEqual(msgs[3], { role: "tool", parts: [{ type: "tool_call_response", id: "call_bad", response: { error: "Invalid input: city must be a string" } }] });
+    assert.equal(outputText(d), "See the handbook.");
+    assert.deepEqual(d.events?.map((e) => e.name), ["aisdk.data", "llm_trace.unknown_event"]);
+    assert.equal(d.attributes["llm_trace.parse_error"], "1 stream part(s) of unknown type kept as span events: hologram-part");
+  });
+
+  it("an abort part ends the stream, as an AbortError at the abort's time", () => {
+    const d = classify(f.uiStreamAbort);
+    assert.equal(d.status, "error");
+    assert.equal(d.attributes["error.type"], "AbortError");
+    assert.equal(d.endTime, 1_700_000_000_900);
+    assert.equal(outputText(d), "Once upon");
+  });
+});

@@ -95,3 +95,56 @@ describe("Anthropic Messages", () => {
     assert.equal(d.status, "ok");
   });
 });
+
+describe("Anthropic Messages: thinking, server tools, citations (issue 16)", () => {
+  it("stream: thinking with its signature, redacted thinking, web search call and result, citations_delta, server-tool usage", () => {
+    const d = classify(f.anthropicWebSearch);
+    assert.equal(d.status, "ok");
+    assert.equal(d.attributes["llm_trace.parse_error"], undefined, "signature_delta and citations_delta are known deltas");
+    assertSubset(d.attributes, {
+      "gen_ai.usage.input_tokens": 2679 + 1000 + 200,
+      "gen_ai.usage.cache_read.input_tokens": 1000,
+      "gen_ai.usage.cache_creation.input_tokens": 200,
+      "gen_ai.usage.output_tokens": 510,
+      "llm_trace.usage.web_search_requests": 1,
+    });
+    assert.deepEqual(outputs(d)[0]!.parts, [
+      { type: "reasoning", content: "I should search for recent news." },
+      { type: "redacted_reasoning" },
+      { type: "tool_call", id: "srvtoolu_014hJH82Qum7Td6UV8gDXThB", name: "web_search", arguments: { query: "anthropic api news" } },
+      {
+        type: "tool_call_response",
+        id: "srvtoolu_014hJH82Qum7Td6UV8gDXThB",
+        // The encrypted payloads (opaque replay blobs) are left out.
+        response: [{ type: "web_search_result", title: "Anthropic News", url: "https://www.anthropic.com/news", page_age: "June 1, 2025" }],
+      },
+      { type: "text", content: "Here is what I found. " },
+      {
+        type: "text",
+        content: "Claude can now search the web.",
+        citations: [{ type: "web_search_result_location", url: "https://www.anthropic.com/news", title: "Anthropic News", cited_text: "Claude can now search the web…" }],
+      },
+    ]);
+  });
+
+  it("whole message: document citations on the text block, a web search error result", () => {
+    const parts = outputs(classify(f.anthropicCitations))[0]!.parts;
+    assert.deepEqual(parts[1], { type: "tool_call_response", id: "srvtoolu_err", response: { error: "max_uses_exceeded" } });
+    assert.deepEqual(parts[3], {
+      type: "text",
+      content: "the grass is green",
+      citations: [{ type: "char_location", cited_text: "The grass is green.", document_index: 0, document_title: "My Document" }],
+    });
+  });
+
+  it("keeps unknown event, delta and block types as span events, notes them, and still reads the rest", () => {
+    const d = classify(f.anthropicUnknownEvents);
+    assert.equal(d.status, "ok");
+    assert.equal(outputText(d), "Hello!");
+    assert.match(String(d.attributes["llm_trace.parse_error"]), /3 stream event\(s\) of unknown type kept as span events: future_event, content_block_delta sparkle_delta, content_block hologram/);
+    const unknown = (d.events ?? []).filter((e) => e.name === "llm_trace.unknown_event");
+    assert.deepEqual(unknown.map((e) => e.attributes?.["llm_trace.event.type"]), ["future_event", "content_block_delta sparkle_delta", "content_block hologram"]);
+    assert.match(String(unknown[0]!.attributes?.["llm_trace.event.data"]), /something new/);
+    assert.deepEqual(outputs(d)[0]!.parts[1], { type: "hologram", data: '{"type":"hologram","frames":3}' });
+  });
+});

@@ -12,7 +12,7 @@ import { makeExchange, nextId, rechunk } from "../../fixtures/providers/make-exc
 import { prng, randInt } from "./random";
 
 const KINDS = new Set(["interaction", "llm", "embedding", "retrieval", "tool", "agent", "http"]);
-const KEY = /^(gen_ai|http|url|server|llm_trace|openai)\.[a-z0-9_.]+$|^error\.type$/;
+const KEY = /^(gen_ai|http|url|server|llm_trace|openai|mcp|jsonrpc)\.[a-z0-9_.]+$|^error\.type$/;
 const JSON_KEYS = ["gen_ai.input.messages", "gen_ai.output.messages", "gen_ai.system_instructions", "gen_ai.tool.definitions"];
 
 /** The draft is well-formed: known kind/status, typed attributes under known namespaces, JSON where promised. */

@@ -109,3 +109,48 @@ describe("Gemini and Vertex AI", () => {
     assert.equal(d.attributes["gen_ai.provider.name"], "gcp.gemini");
   });
 });
+
+describe("Gemini: thoughts, grounding, function calls in streams (issue 16)", () => {
+  it("stream: thought parts are reasoning, thoughtsTokenCount is in output and reasoning tokens", () => {
+    const d = classify(f.geminiThinkingGrounded);
+    assert.equal(d.status, "ok");
+    assertSubset(d.attributes, { "gen_ai.usage.output_tokens": 16 + 40, "gen_ai.usage.reasoning.output_tokens": 40, "gen_ai.usage.input_tokens": 12 });
+    const parts = outputs(d)[0]!.parts;
+    assert.deepEqual(parts.map((p) => p.type), ["tool_call", "tool_call_response", "reasoning", "text"]);
+    assert.equal(parts[2]!.content, "**Searching** I'll look up the final.");
+  });
+
+  it("grounding metadata: a google_search call answered before the answer, citations on the text", () => {
+    const parts = outputs(classify(f.geminiThinkingGrounded))[0]!.parts;
+    assert.deepEqual(parts[0], { type: "tool_call", name: "google_search", arguments: { queries: ["UEFA Euro 2024 winner"] } });
+    assert.deepEqual(parts[1], {
+      type: "tool_call_response",
+      response: {
+        sources: [
+          { type: "web", url: "https://vertexaisearch.cloud.google.com/grounding-api-redirect/AbF9", title: "uefa.com" },
+          { type: "web", url: "https://vertexaisearch.cloud.google.com/grounding-api-redirect/Xy12", title: "aljazeera.com" },
+        ],
+      },
+    });
+    const text = parts[3]!;
+    assert.equal(text.content, "Spain won Euro 2024, beating England 2-1 in the final.");
+    assert.deepEqual(text.citations, [
+      { type: "grounding", url: "https://vertexaisearch.cloud.google.com/grounding-api-redirect/AbF9", title: "uefa.com", cited_text: "Spain won Euro 2024", start_index: 0, end_index: 20 },
+      { type: "grounding", url: "https://vertexaisearch.cloud.google.com/grounding-api-redirect/AbF9", title: "uefa.com", cited_text: "beating England 2-1 in the final", start_index: 22, end_index: 54 },
+      { type: "grounding", url: "https://vertexaisearch.cloud.google.com/grounding-api-redirect/Xy12", title: "aljazeera.com", cited_text: "beating England 2-1 in the final", start_index: 22, end_index: 54 },
+      { type: "citation_source", url: "https://en.wikipedia.org/wiki/UEFA_Euro_2024", start_index: 0, end_index: 20 },
+    ]);
+  });
+
+  it("a function call in a stream chunk is a tool call after the thought; its time counts as output", () => {
+    const d = classify(f.geminiStreamFunctionCall);
+    assert.deepEqual(outputs(d)[0]!.parts, [{ type: "reasoning", content: "I need the weather tool." }, { type: "tool_call", name: "get_weather", arguments: { city: "Boston" } }]);
+    assert.equal(d.status, "ok");
+  });
+
+  it("keeps a part of unknown kind with its data, and says so", () => {
+    const d = classify(f.geminiUnknownPart);
+    assert.deepEqual(outputs(d)[0]!.parts[1], { type: "hologramData", data: '{"frames":3}' });
+    assert.equal(d.attributes["llm_trace.parse_error"], "a part of unknown kind kept as is: hologramData");
+  });
+});

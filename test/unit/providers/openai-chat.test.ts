@@ -218,3 +218,36 @@ describe("OpenAI chat completions", () => {
     assert.equal(outputText(d), "Hi there");
   });
 });
+
+describe("OpenAI Chat Completions: audio output and annotations (issue 16)", () => {
+  it("audio output: a blob part with its format, id and transcript; the base64 data shortened", () => {
+    for (const fx of [f.chatAudio, f.chatAudioStream]) {
+      const d = classify(fx);
+      assert.equal(d.status, "ok", fx.name);
+      const [part, ...rest] = outputs(d)[0]!.parts;
+      assert.equal(rest.length, 0, fx.name);
+      assert.equal(part!.type, "blob");
+      assert.equal(part!.modality, "audio");
+      assert.match(String(part!.content), /…\[480 chars\]$/);
+      if (fx === f.chatAudio) assertSubset(part!, { mime_type: "audio/wav", id: "audio_abc123", transcript: "Yes, golden retrievers are known to be a great family dog." });
+      else assertSubset(part!, { mime_type: "audio/pcm16", id: "audio_stream1", transcript: "Hi there!" });
+    }
+  });
+
+  it("streamed audio counts as output for the time to first chunk", () => {
+    assert.equal(classify(f.chatAudioStream).attributes["gen_ai.response.time_to_first_chunk"], 0.4);
+  });
+
+  it("url_citation annotations become citations on the text, whole or streamed", () => {
+    for (const fx of [f.chatAnnotations, f.chatAnnotationsStream]) {
+      const parts = outputs(classify(fx))[0]!.parts;
+      assert.deepEqual(parts, [
+        {
+          type: "text",
+          content: "The top story today is a rescue at sea (example.com).",
+          citations: [{ type: "url_citation", url: "https://example.com/sea-rescue", title: "Rescue at sea", start_index: 40, end_index: 53 }],
+        },
+      ], fx.name);
+    }
+  });
+});

@@ -93,3 +93,58 @@ describe("OpenAI Responses API", () => {
     assert.equal(err.attributes["llm_trace.error.message"], "Rate limit exceeded");
   });
 });
+
+describe("OpenAI Responses: built-in tools, annotations, refusals (issue 16)", () => {
+  it("stream: reasoning summary, a web_search_call answered in the output, a url_citation on the text", () => {
+    const d = classify(f.responsesWebSearch);
+    assert.equal(d.status, "ok");
+    assert.equal(d.attributes["llm_trace.parse_error"], undefined, "web_search_call progress events are known");
+    // The server ran the search: nothing for the page to run, so the answer is a plain stop.
+    assert.deepEqual(d.attributes["gen_ai.response.finish_reasons"], ["stop"]);
+    assert.equal(d.attributes["gen_ai.usage.reasoning.output_tokens"], 192);
+    const parts = outputs(d)[0]!.parts;
+    assert.deepEqual(parts.map((p) => p.type), ["reasoning", "tool_call", "tool_call_response", "text"]);
+    assert.deepEqual(parts[1], { type: "tool_call", id: "ws_67bd64fe91f081919bec069ad65797f1", name: "web_search", arguments: { type: "search", query: "positive news story today" } });
+    assert.deepEqual(parts[2], { type: "tool_call_response", id: "ws_67bd64fe91f081919bec069ad65797f1", response: { status: "completed" } });
+    assert.deepEqual(parts[3]!.citations, [
+      { type: "url_citation", url: "https://example.com/news/dog-rescue?utm_source=openai", title: "Dog rescued from a well", start_index: 0, end_index: 52 },
+    ]);
+  });
+
+  it("a stream cut before completion keeps the streamed annotation on the rebuilt text", () => {
+    const d = classify(f.responsesWebSearchCut);
+    assert.equal(d.status, "error");
+    const text = outputs(d)[0]!.parts.find((p) => p.type === "text")!;
+    assert.equal(text.content, "A heartwarming story: a dog was rescued from a well.");
+    assert.equal((text.citations as unknown[]).length, 1);
+  });
+
+  it("whole response: file_search, MCP list/call/approval, image generation, code interpreter, refusal, encrypted reasoning", () => {
+    const d = classify(f.responsesBuiltins);
+    assert.deepEqual(d.attributes["gen_ai.response.finish_reasons"], ["stop"]);
+    const parts = outputs(d)[0]!.parts;
+    assert.deepEqual(parts[0], { type: "redacted_reasoning" });
+    const calls = parts.filter((p) => p.type === "tool_call").map((p) => p.name);
+    assert.deepEqual(calls, ["file_search", "mcp_list_tools", "ask_question", "image_generation", "code_interpreter"]);
+    const answered = new Set(parts.filter((p) => p.type === "tool_call_response").map((p) => p.id));
+    assert.deepEqual([...answered], ["fs_1", "mcpl_1", "mcp_1", "ig_1", "ci_1"], "every server-run call has its result");
+    assert.deepEqual(parts.find((p) => p.id === "mcp_1" && p.type === "tool_call"), {
+      type: "tool_call", id: "mcp_1", name: "ask_question", server: "deepwiki",
+      arguments: { repoName: "modelcontextprotocol/modelcontextprotocol", question: "What transports are supported?" },
+    });
+    assert.deepEqual(parts.find((p) => p.id === "mcp_1" && p.type === "tool_call_response")!.response, "stdio and Streamable HTTP.");
+    assert.deepEqual(parts.find((p) => p.type === "tool_approval_request"), { type: "tool_approval_request", id: "mcpr_1", name: "read_wiki_structure", arguments: { repoName: "openai/tiktoken" }, server: "deepwiki" });
+    assert.deepEqual(parts.find((p) => p.id === "fs_1" && p.type === "tool_call")!.arguments, { queries: ["attributes of an ancient brown dragon"] });
+    assert.equal(parts.find((p) => p.type === "blob")!.mime_type, "image/png");
+    assert.deepEqual(parts.find((p) => p.id === "ci_1" && p.type === "tool_call_response")!.response, [{ type: "logs", logs: "1024" }]);
+    assert.deepEqual(parts.at(-1), { type: "refusal", content: "I can't help with that part." });
+  });
+
+  it("keeps an unknown event type as a span event with a note", () => {
+    const d = classify(f.responsesUnknownEvent);
+    assert.equal(d.status, "ok");
+    assert.equal(outputText(d), "Hi there! How can I assist you today?");
+    assert.equal(d.attributes["llm_trace.parse_error"], "1 stream event(s) of unknown type kept as span events: response.hologram.delta");
+    assert.deepEqual(d.events?.map((e) => e.attributes?.["llm_trace.event.type"]), ["response.hologram.delta"]);
+  });
+});

@@ -9,15 +9,22 @@ import { describe, it } from "node:test";
 import { deriveSpan } from "../../../src/core/derive";
 import type { Exchange, Outcome } from "../../../src/core/exchange";
 import type { ChunkRecord, ExchangeRecord } from "../../../src/core/ingest";
-import { dataStream, uiStream } from "../../fixtures/providers/aisdk";
-import { anthropicStream } from "../../fixtures/providers/anthropic";
-import { geminiArray, geminiSse } from "../../fixtures/providers/gemini";
+import { aguiRun } from "../../fixtures/providers/agui";
+import { dataStream, uiStream, uiStreamV6 } from "../../fixtures/providers/aisdk";
+import { anthropicStream, anthropicWebSearch } from "../../fixtures/providers/anthropic";
+import { geminiArray, geminiSse, geminiThinkingGrounded } from "../../fixtures/providers/gemini";
 import { T0, makeExchange, rechunk, type Fixture } from "../../fixtures/providers/make-exchange";
 import { ollamaChatStream, ollamaGenerate } from "../../fixtures/providers/ollama";
-import { chatStream } from "../../fixtures/providers/openai-chat";
-import { responsesStream } from "../../fixtures/providers/openai-responses";
+import { mcpToolCall } from "../../fixtures/providers/mcp";
+import { chatAudioStream, chatStream } from "../../fixtures/providers/openai-chat";
+import { responsesStream, responsesWebSearch } from "../../fixtures/providers/openai-responses";
 
-const STREAMS: Fixture[] = [chatStream, responsesStream, anthropicStream, ollamaChatStream, ollamaGenerate, geminiSse, geminiArray, uiStream, dataStream];
+const STREAMS: Fixture[] = [
+  chatStream, responsesStream, anthropicStream, ollamaChatStream, ollamaGenerate, geminiSse, geminiArray, uiStream, dataStream,
+  // Issue 16: the newest event types, and the new formats' terminal events (MCP's response on its
+  // SSE stream, AG-UI's RUN_FINISHED).
+  anthropicWebSearch, responsesWebSearch, chatAudioStream, geminiThinkingGrounded, uiStreamV6, mcpToolCall, aguiRun,
+];
 
 const CANCELLED: Outcome = { state: "abort", errorName: "cancelled", errorMessage: "the page cancelled the response body" };
 const STOPPED: Outcome = { state: "abort", errorName: "incomplete", errorMessage: "the page stopped reading the response body" };

@@ -1,10 +1,12 @@
 /**
- * One part of a chat message, by type: text, reasoning (collapsed), refusal (highlighted),
- * tool call and tool result (linked to each other), media (described, never loaded), and
- * anything else as JSON. All captured strings are text nodes.
+ * One part of a chat message, by type: text (with the sources it cites), reasoning (collapsed),
+ * redacted reasoning, refusal (highlighted), tool call and tool result (linked to each other), a
+ * tool call waiting for approval, a source, media (described, never loaded; audio with its
+ * transcript), and anything else as JSON. All captured strings are text nodes: URLs are shown,
+ * never made into links.
  */
 import { useMemo } from "preact/hooks";
-import { callKey, decodeJsonText, partText, resultKey } from "../../detail-model/messages";
+import { callKey, citationsOf, decodeJsonText, partText, resultKey, sourceOf } from "../../detail-model/messages";
 import type { Part } from "../../detail-model/messages";
 import { formatCount } from "../../detail-model/numbers";
 import { callAnchor, callOf, executionOf, resultAnchor, resultOf } from "../../detail-model/tool-links";
@@ -71,6 +73,7 @@ function ToolCallPart({ part, inInput }: { part: Part; inInput: boolean }) {
       <div class="dt-tool-head">
         <span class="dt-tool-kind">Tool call</span>
         <span class="dt-mono dt-tool-name">{typeof part.name === "string" && part.name !== "" ? part.name : "(unnamed)"}</span>
+        {typeof part.server === "string" && <span class="dt-muted">on {part.server}</span>}
         {typeof part.id === "string" && <span class="dt-mono dt-muted">{part.id}</span>}
         {key !== undefined && <CallLinks id={key} inInput={inInput} />}
       </div>
@@ -101,6 +104,56 @@ function MediaPart({ part }: { part: Part }) {
       <span class="dt-tool-kind">{String(part.modality ?? part.type)}</span>
       {typeof part.mime_type === "string" && <span class="dt-mono dt-muted">{part.mime_type}</span>}
       {where !== undefined && <span class="dt-mono dt-media-ref">{where.length > 200 ? `${where.slice(0, 200)}…` : where}</span>}
+      {typeof part.transcript === "string" && (
+        <div class="dt-transcript-text">
+          <span class="dt-tool-kind">Transcript</span>
+          <TruncatedText text={part.transcript} />
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The sources a text part cites, numbered, each with what it quotes and the range it supports. */
+function Citations({ part }: { part: Part }) {
+  const citations = useMemo(() => citationsOf(part), [part]);
+  if (citations.length === 0) return null;
+  return (
+    <ol class="dt-citations" aria-label="Citations">
+      {citations.map((c, i) => (
+        <li key={i} class="dt-citation">
+          <span class="dt-citation-label">{c.label}</span>
+          {c.url !== undefined && c.url !== c.label && <span class="dt-mono dt-muted dt-media-ref">{c.url}</span>}
+          {c.range !== undefined && <span class="dt-muted">{c.range}</span>}
+          {c.quote !== undefined && <q class="dt-citation-quote">{c.quote}</q>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function SourcePart({ part }: { part: Part }) {
+  const source = sourceOf(part);
+  return (
+    <div class="dt-media">
+      <span class="dt-tool-kind">Source</span>
+      <span>{source.label}</span>
+      {source.where !== undefined && <span class="dt-mono dt-muted dt-media-ref">{source.where}</span>}
+    </div>
+  );
+}
+
+/** A call the provider or the app holds until the user approves it (MCP approval, AI SDK 6). */
+function ApprovalPart({ part }: { part: Part }) {
+  return (
+    <div class="dt-tool dt-tool-approval">
+      <div class="dt-tool-head">
+        <span class="dt-tool-kind">Approval requested</span>
+        {typeof part.name === "string" && part.name !== "" && <span class="dt-mono dt-tool-name">{part.name}</span>}
+        {typeof part.id === "string" && <span class="dt-mono dt-muted">{part.id}</span>}
+        {typeof part.server === "string" && <span class="dt-muted">on {part.server}</span>}
+      </div>
+      <Payload value={part.arguments} />
     </div>
   );
 }
@@ -109,7 +162,12 @@ export function PartView({ part, inInput }: { part: Part; inInput: boolean }) {
   const text = partText(part);
   switch (part.type) {
     case "text":
-      return <TruncatedText text={text ?? ""} />;
+      return (
+        <>
+          <TruncatedText text={text ?? ""} />
+          <Citations part={part} />
+        </>
+      );
     case "reasoning":
       return (
         <details class="dt-reasoning">
@@ -134,6 +192,10 @@ export function PartView({ part, inInput }: { part: Part; inInput: boolean }) {
     case "blob":
     case "file":
       return <MediaPart part={part} />;
+    case "source":
+      return <SourcePart part={part} />;
+    case "tool_approval_request":
+      return <ApprovalPart part={part} />;
     default:
       return (
         <div class="dt-generic-part">

@@ -10,7 +10,7 @@
  * whole JSON body. Retries (maxRetries, 2 by default) are the SDK's own; 0 here.
  */
 import { createOpenAI } from "@ai-sdk/openai";
-import { generateText, streamText, type LanguageModel } from "ai";
+import { DefaultChatTransport, generateText, readUIMessageStream, streamText, type LanguageModel, type UIMessage, type UIMessageChunk } from "ai";
 import { attempt, labelHeader, plain, startCall, type SdkCall } from "./call";
 
 const KEY = "sk-test-not-a-real-key";
@@ -56,6 +56,50 @@ export async function aisdkCalls(): Promise<SdkCall[]> {
       call.id = r.response.id;
     }));
   }
+
+  // Issue 16: an app backend's UI message stream (the mock's /api/ui-chat), read by the AI SDK's
+  // own client: DefaultChatTransport sends the UI messages and parses the stream into chunks
+  // (validating each against the protocol's schema), readUIMessageStream assembles the message.
+  calls.push(await attempt(startCall({ sdk: "ai", provider: "openai", host: location.hostname, label: "aisdk-ui-stream", api: "ui-message-stream", stream: true, requestModel: "" }), async (call) => {
+    const transport = new DefaultChatTransport<UIMessage>({ api: `${location.origin}/api/ui-chat`, headers: labelHeader(call.label) });
+    const t0 = performance.now();
+    const chunks = await transport.sendMessages({
+      trigger: "submit-message", chatId: "chat-ui-1", messageId: undefined, abortSignal: undefined,
+      messages: [{ id: "u1", role: "user", parts: [{ type: "text", text: "Is my account locked?" }] }],
+    });
+    const [forMessage, forChunks] = chunks.tee();
+    const seen: UIMessageChunk[] = [];
+    const collecting = (async () => {
+      const reader = forChunks.getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        if (r.value.type === "reasoning-delta" || r.value.type === "text-delta") call.firstContentMs ??= performance.now() - t0;
+        seen.push(r.value);
+      }
+    })();
+    let message: UIMessage | undefined;
+    for await (const m of readUIMessageStream<UIMessage>({ stream: forMessage })) message = m;
+    await collecting;
+    call.events = seen.length;
+    const finish = seen.find((c) => c.type === "finish");
+    if (finish?.type === "finish") {
+      call.finishReasons = finish.finishReason ? [finish.finishReason] : [];
+      const meta = finish.messageMetadata as { model?: string; usage?: Record<string, unknown> } | undefined;
+      call.model = meta?.model ?? "";
+      call.usage = plain(meta?.usage);
+    }
+    call.text = "";
+    call.reasoning = "";
+    call.sources = [];
+    for (const part of message?.parts ?? []) {
+      if (part.type === "text") call.text += part.text;
+      else if (part.type === "reasoning") call.reasoning += part.text;
+      else if (part.type === "source-url") call.sources.push(part.url);
+      else if (part.type.startsWith("tool-") && "toolCallId" in part) {
+        call.toolCalls.push({ id: part.toolCallId, name: part.type.slice(5), arguments: "input" in part ? part.input : undefined });
+        call.serverTools = [...(call.serverTools ?? []), part.type.slice(5)];
+      }
+    }
+  }));
 
   return calls;
 }

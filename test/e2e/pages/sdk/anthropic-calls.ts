@@ -75,5 +75,26 @@ export async function anthropicCalls(): Promise<SdkCall[]> {
     }
   }));
 
+  // Issue 16: extended thinking (thinking_delta, signature_delta) and the web search server tool
+  // (server_tool_use, web_search_tool_result, text with citations), accumulated by MessageStream.
+  calls.push(await attempt(startCall({ ...base, label: "anthropic-research", stream: true, requestModel: "claude-sonnet-4-5", sent: { maxTokens: 2048, tools: ["web_search"] } }), async (call) => {
+    const t0 = performance.now();
+    const stream = anthropic.messages.stream({
+      model: call.requestModel, max_tokens: 2048, thinking: { type: "enabled", budget_tokens: 1024 },
+      tools: [{ type: "web_search_20250305", name: "web_search", max_uses: 1 }],
+      messages: [{ role: "user", content: "When do locked accounts unlock?" }],
+    }, label(call.label));
+    call.events = 0;
+    stream.on("streamEvent", (event) => {
+      call.events!++;
+      if (event.type === "content_block_delta" && (event.delta.type === "thinking_delta" || event.delta.type === "text_delta")) call.firstContentMs ??= performance.now() - t0;
+    });
+    const m = await stream.finalMessage();
+    fromMessage(call, m);
+    call.reasoning = m.content.flatMap((b) => (b.type === "thinking" ? [b.thinking] : [])).join("");
+    call.serverTools = m.content.flatMap((b) => (b.type === "server_tool_use" ? [b.name] : []));
+    call.citations = m.content.flatMap((b) => (b.type === "text" ? (b.citations ?? []).flatMap((c) => ("url" in c && typeof c.url === "string" ? [c.url] : [])) : []));
+  }));
+
   return calls;
 }

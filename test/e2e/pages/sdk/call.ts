@@ -5,13 +5,13 @@
  */
 
 /** The packages under test (their npm names). */
-export type SdkName = "openai" | "@anthropic-ai/sdk" | "ollama" | "@langchain/openai" | "@google/genai" | "ai";
+export type SdkName = "openai" | "@anthropic-ai/sdk" | "ollama" | "@langchain/openai" | "@google/genai" | "ai" | "@modelcontextprotocol/sdk";
 
 /** The wire API a call used. */
-export type WireApi = "chat.completions" | "responses" | "embeddings" | "messages" | "ollama.chat" | "ollama.generate" | "gemini";
+export type WireApi = "chat.completions" | "responses" | "embeddings" | "messages" | "ollama.chat" | "ollama.generate" | "gemini" | "ui-message-stream" | "mcp";
 
 /** The page's modules of calls, one per SDK (openai's also covers AzureOpenAI). */
-export type SdkModule = "openai" | "anthropic" | "ollama" | "langchain" | "gemini" | "aisdk";
+export type SdkModule = "openai" | "anthropic" | "ollama" | "langchain" | "gemini" | "aisdk" | "mcp";
 
 export interface SdkConfig {
   /** https://{resource}.openai.azure.com, for AzureOpenAI's `endpoint`. */
@@ -36,7 +36,7 @@ export interface SdkCall {
   label: string;
   sdk: SdkName;
   /** gen_ai.provider.name of the host the SDK called. */
-  provider: "openai" | "azure.ai.openai" | "anthropic" | "ollama" | "gcp.gemini";
+  provider: "openai" | "azure.ai.openai" | "anthropic" | "ollama" | "gcp.gemini" | "mcp";
   api: WireApi;
   /** The host the SDK called (server.address). */
   host: string;
@@ -68,6 +68,16 @@ export interface SdkCall {
   attempts: number;
   /** The SDK call threw: its message (the test then fails on this call). */
   error?: string;
+  /** Issue 16, what the SDK returned besides text and tool calls: its reasoning (thinking, summaries, thoughts), joined. */
+  reasoning?: string;
+  /** URLs the answer's text cites, in the order the SDK gave them. */
+  citations?: string[];
+  /** Tools the provider (or the app's backend) ran itself, by name, in order. */
+  serverTools?: string[];
+  /** AI SDK source parts (their URLs). */
+  sources?: string[];
+  /** MCP: the JSON-RPC method, the session the transport holds, and what the client got. */
+  mcp?: { method: string; sessionId?: string; protocolVersion?: string; serverName?: string; toolNames?: string[]; tool?: string; arguments?: unknown; result?: unknown };
 }
 
 /** A plain JSON copy (what crosses page.evaluate). */

@@ -53,5 +53,35 @@ export async function geminiCalls(): Promise<SdkCall[]> {
     take(call, r);
   }));
 
+  // Issue 16: thought parts (includeThoughts) and Grounding with Google Search, streamed.
+  calls.push(await attempt(startCall({ ...base, label: "gemini-research", stream: true }), async (call) => {
+    const t0 = performance.now();
+    const stream = await ai.models.generateContentStream({
+      model: call.requestModel, contents: "When do locked accounts unlock?",
+      config: { thinkingConfig: { includeThoughts: true }, tools: [{ googleSearch: {} }], httpOptions: { headers: labelHeader(call.label) } },
+    });
+    call.events = 0;
+    call.reasoning = "";
+    call.citations = [];
+    for await (const chunk of stream) {
+      call.events++;
+      for (const part of chunk.candidates?.[0]?.content?.parts ?? []) {
+        if (typeof part.text !== "string" || part.text === "") continue;
+        call.firstContentMs ??= performance.now() - t0;
+        if (part.thought) call.reasoning += part.text;
+        else call.text += part.text;
+      }
+      const grounding = chunk.candidates?.[0]?.groundingMetadata;
+      if (grounding) {
+        call.serverTools = ["google_search"];
+        const chunks = grounding.groundingChunks ?? [];
+        for (const support of grounding.groundingSupports ?? []) {
+          for (const i of support.groundingChunkIndices ?? []) if (chunks[i]?.web?.uri) call.citations.push(chunks[i]!.web!.uri!);
+        }
+      }
+      take(call, chunk);
+    }
+  }));
+
   return calls;
 }

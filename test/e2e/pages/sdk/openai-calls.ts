@@ -57,6 +57,34 @@ async function readChatStream(call: SdkCall, stream: AsyncIterable<OpenAI.Chat.C
   call.toolCalls = [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, t]) => t);
 }
 
+/** What the page takes from a Responses stream: text deltas, then the completed response's items. */
+async function readResponsesStream(call: SdkCall, stream: AsyncIterable<OpenAI.Responses.ResponseStreamEvent>, t0: number): Promise<void> {
+  call.events = 0;
+  for await (const event of stream) {
+    call.events++;
+    if (event.type === "response.output_text.delta" || event.type === "response.function_call_arguments.delta" || event.type === "response.reasoning_summary_text.delta") {
+      call.firstContentMs ??= performance.now() - t0;
+    }
+    if (event.type === "response.output_text.delta") call.text += event.delta;
+    if (event.type !== "response.completed") continue;
+    const r = event.response;
+    call.id = r.id;
+    call.model = r.model;
+    call.usage = plain(r.usage);
+    call.finishReasons = [r.status ?? ""];
+    call.reasoning = "";
+    call.serverTools = [];
+    call.citations = [];
+    for (const item of r.output) {
+      if (item.type === "function_call") call.toolCalls.push({ id: item.call_id, name: item.name, arguments: item.arguments });
+      if (item.type === "reasoning") call.reasoning += item.summary.map((s) => s.text).join("");
+      if (item.type === "web_search_call") call.serverTools.push("web_search");
+      if (item.type !== "message") continue;
+      for (const c of item.content) if (c.type === "output_text") for (const a of c.annotations) if (a.type === "url_citation") call.citations.push(a.url);
+    }
+  }
+}
+
 function fromCompletion(call: SdkCall, r: OpenAI.Chat.Completions.ChatCompletion): void {
   const choice = r.choices[0]!;
   call.model = r.model;
@@ -135,22 +163,17 @@ export async function openaiCalls(config: SdkConfig): Promise<SdkCall[]> {
     const stream = await openai.responses.create({
       model: call.requestModel, stream: true, instructions: "Answer briefly.", input: "Summarize the password and lockout policy.",
     }, label(call.label));
-    call.events = 0;
-    for await (const event of stream) {
-      call.events++;
-      if (event.type === "response.output_text.delta" || event.type === "response.function_call_arguments.delta") call.firstContentMs ??= performance.now() - t0;
-      if (event.type === "response.output_text.delta") call.text += event.delta;
-      if (event.type === "response.completed") {
-        const r = event.response;
-        call.id = r.id;
-        call.model = r.model;
-        call.usage = plain(r.usage);
-        call.finishReasons = [r.status ?? ""];
-        for (const item of r.output) {
-          if (item.type === "function_call") call.toolCalls.push({ id: item.call_id, name: item.name, arguments: item.arguments });
-        }
-      }
-    }
+    await readResponsesStream(call, stream, t0);
+  }));
+
+  // Issue 16: Responses with a reasoning summary, the web_search tool and a url_citation, streamed.
+  calls.push(await attempt(startCall({ ...base, label: "openai-responses-research", api: "responses", stream: true, requestModel: "gpt-5-mini" }), async (call) => {
+    const t0 = performance.now();
+    const stream = await openai.responses.create({
+      model: call.requestModel, stream: true, reasoning: { effort: "low", summary: "auto" }, tools: [{ type: "web_search" }],
+      input: "When do locked accounts unlock?",
+    }, label(call.label));
+    await readResponsesStream(call, stream, t0);
   }));
 
   // Embeddings (the SDK asks for base64 and decodes it to floats).

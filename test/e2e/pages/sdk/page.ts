@@ -15,6 +15,7 @@ import { anthropicCalls } from "./anthropic-calls";
 import type { SdkCall, SdkConfig, SdkModule } from "./call";
 import { geminiCalls } from "./gemini-calls";
 import { langchainCalls } from "./langchain-calls";
+import { mcpCalls } from "./mcp-calls";
 import { ollamaCalls } from "./ollama-calls";
 import { openaiCalls } from "./openai-calls";
 
@@ -34,6 +35,7 @@ const MODULES: Record<SdkModule, (config: SdkConfig) => Promise<SdkCall[]>> = {
   langchain: langchainCalls,
   gemini: geminiCalls,
   aisdk: aisdkCalls,
+  mcp: mcpCalls,
 };
 
 async function run(config: SdkConfig): Promise<SdkCall[]> {
