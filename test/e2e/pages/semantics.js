@@ -33,7 +33,8 @@ async function until(check, ms = 5000) {
   }
   return false;
 }
-const serverClosed = async (id) => until(async () => (await (await fetch(`${P}/api/closed?id=${id}`)).json()).closed === true);
+// A condition, not a timing: on a loaded 2-core machine a connection can take seconds to close.
+const serverClosed = async (id) => until(async () => (await (await fetch(`${P}/api/closed?id=${id}`)).json()).closed === true, 20000);
 // The Date header changes between the two runs; everything else must match.
 const headersOf = (h) => [...h.entries()].filter(([k]) => k !== "date");
 function describeResponse(r) {
