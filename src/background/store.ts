@@ -4,7 +4,7 @@
  * batch counts as stored only once its transaction is done (not when its puts resolve).
  */
 import { deleteDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from "idb";
-import { chunkBlock, unpackChunks, type ChunkRecord, type ExchangeRecord, type StoredChunks } from "../core/ingest";
+import { chunkBlock, storedChunks, unpackChunks, type ChunkRecord, type ExchangeRecord, type StoredChunks } from "../core/ingest";
 import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/records";
 import { openRecovering, type Migration, type ResetReport } from "./store-open";
 
@@ -99,8 +99,19 @@ export function isStorageError(error: unknown): boolean {
   return typeof name === "string" && STORAGE_ERRORS.has(name);
 }
 
+/**
+ * Told, as a deletion starts (before its transaction exists), which spans and exchanges it
+ * removes, or that it removes everything: what the background caches of them must not be
+ * written back by a batch stored after it.
+ */
+let onDeleting: (spanIds?: readonly string[]) => void = () => {};
+export function onStoreDeleting(listener: (spanIds?: readonly string[]) => void): void {
+  onDeleting = listener;
+}
+
 /** Close and delete a database (an imported session being removed). */
 export async function dropStore(name: string): Promise<void> {
+  if (name === DB_NAME) onDeleting();
   const opening = opened.get(name);
   opened.delete(name);
   if (opening) (await opening.catch(() => undefined))?.close();
@@ -159,8 +170,8 @@ export async function readExchanges(ids: readonly string[], dbName = DB_NAME): P
   const db = await openStore(dbName);
   const tx = db.transaction(["exchanges", "chunks"], "readonly");
   return Promise.all(ids.map(async (id) => {
-    const [record, chunks] = await Promise.all([tx.objectStore("exchanges").get(id), readChunks(tx.objectStore("chunks"), id)]);
-    return record ? { record, chunks } : undefined;
+    const [record, apart] = await Promise.all([tx.objectStore("exchanges").get(id), tx.objectStore("chunks").getAll(chunkRange(id))]);
+    return record ? { record, chunks: storedChunks(record, apart) } : undefined;
   }));
 }
 
@@ -171,6 +182,7 @@ export async function readExchanges(ids: readonly string[], dbName = DB_NAME): P
 export async function deleteSpans(spanIds: readonly string[], onlyTab?: number): Promise<number> {
   if (spanIds.length === 0) return 0;
   const db = await openStore();
+  onDeleting(spanIds);
   const tx = db.transaction(["exchanges", "chunks", "spans"], "readwrite");
   const spans = tx.objectStore("spans");
   const records = (await Promise.all(spanIds.map((id) => spans.get(id)))).filter((s) => onlyTab === undefined || s?.tabId === onlyTab);
@@ -191,6 +203,7 @@ export async function spanIdsOfTab(tabId: number): Promise<string[]> {
 
 export async function deleteTabEvents(tabId: number | IDBKeyRange): Promise<void> {
   const db = await openStore();
+  onDeleting();
   const tx = db.transaction("events", "readwrite");
   const keys = await tx.store.index("tabId").getAllKeys(tabId);
   await Promise.all(keys.map((k) => tx.store.delete(k)));
