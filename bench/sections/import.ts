@@ -66,13 +66,13 @@ function session(events: readonly CaptureEvent[]) {
   return { spans, exchanges };
 }
 
-interface Files {
+export interface Files {
   own: string;
   foreign: string;
   dir: string;
 }
 
-async function writeFiles(env: Env): Promise<Files> {
+export async function writeFiles(env: Pick<Env, "server">): Promise<Files> {
   const events = await captureEvents(ENTRIES / 4, env.server.origin);
   const har = toHar(session(events), { creatorVersion: "bench", exportedAt: Date.now() });
   const dir = await mkdtemp(path.join(os.tmpdir(), "llm-trace-import-"));

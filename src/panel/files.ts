@@ -3,6 +3,7 @@
  * pure core modules): data moves to and from the background in batches small enough for
  * runtime messaging, whatever the size of the file.
  */
+import { assembleTraces } from "../core/assemble";
 import type { Exchange } from "../core/exchange";
 import type { SpanRecord } from "../core/records";
 import { harFileName, harText, toHar } from "../core/har";
@@ -16,6 +17,8 @@ export type ExportFormat = "har" | "otlp" | "jsonl";
 const EXCHANGES_PER_CALL = 200;
 /** Per import message: Chrome caps runtime messages at 64 MB; stay far below. */
 const IMPORT_BATCH_CHARS = 4 * 1024 * 1024;
+/** Import messages on their way at once: the background stores one while the next travels. */
+const IMPORT_IN_FLIGHT = 2;
 
 export interface ExportFile {
   fileName: string;
@@ -47,8 +50,22 @@ export async function buildExport(format: ExportFormat, spans: readonly SpanReco
 
 export type ImportOutcome = { ok: true; session: number; spans: number; warnings: string[] } | { ok: false; error: string };
 
-function sizeOf(value: unknown): number {
-  return JSON.stringify(value).length;
+/**
+ * About what a span or an exchange weighs in a message, from its strings (serialising each one
+ * to measure it cost as much as sending it). JSON escapes make the real size somewhat larger;
+ * the batch limit leaves room for that many times over.
+ */
+function spanChars(span: SpanRecord): number {
+  let n = 300 + span.name.length;
+  for (const v of Object.values(span.attributes)) n += typeof v === "string" ? v.length : 20;
+  return n + (span.events?.length ?? 0) * 200;
+}
+
+function exchangeChars(ex: Exchange): number {
+  let n = 500 + ex.request.url.length + (ex.request.body?.text?.length ?? 0) + (ex.response?.body?.text?.length ?? 0);
+  for (const [name, value] of [...ex.request.headers, ...(ex.response?.headers ?? [])]) n += name.length + value.length + 8;
+  for (const c of ex.chunks) n += c.text.length + 30;
+  return n;
 }
 
 /** Parse a dropped or picked file and store it as an imported session. Never throws. */
@@ -63,37 +80,47 @@ export async function importFile(file: File, connection: Connection): Promise<Im
   }
   const parsed = importTraceFile(text, { size: file.size });
   if (!parsed.ok) return { ok: false, error: `${file.name}: ${parsed.error}` };
-  const { spans, exchanges } = parsed.session;
+  const { exchanges } = parsed.session;
+  // A foreign HAR has spans derived one by one: its traces are assembled here, over the whole
+  // file at once (the background assembles a live tab's recent window only).
+  const spans = parsed.format === "har" ? assembleTraces({ spans: parsed.session.spans, interactions: [], marks: [] }) : parsed.session.spans;
   const exchangeOf = new Map(exchanges.map((e) => [e.id, e]));
   try {
     let session: number | undefined;
     let batch: { spans: SpanRecord[]; exchanges: Exchange[] } = { spans: [], exchanges: [] };
     let chars = 0;
+    const inFlight = new Set<Promise<unknown>>();
     const send = async (done: boolean) => {
-      const r = await connection.call("importBatch", {
-        ...(session !== undefined ? { session } : {}), name: file.name, format: parsed.format, ...batch, done,
-        assemble: parsed.format === "har",
-      });
-      session = r.session;
+      const params = { name: file.name, format: parsed.format, ...batch, done };
       batch = { spans: [], exchanges: [] };
       chars = 0;
+      // The first batch makes the session; the last lists it, once everything before is stored.
+      if (session === undefined || done) {
+        await Promise.all(inFlight);
+        session = (await connection.call("importBatch", { ...(session !== undefined ? { session } : {}), ...params })).session;
+        return;
+      }
+      const call = connection.call("importBatch", { session, ...params });
+      inFlight.add(call);
+      void call.then(() => inFlight.delete(call), () => {});
+      if (inFlight.size >= IMPORT_IN_FLIGHT) await Promise.race(inFlight);
     };
     // A span and its exchange travel together; exchanges no span names go at the end.
     const sent = new Set<string>();
     for (const span of spans) {
       batch.spans.push(span);
-      chars += sizeOf(span);
+      chars += spanChars(span);
       const ex = span.exchangeId ? exchangeOf.get(span.exchangeId) : undefined;
       if (ex && !sent.has(ex.id)) {
         sent.add(ex.id);
         batch.exchanges.push(ex);
-        chars += sizeOf(ex);
+        chars += exchangeChars(ex);
       }
       if (chars > IMPORT_BATCH_CHARS) await send(false);
     }
     for (const ex of exchanges) if (!sent.has(ex.id)) batch.exchanges.push(ex);
     await send(true);
-    return { ok: true, session: session!, spans: spans.length, warnings: parsed.warnings };
+    return { ok: true, session: session!, spans: parsed.session.spans.length, warnings: parsed.warnings };
   } catch (error) {
     return { ok: false, error: `${file.name} could not be stored: ${error instanceof Error ? error.message : String(error)}` };
   }
