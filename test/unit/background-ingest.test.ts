@@ -239,3 +239,14 @@ test("a click stored before the worker restarted still opens the trace of the ca
   const { spans } = await storedOf(tab);
   for (const c of [q.calls[1]!, q.calls[3]!]) assert.equal(spans.find((s) => s.spanId === c.id)!.parentSpanId, q.events[0]!.id);
 });
+
+test("an exchange derived again later (no new events) is not marked as coming from another frame", async () => {
+  const tab = 19;
+  const q = question(1_750_000_700_000, 40);
+  const stream = q.calls[1]!;
+  // In flight: no end yet.
+  await ingestBatch(tab, 0, stream.events.filter((e) => e.t !== "end"));
+  await ingestBatch(tab, undefined, [], { rederive: [stream.id] });
+  const span = (await openStore()).get("spans", stream.id);
+  assert.equal((await span)?.attributes["llm_trace.unverified"], undefined);
+});
