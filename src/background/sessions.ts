@@ -12,9 +12,14 @@ import type { SessionInfo } from "../shared/messages";
 import { redactImportedExchange } from "../core/redact";
 import { redactorFor } from "./redaction";
 import { getSettings } from "./settings";
-import { dropStore, importDbName, openStore } from "./store";
+import { dropStore, importDbName, openStore, type ExchangeBlock } from "./store";
 
 const KEY = "imported-sessions";
+/**
+ * Imported exchanges are stored in blocks of about this much text: a request per record is most
+ * of what writing costs, and a block is read whole to show one of its exchanges.
+ */
+const BLOCK_CHARS = 96 * 1024;
 /** Everything in an imported session belongs to this one pseudo-tab of its database. */
 export const SESSION_TAB = 0;
 
@@ -33,7 +38,7 @@ export async function sessionDb(session: unknown): Promise<string | undefined> {
   return (await listSessions()).some((s) => s.id === session) ? importDbName(session) : undefined;
 }
 
-/** An imported exchange as stored: one record with its chunks inside (a request per record is what storing costs). */
+/** An imported exchange as stored: its chunks inside the record. */
 function exchangeRecord(ex: Exchange): ExchangeRecord {
   const { chunks, ...rest } = ex;
   const body = ex.response?.body;
@@ -61,12 +66,11 @@ export async function importBatch(batch: ImportBatch): Promise<{ session: number
   const session = batch.session ?? -Date.now();
   const redactor = redactorFor(await getSettings());
   const db = await openStore(importDbName(session));
-  const tx = db.transaction(["exchanges", "spans"], "readwrite");
+  const tx = db.transaction(["exchangeBlocks", "spans"], "readwrite");
   const writes: Promise<unknown>[] = [];
-  for (const ex of batch.exchanges) {
-    // Redacted here as live capture is: the panel that parsed the file is not trusted to.
-    writes.push(tx.objectStore("exchanges").put(exchangeRecord(redactImportedExchange(ex, redactor))));
-  }
+  // Redacted here as live capture is: the panel that parsed the file is not trusted to.
+  const records = batch.exchanges.map((ex) => exchangeRecord(redactImportedExchange(ex, redactor)));
+  for (const block of blocks(records)) writes.push(tx.objectStore("exchangeBlocks").put(block));
   for (const span of batch.spans) writes.push(tx.objectStore("spans").put(redactor.span({ ...span, tabId: SESSION_TAB })));
   await Promise.all(writes);
   await tx.done;
@@ -76,6 +80,24 @@ export async function importBatch(batch: ImportBatch): Promise<{ session: number
     await saveSessions([...others, { id: session, name: batch.name, format: batch.format, importedAt: Date.now(), spans }]);
   }
   return { session };
+}
+
+function blocks(records: readonly ExchangeRecord[]): ExchangeBlock[] {
+  const out: ExchangeBlock[] = [];
+  let current: ExchangeRecord[] = [];
+  let chars = 0;
+  const close = () => {
+    if (current.length) out.push({ id: current[0]!.id, ids: current.map((r) => r.id), exchanges: current });
+    current = [];
+    chars = 0;
+  };
+  for (const r of records) {
+    current.push(r);
+    chars += (r.request.body?.text?.length ?? 0) + (r.inlineChunks?.reduce((n, c) => n + c.text.length, 0) ?? 0) + 500;
+    if (chars >= BLOCK_CHARS) close();
+  }
+  close();
+  return out;
 }
 
 export async function removeSession(session: number): Promise<void> {

@@ -11,8 +11,21 @@ import { openRecovering, type Migration, type ResetReport } from "./store-open";
 /** Interactions and marks: the inputs of trace assembly besides spans. */
 export type TabEvent = ({ kind: "interaction" } & InteractionRecord) | ({ kind: "mark" } & MarkRecord);
 
+/**
+ * Exchanges stored as one record (an imported file's, some at a time, with their chunks): a
+ * request per record is most of what writing costs, whatever its size. Found by any of its ids
+ * through the "ids" index; an exchange is in a block or in the exchanges store, not both.
+ */
+export interface ExchangeBlock {
+  /** The id of its first exchange. */
+  id: string;
+  ids: string[];
+  exchanges: ExchangeRecord[];
+}
+
 export interface TraceDB extends DBSchema {
   exchanges: { key: string; value: ExchangeRecord; indexes: { tabId: number } };
+  exchangeBlocks: { key: string; value: ExchangeBlock; indexes: { ids: string } };
   chunks: { key: [string, number]; value: StoredChunks };
   spans: {
     key: string;
@@ -26,7 +39,7 @@ export interface TraceDB extends DBSchema {
 export const DB_NAME = "llm-trace";
 export const importDbName = (session: number): string => `llm-trace-import${session}`;
 
-type UpgradeTx = IDBPTransaction<TraceDB, ("exchanges" | "chunks" | "spans" | "events")[], "versionchange">;
+type UpgradeTx = IDBPTransaction<TraceDB, ("exchanges" | "exchangeBlocks" | "chunks" | "spans" | "events")[], "versionchange">;
 
 /**
  * One entry per schema version; entry i upgrades version i to i + 1. Append, never edit: a
@@ -48,6 +61,9 @@ const MIGRATIONS: ((db: IDBPDatabase<TraceDB>, tx: UpgradeTx) => void)[] = [
     events.createIndex("tabId", "tabId");
     events.createIndex("tabTime", ["tabId", "time"]);
   },
+  (db) => {
+    db.createObjectStore("exchangeBlocks", { keyPath: "id" }).createIndex("ids", "ids", { multiEntry: true });
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;
@@ -68,7 +84,7 @@ export function onStoreUnavailable(listener: (name: string, reason: string) => v
 }
 
 /** What a reset keeps, most valued first: the spans are what the panel shows. */
-const KEPT_STORES = ["spans", "events", "exchanges", "chunks"] as const;
+const KEPT_STORES = ["spans", "events", "exchanges", "exchangeBlocks", "chunks"] as const;
 
 export function openStore(name = DB_NAME): Promise<IDBPDatabase<TraceDB>> {
   let opening = opened.get(name);
@@ -168,10 +184,20 @@ export interface StoredExchange {
 
 export async function readExchanges(ids: readonly string[], dbName = DB_NAME): Promise<(StoredExchange | undefined)[]> {
   const db = await openStore(dbName);
-  const tx = db.transaction(["exchanges", "chunks"], "readonly");
-  return Promise.all(ids.map(async (id) => {
-    const [record, apart] = await Promise.all([tx.objectStore("exchanges").get(id), tx.objectStore("chunks").getAll(chunkRange(id))]);
-    return record ? { record, chunks: storedChunks(record, apart) } : undefined;
+  const tx = db.transaction(["exchanges", "exchangeBlocks", "chunks"], "readonly");
+  const blockStore = tx.objectStore("exchangeBlocks");
+  const [records, blockKeys] = await Promise.all([
+    Promise.all(ids.map((id) => tx.objectStore("exchanges").get(id))),
+    Promise.all(ids.map((id) => blockStore.index("ids").getKey(id))),
+  ]);
+  // Each block once, however many of its exchanges are asked for.
+  const keys = [...new Set(blockKeys.filter((k): k is string => k !== undefined))];
+  const blocks = new Map((await Promise.all(keys.map((k) => blockStore.get(k)))).flatMap((b) => (b ? [[b.id, b] as const] : [])));
+  return Promise.all(ids.map(async (id, i) => {
+    const record = records[i];
+    if (record) return { record, chunks: storedChunks(record, await tx.objectStore("chunks").getAll(chunkRange(id))) };
+    const inBlock = blocks.get(blockKeys[i] ?? "")?.exchanges.find((e) => e.id === id);
+    return inBlock ? { record: inBlock, chunks: storedChunks(inBlock, []) } : undefined;
   }));
 }
 
