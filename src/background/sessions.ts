@@ -9,15 +9,16 @@ import type { Exchange } from "../core/exchange";
 import type { ExchangeRecord } from "../core/ingest";
 import type { SpanRecord } from "../core/records";
 import type { SessionInfo } from "../shared/messages";
+import { approximateBytes } from "../core/size";
 import { redactImportedExchange } from "../core/redact";
 import { redactorFor } from "./redaction";
 import { getSettings } from "./settings";
-import { dropStore, importDbName, openStore, type ExchangeBlock } from "./store";
+import { dropStore, forgetImportedSpans, importDbName, importedSpanCount, openStore, spanBlockKey, type ExchangeBlock, type SpanBlock } from "./store";
 
 const KEY = "imported-sessions";
 /**
- * Imported exchanges are stored in blocks of about this much text: a request per record is most
- * of what writing costs, and a block is read whole to show one of its exchanges.
+ * Imported exchanges and spans are stored in blocks of about this size: a request per record is
+ * most of what writing costs, and a block is read whole to show one of its exchanges.
  */
 const BLOCK_CHARS = 96 * 1024;
 /** Everything in an imported session belongs to this one pseudo-tab of its database. */
@@ -66,37 +67,44 @@ export async function importBatch(batch: ImportBatch): Promise<{ session: number
   const session = batch.session ?? -Date.now();
   const redactor = redactorFor(await getSettings());
   const db = await openStore(importDbName(session));
-  const tx = db.transaction(["exchangeBlocks", "spans"], "readwrite");
+  forgetImportedSpans(importDbName(session));
+  const tx = db.transaction(["exchangeBlocks", "spanBlocks"], "readwrite");
   const writes: Promise<unknown>[] = [];
   // Redacted here as live capture is: the panel that parsed the file is not trusted to.
-  const records = batch.exchanges.map((ex) => exchangeRecord(redactImportedExchange(ex, redactor)));
-  for (const block of blocks(records)) writes.push(tx.objectStore("exchangeBlocks").put(block));
-  for (const span of batch.spans) writes.push(tx.objectStore("spans").put(redactor.span({ ...span, tabId: SESSION_TAB })));
+  const exchanges = batch.exchanges.map((ex) => exchangeRecord(redactImportedExchange(ex, redactor)));
+  for (const records of inBlocks(exchanges)) {
+    const block: ExchangeBlock = { id: records[0]!.id, ids: records.map((r) => r.id), exchanges: records };
+    writes.push(tx.objectStore("exchangeBlocks").put(block));
+  }
+  for (const spans of inBlocks(batch.spans.map((span) => redactor.span({ ...span, tabId: SESSION_TAB })))) {
+    const block: SpanBlock = { id: spanBlockKey(spans), spans };
+    writes.push(tx.objectStore("spanBlocks").put(block));
+  }
   await Promise.all(writes);
   await tx.done;
   if (batch.done) {
-    const spans = await db.count("spans");
+    const spans = await importedSpanCount(importDbName(session));
     const others = (await listSessions()).filter((s) => s.id !== session);
     await saveSessions([...others, { id: session, name: batch.name, format: batch.format, importedAt: Date.now(), spans }]);
   }
   return { session };
 }
 
-function blocks(records: readonly ExchangeRecord[]): ExchangeBlock[] {
-  const out: ExchangeBlock[] = [];
-  let current: ExchangeRecord[] = [];
-  let chars = 0;
-  const close = () => {
-    if (current.length) out.push({ id: current[0]!.id, ids: current.map((r) => r.id), exchanges: current });
-    current = [];
-    chars = 0;
-  };
-  for (const r of records) {
-    current.push(r);
-    chars += (r.request.body?.text?.length ?? 0) + (r.inlineChunks?.reduce((n, c) => n + c.text.length, 0) ?? 0) + 500;
-    if (chars >= BLOCK_CHARS) close();
+/** Records in runs of about BLOCK_CHARS. */
+function inBlocks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const item of items) {
+    current.push(item);
+    size += approximateBytes(item);
+    if (size >= BLOCK_CHARS) {
+      out.push(current);
+      current = [];
+      size = 0;
+    }
   }
-  close();
+  if (current.length) out.push(current);
   return out;
 }
 

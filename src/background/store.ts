@@ -23,9 +23,23 @@ export interface ExchangeBlock {
   exchanges: ExchangeRecord[];
 }
 
+/**
+ * Spans stored as one record (an imported file's, some at a time): for the same reason as
+ * exchange blocks. Keyed "<random id>:<number of spans>", so a session's span count is read from
+ * keys alone. An imported session is written once and then only read whole.
+ */
+export interface SpanBlock {
+  id: string;
+  spans: SpanRecord[];
+}
+
+export const spanBlockKey = (spans: readonly SpanRecord[]): string => `${crypto.randomUUID()}:${spans.length}`;
+const spansInBlock = (key: string): number => Number(key.slice(key.lastIndexOf(":") + 1)) || 0;
+
 export interface TraceDB extends DBSchema {
   exchanges: { key: string; value: ExchangeRecord; indexes: { tabId: number } };
   exchangeBlocks: { key: string; value: ExchangeBlock; indexes: { ids: string } };
+  spanBlocks: { key: string; value: SpanBlock };
   chunks: { key: [string, number]; value: StoredChunks };
   spans: {
     key: string;
@@ -39,7 +53,7 @@ export interface TraceDB extends DBSchema {
 export const DB_NAME = "llm-trace";
 export const importDbName = (session: number): string => `llm-trace-import${session}`;
 
-type UpgradeTx = IDBPTransaction<TraceDB, ("exchanges" | "exchangeBlocks" | "chunks" | "spans" | "events")[], "versionchange">;
+type UpgradeTx = IDBPTransaction<TraceDB, ("exchanges" | "exchangeBlocks" | "chunks" | "spans" | "spanBlocks" | "events")[], "versionchange">;
 
 /**
  * One entry per schema version; entry i upgrades version i to i + 1. Append, never edit: a
@@ -63,6 +77,7 @@ const MIGRATIONS: ((db: IDBPDatabase<TraceDB>, tx: UpgradeTx) => void)[] = [
   },
   (db) => {
     db.createObjectStore("exchangeBlocks", { keyPath: "id" }).createIndex("ids", "ids", { multiEntry: true });
+    db.createObjectStore("spanBlocks", { keyPath: "id" });
   },
 ];
 
@@ -84,7 +99,7 @@ export function onStoreUnavailable(listener: (name: string, reason: string) => v
 }
 
 /** What a reset keeps, most valued first: the spans are what the panel shows. */
-const KEPT_STORES = ["spans", "events", "exchanges", "exchangeBlocks", "chunks"] as const;
+const KEPT_STORES = ["spans", "spanBlocks", "events", "exchanges", "exchangeBlocks", "chunks"] as const;
 
 export function openStore(name = DB_NAME): Promise<IDBPDatabase<TraceDB>> {
   let opening = opened.get(name);
@@ -128,6 +143,7 @@ export function onStoreDeleting(listener: (spanIds?: readonly string[]) => void)
 /** Close and delete a database (an imported session being removed). */
 export async function dropStore(name: string): Promise<void> {
   if (name === DB_NAME) onDeleting();
+  forgetImportedSpans(name);
   const opening = opened.get(name);
   opened.delete(name);
   if (opening) (await opening.catch(() => undefined))?.close();
@@ -165,6 +181,7 @@ export async function putChunks(store: ChunkStore, chunks: readonly ChunkRecord[
  * the boundary is inclusive, so spans sharing its start time come back twice rather than never).
  */
 export async function listSpans(tabId: number, dbName = DB_NAME, page: { newest?: number; until?: number } = {}): Promise<SpanRecord[]> {
+  if (dbName !== DB_NAME) return pageOf(await importedSpans(dbName, tabId), page);
   const db = await openStore(dbName);
   const range = IDBKeyRange.bound([tabId, -Infinity], [tabId, page.until ?? Infinity]);
   if (page.newest === undefined) return db.getAllFromIndex("spans", "tabStart", range);
@@ -175,6 +192,54 @@ export async function listSpans(tabId: number, dbName = DB_NAME, page: { newest?
     cursor = await cursor.continue();
   }
   return found.reverse();
+}
+
+/** The spans of the imported session last listed, in the order of the tabStart index: the panel asks for them page by page. */
+let imported: { dbName: string; spans: SpanRecord[]; timer: ReturnType<typeof setTimeout> } | undefined;
+const IMPORTED_KEPT_MS = 30_000;
+
+export function forgetImportedSpans(dbName: string): void {
+  if (imported?.dbName !== dbName) return;
+  clearTimeout(imported.timer);
+  imported = undefined;
+}
+
+async function importedSpans(dbName: string, tabId: number): Promise<SpanRecord[]> {
+  if (imported?.dbName !== dbName) {
+    const db = await openStore(dbName);
+    const tx = db.transaction(["spans", "spanBlocks"]);
+    // Sessions imported before span blocks hold their spans one record each.
+    const [blocks, single] = await Promise.all([tx.objectStore("spanBlocks").getAll(), tx.objectStore("spans").index("tabId").getAll(tabId)]);
+    // One span per id, as the spans store keeps them (a file may name one twice).
+    const byId = new Map<string, SpanRecord>();
+    for (const s of [...blocks.flatMap((b) => b.spans).filter((s) => s.tabId === tabId), ...single]) byId.set(s.spanId, s);
+    const spans = [...byId.values()];
+    spans.sort((a, b) => a.startTime - b.startTime || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0));
+    forgetImportedSpans(imported?.dbName ?? "");
+    imported = { dbName, spans, timer: setTimeout(() => forgetImportedSpans(dbName), IMPORTED_KEPT_MS) };
+  }
+  return imported.spans;
+}
+
+/** As listSpans pages the spans store: those started at or before `until`, the newest `newest` of them. */
+function pageOf(sorted: readonly SpanRecord[], page: { newest?: number; until?: number }): SpanRecord[] {
+  let end = sorted.length;
+  if (page.until !== undefined) {
+    let lo = 0;
+    while (lo < end) {
+      const mid = (lo + end) >> 1;
+      if (sorted[mid]!.startTime <= page.until) lo = mid + 1;
+      else end = mid;
+    }
+  }
+  return sorted.slice(page.newest === undefined ? 0 : Math.max(0, end - page.newest), end);
+}
+
+/** How many spans an imported session holds. */
+export async function importedSpanCount(dbName: string): Promise<number> {
+  const db = await openStore(dbName);
+  const [keys, single] = await Promise.all([db.getAllKeys("spanBlocks"), db.count("spans")]);
+  return keys.reduce((n, k) => n + spansInBlock(k), single);
 }
 
 export interface StoredExchange {

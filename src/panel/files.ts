@@ -9,13 +9,14 @@ import type { SpanRecord } from "../core/records";
 import { harFileName, harText, toHar } from "../core/har";
 import { toEvalJsonl } from "../core/jsonl";
 import { toOtlp } from "../core/otlp";
+import { approximateBytes } from "../core/size";
 import { importSizeProblem, importTraceFile } from "../core/trace-file";
 import type { Connection } from "./connection";
 
 export type ExportFormat = "har" | "otlp" | "jsonl";
 
 const EXCHANGES_PER_CALL = 200;
-/** Per import message: Chrome caps runtime messages at 64 MB; stay far below. */
+/** Per import message (about, see approximateBytes): Chrome caps runtime messages at 64 MB; stay far below. */
 const IMPORT_BATCH_CHARS = 4 * 1024 * 1024;
 /** Import messages on their way at once: the background stores one while the next travels. */
 const IMPORT_IN_FLIGHT = 2;
@@ -49,24 +50,6 @@ export async function buildExport(format: ExportFormat, spans: readonly SpanReco
 }
 
 export type ImportOutcome = { ok: true; session: number; spans: number; warnings: string[] } | { ok: false; error: string };
-
-/**
- * About what a span or an exchange weighs in a message, from its strings (serialising each one
- * to measure it cost as much as sending it). JSON escapes make the real size somewhat larger;
- * the batch limit leaves room for that many times over.
- */
-function spanChars(span: SpanRecord): number {
-  let n = 300 + span.name.length;
-  for (const v of Object.values(span.attributes)) n += typeof v === "string" ? v.length : 20;
-  return n + (span.events?.length ?? 0) * 200;
-}
-
-function exchangeChars(ex: Exchange): number {
-  let n = 500 + ex.request.url.length + (ex.request.body?.text?.length ?? 0) + (ex.response?.body?.text?.length ?? 0);
-  for (const [name, value] of [...ex.request.headers, ...(ex.response?.headers ?? [])]) n += name.length + value.length + 8;
-  for (const c of ex.chunks) n += c.text.length + 30;
-  return n;
-}
 
 /** Parse a dropped or picked file and store it as an imported session. Never throws. */
 export async function importFile(file: File, connection: Connection): Promise<ImportOutcome> {
@@ -109,12 +92,12 @@ export async function importFile(file: File, connection: Connection): Promise<Im
     const sent = new Set<string>();
     for (const span of spans) {
       batch.spans.push(span);
-      chars += spanChars(span);
+      chars += approximateBytes(span);
       const ex = span.exchangeId ? exchangeOf.get(span.exchangeId) : undefined;
       if (ex && !sent.has(ex.id)) {
         sent.add(ex.id);
         batch.exchanges.push(ex);
-        chars += exchangeChars(ex);
+        chars += approximateBytes(ex);
       }
       if (chars > IMPORT_BATCH_CHARS) await send(false);
     }
