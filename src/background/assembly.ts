@@ -16,6 +16,8 @@ export const THROTTLE_MS = 1000;
 export interface AssemblyResult {
   changed: SpanRecord[];
   removed: string[];
+  /** Spans made (synthesized) less those removed. */
+  added: number;
 }
 
 type Listener = (tabId: number, result: AssemblyResult) => void;
@@ -44,7 +46,7 @@ export function placeWindow(w: TabWindow, stamp: number): AssemblyResult {
   }
   const before = w.spans;
   const after = assembleTraces({ spans: [...before.values()], interactions, marks });
-  const result: AssemblyResult = { changed: [], removed: [] };
+  const result: AssemblyResult = { changed: [], removed: [], added: 0 };
   const kept = new Set<string>();
   for (const span of after) {
     kept.add(span.spanId);
@@ -52,6 +54,7 @@ export function placeWindow(w: TabWindow, stamp: number): AssemblyResult {
     let record: SpanRecord;
     if (isSynthesized(span)) {
       if (old && sameSynthesized(old, span)) continue;
+      if (!old) result.added++;
       record = { ...span, tabId: w.tabId, updatedAt: stamp };
     } else if (old && !sameShape(old, span)) {
       // Only the trace fields: everything else stays as the latest ingest wrote it.
@@ -64,6 +67,7 @@ export function placeWindow(w: TabWindow, stamp: number): AssemblyResult {
   for (const [id, old] of before) {
     if (isSynthesized(old) && !kept.has(id)) result.removed.push(id);
   }
+  result.added -= result.removed.length;
   for (const record of result.changed) before.set(record.spanId, record);
   for (const id of result.removed) before.delete(id);
   w.pending = 0;
@@ -118,7 +122,7 @@ async function runLive(tabId: number): Promise<AssemblyResult> {
     // Placed meanwhile by ingest: nothing to do.
     if (w.pending === 0 && w.lastRun > 0) {
       await tx.done;
-      return { changed: [], removed: [] };
+      return { changed: [], removed: [], added: 0 };
     }
     const result = placeWindow(w, Date.now());
     await writeResult(tx.objectStore("spans"), result);

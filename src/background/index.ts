@@ -5,7 +5,7 @@
  */
 import browser, { type Runtime } from "webextension-polyfill";
 import { eventLimits, isCaptureEvent } from "../core/capture-validation";
-import { scheduleAssembly } from "./assembly";
+import { scheduleAssembly, type AssemblyResult } from "./assembly";
 import { serially } from "./serial";
 import { isCaptureMessage, isClearAllData, isConfigRequest, isSampleRequest, type CaptureAck } from "../shared/messages";
 import { clearAllData, recentSamples } from "./maintenance";
@@ -17,7 +17,7 @@ import type { CaptureEvent } from "../core/capture-events";
 import { onStoreReset, onStoreUnavailable } from "./store";
 import { acceptPanel, notifySpans } from "./panels";
 import { isRecording } from "./recording";
-import { describeEviction, enforceRetention, forgetLiveTabs, forgetTab, isQuotaError } from "./retention";
+import { describeEviction, enforceRetention, forgetLiveTabs, forgetTab, isQuotaError, spansStored } from "./retention";
 import { evictFraction } from "./eviction";
 import { addStorageNotice, admit, countDropped, forgetHealth } from "./health";
 import { clampToTabLifetime, forgetTabLifetime, tabFirstSeen } from "./tab-lifetime";
@@ -54,10 +54,16 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
  */
 async function afterIngest(tabId: number, result: IngestResult): Promise<void> {
   countDropped(tabId, "invalid", result.rejected);
+  spansStored(result.added);
   notifySpans(tabId, result.spans, result.removed);
   if (result.deferred.length) deriveLater(tabId, result.deferred);
-  if (result.unplacedFrom !== undefined) scheduleAssembly(tabId, (tab, assembled) => notifySpans(tab, assembled.changed, assembled.removed), result.unplacedFrom);
+  if (result.unplacedFrom !== undefined) scheduleAssembly(tabId, onAssembled, result.unplacedFrom);
   if (result.spans.length && (await getSettings()).otlp.enabled) schedulePush(tabId);
+}
+
+function onAssembled(tabId: number, assembled: AssemblyResult): void {
+  spansStored(assembled.added);
+  notifySpans(tabId, assembled.changed, assembled.removed);
 }
 
 /** The live throttle's trailing edge, and the release of quiet streams (see IngestResult.deferred). */

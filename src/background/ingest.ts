@@ -133,6 +133,8 @@ export interface IngestResult {
   removed: string[];
   /** Spans or events were stored that wait for an assembly run, from this start time on. */
   unplacedFrom?: number;
+  /** Spans stored that were not before (as far as memory knows), less those removed. */
+  added: number;
   /** Events not stored: of another tab's exchange, or of one that could not be processed. */
   rejected: number;
   /**
@@ -239,6 +241,7 @@ async function commit(tabId: number, frameId: number | undefined, p: Prepared, w
   const deferred: string[] = [];
   const writes: Promise<unknown>[] = [];
   let rejected = 0;
+  let added = 0;
   let pendingFrom = Infinity;
   for (const e of p.others) {
     const record = p.redactor.tabEvent(tabEvent(e, tabId, frameId));
@@ -285,6 +288,7 @@ async function commit(tabId: number, frameId: number | undefined, p: Prepared, w
       else delete span.parentSpanId;
     }
     derived.push(span);
+    if (!placed) added++;
     w.spans.set(id, span);
     pendingFrom = Math.min(pendingFrom, span.startTime);
   }
@@ -292,7 +296,7 @@ async function commit(tabId: number, frameId: number | undefined, p: Prepared, w
   w.pending += derived.length + p.others.length;
   w.pendingFrom = Math.min(w.pendingFrom, pendingFrom);
   const placeNow = w.pending > 0 && (Date.now() - w.lastRun >= THROTTLE_MS || w.pending >= w.spans.size * PLACE_SHARE);
-  const placed = placeNow ? placeWindow(w, Math.max(now, Date.now())) : { changed: [], removed: [] };
+  const placed = placeNow ? placeWindow(w, Math.max(now, Date.now())) : { changed: [], removed: [], added: 0 };
   const changedIds = new Set(placed.changed.map((s) => s.spanId));
   const spanStore = tx.objectStore("spans");
   for (const s of derived) if (!changedIds.has(s.spanId)) writes.push(spanStore.put(s));
@@ -309,6 +313,7 @@ async function commit(tabId: number, frameId: number | undefined, p: Prepared, w
     spans: [...derived.filter((s) => !changedIds.has(s.spanId)), ...placed.changed],
     removed: placed.removed,
     ...(unplacedFrom !== undefined && Number.isFinite(unplacedFrom) ? { unplacedFrom } : {}),
+    added: added + placed.added,
     rejected,
     deferred,
   };
