@@ -5,7 +5,8 @@
  */
 import browser, { type Runtime } from "webextension-polyfill";
 import { eventLimits, isCaptureEvent } from "../core/capture-validation";
-import { scheduleAssembly } from "./assembly";
+import { scheduleAssembly, type AssemblyResult } from "./assembly";
+import { serially } from "./serial";
 import { isCaptureMessage, isClearAllData, isConfigRequest, isSampleRequest, type CaptureAck } from "../shared/messages";
 import { clearAllData, recentSamples } from "./maintenance";
 import { acceptDevtools, configForSender, forgetTabScope } from "./scope";
@@ -16,7 +17,7 @@ import type { CaptureEvent } from "../core/capture-events";
 import { onStoreReset, onStoreUnavailable } from "./store";
 import { acceptPanel, notifySpans } from "./panels";
 import { isRecording } from "./recording";
-import { describeEviction, enforceRetention, forgetLiveTabs, forgetTab, isQuotaError } from "./retention";
+import { describeEviction, enforceRetention, forgetLiveTabs, forgetTab, isQuotaError, spansStored } from "./retention";
 import { evictFraction } from "./eviction";
 import { addStorageNotice, admit, countDropped, forgetHealth } from "./health";
 import { clampToTabLifetime, forgetTabLifetime, tabFirstSeen } from "./tab-lifetime";
@@ -39,7 +40,7 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
     if (!(await isRecording(tabId)) || !(await configForSender(sender, String(message.origin ?? ""))).enabled) return { ok: true };
     const timed = await clampToTabLifetime(tabId, valid);
     const events = admit(tabId, timed.events, limits.eventBytes);
-    await afterIngest(tabId, events, await ingestWithRoom(tabId, sender.frameId, events, { clamped: timed.clamped }));
+    await afterIngest(tabId, await ingestWithRoom(tabId, sender.frameId, events, { clamped: timed.clamped }));
     void enforceRetention();
     return { ok: true };
   } catch (error) {
@@ -47,18 +48,22 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
   }
 }
 
-/** Panels see what changed; traces regroup; exchanges left underived are derived a moment later. */
-async function afterIngest(tabId: number, events: readonly CaptureEvent[], result: IngestResult): Promise<void> {
+/**
+ * Panels see what changed; spans stored before their traces were known (a small batch soon after
+ * the last placement) get them from a run soon; exchanges left underived are derived a moment later.
+ */
+async function afterIngest(tabId: number, result: IngestResult): Promise<void> {
   countDropped(tabId, "invalid", result.rejected);
-  notifySpans(tabId, result.spans);
+  spansStored(result.added);
+  notifySpans(tabId, result.spans, result.removed);
   if (result.deferred.length) deriveLater(tabId, result.deferred);
-  if (result.spans.length || result.events) {
-    let since = Infinity;
-    for (const span of result.spans) since = Math.min(since, span.startTime);
-    for (const e of events) if (e.t === "interaction" || e.t === "mark") since = Math.min(since, e.time);
-    scheduleAssembly(tabId, (tab, assembled) => notifySpans(tab, assembled.changed, assembled.removed), since);
-    if ((await getSettings()).otlp.enabled) schedulePush(tabId);
-  }
+  if (result.unplacedFrom !== undefined) scheduleAssembly(tabId, onAssembled, result.unplacedFrom);
+  if (result.spans.length && (await getSettings()).otlp.enabled) schedulePush(tabId);
+}
+
+function onAssembled(tabId: number, assembled: AssemblyResult): void {
+  spansStored(assembled.added);
+  notifySpans(tabId, assembled.changed, assembled.removed);
 }
 
 /** The live throttle's trailing edge, and the release of quiet streams (see IngestResult.deferred). */
@@ -70,7 +75,7 @@ function deriveLater(tabId: number, ids: readonly string[]): void {
   if (!pending) {
     const entry = { ids: new Set<string>(), timer: setTimeout(() => {
       deriveLaterTimers.delete(tabId);
-      void ingestWithRoom(tabId, undefined, [], { rederive: [...entry.ids] }).then((result) => afterIngest(tabId, [], result)).catch(() => {});
+      void ingestWithRoom(tabId, undefined, [], { rederive: [...entry.ids] }).then((result) => afterIngest(tabId, result)).catch(() => {});
     }, DERIVE_LATER_MS) };
     deriveLaterTimers.set(tabId, (pending = entry));
   }
@@ -78,20 +83,14 @@ function deriveLater(tabId: number, ids: readonly string[]): void {
 }
 
 /**
- * One ingest at a time per tab: a stream's redaction state is read before a batch and written
- * after it, so two batches of one exchange (a capture message and a deferred re-derive) must
- * not interleave, or one overwrites the other's state and a piece of the body is lost.
+ * One ingest at a time per tab (and never beside one of its assembly runs): a stream's
+ * redaction state is read before a batch and written after it, so two batches of one exchange
+ * (a capture message and a deferred re-derive) must not interleave, or one overwrites the
+ * other's state and a piece of the body is lost; and a batch places its spans in the window
+ * the previous one left.
  */
-const ingestQueues = new Map<number, Promise<unknown>>();
-
 function ingestWithRoom(tabId: number, frameId: number | undefined, events: readonly CaptureEvent[], options: IngestOptions): Promise<IngestResult> {
-  const previous = ingestQueues.get(tabId) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => ingestNow(tabId, frameId, events, options));
-  ingestQueues.set(tabId, run);
-  void run.finally(() => {
-    if (ingestQueues.get(tabId) === run) ingestQueues.delete(tabId);
-  }).catch(() => {});
-  return run;
+  return serially(tabId, () => ingestNow(tabId, frameId, events, options));
 }
 
 /** Store the batch; when the storage quota is exhausted, evict the oldest traces and try once more. */

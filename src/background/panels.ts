@@ -15,8 +15,12 @@ import { SESSION_TAB, importBatch, listSessions, removeSession, sessionDb } from
 import { isRecording, setRecording } from "./recording";
 import { setSiteCapture, siteState } from "./scope";
 import { healthOf, storageNotices } from "./health";
+import { coalescer } from "./coalesce";
 
 const ports = new Map<number, Set<Runtime.Port>>();
+/** Span updates go to a tab's panels at most this often (each makes a panel re-derive its list). */
+const PUSH_INTERVAL_MS = 200;
+const updates = coalescer((tabId, spans, removed) => push(tabId, spansChanged(spans, removed)), PUSH_INTERVAL_MS);
 
 function fromExtensionPage(port: Runtime.Port): boolean {
   const sender = port.sender;
@@ -111,6 +115,7 @@ export function acceptPanel(port: Runtime.Port): boolean {
 }
 
 function push(tabId: number, message: PanelPush): void {
+  if (message.type === "tab-cleared") updates.drop(tabId);
   for (const port of ports.get(tabId) ?? []) {
     try {
       port.postMessage(message);
@@ -126,5 +131,5 @@ export function notifyAllCleared(): void {
 }
 
 export function notifySpans(tabId: number, spans: SpanRecord[], removed: string[] = []): void {
-  if (spans.length > 0 || removed.length > 0) push(tabId, spansChanged(spans, removed));
+  if (ports.has(tabId)) updates.add(tabId, spans, removed);
 }

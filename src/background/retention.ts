@@ -5,8 +5,23 @@ import { forgetPaused } from "./recording";
 import { deleteSpans, deleteTabEvents, openStore, spanIdsOfTab } from "./store";
 import { evictFraction, evictSpans, spansOverLimit, type Eviction } from "./eviction";
 
-/** Counting spans costs a little; once every few seconds is enough to hold the limit. */
+/** Once every few seconds is enough to hold the limits. */
 const CHECK_INTERVAL_MS = 5000;
+/**
+ * Spans stored, as last counted plus those stored since (spansStored): counting reads the whole
+ * store, so it is done only when this says the limit may be near. An upper bound: a batch
+ * delivered again counts twice, and deletions other than evictions are not subtracted.
+ */
+let estimate: number | undefined;
+
+export function spansStored(n: number): void {
+  if (estimate !== undefined) estimate += n;
+}
+
+async function overLimit(max: number): Promise<boolean> {
+  if (estimate === undefined || estimate > max) estimate = await (await openStore()).count("spans");
+  return estimate > max;
+}
 let lastCheck = 0;
 let running = false;
 let trailing: ReturnType<typeof setTimeout> | undefined;
@@ -33,7 +48,11 @@ export async function enforceRetention(force = false): Promise<number> {
   lastCheck = now;
   try {
     const settings = await getSettings();
-    let removed = (await evictSpans(await spansOverLimit(settings.maxSpans))).spans;
+    let removed = 0;
+    if (await overLimit(settings.maxSpans)) {
+      removed = (await evictSpans(await spansOverLimit(settings.maxSpans))).spans;
+      estimate = undefined;
+    }
     const usage = (await navigator.storage.estimate()).usage ?? 0;
     const budget = settings.maxStorageMB * MB;
     // The browser reports space freed by deletions only later: after an eviction, evict again
@@ -42,6 +61,7 @@ export async function enforceRetention(force = false): Promise<number> {
     else if (usage > usageAtEviction + budget * 0.1) {
       usageAtEviction = usage;
       const evicted = await evictFraction(0.25);
+      estimate = undefined;
       removed += evicted.spans;
       if (evicted.spans) await addStorageNotice(`Storage limit (${settings.maxStorageMB} MB) reached: ${describeEviction(evicted)}.`);
     }

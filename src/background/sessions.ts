@@ -1,21 +1,26 @@
 /**
  * Imported trace files, each kept as a session in a database of its own: ids in a file can
  * never collide with live spans or another import, and removing a session drops its database.
- * The panel parses the file (pure core) and sends it here in batches small enough for
- * runtime messaging.
+ * The panel parses the file (pure core), assembles the traces of a foreign one over the whole
+ * file, and sends it here in batches small enough for runtime messaging.
  */
 import browser from "webextension-polyfill";
 import type { Exchange } from "../core/exchange";
-import type { ChunkRecord, ExchangeRecord } from "../core/ingest";
+import type { ExchangeRecord } from "../core/ingest";
 import type { SpanRecord } from "../core/records";
 import type { SessionInfo } from "../shared/messages";
+import { approximateBytes } from "../core/size";
 import { redactImportedExchange } from "../core/redact";
-import { assembleTab } from "./assembly";
 import { redactorFor } from "./redaction";
 import { getSettings } from "./settings";
-import { dropStore, importDbName, openStore, putChunks } from "./store";
+import { dropStore, forgetImportedSpans, importDbName, importedSpanCount, openStore, spanBlockKey, type ExchangeBlock, type SpanBlock } from "./store";
 
 const KEY = "imported-sessions";
+/**
+ * Imported exchanges and spans are stored in blocks of about this size: a request per record is
+ * most of what writing costs, and a block is read whole to show one of its exchanges.
+ */
+const BLOCK_CHARS = 96 * 1024;
 /** Everything in an imported session belongs to this one pseudo-tab of its database. */
 export const SESSION_TAB = 0;
 
@@ -34,16 +39,17 @@ export async function sessionDb(session: unknown): Promise<string | undefined> {
   return (await listSessions()).some((s) => s.id === session) ? importDbName(session) : undefined;
 }
 
-function exchangeRecords(ex: Exchange): { record: ExchangeRecord; chunks: ChunkRecord[] } {
+/** An imported exchange as stored: its chunks inside the record. */
+function exchangeRecord(ex: Exchange): ExchangeRecord {
   const { chunks, ...rest } = ex;
   const body = ex.response?.body;
-  const record: ExchangeRecord = {
+  return {
     ...rest, tabId: SESSION_TAB, chunkCount: chunks.length,
     ...(body?.size !== undefined ? { bodyBytes: body.size } : {}),
     ...(body?.truncated ? { bodyTruncated: true } : {}),
     ...(body?.omitted === "binary" ? { binary: true } : {}),
+    ...(chunks.length ? { inlineChunks: chunks.map((c, seq) => ({ seq, time: c.time, text: c.text })) } : {}),
   };
-  return { record, chunks: chunks.map((c, seq) => ({ exchangeId: ex.id, seq, time: c.time, text: c.text })) };
 }
 
 export interface ImportBatch {
@@ -53,32 +59,53 @@ export interface ImportBatch {
   format: string;
   spans: SpanRecord[];
   exchanges: Exchange[];
-  /** The last batch: the session is listed, and foreign files get their traces assembled. */
+  /** The last batch (sent once the others are stored): the session is listed. */
   done: boolean;
-  assemble: boolean;
 }
 
 export async function importBatch(batch: ImportBatch): Promise<{ session: number }> {
   const session = batch.session ?? -Date.now();
   const redactor = redactorFor(await getSettings());
   const db = await openStore(importDbName(session));
-  const tx = db.transaction(["exchanges", "chunks", "spans"], "readwrite");
+  forgetImportedSpans(importDbName(session));
+  const tx = db.transaction(["exchangeBlocks", "spanBlocks"], "readwrite");
   const writes: Promise<unknown>[] = [];
-  for (const ex of batch.exchanges) {
-    // Redacted here as live capture is: the panel that parsed the file is not trusted to.
-    const { record, chunks } = exchangeRecords(redactImportedExchange(ex, redactor));
-    writes.push(tx.objectStore("exchanges").put(record), putChunks(tx.objectStore("chunks"), chunks));
+  // Redacted here as live capture is: the panel that parsed the file is not trusted to.
+  const exchanges = batch.exchanges.map((ex) => exchangeRecord(redactImportedExchange(ex, redactor)));
+  for (const records of inBlocks(exchanges)) {
+    const block: ExchangeBlock = { id: records[0]!.id, ids: records.map((r) => r.id), exchanges: records };
+    writes.push(tx.objectStore("exchangeBlocks").put(block));
   }
-  for (const span of batch.spans) writes.push(tx.objectStore("spans").put(redactor.span({ ...span, tabId: SESSION_TAB })));
+  for (const spans of inBlocks(batch.spans.map((span) => redactor.span({ ...span, tabId: SESSION_TAB })))) {
+    const block: SpanBlock = { id: spanBlockKey(spans), spans };
+    writes.push(tx.objectStore("spanBlocks").put(block));
+  }
   await Promise.all(writes);
   await tx.done;
   if (batch.done) {
-    if (batch.assemble) await assembleTab(SESSION_TAB, Date.now(), importDbName(session));
-    const spans = await db.count("spans");
+    const spans = await importedSpanCount(importDbName(session));
     const others = (await listSessions()).filter((s) => s.id !== session);
     await saveSessions([...others, { id: session, name: batch.name, format: batch.format, importedAt: Date.now(), spans }]);
   }
   return { session };
+}
+
+/** Records in runs of about BLOCK_CHARS. */
+function inBlocks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const item of items) {
+    current.push(item);
+    size += approximateBytes(item);
+    if (size >= BLOCK_CHARS) {
+      out.push(current);
+      current = [];
+      size = 0;
+    }
+  }
+  if (current.length) out.push(current);
+  return out;
 }
 
 export async function removeSession(session: number): Promise<void> {

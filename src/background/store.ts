@@ -4,15 +4,42 @@
  * batch counts as stored only once its transaction is done (not when its puts resolve).
  */
 import { deleteDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from "idb";
-import { chunkBlock, unpackChunks, type ChunkRecord, type ExchangeRecord, type StoredChunks } from "../core/ingest";
+import { chunkBlock, storedChunks, unpackChunks, type ChunkRecord, type ExchangeRecord, type StoredChunks } from "../core/ingest";
 import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/records";
 import { openRecovering, type Migration, type ResetReport } from "./store-open";
 
 /** Interactions and marks: the inputs of trace assembly besides spans. */
 export type TabEvent = ({ kind: "interaction" } & InteractionRecord) | ({ kind: "mark" } & MarkRecord);
 
+/**
+ * Exchanges stored as one record (an imported file's, some at a time, with their chunks): a
+ * request per record is most of what writing costs, whatever its size. Found by any of its ids
+ * through the "ids" index; an exchange is in a block or in the exchanges store, not both.
+ */
+export interface ExchangeBlock {
+  /** The id of its first exchange. */
+  id: string;
+  ids: string[];
+  exchanges: ExchangeRecord[];
+}
+
+/**
+ * Spans stored as one record (an imported file's, some at a time): for the same reason as
+ * exchange blocks. Keyed "<random id>:<number of spans>", so a session's span count is read from
+ * keys alone. An imported session is written once and then only read whole.
+ */
+export interface SpanBlock {
+  id: string;
+  spans: SpanRecord[];
+}
+
+export const spanBlockKey = (spans: readonly SpanRecord[]): string => `${crypto.randomUUID()}:${spans.length}`;
+const spansInBlock = (key: string): number => Number(key.slice(key.lastIndexOf(":") + 1)) || 0;
+
 export interface TraceDB extends DBSchema {
   exchanges: { key: string; value: ExchangeRecord; indexes: { tabId: number } };
+  exchangeBlocks: { key: string; value: ExchangeBlock; indexes: { ids: string } };
+  spanBlocks: { key: string; value: SpanBlock };
   chunks: { key: [string, number]; value: StoredChunks };
   spans: {
     key: string;
@@ -26,7 +53,7 @@ export interface TraceDB extends DBSchema {
 export const DB_NAME = "llm-trace";
 export const importDbName = (session: number): string => `llm-trace-import${session}`;
 
-type UpgradeTx = IDBPTransaction<TraceDB, ("exchanges" | "chunks" | "spans" | "events")[], "versionchange">;
+type UpgradeTx = IDBPTransaction<TraceDB, ("exchanges" | "exchangeBlocks" | "chunks" | "spans" | "spanBlocks" | "events")[], "versionchange">;
 
 /**
  * One entry per schema version; entry i upgrades version i to i + 1. Append, never edit: a
@@ -48,6 +75,10 @@ const MIGRATIONS: ((db: IDBPDatabase<TraceDB>, tx: UpgradeTx) => void)[] = [
     events.createIndex("tabId", "tabId");
     events.createIndex("tabTime", ["tabId", "time"]);
   },
+  (db) => {
+    db.createObjectStore("exchangeBlocks", { keyPath: "id" }).createIndex("ids", "ids", { multiEntry: true });
+    db.createObjectStore("spanBlocks", { keyPath: "id" });
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;
@@ -68,7 +99,7 @@ export function onStoreUnavailable(listener: (name: string, reason: string) => v
 }
 
 /** What a reset keeps, most valued first: the spans are what the panel shows. */
-const KEPT_STORES = ["spans", "events", "exchanges", "chunks"] as const;
+const KEPT_STORES = ["spans", "spanBlocks", "events", "exchanges", "exchangeBlocks", "chunks"] as const;
 
 export function openStore(name = DB_NAME): Promise<IDBPDatabase<TraceDB>> {
   let opening = opened.get(name);
@@ -99,8 +130,20 @@ export function isStorageError(error: unknown): boolean {
   return typeof name === "string" && STORAGE_ERRORS.has(name);
 }
 
+/**
+ * Told, as a deletion starts (before its transaction exists), which spans and exchanges it
+ * removes, or that it removes everything: what the background caches of them must not be
+ * written back by a batch stored after it.
+ */
+let onDeleting: (spanIds?: readonly string[]) => void = () => {};
+export function onStoreDeleting(listener: (spanIds?: readonly string[]) => void): void {
+  onDeleting = listener;
+}
+
 /** Close and delete a database (an imported session being removed). */
 export async function dropStore(name: string): Promise<void> {
+  if (name === DB_NAME) onDeleting();
+  forgetImportedSpans(name);
   const opening = opened.get(name);
   opened.delete(name);
   if (opening) (await opening.catch(() => undefined))?.close();
@@ -138,6 +181,7 @@ export async function putChunks(store: ChunkStore, chunks: readonly ChunkRecord[
  * the boundary is inclusive, so spans sharing its start time come back twice rather than never).
  */
 export async function listSpans(tabId: number, dbName = DB_NAME, page: { newest?: number; until?: number } = {}): Promise<SpanRecord[]> {
+  if (dbName !== DB_NAME) return pageOf(await importedSpans(dbName, tabId), page);
   const db = await openStore(dbName);
   const range = IDBKeyRange.bound([tabId, -Infinity], [tabId, page.until ?? Infinity]);
   if (page.newest === undefined) return db.getAllFromIndex("spans", "tabStart", range);
@@ -150,6 +194,54 @@ export async function listSpans(tabId: number, dbName = DB_NAME, page: { newest?
   return found.reverse();
 }
 
+/** The spans of the imported session last listed, in the order of the tabStart index: the panel asks for them page by page. */
+let imported: { dbName: string; spans: SpanRecord[]; timer: ReturnType<typeof setTimeout> } | undefined;
+const IMPORTED_KEPT_MS = 30_000;
+
+export function forgetImportedSpans(dbName: string): void {
+  if (imported?.dbName !== dbName) return;
+  clearTimeout(imported.timer);
+  imported = undefined;
+}
+
+async function importedSpans(dbName: string, tabId: number): Promise<SpanRecord[]> {
+  if (imported?.dbName !== dbName) {
+    const db = await openStore(dbName);
+    const tx = db.transaction(["spans", "spanBlocks"]);
+    // Sessions imported before span blocks hold their spans one record each.
+    const [blocks, single] = await Promise.all([tx.objectStore("spanBlocks").getAll(), tx.objectStore("spans").index("tabId").getAll(tabId)]);
+    // One span per id, as the spans store keeps them (a file may name one twice).
+    const byId = new Map<string, SpanRecord>();
+    for (const s of [...blocks.flatMap((b) => b.spans).filter((s) => s.tabId === tabId), ...single]) byId.set(s.spanId, s);
+    const spans = [...byId.values()];
+    spans.sort((a, b) => a.startTime - b.startTime || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0));
+    forgetImportedSpans(imported?.dbName ?? "");
+    imported = { dbName, spans, timer: setTimeout(() => forgetImportedSpans(dbName), IMPORTED_KEPT_MS) };
+  }
+  return imported.spans;
+}
+
+/** As listSpans pages the spans store: those started at or before `until`, the newest `newest` of them. */
+function pageOf(sorted: readonly SpanRecord[], page: { newest?: number; until?: number }): SpanRecord[] {
+  let end = sorted.length;
+  if (page.until !== undefined) {
+    let lo = 0;
+    while (lo < end) {
+      const mid = (lo + end) >> 1;
+      if (sorted[mid]!.startTime <= page.until) lo = mid + 1;
+      else end = mid;
+    }
+  }
+  return sorted.slice(page.newest === undefined ? 0 : Math.max(0, end - page.newest), end);
+}
+
+/** How many spans an imported session holds. */
+export async function importedSpanCount(dbName: string): Promise<number> {
+  const db = await openStore(dbName);
+  const [keys, single] = await Promise.all([db.getAllKeys("spanBlocks"), db.count("spans")]);
+  return keys.reduce((n, k) => n + spansInBlock(k), single);
+}
+
 export interface StoredExchange {
   record: ExchangeRecord;
   chunks: ChunkRecord[];
@@ -157,10 +249,20 @@ export interface StoredExchange {
 
 export async function readExchanges(ids: readonly string[], dbName = DB_NAME): Promise<(StoredExchange | undefined)[]> {
   const db = await openStore(dbName);
-  const tx = db.transaction(["exchanges", "chunks"], "readonly");
-  return Promise.all(ids.map(async (id) => {
-    const [record, chunks] = await Promise.all([tx.objectStore("exchanges").get(id), readChunks(tx.objectStore("chunks"), id)]);
-    return record ? { record, chunks } : undefined;
+  const tx = db.transaction(["exchanges", "exchangeBlocks", "chunks"], "readonly");
+  const blockStore = tx.objectStore("exchangeBlocks");
+  const [records, blockKeys] = await Promise.all([
+    Promise.all(ids.map((id) => tx.objectStore("exchanges").get(id))),
+    Promise.all(ids.map((id) => blockStore.index("ids").getKey(id))),
+  ]);
+  // Each block once, however many of its exchanges are asked for.
+  const keys = [...new Set(blockKeys.filter((k): k is string => k !== undefined))];
+  const blocks = new Map((await Promise.all(keys.map((k) => blockStore.get(k)))).flatMap((b) => (b ? [[b.id, b] as const] : [])));
+  return Promise.all(ids.map(async (id, i) => {
+    const record = records[i];
+    if (record) return { record, chunks: storedChunks(record, await tx.objectStore("chunks").getAll(chunkRange(id))) };
+    const inBlock = blocks.get(blockKeys[i] ?? "")?.exchanges.find((e) => e.id === id);
+    return inBlock ? { record: inBlock, chunks: storedChunks(inBlock, []) } : undefined;
   }));
 }
 
@@ -171,6 +273,7 @@ export async function readExchanges(ids: readonly string[], dbName = DB_NAME): P
 export async function deleteSpans(spanIds: readonly string[], onlyTab?: number): Promise<number> {
   if (spanIds.length === 0) return 0;
   const db = await openStore();
+  onDeleting(spanIds);
   const tx = db.transaction(["exchanges", "chunks", "spans"], "readwrite");
   const spans = tx.objectStore("spans");
   const records = (await Promise.all(spanIds.map((id) => spans.get(id)))).filter((s) => onlyTab === undefined || s?.tabId === onlyTab);
@@ -191,6 +294,7 @@ export async function spanIdsOfTab(tabId: number): Promise<string[]> {
 
 export async function deleteTabEvents(tabId: number | IDBKeyRange): Promise<void> {
   const db = await openStore();
+  onDeleting();
   const tx = db.transaction("events", "readwrite");
   const keys = await tx.store.index("tabId").getAllKeys(tabId);
   await Promise.all(keys.map((k) => tx.store.delete(k)));

@@ -29,6 +29,8 @@ import { activityRoot, addToSummary, interactionRoot, isSynthesized, markSpan, t
 import type { Summary } from "./assembly/synthesize";
 import { chainTools, TOOL_START_SLACK } from "./assembly/tool-chain";
 import type { ToolExec } from "./assembly/tool-chain";
+import { memoByAttributes } from "./assembly/tool-messages";
+import type { ToolCall } from "./assembly/tool-messages";
 
 export interface AssemblyInput {
   /** One tab's spans, as derived per exchange; may include spans synthesized by an earlier run. */
@@ -224,7 +226,7 @@ function pickTool(candidates: readonly ToolExec[], s: SpanRecord): ToolExec {
   return best;
 }
 
-function searchableText(s: SpanRecord): string {
+const searchableText = memoByAttributes((s: SpanRecord): string => {
   const parts: string[] = [];
   for (const key of ["url.full", "gen_ai.retrieval.query.text", "gen_ai.tool.call.arguments"]) {
     const v = s.attributes[key];
@@ -238,7 +240,7 @@ function searchableText(s: SpanRecord): string {
     parts.push(text.toLowerCase());
   }
   return parts.join("\n");
-}
+});
 
 /**
  * How many distinct words of a call's argument values (3+ letters or digits, from strings and
@@ -246,6 +248,16 @@ function searchableText(s: SpanRecord): string {
  */
 function argumentScore(e: ToolExec, haystack: string): number {
   if (haystack === "") return 0;
+  let score = 0;
+  for (const w of argumentWords(e.call)) if (haystack.includes(w)) score++;
+  return score;
+}
+
+/** The words of a call's argument values (the call objects last as long as their span's attributes). */
+const wordsOfCall = new WeakMap<ToolCall, Set<string>>();
+function argumentWords(call: ToolCall): Set<string> {
+  const known = wordsOfCall.get(call);
+  if (known) return known;
   const words = new Set<string>();
   const collect = (v: unknown, depth: number): void => {
     if (words.size >= 40 || depth > 4) return;
@@ -254,7 +266,7 @@ function argumentScore(e: ToolExec, haystack: string): number {
     } else if (Array.isArray(v)) v.forEach((x) => collect(x, depth + 1));
     else if (v !== null && typeof v === "object") Object.values(v).forEach((x) => collect(x, depth + 1));
   };
-  let args = e.call.arguments;
+  let args = call.arguments;
   if (typeof args === "string") {
     try {
       args = JSON.parse(args) as unknown;
@@ -263,7 +275,6 @@ function argumentScore(e: ToolExec, haystack: string): number {
     }
   }
   collect(args, 0);
-  let score = 0;
-  for (const w of words) if (haystack.includes(w)) score++;
-  return score;
+  wordsOfCall.set(call, words);
+  return words;
 }

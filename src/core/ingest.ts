@@ -19,6 +19,12 @@ export interface ExchangeRecord extends Omit<Exchange, "chunks"> {
   binary?: boolean;
   bodyBytes?: number;
   bodyTruncated?: boolean;
+  /**
+   * Body chunks stored inside the record: those released in the batch that wrote it, while
+   * small (a request per chunk record was most of ingest's IndexedDB work). Later chunks of a
+   * long stream are in the chunks store; readers take both (storedChunks).
+   */
+  inlineChunks?: ChunkBlock["chunks"];
   /** What the record claims that the hook was not seen to say (see UnverifiedReason). */
   unverified?: UnverifiedReason[];
 }
@@ -71,6 +77,12 @@ export function unpackChunks(records: readonly StoredChunks[]): ChunkRecord[] {
     else flat.push(r);
   }
   return mergeChunks([], flat);
+}
+
+/** An exchange's stored chunks, those inside its record and those stored apart, by seq, each once. */
+export function storedChunks(record: ExchangeRecord, apart: readonly StoredChunks[]): ChunkRecord[] {
+  const inline = record.inlineChunks;
+  return unpackChunks(inline?.length ? [{ exchangeId: record.id, seq: inline[0]!.seq, chunks: inline }, ...apart] : apart);
 }
 
 export function emptyExchange(id: string, tabId: number, frameId: number | undefined, time: number): ExchangeRecord {
@@ -147,7 +159,7 @@ export function chunkRecords(e: ChunksEvent): ChunkRecord[] {
 
 /** The exchange with its chunks, as the classifiers and exporters see it. */
 export function assembleExchange(record: ExchangeRecord, chunks: readonly ChunkRecord[]): Exchange {
-  const { tabId: _t, frameId: _f, traceId: _tr, chunkCount: _c, unverified: _u, binary, bodyBytes, bodyTruncated, ...ex } = record;
+  const { tabId: _t, frameId: _f, traceId: _tr, chunkCount: _c, unverified: _u, inlineChunks: _i, binary, bodyBytes, bodyTruncated, ...ex } = record;
   const response = ex.response && {
     ...ex.response,
     ...(ex.response.body ? {} : bodyBytes !== undefined || bodyTruncated || binary

@@ -3,19 +3,23 @@
  * pure core modules): data moves to and from the background in batches small enough for
  * runtime messaging, whatever the size of the file.
  */
+import { assembleTraces } from "../core/assemble";
 import type { Exchange } from "../core/exchange";
 import type { SpanRecord } from "../core/records";
 import { harFileName, harText, toHar } from "../core/har";
 import { toEvalJsonl } from "../core/jsonl";
 import { toOtlp } from "../core/otlp";
+import { approximateBytes } from "../core/size";
 import { importSizeProblem, importTraceFile } from "../core/trace-file";
 import type { Connection } from "./connection";
 
 export type ExportFormat = "har" | "otlp" | "jsonl";
 
 const EXCHANGES_PER_CALL = 200;
-/** Per import message: Chrome caps runtime messages at 64 MB; stay far below. */
+/** Per import message (about, see approximateBytes): Chrome caps runtime messages at 64 MB; stay far below. */
 const IMPORT_BATCH_CHARS = 4 * 1024 * 1024;
+/** Import messages on their way at once: the background stores one while the next travels. */
+const IMPORT_IN_FLIGHT = 2;
 
 export interface ExportFile {
   fileName: string;
@@ -47,10 +51,6 @@ export async function buildExport(format: ExportFormat, spans: readonly SpanReco
 
 export type ImportOutcome = { ok: true; session: number; spans: number; warnings: string[] } | { ok: false; error: string };
 
-function sizeOf(value: unknown): number {
-  return JSON.stringify(value).length;
-}
-
 /** Parse a dropped or picked file and store it as an imported session. Never throws. */
 export async function importFile(file: File, connection: Connection): Promise<ImportOutcome> {
   const tooBig = importSizeProblem(file.size);
@@ -63,37 +63,47 @@ export async function importFile(file: File, connection: Connection): Promise<Im
   }
   const parsed = importTraceFile(text, { size: file.size });
   if (!parsed.ok) return { ok: false, error: `${file.name}: ${parsed.error}` };
-  const { spans, exchanges } = parsed.session;
+  const { exchanges } = parsed.session;
+  // A foreign HAR has spans derived one by one: its traces are assembled here, over the whole
+  // file at once (the background assembles a live tab's recent window only).
+  const spans = parsed.format === "har" ? assembleTraces({ spans: parsed.session.spans, interactions: [], marks: [] }) : parsed.session.spans;
   const exchangeOf = new Map(exchanges.map((e) => [e.id, e]));
   try {
     let session: number | undefined;
     let batch: { spans: SpanRecord[]; exchanges: Exchange[] } = { spans: [], exchanges: [] };
     let chars = 0;
+    const inFlight = new Set<Promise<unknown>>();
     const send = async (done: boolean) => {
-      const r = await connection.call("importBatch", {
-        ...(session !== undefined ? { session } : {}), name: file.name, format: parsed.format, ...batch, done,
-        assemble: parsed.format === "har",
-      });
-      session = r.session;
+      const params = { name: file.name, format: parsed.format, ...batch, done };
       batch = { spans: [], exchanges: [] };
       chars = 0;
+      // The first batch makes the session; the last lists it, once everything before is stored.
+      if (session === undefined || done) {
+        await Promise.all(inFlight);
+        session = (await connection.call("importBatch", { ...(session !== undefined ? { session } : {}), ...params })).session;
+        return;
+      }
+      const call = connection.call("importBatch", { session, ...params });
+      inFlight.add(call);
+      void call.then(() => inFlight.delete(call), () => {});
+      if (inFlight.size >= IMPORT_IN_FLIGHT) await Promise.race(inFlight);
     };
     // A span and its exchange travel together; exchanges no span names go at the end.
     const sent = new Set<string>();
     for (const span of spans) {
       batch.spans.push(span);
-      chars += sizeOf(span);
+      chars += approximateBytes(span);
       const ex = span.exchangeId ? exchangeOf.get(span.exchangeId) : undefined;
       if (ex && !sent.has(ex.id)) {
         sent.add(ex.id);
         batch.exchanges.push(ex);
-        chars += sizeOf(ex);
+        chars += approximateBytes(ex);
       }
       if (chars > IMPORT_BATCH_CHARS) await send(false);
     }
     for (const ex of exchanges) if (!sent.has(ex.id)) batch.exchanges.push(ex);
     await send(true);
-    return { ok: true, session: session!, spans: spans.length, warnings: parsed.warnings };
+    return { ok: true, session: session!, spans: parsed.session.spans.length, warnings: parsed.warnings };
   } catch (error) {
     return { ok: false, error: `${file.name} could not be stored: ${error instanceof Error ? error.message : String(error)}` };
   }

@@ -162,7 +162,7 @@ export interface PanelRpc {
   getExchange(params: { id: string; session?: number }): Exchange | null;
   getExchanges(params: { ids: string[]; session?: number }): (Exchange | null)[];
   listSessions(params: Record<string, never>): SessionInfo[];
-  importBatch(params: { session?: number; name: string; format: string; spans: SpanRecord[]; exchanges: Exchange[]; done: boolean; assemble: boolean }): { session: number };
+  importBatch(params: { session?: number; name: string; format: string; spans: SpanRecord[]; exchanges: Exchange[]; done: boolean }): { session: number };
   removeSession(params: { session: number }): { removed: boolean };
   clearTab(params: Record<string, never>): { removed: number };
   /** Whether capture is on for the tab (the panel's record button). */

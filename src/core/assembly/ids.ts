@@ -30,13 +30,23 @@ export function fnv1a64(text: string): string {
   return hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0");
 }
 
+/** Assembly hashes the same ids on every run over a window: the recent ones are remembered. */
+const MAX_REMEMBERED = 50_000;
+const hashes = new Map<string, string>();
+
 /**
  * FNV-1a mixes the last bytes of its input into few high bits, so keys differing only at the end
  * (ids from one counter) would give ids with the same first digits. Hashing the key followed by
  * its reverse spreads every byte over all digits.
  */
 function hashKey(key: string): string {
-  return fnv1a64(`${key}\u0000${[...key].reverse().join("")}`);
+  let id = hashes.get(key);
+  if (id === undefined) {
+    id = fnv1a64(`${key}\u0000${[...key].reverse().join("")}`);
+    if (hashes.size >= MAX_REMEMBERED) hashes.clear();
+    hashes.set(key, id);
+  }
+  return id;
 }
 
 /** A valid (non-zero) 16-hex span id derived from `key`. */

@@ -149,7 +149,18 @@ export function markSpan(w: MarkWindow, traceId: string, s: Summary | undefined)
   };
 }
 
+/** Objects come from a span's parsed messages, the same on every run over it: their text is kept. */
+const texts = new WeakMap<object, string | undefined>();
+
 function capText(value: unknown): string | undefined {
+  if (value !== null && typeof value === "object") {
+    if (!texts.has(value)) texts.set(value, capped(value));
+    return texts.get(value);
+  }
+  return capped(value);
+}
+
+function capped(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   const text = typeof value === "string" ? value : JSON.stringify(value);
   if (text === undefined) return undefined;

@@ -12,7 +12,7 @@
 import type { SpanRecord } from "../records";
 import { hashSpanId } from "./ids";
 import { lastAtOrBefore } from "./intervals";
-import { canonicalJson, requestedToolCalls, returnedToolResults } from "./tool-messages";
+import { canonicalJson, memoByAttributes, requestedToolCalls, returnedToolResults } from "./tool-messages";
 import type { ToolCall } from "./tool-messages";
 
 /** A request may start this long before the call's response is recorded as ended (clock jitter between tee branches). */
@@ -74,7 +74,7 @@ function signature(calls: readonly { name: string; arguments?: unknown }[], with
  * requests leave tools to the server). Hosted tools (web search, file search) are declared
  * without a name, so their calls are never the page's to run.
  */
-function declaredTools(span: SpanRecord): Set<string> | undefined {
+const declaredTools = memoByAttributes((span: SpanRecord): Set<string> | undefined => {
   const raw = span.attributes["gen_ai.tool.definitions"];
   if (typeof raw !== "string") return undefined;
   try {
@@ -86,7 +86,7 @@ function declaredTools(span: SpanRecord): Set<string> | undefined {
   } catch {
     return undefined;
   }
-}
+});
 
 /**
  * Link the model spans (sorted by start) through their tool calls. Returns every tool execution

@@ -63,10 +63,25 @@ const idOf = (p: RawPart): string | undefined => (typeof p.id === "string" && p.
 const nameOf = (p: RawPart): string => (typeof p.name === "string" ? p.name : "");
 
 /**
+ * What is read from a span's attributes, by the attributes object: assembly runs again and again
+ * over the same spans (a tab's window stays in memory), and parsing their messages was most of
+ * its work. Attributes are never changed once a span is made; a changed span is a new object.
+ */
+export function memoByAttributes<T>(read: (span: SpanRecord) => T): (span: SpanRecord) => T {
+  const memo = new WeakMap<object, { value: T }>();
+  return (span) => {
+    let hit = memo.get(span.attributes);
+    if (!hit) memo.set(span.attributes, (hit = { value: read(span) }));
+    return hit.value;
+  };
+}
+
+/**
  * Tool calls the page is expected to run. Calls answered in the same output (tools the server
  * ran, e.g. AI SDK multi-step streams, Anthropic server tools) are not the page's to execute.
+ * The result is shared between calls: callers must not change it.
  */
-export function requestedToolCalls(span: SpanRecord): ToolCall[] {
+export const requestedToolCalls = memoByAttributes((span: SpanRecord): ToolCall[] => {
   const raw = span.attributes["gen_ai.output.messages"];
   if (typeof raw !== "string" || !raw.includes('"tool_call"')) return [];
   const parts = parseMessages(raw).flatMap((m) => m.parts);
@@ -91,7 +106,7 @@ export function requestedToolCalls(span: SpanRecord): ToolCall[] {
     calls.push(call);
   }
   return calls;
-}
+});
 
 /** Remove the first id-less answer for `name` (Gemini names a response after its function). */
 function consume(answers: string[], name: string): boolean {
@@ -101,8 +116,8 @@ function consume(answers: string[], name: string): boolean {
   return true;
 }
 
-/** The tool results this request sends back, or undefined when it sends none. */
-export function returnedToolResults(span: SpanRecord): ToolInput | undefined {
+/** The tool results this request sends back, or undefined when it sends none (shared, as above). */
+export const returnedToolResults = memoByAttributes((span: SpanRecord): ToolInput | undefined => {
   const raw = span.attributes["gen_ai.input.messages"];
   if (typeof raw !== "string" || !raw.includes('"tool_call_response"')) return undefined;
   const messages = parseMessages(raw);
@@ -137,7 +152,7 @@ export function returnedToolResults(span: SpanRecord): ToolInput | undefined {
     break;
   }
   return { results, answeredCalls };
-}
+});
 
 /** JSON with sorted keys, so two spellings of the same arguments compare equal. */
 export function canonicalJson(value: unknown): string {

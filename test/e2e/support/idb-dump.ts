@@ -3,13 +3,13 @@
  * worker, or a Firefox extension page), handed over by Playwright or Puppeteer as source text:
  * it must stay self-contained. `fromDump` then runs in Node.
  */
-import { unpackChunks, type ChunkRecord, type ExchangeRecord, type StoredChunks } from "../../../src/core/ingest";
+import { storedChunks, type ChunkRecord, type ExchangeRecord, type StoredChunks } from "../../../src/core/ingest";
 import type { SpanRecord } from "../../../src/core/records";
 
 export interface StoredData {
   spans: SpanRecord[];
   exchanges: ExchangeRecord[];
-  /** Every stored chunk, one record each (as stored, a record may hold a block of them). */
+  /** Every stored chunk, one record each (as stored, a record may hold a block of them, or the exchange record some). */
   chunks: ChunkRecord[];
 }
 
@@ -47,5 +47,10 @@ export function fromDump(raw: RawStoredData): StoredData {
     if (records) records.push(c);
     else byExchange.set(c.exchangeId, [c]);
   }
-  return { ...raw, chunks: [...byExchange.values()].flatMap((records) => unpackChunks(records)) };
+  const exchanges = new Map(raw.exchanges.map((e) => [e.id, e]));
+  const ids = new Set([...byExchange.keys(), ...raw.exchanges.filter((e) => e.inlineChunks?.length).map((e) => e.id)]);
+  return {
+    ...raw,
+    chunks: [...ids].flatMap((id) => storedChunks(exchanges.get(id) ?? { id } as ExchangeRecord, byExchange.get(id) ?? [])),
+  };
 }
