@@ -28,6 +28,8 @@ export interface DriveArgs {
   /** Virtual time of trace k: start + k * spacingMs (the session's spans are spread over time). */
   startTime: number;
   spacingMs: number;
+  /** Every delay inside a trace multiplied by this (default 1): short traces, packed close. */
+  timeScale?: number;
   /** Pace new exchanges under the background's per-tab rate limit (src/background/health.ts). */
   maxExchangesPerSec?: number;
 }
@@ -70,8 +72,11 @@ export async function drive(args: DriveArgs): Promise<DriveResult> {
   const o = args.origin;
 
   type Ev = Record<string, unknown>;
+  const scale = args.timeScale ?? 1;
   function exchange(out: Ev[], t: number, method: string, url: string, reqHeaders: [string, string][], reqBody: string | undefined,
-    resHeaders: [string, string][], chunks: string[], dtHeaders: number, dtChunk: number): number {
+    resHeaders: [string, string][], chunks: string[], dtHeadersMs: number, dtChunkMs: number): number {
+    const dtHeaders = dtHeadersMs * scale;
+    const dtChunk = dtChunkMs * scale;
     const id = newId();
     out.push({ t: "request", id, transport: "fetch", time: t, method, url, headers: reqHeaders, pageUrl: args.pageUrl,
       ...(reqBody !== undefined ? { body: { text: reqBody, size: reqBody.length, mimeType: "application/json" } } : {}) });
@@ -79,9 +84,9 @@ export async function drive(args: DriveArgs): Promise<DriveResult> {
     let size = 0;
     chunks.forEach((text, seq) => {
       size += text.length;
-      out.push({ t: "chunks", id, seq, times: [t + dtHeaders + 1 + seq * dtChunk], texts: [text] });
+      out.push({ t: "chunks", id, seq, times: [t + dtHeaders + scale + seq * dtChunk], texts: [text] });
     });
-    const end = t + dtHeaders + 2 + chunks.length * dtChunk;
+    const end = t + dtHeaders + 2 * scale + chunks.length * dtChunk;
     out.push({ t: "end", id, time: end, outcome: { state: "ok" }, size, chunks: chunks.length });
     return end;
   }
@@ -94,7 +99,7 @@ export async function drive(args: DriveArgs): Promise<DriveResult> {
     out.push({ t: "interaction", id: newId(), time: t0, action: "click", target: 'button "Send"', pageUrl: args.pageUrl });
     const jsonH: [string, string][] = [["content-type", "application/json"]];
     const auth: [string, string][] = [["content-type", "application/json"], ["authorization", "Bearer sk-bench-not-a-real-key"]];
-    let t = exchange(out, t0 + 5, "GET", `${o}/api/kb/search?q=${encodeURIComponent(topic)}&k=3`, [["accept", "application/json"]], undefined, jsonH,
+    let t = exchange(out, t0 + 5 * scale, "GET", `${o}/api/kb/search?q=${encodeURIComponent(topic)}&k=3`, [["accept", "application/json"]], undefined, jsonH,
       [json({ results: [1, 2, 3].map((i) => ({ id: `kb-${k}-${i}`, score: 0.9 - i / 10, text: `Article ${i} about ${topic}.` })) })], 8, 1);
     const messages = [{ role: "system", content: "You are the support bot of Example Inc. Answer briefly." }, { role: "user", content: question }];
     // The streamed answer says a few words, then calls the account tool.
@@ -106,9 +111,9 @@ export async function drive(args: DriveArgs): Promise<DriveResult> {
     chunks.push(chunk({ tool_calls: [{ index: 0, id: callId, type: "function", function: { name: "check_account_status", arguments: "" } }] }, null));
     chunks.push(chunk({ tool_calls: [{ index: 0, function: { arguments: json({ user: k }) } }] }, null));
     chunks.push(`${chunk({}, "tool_calls", { prompt_tokens: 31, completion_tokens: args.streamChunks + 8, total_tokens: 39 + args.streamChunks })}data: [DONE]\n\n`);
-    t = exchange(out, t + 3, "POST", `${o}/v1/chat/completions`, auth, json({ model: "gpt-4o-mini", stream: true, stream_options: { include_usage: true }, messages }),
+    t = exchange(out, t + 3 * scale, "POST", `${o}/v1/chat/completions`, auth, json({ model: "gpt-4o-mini", stream: true, stream_options: { include_usage: true }, messages }),
       [["content-type", "text/event-stream; charset=utf-8"]], chunks, 40, 3);
-    t = exchange(out, t + 2, "GET", `${o}/api/account/status?user=${k}`, [["accept", "application/json"]], undefined, jsonH,
+    t = exchange(out, t + 2 * scale, "GET", `${o}/api/account/status?user=${k}`, [["accept", "application/json"]], undefined, jsonH,
       [json({ user: k, active: true, locked: false })], 6, 1);
     const model = big ? "gpt-4o-bigbody" : "gpt-4o-mini";
     const content = big ? "bigbody ".repeat(131_072) : `To ${topic}, open Settings and follow the steps. Anything else?`;
@@ -119,7 +124,7 @@ export async function drive(args: DriveArgs): Promise<DriveResult> {
     const followUp = [...messages,
       { role: "assistant", content: "Sure, here", tool_calls: [{ id: callId, type: "function", function: { name: "check_account_status", arguments: json({ user: k }) } }] },
       { role: "tool", tool_call_id: callId, content: json({ user: k, active: true, locked: false }) }];
-    exchange(out, t + 2, "POST", `${o}/v1/chat/completions`, auth, json({ model, messages: followUp }), jsonH, pieces, 60, 1);
+    exchange(out, t + 2 * scale, "POST", `${o}/v1/chat/completions`, auth, json({ model, messages: followUp }), jsonH, pieces, 60, 1);
     return out;
   }
 

@@ -49,13 +49,14 @@ export async function panel(env: Env): Promise<{ rows: Row[]; details: Record<st
   const notes: string[] = [];
   const panels: Page[] = [];
   try {
-    // The session: a trace every 300 ms over the last ~8 minutes. Stored 20x faster than that,
-    // which assembly (looking 2 minutes back from the newest span) keeps up with; a trace a
-    // second would have its virtual clock outrun assembly's window between two runs.
-    const spacing = 300;
+    // The session: a trace every 30 ms over the last ~50 s, each trace's own delays a tenth of
+    // real ones (a trace lasts ~18 ms: traces do not overlap). Within a minute because the
+    // background holds event times to the tab's lifetime (its first contact minus 60 s), and
+    // within assembly's 2-minute window.
+    const spacing = 30;
     const ingest = await world.evaluate<DriveResult>(driveExpression({
       traces: TRACES, origin: env.server.origin, pageUrl: `${env.server.origin}/bench.html`, maxBatchEvents: 2000, inflight: 1,
-      streamChunks: 10, bigBodyAt: BIG_AT, startTime: Date.now() - TRACES * spacing - 5000, spacingMs: spacing,
+      streamChunks: 10, bigBodyAt: BIG_AT, startTime: Date.now() - TRACES * spacing - 2000, spacingMs: spacing, timeScale: 0.1,
       // Under the per-tab limit of new exchanges, so that the whole session is stored.
       maxExchangesPerSec: 280,
     }));
