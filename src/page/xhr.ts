@@ -4,9 +4,11 @@
  * its properties stay exactly the page's: we only read, and never touch xhr.upload (a listener
  * there would turn a simple CORS request into a preflighted one).
  *
- * The same two paths as fetch (route.ts): on the fast path only the metadata is kept; on the
- * recorded path (or when the response turns out to be a stream) the response text is recorded
- * as it grows.
+ * The same two paths as fetch (route.ts). On the recorded path the response text is recorded as
+ * it grows, from listeners on every XHR event. On the fast path the hook listens for `loadend`
+ * alone: a listener makes the browser build and dispatch an event object, so fewer listeners
+ * is most of what the fast path saves; the metadata is all there at the end (a stream or an
+ * error found then is recorded whole).
  */
 import type { Header } from "../core/exchange";
 import type { Channel } from "./channel";
@@ -22,6 +24,8 @@ import { SNIFF_CHARS, isStreamAccept, routeRequest, type Route } from "./route";
 
 interface Exchange {
   id: string;
+  /** When send() was called. */
+  start: number;
   route: Route;
   /** Bodies are recorded (not metadata-only), decided when the request is sent. */
   bodies: boolean;
@@ -44,7 +48,11 @@ interface XhrState {
   headers: Header[];
   headerNames: string[];
   current?: Exchange;
-  listening: boolean;
+  /** Events our listener is on: none yet, `loadend` only, or all of EVENTS. */
+  listening: "none" | "end" | "all";
+  onEvent?: (e: Event) => void;
+  /** The page called abort() on the request in flight. */
+  aborted: boolean;
 }
 
 const XHR = XMLHttpRequest.prototype;
@@ -54,6 +62,7 @@ const status = getter<number>(XHR, "status");
 const statusText = getter<string>(XHR, "statusText");
 const responseURL = getter<string>(XHR, "responseURL");
 const responseType = getter<XMLHttpRequestResponseType>(XHR, "responseType");
+const timeout = getter<number>(XHR, "timeout");
 const responseText = getter<string>(XHR, "responseText");
 const response = getter<unknown>(XHR, "response");
 const getAllResponseHeaders = nativeMethod<() => string>(XHR, "getAllResponseHeaders");
@@ -95,7 +104,9 @@ export function hookXhr(channel: Channel): void {
         async: args.length < 3 || !!args[2],
         headers: [],
         headerNames: [],
-        listening: previous?.listening ?? false,
+        listening: previous?.listening ?? "none",
+        ...(previous?.onEvent ? { onEvent: previous.onEvent } : {}),
+        aborted: false,
       });
     } catch {
       // recording is best effort; the page's call already succeeded
@@ -129,13 +140,17 @@ export function hookXhr(channel: Channel): void {
         bodyHead: typeof body === "string" ? (body.length > SNIFF_CHARS ? stringSlice(body, 0, SNIFF_CHARS) : body) : undefined,
         otherBody: body !== undefined && body !== null && typeof body !== "string",
       }, config.capture, acceptsStream);
-      exchange = { id: newExchangeId(), route, seen: 0, ended: false, bodies: config.bodies, recording: route === "record" && config.bodies, responded: false };
-      if (!state.listening) {
-        state.listening = true;
-        const onEvent = (e: Event) => observe(channel, xhr, e);
-        // Capture-phase listeners on the target run before the page's own bubbling ones, so a
-        // page calling stopImmediatePropagation cannot hide the end of a request from us.
+      exchange = { id: newExchangeId(), start, route, seen: 0, ended: false, bodies: config.bodies, recording: route === "record" && config.bodies, responded: false };
+      state.aborted = false;
+      const onEvent = state.onEvent ??= (e: Event) => observe(channel, xhr, e);
+      // Capture-phase listeners on the target run before the page's own bubbling ones, so a
+      // page calling stopImmediatePropagation cannot hide the end of a request from us.
+      if (exchange.recording && state.listening !== "all") {
+        state.listening = "all";
         for (let i = 0; i < EVENTS.length; i++) addListener(xhr, EVENTS[i]!, onEvent, CAPTURE);
+      } else if (state.listening === "none") {
+        state.listening = "end";
+        addListener(xhr, "loadend", onEvent, CAPTURE);
       }
     } catch {
       return apply(original, self, args);
@@ -157,6 +172,13 @@ export function hookXhr(channel: Channel): void {
     recordRequest(channel, exchange, start, state, args[0]);
     // A synchronous request is complete when send() returns; its events may not all fire.
     if (!state.async) complete(channel, xhr, exchange, "load");
+  });
+
+  // On the fast path no `abort` listener tells an abort from a network error: the call does.
+  patchMethod<XMLHttpRequest["abort"]>(XHR, "abort", (original, self, args) => {
+    const state = states.get(self as XMLHttpRequest);
+    if (state) state.aborted = true;
+    return apply(original, self, args);
   });
 }
 
@@ -193,11 +215,18 @@ function observe(channel: Channel, xhr: XMLHttpRequest, event: Event): void {
     } else if (type === "load" || type === "error" || type === "abort" || type === "timeout") {
       exchange.ending = type;
     } else if (type === "loadend") {
-      complete(channel, xhr, exchange, exchange.ending ?? "load", loaded(event));
+      complete(channel, xhr, exchange, exchange.ending ?? endingOf(xhr), loaded(event));
     }
   } catch {
     // never throw into the page's event dispatch
   }
+}
+
+/** How a request ended, read at loadend when no load/error/abort/timeout listener saw it. */
+function endingOf(xhr: XMLHttpRequest): string {
+  if (status(xhr) !== 0) return "load";
+  if (states.get(xhr)?.aborted) return "abort";
+  return timeout(xhr) > 0 ? "timeout-or-error" : "error";
 }
 
 function respond(channel: Channel, xhr: XMLHttpRequest, exchange: Exchange): void {
@@ -228,6 +257,7 @@ function readText(xhr: XMLHttpRequest, exchange: Exchange, bytes?: number): void
 function complete(channel: Channel, xhr: XMLHttpRequest, exchange: Exchange, ending: string, bytes?: number): void {
   if (exchange.ended) return;
   if (ending === "load") {
+    // On the fast path the response is seen only now: a stream or an error is recorded whole.
     if (!exchange.responded && readyState(xhr) >= 2) respond(channel, xhr, exchange);
     const recorder = exchange.recorder;
     if (recorder) {
@@ -237,9 +267,11 @@ function complete(channel: Channel, xhr: XMLHttpRequest, exchange: Exchange, end
     }
     finish(channel, exchange, { state: "ok" }, bytes);
   } else {
-    const state = ending === "timeout" ? "timeout" : ending === "abort" ? "abort" : "error";
-    const errorName = ending === "timeout" ? "TimeoutError" : ending === "abort" ? "AbortError" : "NetworkError";
-    finish(channel, exchange, { state, errorName, errorMessage: `XMLHttpRequest ${ending}` });
+    // Without a timeout listener, a request with a timeout that failed may have timed out.
+    const timedOut = ending === "timeout" || (ending === "timeout-or-error" && clock() - exchange.start >= timeout(xhr) - 1);
+    const state = timedOut ? "timeout" : ending === "abort" ? "abort" : "error";
+    const errorName = timedOut ? "TimeoutError" : ending === "abort" ? "AbortError" : "NetworkError";
+    finish(channel, exchange, { state, errorName, errorMessage: `XMLHttpRequest ${timedOut ? "timeout" : ending === "abort" ? "abort" : "error"}` });
   }
 }
 
