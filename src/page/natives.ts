@@ -12,6 +12,8 @@
  */
 
 export const apply = Reflect.apply;
+/** `uncurryThis(fn)` is `Function.prototype.call.bind(fn)`: `fn.call(self, ...args)` as a plain function. */
+const uncurryThis = Function.prototype.bind.bind(Function.prototype.call) as (fn: unknown) => unknown;
 export const construct = Reflect.construct;
 const protoOf = Object.getPrototypeOf;
 const ownDescriptor = Object.getOwnPropertyDescriptor;
@@ -49,8 +51,10 @@ export function dict<T extends object>(values: T): T {
 }
 
 /** `fn.call(self, ...args)` that a page patching Function.prototype.call cannot intercept. */
-export function uncurry<F extends (...args: never[]) => unknown>(fn: F) {
-  return (self: unknown, ...args: Parameters<F>): ReturnType<F> => apply(fn, self, args) as ReturnType<F>;
+export function uncurry<F extends (...args: never[]) => unknown>(fn: F): (self: unknown, ...args: Parameters<F>) => ReturnType<F> {
+  // `call` bound to `fn`, made now: later patches of Function.prototype.call or bind do not
+  // reach it, and, unlike a rest-parameter wrapper, it allocates nothing per call.
+  return uncurryThis(fn) as never;
 }
 
 /**
@@ -60,7 +64,7 @@ export function uncurry<F extends (...args: never[]) => unknown>(fn: F) {
 export function getter<T = unknown>(proto: object, name: string): (self: unknown) => T {
   for (let obj: object | null = proto; obj; obj = protoOf(obj) as object | null) {
     const get = ownDescriptor(obj, name)?.get;
-    if (get) return (self) => apply(get, self, []) as T;
+    if (get) return uncurry(get as () => T);
     if (ownDescriptor(obj, name)) break;
   }
   return () => undefined as T;
@@ -216,9 +220,14 @@ export const pageUrl = (): string => (hrefGetter ? (apply(hrefGetter, locationOb
  * Brand checks: a native getter that throws for any other object. `instanceof` would consult a
  * Symbol.hasInstance the page may have defined on the class.
  */
+const objectProto = Object.prototype;
 function branded(get: (self: unknown) => unknown): (value: unknown) => boolean {
   return (value) => {
     if (typeof value !== "object" || value === null) return false;
+    // A plain object or array is never a platform object: answered without an exception (a
+    // thrown TypeError is the slow path, and headers and init objects are plain most often).
+    const proto = protoOf(value) as object | null;
+    if (proto === objectProto || proto === arrayProto || proto === null) return false;
     try {
       get(value);
       return true;
@@ -227,13 +236,16 @@ function branded(get: (self: unknown) => unknown): (value: unknown) => boolean {
     }
   };
 }
+const headersHas = method<(n: string) => boolean>(Headers.prototype, "has");
+const formDataHas = method<(n: string) => boolean>(FormData.prototype, "has");
+const searchParamsHas = method<(n: string) => boolean>(URLSearchParams.prototype, "has");
 export const isResponse = branded(responseStatus);
 export const isRequest = branded(getter(Request.prototype, "url"));
-export const isHeaders = branded((h) => method<(n: string) => boolean>(Headers.prototype, "has")(h, "x"));
+export const isHeaders = branded((h) => headersHas(h, "x"));
 export const isUrl = branded(getter(URL.prototype, "href"));
 export const isBlob = branded(getter(Blob.prototype, "size"));
-export const isFormData = branded((f) => method<(n: string) => boolean>(FormData.prototype, "has")(f, ""));
-export const isSearchParams = branded((p) => method<(n: string) => boolean>(URLSearchParams.prototype, "has")(p, ""));
+export const isFormData = branded((f) => formDataHas(f, ""));
+export const isSearchParams = branded((p) => searchParamsHas(p, ""));
 export const isReadableStream = branded(streamLocked);
 export const isArrayBuffer = branded(arrayBufferLength);
 const domExceptionName = getter<string>(DOMException.prototype, "name");
