@@ -16,6 +16,7 @@
  * 4./5. Interactions, then gap-based page activity (assembly/grouping.ts). An interaction's trace
  *    ends when its work has; plain HTTP that is no tool's execution goes to separate "page
  *    requests" traces, never into LLM traces.
+ * Model spans also get their conversation (conversations.ts).
  *
  * Cost: sorting plus indexed lookups, O(n log n) for n spans (what is read from a model span's
  * messages, its tool calls and the hashes of its message history, is computed once per span and
@@ -23,6 +24,7 @@
  */
 import type { InteractionRecord, MarkRecord, SpanRecord } from "./records";
 import type { SpanKind } from "./span";
+import { deriveConversations, withConversation } from "./conversations";
 import { indexContinuity } from "./assembly/continuity";
 import { activeUntil, CONTINUATION_GAP, groupByTime, unitOf } from "./assembly/grouping";
 import type { Busy, Group, Unit } from "./assembly/grouping";
@@ -94,7 +96,7 @@ export function assembleTraces(input: AssemblyInput): SpanRecord[] {
   const models = spans.filter((s) => s.kind === "llm");
   const chains = chainTools(models);
   const continuity = indexContinuity(input.earlier?.length ? [...models, ...input.earlier] : models);
-  linkContinuations(models, continuity, chains, interactions);
+  const previous = linkContinuations(models, continuity, chains, interactions);
   const chainMark = new Map<string, MarkWindow>();
   for (const s of models) {
     const m = markAt(s.startTime, s.frameId);
@@ -159,9 +161,11 @@ export function assembleTraces(input: AssemblyInput): SpanRecord[] {
     for (const c of children.get(e) ?? []) placement.set(c.spanId, { traceId: at.traceId, parentSpanId: e.spanId });
     out.push(toolSpan(e, at.traceId, at.parentSpanId, children.get(e) ?? []));
   }
+  const conversations = deriveConversations(models, previous);
   for (const s of spans) {
     const at = placement.get(s.spanId)!;
-    out.push({ ...s, traceId: at.traceId, parentSpanId: at.parentSpanId });
+    const placed = s.kind === "llm" ? withConversation(s, conversations.get(s.spanId)) : s;
+    out.push({ ...placed, traceId: at.traceId, parentSpanId: at.parentSpanId });
   }
 
   // Roots, from what their traces add up to.
