@@ -6,6 +6,7 @@
  * what it left unplaced is assembled here, THROTTLE_MS after the tab's previous run.
  */
 import { assembleTraces, isSynthesized } from "../core/assemble";
+import { CONVERSATION_DERIVED, CONVERSATION_ID } from "../core/conversations";
 import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/records";
 import { serially } from "./serial";
 import { openStore } from "./store";
@@ -24,6 +25,10 @@ type Listener = (tabId: number, result: AssemblyResult) => void;
 
 function sameShape(a: SpanRecord, b: SpanRecord): boolean {
   return a.traceId === b.traceId && a.parentSpanId === b.parentSpanId;
+}
+
+function sameConversation(a: SpanRecord, b: SpanRecord): boolean {
+  return a.attributes[CONVERSATION_ID] === b.attributes[CONVERSATION_ID] && a.attributes[CONVERSATION_DERIVED] === b.attributes[CONVERSATION_DERIVED];
 }
 
 function sameSynthesized(a: SpanRecord, b: SpanRecord): boolean {
@@ -45,7 +50,7 @@ export function placeWindow(w: TabWindow, stamp: number): AssemblyResult {
     else marks.push(record as MarkRecord);
   }
   const before = w.spans;
-  const after = assembleTraces({ spans: [...before.values()], interactions, marks });
+  const after = assembleTraces({ spans: [...before.values()], interactions, marks, earlier: [...w.earlier.values()] });
   const result: AssemblyResult = { changed: [], removed: [], added: 0 };
   const kept = new Set<string>();
   for (const span of after) {
@@ -56,9 +61,10 @@ export function placeWindow(w: TabWindow, stamp: number): AssemblyResult {
       if (old && sameSynthesized(old, span)) continue;
       if (!old) result.added++;
       record = { ...span, tabId: w.tabId, updatedAt: stamp };
-    } else if (old && !sameShape(old, span)) {
-      // Only the trace fields: everything else stays as the latest ingest wrote it.
+    } else if (old && (!sameShape(old, span) || !sameConversation(old, span))) {
+      // Only the trace fields and the conversation: everything else stays as the latest ingest wrote it.
       record = { ...old, traceId: span.traceId, updatedAt: stamp };
+      if (!sameConversation(old, span)) record.attributes = span.attributes;
       if (span.parentSpanId) record.parentSpanId = span.parentSpanId;
       else delete record.parentSpanId;
     } else continue;

@@ -18,6 +18,7 @@
  */
 import type { IDBPTransaction } from "idb";
 import type { CaptureEvent, ChunksEvent, ExchangeEvent, InteractionEvent, MarkEvent } from "../core/capture-events";
+import { carryConversation } from "../core/conversations";
 import { deriveSpan, parseTraceparent, type DeriveOptions } from "../core/derive";
 import { headerValue } from "../core/exchange";
 import {
@@ -278,11 +279,12 @@ async function commit(tabId: number, frameId: number | undefined, p: Prepared, w
     if (applied.state) touchedStates.set(id, applied.state);
     if (applied.deferred) deferred.push(id);
     staged.push([id, applied.open]);
-    const span = applied.span;
+    let span = applied.span;
     if (!span) continue;
-    // The trace it was placed in stays until assembly says otherwise.
+    // The trace it was placed in (and its derived conversation) stays until assembly says otherwise.
     const placed = w.spans.get(id) ?? p.storedSpan.get(id);
     if (placed && placed.tabId === tabId) {
+      span = carryConversation(span, placed);
       span.traceId = placed.traceId;
       if (placed.parentSpanId) span.parentSpanId = placed.parentSpanId;
       else delete span.parentSpanId;

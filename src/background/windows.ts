@@ -8,9 +8,13 @@
  * What a window holds: the tab's spans that started at most WINDOW_MS before its newest, at most
  * the newest MAX_WINDOW_SPANS of them (reaching further back to the earliest span not assembled
  * yet), plus every span of a trace one of those belongs to, so that no trace is cut in two; and
- * the interactions and marks from EDGE_MS before the earliest of those spans.
+ * the interactions and marks from EDGE_MS before the earliest of those spans. Besides, the last
+ * model call of each recent conversation that has left the window (`earlier`): a chat's next turn
+ * often comes minutes later, and finds the conversation it continues there (docs/DESIGN.md,
+ * "Conversations"). Those are only looked at, never placed again.
  */
 import type { StoreNames, IDBPObjectStore } from "idb";
+import { conversationOf } from "../core/conversations";
 import type { SpanRecord } from "../core/records";
 import type { TabEvent, TraceDB } from "./store";
 
@@ -24,12 +28,19 @@ const MAX_WINDOW_SPANS = 1000;
 const EDGE_MS = 2 * 60 * 1000;
 /** Windows kept at once (the tabs recorded most recently), each a few MB at most. */
 const MAX_WINDOWS = 8;
+/** Conversations whose last call is kept after it left the window: the most recently active. */
+const MAX_EARLIER = 64;
+/** After a restart, spans before the window read back for those calls: at most this many, this far back. */
+const EARLIER_SCAN = 200;
+const EARLIER_MS = 60 * 60 * 1000;
 
 export interface TabWindow {
   tabId: number;
   /** The latest stored version of each span in the window. */
   spans: Map<string, SpanRecord>;
   events: Map<string, TabEvent>;
+  /** By conversation id: its last model call, for conversations whose calls have all left `spans`. */
+  earlier: Map<string, SpanRecord>;
   /** Spans changed since the last assembly run, and the earliest start among them and the events added. */
   pending: number;
   pendingFrom: number;
@@ -66,7 +77,10 @@ export function heldByAnotherTab(spanId: string, tabId: number): boolean {
 /** Storage is about to lose spans (or everything): windows holding them are read again when next needed. */
 export function dropWindows(spanIds?: readonly string[]): void {
   if (spanIds === undefined) return windows.clear();
-  for (const [tabId, w] of windows) if (spanIds.some((id) => w.spans.has(id))) windows.delete(tabId);
+  for (const [tabId, w] of windows) {
+    const earlier = new Set([...w.earlier.values()].map((s) => s.spanId));
+    if (spanIds.some((id) => w.spans.has(id) || earlier.has(id))) windows.delete(tabId);
+  }
 }
 
 export function dropWindow(tabId: number): void {
@@ -79,7 +93,7 @@ export function dropWindow(tabId: number): void {
  * so that spans stored while assembly fell behind are still assembled.
  */
 export async function readWindow(spans: Store<"spans">, events: Store<"events">, tabId: number, from?: number): Promise<TabWindow> {
-  const w: TabWindow = { tabId, spans: new Map(), events: new Map(), pending: 0, pendingFrom: Infinity, lastRun: 0 };
+  const w: TabWindow = { tabId, spans: new Map(), events: new Map(), earlier: new Map(), pending: 0, pendingFrom: Infinity, lastRun: 0 };
   const byStart = spans.index("tabStart");
   // The lower edge from keys alone: reading the values of a long session to keep its newest
   // thousand made every read slower than the last.
@@ -99,6 +113,7 @@ export async function readWindow(spans: Store<"spans">, events: Store<"events">,
     const keys = await Promise.all([...traces].map((traceId) => spans.index("traceId").getAllKeys(traceId)));
     const missing = [...new Set(keys.flat())].filter((id) => !w.spans.has(id));
     for (const s of await Promise.all(missing.map((id) => spans.get(id)))) if (s && s.tabId === tabId) w.spans.set(s.spanId, s);
+    await readEarlier(byStart, w, lower);
   }
   // No spans yet: a click stored before them may still open their trace.
   const newestEvent = w.spans.size ? undefined : (await events.index("tabTime").openKeyCursor(IDBKeyRange.bound([tabId, -Infinity], [tabId, Infinity]), "prev"))?.key[1];
@@ -106,6 +121,30 @@ export async function readWindow(spans: Store<"spans">, events: Store<"events">,
   if (cutoff === Infinity) return w;
   for (const e of await events.index("tabTime").getAll(IDBKeyRange.bound([tabId, cutoff - EDGE_MS], [tabId, Infinity]))) w.events.set(e.id, e);
   return w;
+}
+
+/** The last model call of conversations before `lower` (after a restart), from the newest spans there, within bounds. */
+async function readEarlier(byStart: ReturnType<Store<"spans">["index"]>, w: TabWindow, lower: number): Promise<void> {
+  const found: SpanRecord[] = [];
+  let cursor = await byStart.openCursor(IDBKeyRange.bound([w.tabId, lower - EARLIER_MS], [w.tabId, lower], false, true), "prev");
+  while (cursor && found.length < EARLIER_SCAN) {
+    found.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  // Oldest first, as trimWindow hands them over: the most recently active are kept.
+  for (let i = found.length - 1; i >= 0; i--) if (!w.spans.has(found[i]!.spanId)) keepEarlier(w, found[i]!);
+}
+
+/** Keep `s` as its conversation's last call if it is a model call later than the one kept. */
+function keepEarlier(w: TabWindow, s: SpanRecord): void {
+  const id = s.kind === "llm" && s.endTime !== undefined ? conversationOf(s) : undefined;
+  if (id === undefined) return;
+  const kept = w.earlier.get(id);
+  if (kept && kept.endTime! >= s.endTime!) return;
+  w.earlier.delete(id);
+  w.earlier.set(id, s);
+  // Insertion order is roughly activity order: the first is the least recently active.
+  while (w.earlier.size > MAX_EARLIER) w.earlier.delete(w.earlier.keys().next().value as string);
 }
 
 /**
@@ -132,7 +171,10 @@ export function trimWindow(w: TabWindow): void {
   let earliest = Infinity;
   for (const [id, s] of w.spans) {
     if (s.startTime >= lower || traces.has(s.traceId)) earliest = Math.min(earliest, s.startTime);
-    else w.spans.delete(id);
+    else {
+      w.spans.delete(id);
+      keepEarlier(w, s);
+    }
   }
   trimEvents(w, earliest);
 }

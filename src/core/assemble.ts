@@ -10,19 +10,26 @@
  * 2. Marks (assembly/marks.ts): work starting inside a mark window is the mark's; a tool-call
  *    chain with a marked member follows it in.
  * 3. Tool-call chains (assembly/tool-chain.ts): linked model calls stay together; requests made
- *    while a tool runs are that tool's execution, children of its execute_tool span.
- * 4./5. Interactions, then gap-based page activity (assembly/grouping.ts). Plain HTTP that is no
- *    tool's execution goes to separate "page requests" traces, never into LLM traces.
+ *    while a tool runs are that tool's execution, children of its execute_tool span. A call that
+ *    continues another moments after it ended, or retries it after a failure, with no user action
+ *    in between, is linked to it the same way (assembly/continuity.ts).
+ * 4./5. Interactions, then gap-based page activity (assembly/grouping.ts). An interaction's trace
+ *    ends when its work has; plain HTTP that is no tool's execution goes to separate "page
+ *    requests" traces, never into LLM traces.
+ * Model spans also get their conversation (conversations.ts).
  *
- * Cost: sorting plus indexed lookups, O(n log n) for n spans (message JSON of model spans is
- * parsed once per run, only when it mentions tool calls).
+ * Cost: sorting plus indexed lookups, O(n log n) for n spans (what is read from a model span's
+ * messages, its tool calls and the hashes of its message history, is computed once per span and
+ * kept for later runs over the same window).
  */
 import type { InteractionRecord, MarkRecord, SpanRecord } from "./records";
 import type { SpanKind } from "./span";
-import { groupByTime, unitOf } from "./assembly/grouping";
-import type { Group, Unit } from "./assembly/grouping";
+import { deriveConversations, withConversation } from "./conversations";
+import { indexContinuity } from "./assembly/continuity";
+import { activeUntil, CONTINUATION_GAP, groupByTime, unitOf } from "./assembly/grouping";
+import type { Busy, Group, Unit } from "./assembly/grouping";
 import { hashSpanId, sourceSpanId, traceIdFor } from "./assembly/ids";
-import { IntervalIndex } from "./assembly/intervals";
+import { IntervalIndex, lastAtOrBefore } from "./assembly/intervals";
 import { markLookup, outermost, pairMarks } from "./assembly/marks";
 import type { MarkWindow } from "./assembly/marks";
 import { activityRoot, addToSummary, interactionRoot, isSynthesized, markSpan, toolSpan } from "./assembly/synthesize";
@@ -37,6 +44,12 @@ export interface AssemblyInput {
   spans: readonly SpanRecord[];
   interactions: readonly InteractionRecord[];
   marks: readonly MarkRecord[];
+  /**
+   * Model spans from before the window (the latest call of recent conversations), with their
+   * stored conversation ids: looked back at for the conversation a call continues, never placed
+   * or returned.
+   */
+  earlier?: readonly SpanRecord[];
 }
 
 export { isSynthesized } from "./assembly/synthesize";
@@ -82,6 +95,8 @@ export function assembleTraces(input: AssemblyInput): SpanRecord[] {
   // 3. Tool-call chains, and the mark each chain lives in (that of its earliest marked member).
   const models = spans.filter((s) => s.kind === "llm");
   const chains = chainTools(models);
+  const continuity = indexContinuity(input.earlier?.length ? [...models, ...input.earlier] : models);
+  const previous = linkContinuations(models, continuity, chains, interactions);
   const chainMark = new Map<string, MarkWindow>();
   for (const s of models) {
     const m = markAt(s.startTime, s.frameId);
@@ -121,7 +136,13 @@ export function assembleTraces(input: AssemblyInput): SpanRecord[] {
     } else if (LLM_WORK.has(s.kind)) units.push(unitOf([s]));
     else requests.push(unitOf([s]));
   }
-  for (const list of chainSpans.values()) units.push(unitOf(list));
+  const toolsOf = new Map<string, ToolExec[]>();
+  for (const e of execs) {
+    const list = toolsOf.get(e.producer.spanId);
+    if (list) list.push(e);
+    else toolsOf.set(e.producer.spanId, [e]);
+  }
+  for (const list of chainSpans.values()) units.push(unitOf(list, toolBusy(list, toolsOf, children)));
   units.sort((a, b) => a.start - b.start || byId(a.spans[0]!.spanId, b.spans[0]!.spanId));
 
   const groups = [...groupByTime(units, interactions, true), ...groupByTime(requests, interactions, false)];
@@ -140,9 +161,11 @@ export function assembleTraces(input: AssemblyInput): SpanRecord[] {
     for (const c of children.get(e) ?? []) placement.set(c.spanId, { traceId: at.traceId, parentSpanId: e.spanId });
     out.push(toolSpan(e, at.traceId, at.parentSpanId, children.get(e) ?? []));
   }
+  const conversations = deriveConversations(models, previous);
   for (const s of spans) {
     const at = placement.get(s.spanId)!;
-    out.push({ ...s, traceId: at.traceId, parentSpanId: at.parentSpanId });
+    const placed = s.kind === "llm" ? withConversation(s, conversations.get(s.spanId)) : s;
+    out.push({ ...placed, traceId: at.traceId, parentSpanId: at.parentSpanId });
   }
 
   // Roots, from what their traces add up to.
@@ -170,7 +193,59 @@ function outputOrder(a: SpanRecord, b: SpanRecord): number {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Links between model calls
+
+/**
+ * Link the model calls that continue another (its output in their input, or its response id as
+ * their previous_response_id) within CONTINUATION_GAP of its end, or retry a failed one, with
+ * no user interaction in between: the page carrying on with the same work, which stays in one
+ * trace even when another click came while it ran. A user action in between makes the call the
+ * next turn instead (a trace of its own, in the same conversation). Returns, for each call, the
+ * call it follows in its conversation: the one it continues, else the one whose tool calls it
+ * answers, else the one it retries.
+ */
+function linkContinuations(
+  models: readonly SpanRecord[],
+  continuity: ReturnType<typeof indexContinuity>,
+  chains: ReturnType<typeof chainTools>,
+  interactions: readonly InteractionRecord[],
+): (span: SpanRecord) => SpanRecord | undefined {
+  const times = interactions.map((i) => i.time);
+  const userActed = (from: number, to: number): boolean => {
+    const last = lastAtOrBefore(times, to);
+    return last >= 0 && times[last]! > from;
+  };
+  const inWindow = new Set(models.map((s) => s.spanId));
+  const toolProducer = new Map<string, SpanRecord>();
+  for (const e of chains.execs) if (e.consumer && !toolProducer.has(e.consumer.spanId)) toolProducer.set(e.consumer.spanId, e.producer);
+  const previous = new Map<string, SpanRecord>();
+  for (const s of models) {
+    const continued = continuity.predecessor(s);
+    const retried = continuity.retried(s);
+    if (continued && inWindow.has(continued.spanId) && s.startTime - continued.endTime! <= CONTINUATION_GAP && !userActed(continued.endTime!, s.startTime)) {
+      chains.link(continued.spanId, s.spanId);
+    }
+    if (retried && inWindow.has(retried.spanId) && !userActed(retried.endTime!, s.startTime)) chains.link(retried.spanId, s.spanId);
+    const before = continued ?? toolProducer.get(s.spanId) ?? retried;
+    if (before) previous.set(s.spanId, before);
+  }
+  return (span) => previous.get(span.spanId);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Tool executions
+
+/** When a chain's tool calls ran: from the call to its result (or the reach of an unanswered one), and the requests they made. */
+function toolBusy(list: readonly SpanRecord[], toolsOf: ReadonlyMap<string, ToolExec[]>, children: ReadonlyMap<ToolExec, SpanRecord[]>): Busy[] {
+  const busy: Busy[] = [];
+  for (const s of list) {
+    for (const e of toolsOf.get(s.spanId) ?? []) {
+      busy.push({ start: e.start, end: e.end ?? e.windowEnd });
+      for (const c of children.get(e) ?? []) busy.push({ start: c.startTime, end: activeUntil(c) });
+    }
+  }
+  return busy;
+}
 
 /**
  * The non-model requests each tool execution made: those starting inside its window. With

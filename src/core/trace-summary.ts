@@ -17,6 +17,9 @@ export interface TraceSummary {
   spanCount: number;
   /** Plain HTTP traffic, no model work: the panel shows it muted. */
   plain: boolean;
+  /** The conversation of its first model call (gen_ai.conversation.id), and whether assembly derived it. */
+  conversationId?: string;
+  conversationDerived?: boolean;
 }
 
 /**
@@ -47,8 +50,10 @@ export function summarizeTrace(trace: Trace, costOf?: (span: Span) => number | u
   let outputTokens: number | undefined;
   let costUsd: number | undefined;
   let errors = 0;
+  let firstModel: Span | undefined;
   for (const span of trace.spans) {
     const a = span.attributes;
+    if (span.kind === "llm" && typeof a["gen_ai.conversation.id"] === "string" && (!firstModel || span.startTime < firstModel.startTime)) firstModel = span;
     if (span.kind in steps) steps[span.kind as keyof typeof steps]++;
     // A root is in error because a step is: count the step, not the root again.
     if (span.status === "error" && !(span.attributes["llm_trace.synthesized"] === true && (span.kind === "interaction" || span.kind === "agent"))) errors++;
@@ -68,5 +73,6 @@ export function summarizeTrace(trace: Trace, costOf?: (span: Span) => number | u
     inputTokens, outputTokens, costUsd, steps, errors,
     spanCount: trace.spans.length,
     plain: root.attributes["llm_trace.root.source"] === "requests" || trace.spans.every((s) => s.kind === "http"),
+    ...(firstModel ? { conversationId: String(firstModel.attributes["gen_ai.conversation.id"]), conversationDerived: firstModel.attributes["llm_trace.conversation.derived"] === true } : {}),
   };
 }

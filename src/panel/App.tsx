@@ -15,6 +15,7 @@ import { parsePriceTable } from "../core/cost";
 import { Splitter } from "./components/Splitter";
 import { Toolbar } from "./components/Toolbar";
 import { TraceList } from "./components/TraceList";
+import { TurnNav } from "./components/TurnNav";
 import { Waterfall } from "./components/Waterfall";
 import type { ExchangeLoader } from "./state/selection";
 import type { SpanStore } from "./state/spans";
@@ -29,13 +30,17 @@ export interface AppProps {
 }
 
 const PRESERVE_KEY = "llm-traces.preserve-log";
+const GROUP_KEY = "llm-traces.group-by-conversation";
 /** Pane sizes; the waterfall fits its rows until the user drags the divider. */
 const layout = signal<{ listWidth: number; waterfallHeight: number | undefined }>({ listWidth: 380, waterfallHeight: undefined });
 const WATERFALL_ROW = 22;
 const WATERFALL_CHROME = 24;
 const preserveLog = signal(localStorage.getItem(PRESERVE_KEY) === "1");
+const TURN_NAV = 26;
 const recording = signal(true);
 const dragging = signal(false);
+
+const isTextField = (el: Element | null): boolean => el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || (el instanceof HTMLElement && el.isContentEditable);
 
 function EmptyState({ onOpenSettings }: { onOpenSettings(): void }) {
   return (
@@ -59,6 +64,7 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
   const detailRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
+    traces.groupByConversation.value = localStorage.getItem(GROUP_KEY) === "1";
     host.onNavigated(() => {
       if (!preserveLog.value) traces.since.value = Date.now();
     });
@@ -72,6 +78,9 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
         filterRef.current?.select();
       } else if (e.key === "Escape" && document.activeElement !== filterRef.current && traces.query.value) {
         traces.query.value = "";
+      } else if ((e.key === "[" || e.key === "]") && !e.ctrlKey && !e.metaKey && !e.altKey && !isTextField(document.activeElement) && traces.selectedTurn.value) {
+        e.preventDefault();
+        traces.stepTurn(e.key === "[" ? -1 : 1);
       }
     };
     window.addEventListener("keydown", onKey);
@@ -122,6 +131,8 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
         traces={traces} recording={recording.value} onToggleRecording={() => void toggleRecording()}
         preserveLog={preserveLog.value}
         onPreserveLog={(v) => { preserveLog.value = v; localStorage.setItem(PRESERVE_KEY, v ? "1" : "0"); }}
+        groupByConversation={traces.groupByConversation.value}
+        onGroupByConversation={(v) => { traces.groupByConversation.value = v; localStorage.setItem(GROUP_KEY, v ? "1" : "0"); }}
         onClear={() => void clear()} onOpenInWindow={host.openInWindow} onOpenSettings={host.openOptions}
         filterRef={filterRef} status={live ? status : `imported · ${status}`}
       >
@@ -132,7 +143,7 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
       <HealthNotices connection={connection} />
       <div class="main" style={{
         "--list-width": `${layout.value.listWidth}px`,
-        "--waterfall-height": `${layout.value.waterfallHeight ?? Math.max(120, WATERFALL_CHROME + (traces.waterfallRows.value.length + 1) * WATERFALL_ROW)}px`,
+        "--waterfall-height": `${layout.value.waterfallHeight ?? Math.max(120, WATERFALL_CHROME + (traces.selectedTurn.value ? TURN_NAV : 0) + (traces.waterfallRows.value.length + 1) * WATERFALL_ROW)}px`,
       }}>
         <div class="list-pane">
           {total === 0 && live ? <EmptyState onOpenSettings={host.openOptions} /> : total === 0 ? <div class="empty muted">This session has no spans.</div> : visible.length === 0
@@ -142,6 +153,7 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
         <Splitter vertical label="Resize trace list" onResize={(px) => (layout.value = { ...layout.value, listWidth: px })} />
         <div class="right-pane">
           <div class="waterfall-pane">
+            <TurnNav traces={traces} />
             <Waterfall traces={traces} onOpen={() => detailRef.current?.focus()} />
           </div>
           <Splitter vertical={false} label="Resize waterfall" onResize={(px) => (layout.value = { ...layout.value, waterfallHeight: px })} />

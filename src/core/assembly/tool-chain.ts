@@ -39,8 +39,10 @@ export interface ToolExec {
 
 export interface ToolChains {
   execs: ToolExec[];
-  /** The chain a model span belongs to: the spanId of its component's first span. */
+  /** The chain a model span belongs to: the spanId of a span of its component (the first, unless linked later). */
   componentOf(spanId: string): string;
+  /** Put two model spans in one chain (a call continuing or retrying another: see assemble.ts). */
+  link(earlier: string, later: string): void;
 }
 
 class UnionFind {
@@ -157,7 +159,7 @@ export function chainTools(modelSpans: readonly SpanRecord[]): ToolChains {
     exec.windowEnd = Math.min(exec.start + PENDING_TOOL_REACH, nextStart);
     kept.push(exec);
   }
-  return { execs: kept, componentOf: (spanId) => uf.find(spanId) };
+  return { execs: kept, componentOf: (spanId) => uf.find(spanId), link: (earlier, later) => uf.union(earlier, later) };
 }
 
 function consume(exec: ToolExec, consumer: SpanRecord, result: unknown): void {

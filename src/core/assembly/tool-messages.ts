@@ -28,7 +28,7 @@ export interface ToolInput {
   answeredCalls: { name: string; arguments?: unknown }[];
 }
 
-interface RawPart {
+export interface RawPart {
   type?: unknown;
   id?: unknown;
   name?: unknown;
@@ -41,7 +41,8 @@ interface RawMessage {
   parts?: unknown;
 }
 
-function parseMessages(value: unknown): { role: string; parts: RawPart[] }[] {
+/** OTel messages from a span attribute's JSON; [] when it is not such a list. */
+export function parseMessages(value: unknown): { role: string; parts: RawPart[] }[] {
   if (typeof value !== "string") return [];
   let parsed: unknown;
   try {

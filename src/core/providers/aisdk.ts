@@ -77,6 +77,8 @@ function applyRequest(req: Obj, b: DraftBuilder, completion: boolean): void {
   }
   if (name(req.system)) b.setJson("gen_ai.system_instructions", [text(str(req.system)!)]);
   b.setJson("gen_ai.input.messages", uiMessages(req.messages));
+  // useChat sends its chat's id beside the messages: the conversation (docs/DESIGN.md, "Conversations").
+  if (Array.isArray(req.messages)) b.set("gen_ai.conversation.id", name(req.id) ?? name(req.chatId));
   if (Array.isArray(req.tools)) b.setJson("gen_ai.tool.definitions", toolDefinitions(req.tools));
 }
 

@@ -88,6 +88,9 @@ export function parseLangChain(ctx: Ctx, b: DraftBuilder, format: LangChainForma
   b.kind = "llm";
   b.operation = "chat";
   const input = ctx.req?.input;
+  // LangGraph's checkpointer thread, or RunnableWithMessageHistory's session: the conversation.
+  const configurable = obj(obj(ctx.req?.config)?.configurable);
+  b.set("gen_ai.conversation.id", name(configurable?.thread_id) ?? name(configurable?.session_id));
   if (typeof input === "string") b.setJson("gen_ai.input.messages", [{ role: "user", parts: [text(input)] }]);
   else if (Array.isArray(input)) b.setJson("gen_ai.input.messages", chatInputMessages(input.map(lcMessage)));
   else if (isObj(input) && Array.isArray(input.messages)) b.setJson("gen_ai.input.messages", chatInputMessages(input.messages.map(lcMessage)));

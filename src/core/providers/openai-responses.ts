@@ -32,6 +32,9 @@ export function parseOpenAIResponses(ctx: Ctx, b: DraftBuilder, deployment?: str
     if (name(req.instructions)) b.setJson("gen_ai.system_instructions", [text(str(req.instructions)!)]);
     b.setJson("gen_ai.input.messages", inputMessages(req.input));
     b.setJson("gen_ai.tool.definitions", toolDefinitions(req.tools));
+    // The conversation the call names (Conversations API), or the response it follows (docs/DESIGN.md, "Conversations").
+    b.set("gen_ai.conversation.id", conversationId(req.conversation));
+    b.set("llm_trace.previous_response_id", name(req.previous_response_id));
   }
   const streamed = ctx.chunks.length > 0 && isEventStream(ctx);
   b.set("gen_ai.request.stream", bool(req?.stream) ?? (streamed || undefined));
@@ -45,6 +48,11 @@ export function parseOpenAIResponses(ctx: Ctx, b: DraftBuilder, deployment?: str
     else if (isObj(body)) applyResponse(b, body, body.output);
     else b.problem("response is not a response object");
   }
+}
+
+/** `conversation`: an id, or {id}. */
+function conversationId(value: unknown): string | undefined {
+  return name(value) ?? name(obj(value)?.id);
 }
 
 /** `input`: a string, or items (messages, function_call, function_call_output, reasoning, ...). */
@@ -147,6 +155,7 @@ function dropUndefined(v: unknown): unknown {
 function applyResponse(b: DraftBuilder, resp: Obj, output: unknown): void {
   b.set("gen_ai.response.id", name(resp.id));
   b.set("gen_ai.response.model", name(resp.model));
+  if (!("gen_ai.conversation.id" in b.attributes)) b.set("gen_ai.conversation.id", conversationId(resp.conversation));
   b.set("openai.response.service_tier", name(resp.service_tier));
   const usage = openAIUsage(resp.usage);
   if (usage) b.usage(usage);

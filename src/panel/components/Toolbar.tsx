@@ -13,6 +13,8 @@ export interface ToolbarProps {
   onToggleRecording(): void;
   preserveLog: boolean;
   onPreserveLog(value: boolean): void;
+  groupByConversation: boolean;
+  onGroupByConversation(value: boolean): void;
   onClear(): void;
   onOpenInWindow?: () => void;
   onOpenSettings(): void;
@@ -39,6 +41,9 @@ export function Toolbar(props: ToolbarProps) {
         onKeyDown={(e) => { if (e.key === "Escape") { traces.query.value = ""; e.currentTarget.blur(); } }} />
       <label class="check" title="Keep traces when the page navigates">
         <input type="checkbox" checked={props.preserveLog} onChange={(e) => props.onPreserveLog(e.currentTarget.checked)} /> Preserve log
+      </label>
+      <label class="check" title="List the turns of each conversation together, oldest first">
+        <input type="checkbox" checked={props.groupByConversation} onChange={(e) => props.onGroupByConversation(e.currentTarget.checked)} /> Group by conversation
       </label>
       <span class="divider" />
       <div class="chips" role="group" aria-label="Kinds">

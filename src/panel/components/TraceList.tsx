@@ -1,4 +1,8 @@
-/** The trace list: one row per trace, newest first, what it did at a glance. */
+/**
+ * The trace list: one row per trace, newest first, what it did at a glance. Grouped by
+ * conversation, a conversation's turns follow its header, oldest first.
+ */
+import type { Conversation, ListItem } from "../state/conversations";
 import type { TraceRow, TraceStore } from "../state/traces";
 import { formatClock, formatCost, formatDuration, formatTokens } from "../format";
 import { VirtualList } from "./VirtualList";
@@ -15,35 +19,63 @@ function steps({ steps }: TraceRow["summary"]): string {
   return parts.join(" · ");
 }
 
+const itemKey = (item: ListItem): string => (item.type === "trace" ? item.row.trace.traceId : `conversation-${item.conversation.id}`);
+
+function ConversationHeader({ conversation, shown, style }: { conversation: Conversation; shown: number; style: Record<string, string> }) {
+  const models = [...new Set(conversation.turns.flatMap((t) => t.summary.models))];
+  const count = conversation.turns.length;
+  return (
+    <div key={`conversation-${conversation.id}`} class="conv-row" role="presentation" style={style} data-conversation-id={conversation.id}
+      title={`Conversation ${conversation.id}${conversation.derived ? " (derived from the messages: no id on the wire)" : ""}`}>
+      <div class="trace-line">
+        <span class="conv-label">Conversation</span>
+        <span class="trace-name">{conversation.title}</span>
+        <span class="conv-turns">{shown < count ? `${shown} of ${count} turns` : `${count} turns`}</span>
+      </div>
+      <div class="trace-meta">
+        <span>{formatClock(conversation.turns[0]!.trace.startTime)}</span>
+        {models.length > 0 && <span class="trace-models" title={models.join(", ")}>{models.join(", ")}</span>}
+        <span class="conv-id">{conversation.derived ? "derived id" : conversation.id}</span>
+      </div>
+    </div>
+  );
+}
+
 export function TraceList({ traces }: { traces: TraceStore }) {
-  const rows = traces.visible.value;
+  const items = traces.items.value;
   const selected = traces.selectedTrace.value?.traceId;
-  const index = rows.findIndex((r) => r.trace.traceId === selected);
+  const index = items.findIndex((i) => i.type === "trace" && i.row.trace.traceId === selected);
 
   function onKeyDown(event: KeyboardEvent): void {
     if (event.key !== "ArrowDown" && event.key !== "ArrowUp" && event.key !== "Home" && event.key !== "End") return;
     event.preventDefault();
+    // Conversation headers are not traces: the keys move between trace rows.
+    const rows = items.filter((i): i is Extract<ListItem, { type: "trace" }> => i.type === "trace");
+    const at = rows.findIndex((r) => r.row.trace.traceId === selected);
     const next = event.key === "Home" ? 0 : event.key === "End" ? rows.length - 1
-      : Math.max(0, Math.min(rows.length - 1, index + (event.key === "ArrowDown" ? 1 : -1)));
+      : Math.max(0, Math.min(rows.length - 1, at + (event.key === "ArrowDown" ? 1 : -1)));
     const row = rows[next];
-    if (row) traces.selectTrace(row.trace.traceId);
+    if (row) traces.selectTrace(row.row.trace.traceId);
   }
 
   return (
     <VirtualList
-      class="trace-list" role="listbox" label="Traces" items={rows} rowHeight={ROW_HEIGHT} scrollToIndex={index}
+      class="trace-list" role="listbox" label="Traces" items={items} rowHeight={ROW_HEIGHT} scrollToIndex={index}
       onKeyDown={onKeyDown} activeId={selected ? `trace-${selected}` : undefined}
-      renderRow={({ trace, summary }, _i, style) => {
+      renderRow={(item, _i, style) => {
+        if (item.type === "conversation") return <ConversationHeader key={itemKey(item)} conversation={item.conversation} shown={item.shown} style={style} />;
+        const { trace, summary } = item.row;
         const tokens = formatTokens(summary.inputTokens, summary.outputTokens);
         return (
           <div
-            key={trace.traceId} id={`trace-${trace.traceId}`} role="option" aria-selected={trace.traceId === selected}
-            class={`trace-row ${trace.traceId === selected ? "is-selected" : ""} ${summary.errors ? "has-error" : ""} ${summary.plain ? "is-plain" : ""}`}
+            key={itemKey(item)} id={`trace-${trace.traceId}`} role="option" aria-selected={trace.traceId === selected}
+            class={`trace-row ${trace.traceId === selected ? "is-selected" : ""} ${summary.errors ? "has-error" : ""} ${summary.plain ? "is-plain" : ""} ${item.turn ? "is-turn" : ""}`}
             style={style} onClick={() => traces.selectTrace(trace.traceId)} data-trace-id={trace.traceId}
           >
             <div class="trace-line">
-              <span class={`kind-dot kind-${trace.roots[0]?.span.kind ?? "http"}`} />
-              <span class="trace-name" title={summary.name}>{summary.name}</span>
+              {item.turn ? <span class="turn-number" title={`Turn ${item.turn} of ${item.of}`}>{item.turn}</span> : <span class={`kind-dot kind-${trace.roots[0]?.span.kind ?? "http"}`} />}
+              {/* A turn is named by what it asked; the user action that sent it stays in the tooltip. */}
+              <span class="trace-name" title={item.question ? `${item.question}\n${summary.name}` : summary.name}>{item.question ?? summary.name}</span>
               {summary.errors > 0 && <span class="badge badge-error" title={`${summary.errors} failed`}>{summary.errors} error{summary.errors > 1 ? "s" : ""}</span>}
               {summary.durationMs === undefined ? <span class="trace-live" title="in flight">live</span> : <span class="trace-duration">{formatDuration(summary.durationMs)}</span>}
             </div>

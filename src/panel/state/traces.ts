@@ -1,6 +1,7 @@
 /**
  * From the tab's spans to what the panel shows: traces (newest first) filtered by the query
- * and chips, the selected trace and span, collapsed rows, and the rows of the waterfall.
+ * and chips, optionally grouped by conversation, the selected trace and span (and its turn of
+ * a conversation), collapsed rows, and the rows of the waterfall.
  */
 import { batch, computed, signal } from "@preact/signals";
 import type { SpanKind } from "../../core/span";
@@ -8,6 +9,7 @@ import type { SpanRecord } from "../../core/records";
 import { matchesSpans, parseQuery } from "../../core/query";
 import { summarizeTrace, type TraceSummary } from "../../core/trace-summary";
 import { flatten, groupTraces, type Trace, type TreeNode } from "../../core/trace-tree";
+import { conversationsOf, listItems, turnOf } from "./conversations";
 import type { SpanStore } from "./spans";
 
 export const KIND_CHIPS: readonly SpanKind[] = ["llm", "tool", "retrieval", "embedding", "http"];
@@ -26,6 +28,7 @@ export function createTraceStore(spans: SpanStore) {
   const selectedTraceId = signal<string | undefined>(undefined);
   const selectedSpanId = signal<string | undefined>(undefined);
   const collapsed = signal<ReadonlySet<string>>(new Set());
+  const groupByConversation = signal(false);
 
   const terms = computed(() => parseQuery(query.value));
   const traces = computed(() => groupTraces(spans.list.value));
@@ -46,6 +49,9 @@ export function createTraceStore(spans: SpanStore) {
     }
     return out;
   });
+  const conversations = computed(() => conversationsOf(rows.value));
+  const rowById = computed(() => new Map(rows.value.map((r) => [r.trace.traceId, r])));
+  const items = computed(() => listItems(visible.value, conversations.value, groupByConversation.value));
   // Assembly may move a span to another trace (its final one): follow the selected span.
   const selectedTrace = computed(() => {
     const span = selectedSpanId.value ? spans.byId.value.get(selectedSpanId.value) : undefined;
@@ -56,6 +62,7 @@ export function createTraceStore(spans: SpanStore) {
     const trace = selectedTrace.value;
     return trace ? flatten(trace.roots, collapsed.value) : [];
   });
+  const selectedTurn = computed(() => turnOf(selectedTrace.value?.traceId, rowById.value, conversations.value));
   const selectedSpan = computed(() => {
     const id = selectedSpanId.value;
     return id ? spans.byId.value.get(id) : undefined;
@@ -78,6 +85,13 @@ export function createTraceStore(spans: SpanStore) {
     });
   }
 
+  /** Select the previous (-1) or next (+1) turn of the selected trace's conversation. */
+  function stepTurn(delta: -1 | 1): void {
+    const at = selectedTurn.value;
+    const next = at?.conversation.turns[at.turn - 1 + delta];
+    if (next) selectTrace(next.trace.traceId);
+  }
+
   function setCollapsed(spanId: string, value: boolean): void {
     const next = new Set(collapsed.value);
     if (value) next.add(spanId);
@@ -93,9 +107,9 @@ export function createTraceStore(spans: SpanStore) {
   }
 
   return {
-    query, kinds, errorsOnly, since, selectedTraceId, selectedSpanId, collapsed,
-    terms, traces, visible, selectedTrace, selectedSpan, waterfallRows,
-    selectTrace, selectSpan, setCollapsed, toggleKind,
+    query, kinds, errorsOnly, since, selectedTraceId, selectedSpanId, collapsed, groupByConversation,
+    terms, traces, visible, items, conversations, selectedTrace, selectedTurn, selectedSpan, waterfallRows,
+    selectTrace, selectSpan, stepTurn, setCollapsed, toggleKind,
   };
 }
 

@@ -39,10 +39,10 @@ export const OLLAMA_HOST = "ollama.example.com";
 /** The hosts the SDKs call (their defaults, and the two above), served by the mock. */
 export const API_HOSTS = ["api.openai.com", "api.anthropic.com", "generativelanguage.googleapis.com", AZURE_HOST, OLLAMA_HOST] as const;
 
-/** Bundle page.ts (with the SDKs) into `outDir` next to a copy of index.html. */
-export async function bundleSdkPage(outDir: string): Promise<void> {
+/** Bundle page.ts (with the SDKs) into `outDir` next to a copy of index.html; `pageDir`: another page of the same shape. */
+export async function bundleSdkPage(outDir: string, pageDir = PAGE_DIR): Promise<void> {
   await build({
-    entryPoints: [path.join(PAGE_DIR, "page.ts")],
+    entryPoints: [path.join(pageDir, "page.ts")],
     outfile: path.join(outDir, "page.js"),
     bundle: true,
     format: "iife",
@@ -51,7 +51,7 @@ export async function bundleSdkPage(outDir: string): Promise<void> {
     sourcemap: "inline",
     logLevel: "warning",
   });
-  await copyFile(path.join(PAGE_DIR, "index.html"), path.join(outDir, "index.html"));
+  await copyFile(path.join(pageDir, "index.html"), path.join(outDir, "index.html"));
 }
 
 /** A throwaway self-signed certificate for the API hosts and 127.0.0.1. */
@@ -110,11 +110,11 @@ export async function startSdkServer(pageDir: string, tls: { key: Buffer; cert: 
   };
 }
 
-/** The bundled page and its server in a throwaway folder; close() removes both. */
-export async function startSdkSite(options: MockOptions): Promise<SdkServer> {
+/** The bundled page (the SDK page, or another under test/e2e/pages/) and its server in a throwaway folder; close() removes both. */
+export async function startSdkSite(options: MockOptions, pageDir = PAGE_DIR): Promise<SdkServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "llm-trace-sdk-"));
   try {
-    await bundleSdkPage(dir);
+    await bundleSdkPage(dir, pageDir);
     const server = await startSdkServer(dir, await selfSignedCertificate(dir), options);
     return { ...server, close: () => server.close().finally(() => rm(dir, { recursive: true, force: true })) };
   } catch (error) {
