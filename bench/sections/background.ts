@@ -52,7 +52,7 @@ interface StoredRun {
 
 /**
  * The traces' own clock. The background holds event times to the tab's lifetime (from a minute
- * before it was first seen to 10 s ahead of now, core/capture-clock.ts), and traces 20 ms apart
+ * before it was first seen to 10 s ahead of now, core/capture/clock.ts), and traces 20 ms apart
  * run ahead of real time from about 50 a second per tab: so runs start in the recent past and
  * follow one another on this clock (tabs are assembled apart, so they share it). It holds about
  * 150 traces a second per tab (2,400 exchange spans/s from 4 tabs) over a 30 s run; beyond,
@@ -170,7 +170,7 @@ export async function background(env: Env): Promise<{ rows: Row[]; details: Reco
     const ackMs = run.runs.flatMap((r) => r.ackMs);
     const rows: Row[] = [
       judge(single("bg.spansPerSecond", "Background", `spans/s stored over ${seconds} s from ${TABS} tabs, a panel open on each (${WINDOW_MS / 1000} s windows)`, "spans/s", run.rates,
-        { note: `the per-tab flood guard (core/rate-limit.ts: 300 new exchanges/s, 3,000 at once) admits at most ${TABS * 300}/s sustained, ${Math.round((TABS * (3_000 + 300 * seconds)) / seconds)}/s over ${seconds} s from ${TABS} tabs` }),
+        { note: `the per-tab flood guard (core/capture/rate-limit.ts: 300 new exchanges/s, 3,000 at once) admits at most ${TABS * 300}/s sustained, ${Math.round((TABS * (3_000 + 300 * seconds)) / seconds)}/s over ${seconds} s from ${TABS} tabs` }),
       { text: ">= 10,000", on: "value", kind: "min", limit: 10_000 }),
       single("bg.spansPerSecondOverall", "Background", "spans/s stored, whole run", "spans/s", (run.stored / run.elapsedMs) * 1000),
       single("bg.refused", "Background", "spans acknowledged but refused by the per-tab rate limit", "spans", run.acked - run.stored),

@@ -3,7 +3,7 @@
  * section's traffic (bench/lib/synth.ts: per question a knowledge-base GET, a streamed chat
  * completion calling a tool, the tool's GET and a chat completion with its result), built in
  * Node by the extension's own pipeline (capture events folded into exchanges, spans derived and
- * assembled, core/har.ts). Two files: as the extension exports it (spans included), and the same
+ * assembled, core/files/har-export.ts). Two files: as the extension exports it (spans included), and the same
  * entries as a foreign HAR (Chrome's Network export has no `_span`: spans are re-derived and
  * assembled on import). Each is chosen in the panel's file input, as a user would; the figure
  * is the time from the file chosen until the panel shows the imported session with all its
@@ -12,13 +12,13 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { assembleTraces } from "../../src/core/assemble";
-import type { CaptureEvent } from "../../src/core/capture-events";
-import { deriveSpan } from "../../src/core/derive";
-import { harText, toHar } from "../../src/core/har";
-import { applyEvent, assembleExchange, chunkRecords, emptyExchange, type ChunkRecord, type ExchangeRecord } from "../../src/core/ingest";
-import type { InteractionRecord, SpanRecord } from "../../src/core/records";
-import { redactExchange } from "../../src/core/redact";
+import { assembleTraces } from "../../src/core/assembly/assemble";
+import type { CaptureEvent } from "../../src/core/contract/capture-events";
+import { deriveSpan } from "../../src/core/providers/derive";
+import { harText, toHar } from "../../src/core/files/har-export";
+import { applyEvent, assembleExchange, chunkRecords, emptyExchange, type ChunkRecord, type ExchangeRecord } from "../../src/core/capture/fold";
+import type { InteractionRecord, SpanRecord } from "../../src/core/contract/records";
+import { redactExchange } from "../../src/core/redaction/redact";
 import { openPanelTab } from "../../test/e2e/support/chromium";
 import { prepareTab, type Env } from "../lib/env";
 import { judge, single, type Row } from "../lib/report";

@@ -6,8 +6,8 @@
  * (past 90% of the stream), where framing and JSON parsing are incremental and the cost is the
  * fold over already-parsed events. Runs in Node, in this process.
  */
-import { classifyExchange } from "../../src/core/classify";
-import type { Exchange } from "../../src/core/exchange";
+import { classifyExchange } from "../../src/core/providers/classify";
+import type { Exchange } from "../../src/core/contract/exchange";
 import { makeExchange, ndjson, nextId, sse, sseNamed, spread } from "../../test/fixtures/providers/make-exchange";
 import { single, type Row } from "../lib/report";
 import type { Env } from "../lib/env";

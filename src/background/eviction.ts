@@ -4,8 +4,8 @@
  * traces before another tab loses one. Each tab keeps the trace it is still growing (of that,
  * only the old spans go); a span dated in the future does not make its trace that one.
  */
-import { FUTURE_SKEW_MS } from "../core/capture-clock";
-import { fairShares } from "../core/eviction";
+import { FUTURE_SKEW_MS } from "../core/capture/clock";
+import { fairShares } from "../core/capture/fair-shares";
 import { deleteSpans, deleteTabEventsBefore, openStore } from "./store";
 
 export interface Eviction {

@@ -5,8 +5,8 @@
  * Nothing is lost silently: whatever is dropped is at least counted here.
  */
 import browser from "webextension-polyfill";
-import type { CaptureEvent } from "../core/capture-events";
-import { CaptureRateLimiter } from "../core/rate-limit";
+import type { CaptureEvent } from "../core/contract/capture-events";
+import { CaptureRateLimiter } from "../core/capture/rate-limit";
 
 export interface TabHealth {
   invalid: number;

@@ -17,20 +17,20 @@
  *   batches leave that to a throttled run (assembly.ts), which costs a second write each.
  */
 import type { IDBPTransaction } from "idb";
-import type { CaptureEvent, ChunksEvent, ExchangeEvent, InteractionEvent, MarkEvent } from "../core/capture-events";
-import { carryConversation } from "../core/conversations";
-import { deriveSpan, parseTraceparent, type DeriveOptions } from "../core/derive";
-import { headerValue } from "../core/exchange";
+import type { CaptureEvent, ChunksEvent, ExchangeEvent, InteractionEvent, MarkEvent } from "../core/contract/capture-events";
+import { carryConversation } from "../core/assembly/conversations";
+import { deriveSpan, parseTraceparent, type DeriveOptions } from "../core/providers/derive";
+import { headerValue } from "../core/contract/exchange";
 import {
   applyEvent, chunkBlock, chunkRecords, emptyExchange, isExchangeEvent, markUnverified, mergeChunks, storedChunks,
   type ChunkRecord, type ExchangeRecord, type UnverifiedReason,
-} from "../core/ingest";
-import type { SpanRecord } from "../core/records";
-import type { Redactor, StreamRedactState } from "../core/redact";
-import { heldBack } from "../core/redact-stream";
+} from "../core/capture/fold";
+import type { SpanRecord } from "../core/contract/records";
+import type { Redactor, StreamRedactState } from "../core/redaction/redact";
+import { heldBack } from "../core/redaction/stream";
 import { liveWindow, placeWindow, THROTTLE_MS, writeResult } from "./assembly";
 import { loadStreamStates, redactorFor, saveStreamStates } from "./redaction";
-import { deriveOptionsFor, getSettings } from "./settings";
+import { deriveOptionsFor, getSettings } from "./current-settings";
 import { chunkRange, isStorageError, onStoreDeleting, openStore, type TabEvent, type TraceDB } from "./store";
 import { dropWindow, dropWindows, heldByAnotherTab, type TabWindow } from "./windows";
 

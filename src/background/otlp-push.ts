@@ -5,10 +5,10 @@
  * waits for any of this.
  */
 import browser from "webextension-polyfill";
-import { otlpRequest } from "../core/otlp";
-import type { SpanRecord } from "../core/records";
+import { otlpRequest } from "../core/files/otlp";
+import type { SpanRecord } from "../core/contract/records";
 import { listSpans } from "./store";
-import { getSettings } from "./settings";
+import { getSettings } from "./current-settings";
 
 const PUSHED_KEY = "otlp-pushed";
 const STATUS_KEY = "otlp-status";

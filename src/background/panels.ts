@@ -4,8 +4,8 @@
  * so a web page) cannot open a panel port, read spans or clear them.
  */
 import browser, { type Runtime } from "webextension-polyfill";
-import type { SpanRecord } from "../core/records";
-import { assembleExchange } from "../core/ingest";
+import type { SpanRecord } from "../core/contract/records";
+import { assembleExchange } from "../core/capture/fold";
 import {
   isRpcRequest, rpcResponse, spansChanged, tabCleared, tabIdOfPanelPort,
   type PanelPush, type PanelRpc, type RpcRequest,

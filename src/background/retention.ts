@@ -1,6 +1,6 @@
 /** Keeping storage bounded: the span limit from the settings, and data of tabs that are gone. */
 import { addStorageNotice } from "./health";
-import { getSettings } from "./settings";
+import { getSettings } from "./current-settings";
 import { forgetPaused } from "./recording";
 import { deleteSpans, deleteTabEvents, openStore, spanIdsOfTab } from "./store";
 import { evictFraction, evictSpans, spansOverLimit, type Eviction } from "./eviction";

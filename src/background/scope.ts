@@ -5,10 +5,10 @@
  * are told to ask again whenever the answer may have changed.
  */
 import browser, { type Runtime } from "webextension-polyfill";
-import type { HookConfig } from "../core/capture-events";
-import { SETTINGS_KEY, capturePolicy, hookConfigFor, type CapturePolicy } from "../core/settings";
+import type { HookConfig } from "../core/contract/capture-events";
+import { SETTINGS_KEY, capturePolicy, hookConfigFor, type CapturePolicy } from "../core/settings/user-settings";
 import { scopeChanged } from "../shared/messages";
-import { getSettings, onSettingsChanged } from "./settings";
+import { getSettings, onSettingsChanged } from "./current-settings";
 
 export const DEVTOOLS_PORT_PREFIX = "devtools:";
 const devtoolsPorts = new Map<number, Set<Runtime.Port>>();

@@ -5,14 +5,14 @@
  * file, and sends it here in batches small enough for runtime messaging.
  */
 import browser from "webextension-polyfill";
-import type { Exchange } from "../core/exchange";
-import type { ExchangeRecord } from "../core/ingest";
-import type { SpanRecord } from "../core/records";
+import type { Exchange } from "../core/contract/exchange";
+import type { ExchangeRecord } from "../core/capture/fold";
+import type { SpanRecord } from "../core/contract/records";
 import type { SessionInfo } from "../shared/messages";
-import { approximateBytes } from "../core/size";
-import { redactImportedExchange } from "../core/redact";
+import { approximateBytes } from "../core/capture/size";
+import { redactImportedExchange } from "../core/redaction/redact";
 import { redactorFor } from "./redaction";
-import { getSettings } from "./settings";
+import { getSettings } from "./current-settings";
 import { dropStore, forgetImportedSpans, importDbName, importedSpanCount, openStore, spanBlockKey, type ExchangeBlock, type SpanBlock } from "./store";
 
 const KEY = "imported-sessions";

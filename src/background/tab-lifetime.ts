@@ -5,8 +5,8 @@
  * earlier chunks would look forged.
  */
 import browser from "webextension-polyfill";
-import type { CaptureEvent } from "../core/capture-events";
-import { clampEventTimes, tabTimeRange } from "../core/capture-clock";
+import type { CaptureEvent } from "../core/contract/capture-events";
+import { clampEventTimes, tabTimeRange } from "../core/capture/clock";
 
 const firstSeen = new Map<number, number>();
 const key = (tabId: number) => `tab-seen:${tabId}`;

@@ -14,8 +14,8 @@
  * "Conversations"). Those are only looked at, never placed again.
  */
 import type { StoreNames, IDBPObjectStore } from "idb";
-import { conversationOf } from "../core/conversations";
-import type { SpanRecord } from "../core/records";
+import { conversationOf } from "../core/assembly/conversations";
+import type { SpanRecord } from "../core/contract/records";
 import type { TabEvent, TraceDB } from "./store";
 
 /**

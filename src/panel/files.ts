@@ -3,14 +3,14 @@
  * pure core modules): data moves to and from the background in batches small enough for
  * runtime messaging, whatever the size of the file.
  */
-import { assembleTraces } from "../core/assemble";
-import type { Exchange } from "../core/exchange";
-import type { SpanRecord } from "../core/records";
-import { harFileName, harText, toHar } from "../core/har";
-import { toEvalJsonl } from "../core/jsonl";
-import { toOtlp } from "../core/otlp";
-import { approximateBytes } from "../core/size";
-import { importSizeProblem, importTraceFile } from "../core/trace-file";
+import { assembleTraces } from "../core/assembly/assemble";
+import type { Exchange } from "../core/contract/exchange";
+import type { SpanRecord } from "../core/contract/records";
+import { harFileName, harText, toHar } from "../core/files/har-export";
+import { toEvalJsonl } from "../core/files/jsonl";
+import { toOtlp } from "../core/files/otlp";
+import { approximateBytes } from "../core/capture/size";
+import { importSizeProblem, importTraceFile } from "../core/files/import";
 import type { Connection } from "./connection";
 
 export type ExportFormat = "har" | "otlp" | "jsonl";

@@ -4,9 +4,9 @@
  *
  *   page hook --MessagePort--> relay --runtime.sendMessage--> background <--Port--> panel
  */
-import type { CaptureEvent, HookConfig } from "../core/capture-events";
-import type { Exchange } from "../core/exchange";
-import type { SpanRecord } from "../core/records";
+import type { CaptureEvent, HookConfig } from "../core/contract/capture-events";
+import type { Exchange } from "../core/contract/exchange";
+import type { SpanRecord } from "../core/contract/records";
 
 export const SOURCE = "llm-trace";
 export const PROTOCOL_VERSION = 1;

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { assembleTraces } from "../../src/core/assemble";
-import type { AssemblyInput } from "../../src/core/assemble";
-import type { InteractionRecord, MarkRecord, SpanRecord } from "../../src/core/records";
+import { assembleTraces } from "../../src/core/assembly/assemble";
+import type { AssemblyInput } from "../../src/core/assembly/assemble";
+import type { InteractionRecord, MarkRecord, SpanRecord } from "../../src/core/contract/records";
 import { BASE, interaction, jsonGet, mark, recordSpan, rederive } from "../fixtures/assembly/record";
 import * as bot from "../fixtures/assembly/support-bot";
 import type { Flow } from "../fixtures/assembly/support-bot";

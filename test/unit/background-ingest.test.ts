@@ -13,9 +13,9 @@ import { describe, it, test } from "node:test";
 import { assembleLive } from "../../src/background/assembly";
 import { forgetAll, ingestBatch } from "../../src/background/ingest";
 import { deleteSpans, openStore, spanIdsOfTab } from "../../src/background/store";
-import type { CaptureEvent } from "../../src/core/capture-events";
-import { storedChunks, type ChunkRecord } from "../../src/core/ingest";
-import type { SpanRecord } from "../../src/core/records";
+import type { CaptureEvent } from "../../src/core/contract/capture-events";
+import { storedChunks, type ChunkRecord } from "../../src/core/capture/fold";
+import type { SpanRecord } from "../../src/core/contract/records";
 
 const T = Date.now();
 let n = 0;

@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { FUTURE_SKEW_MS, PAST_SKEW_MS, clampEventTimes, tabTimeRange } from "../../src/core/capture-clock";
-import type { CaptureEvent } from "../../src/core/capture-events";
+import { FUTURE_SKEW_MS, PAST_SKEW_MS, clampEventTimes, tabTimeRange } from "../../src/core/capture/clock";
+import type { CaptureEvent } from "../../src/core/contract/capture-events";
 
 const SEEN = 1_750_000_000_000;
 const NOW = SEEN + 3_600_000;

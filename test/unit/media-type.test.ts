@@ -4,11 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { CapturedBody } from "../../src/core/exchange";
-import { harText, toHar } from "../../src/core/har";
-import { applyEvent, emptyExchange } from "../../src/core/ingest";
-import { deriveSpan } from "../../src/core/derive";
-import { checkedBodyType, isMediaType } from "../../src/core/media-type";
+import type { CapturedBody } from "../../src/core/contract/exchange";
+import { harText, toHar } from "../../src/core/files/har-export";
+import { applyEvent, emptyExchange } from "../../src/core/capture/fold";
+import { deriveSpan } from "../../src/core/providers/derive";
+import { checkedBodyType, isMediaType } from "../../src/core/capture/media-type";
 import { META } from "../fixtures/files/session";
 import { imported } from "./files/helpers";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEFAULT_DETECTORS, DETECTOR_IDS, DETECTOR_INFO, detectorRules, luhnValid, type DetectorId } from "../../src/core/pii";
-import { createRedactor } from "../../src/core/redact";
-import type { Where } from "../../src/core/redact-scan";
+import { DEFAULT_DETECTORS, DETECTOR_IDS, DETECTOR_INFO, detectorRules, luhnValid, type DetectorId } from "../../src/core/redaction/detectors";
+import { createRedactor } from "../../src/core/redaction/redact";
+import type { Where } from "../../src/core/redaction/scan";
 
 const only = (id: DetectorId) => createRedactor({
   redaction: { patterns: [], detectors: Object.fromEntries(DETECTOR_IDS.map((d) => [d, d === id])) as Record<DetectorId, boolean> },

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { LOOKBEHIND_MAX, MAX_SPAN, REPEAT_CAP, shapeRegex } from "../../src/core/redact-regex";
+import { LOOKBEHIND_MAX, MAX_SPAN, REPEAT_CAP, shapeRegex } from "../../src/core/redaction/regex";
 
 const error = (source: string): string => {
   const shape = shapeRegex(source);

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ChunkRecord } from "../../src/core/ingest";
-import { DETECTOR_IDS, detectorRules, luhnValid, type DetectorId } from "../../src/core/pii";
-import { createRedactor, type Redactor, type StreamRedactState } from "../../src/core/redact";
-import type { Meter } from "../../src/core/redact-scan";
-import { LOOKBEHIND_MAX } from "../../src/core/redact-regex";
-import type { UserPattern } from "../../src/core/redaction-rules";
+import type { ChunkRecord } from "../../src/core/capture/fold";
+import { DETECTOR_IDS, detectorRules, luhnValid, type DetectorId } from "../../src/core/redaction/detectors";
+import { createRedactor, type Redactor, type StreamRedactState } from "../../src/core/redaction/redact";
+import type { Meter } from "../../src/core/redaction/scan";
+import { LOOKBEHIND_MAX } from "../../src/core/redaction/regex";
+import type { UserPattern } from "../../src/core/redaction/patterns";
 
 const ID = "00000000000000aa";
 

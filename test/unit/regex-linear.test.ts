@@ -9,13 +9,13 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { detectorRules, DETECTOR_IDS } from "../../src/core/pii";
-import { MARK_SOURCE } from "../../src/core/redact";
-import { shapeRegex } from "../../src/core/redact-regex";
+import { detectorRules, DETECTOR_IDS } from "../../src/core/redaction/detectors";
+import { MARK_SOURCE } from "../../src/core/redaction/redact";
+import { shapeRegex } from "../../src/core/redaction/regex";
 import { CHUNK_KEY_TEXT, SCORE_KEY_TEXT } from "../../src/core/providers/retrieval-heuristic";
 import { searchCollection } from "../../src/core/providers/retrieval-vendors";
-import { matchRule } from "../../src/core/rules";
-import type { UserRule } from "../../src/core/rules";
+import { matchRule } from "../../src/core/providers/rules";
+import type { UserRule } from "../../src/core/providers/rules";
 import { splitRedactions } from "../../src/panel/detail-model/redaction";
 import { adversaries, adversaryText, dynamicRegexFiles, regexLiterals } from "./regex-adversary";
 import type { Adversary } from "./regex-adversary";
@@ -81,11 +81,11 @@ describe("regular expressions built at run time", () => {
   it("are only the ones covered here", () => {
     // A new file here: cover its patterns below, then add it.
     assert.deepEqual(dynamicRegexFiles("src"), [
-      "src/core/pii.ts", // detectors: below
       "src/core/providers/retrieval-heuristic.ts", // key patterns: below
-      "src/core/redact-regex.ts", // compiles a user pattern to check its syntax; never runs it
-      "src/core/redact.ts", // existing marks: below
-      "src/core/redaction-rules.ts", // the user's patterns, refused by shapeRegex unless bounded and unambiguous
+      "src/core/redaction/detectors.ts", // detectors: below
+      "src/core/redaction/patterns.ts", // the user's patterns, refused by shapeRegex unless bounded and unambiguous
+      "src/core/redaction/redact.ts", // existing marks: below
+      "src/core/redaction/regex.ts", // compiles a user pattern to check its syntax; never runs it
     ]);
   });
 

@@ -7,11 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ChunkRecord, ExchangeRecord } from "../../src/core/ingest";
-import { createRedactor, redactHeaders, redactImportedExchange, redactUrl } from "../../src/core/redact";
-import { knownNames, secretNameReason } from "../../src/core/secret-names";
-import { importTraceFile } from "../../src/core/trace-file";
-import { toOtlp } from "../../src/core/otlp";
+import type { ChunkRecord, ExchangeRecord } from "../../src/core/capture/fold";
+import { createRedactor, redactHeaders, redactImportedExchange, redactUrl } from "../../src/core/redaction/redact";
+import { knownNames, secretNameReason } from "../../src/core/redaction/secret-names";
+import { importTraceFile } from "../../src/core/files/import";
+import { toOtlp } from "../../src/core/files/otlp";
 import {
   PLANTED_FORM_FIELDS, PLANTED_HEADERS, PLANTED_JSON_FIELDS, PLANTED_LOGIN, PLANTED_PAGE_URL, PLANTED_PARAMS, PLANTED_TAVILY,
   leaksIn, plantedFormBody, plantedHar, plantedJsonBody, plantedQuery,

@@ -1,9 +1,9 @@
 /** The pure helpers behind the span detail pane (src/panel/detail-model). */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Exchange } from "../../src/core/exchange";
-import type { SpanRecord } from "../../src/core/records";
-import type { Attributes } from "../../src/core/span";
+import type { Exchange } from "../../src/core/contract/exchange";
+import type { SpanRecord } from "../../src/core/contract/records";
+import type { Attributes } from "../../src/core/contract/span";
 import { parseDocuments } from "../../src/panel/detail-model/documents";
 import { childCount, keyText, parseJsonContainer, preview } from "../../src/panel/detail-model/json-preview";
 import { callKey, citationsOf, decodeJsonText, parseMessages, parseSystem, parseToolDefinitions, sourceOf } from "../../src/panel/detail-model/messages";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Span } from "../../src/core/span";
-import { flatten, formatTraces, groupTraces } from "../../src/core/trace-tree";
-import { matchesSpans, parseQuery } from "../../src/core/query";
+import type { Span } from "../../src/core/contract/span";
+import { flatten, formatTraces, groupTraces } from "../../src/core/query/trace-tree";
+import { matchesSpans, parseQuery } from "../../src/core/query/filter";
 
 let n = 0;
 function span(fields: Partial<Span> & { spanId: string }): Span {

@@ -6,9 +6,9 @@
  * payloads, which are stored once: method, URL, headers, status line and the body texts.
  */
 import type { Content, Header as HarHeader, PostData, QueryString, Timings } from "har-format";
-import type { CapturedBody, Exchange, Header, Outcome } from "../exchange";
-import { headerValue, responseText } from "../exchange";
-import { redactHeaders, redactUrl } from "../redact";
+import type { CapturedBody, Exchange, Header, Outcome } from "../contract/exchange";
+import { headerValue, responseText } from "../contract/exchange";
+import { redactHeaders, redactUrl } from "../redaction/redact";
 import { encodeChunks } from "./chunks";
 import type { ExchangeMeta, LlmTraceEntry } from "./har-types";
 import type { FileSpan } from "./session";

@@ -8,17 +8,17 @@
  * our `_chunkTimes`. For a streamed response that single chunk would make time-to-first-chunk equal
  * the whole duration, so that attribute is dropped rather than shown wrong.
  */
-import { deriveSpan } from "../derive";
-import type { CapturedBody, Chunk, Exchange, ExchangeRequest, Outcome } from "../exchange";
-import { headerValue, mimeTypeOf } from "../exchange";
-import { checkedBodyType } from "../media-type";
-import type { ChunkRecord, ExchangeRecord } from "../ingest";
-import { assembleExchange } from "../ingest";
+import { deriveSpan } from "../providers/derive";
+import type { CapturedBody, Chunk, Exchange, ExchangeRequest, Outcome } from "../contract/exchange";
+import { headerValue, mimeTypeOf } from "../contract/exchange";
+import { checkedBodyType } from "../capture/media-type";
+import type { ChunkRecord, ExchangeRecord } from "../capture/fold";
+import { assembleExchange } from "../capture/fold";
 import { isObj } from "../providers/json";
 import type { Obj } from "../providers/json";
-import type { SpanRecord } from "../records";
-import { redactUrl } from "../redact";
-import { newSpanId } from "../span";
+import type { SpanRecord } from "../contract/records";
+import { redactUrl } from "../redaction/redact";
+import { newSpanId } from "../contract/span";
 import { decodeChunks } from "./chunks";
 import { objOr, readHeaders } from "./har-read";
 import { utf8Length } from "./json-error";

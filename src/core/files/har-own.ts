@@ -4,12 +4,12 @@
  * because the file may have been edited; an entry whose `_exchange` does not hold up is
  * returned as undefined and imported like any other HAR entry instead.
  */
-import type { CapturedBody, Chunk, Exchange, ExchangeResponse, ExchangeTiming, Outcome } from "../exchange";
+import type { CapturedBody, Chunk, Exchange, ExchangeResponse, ExchangeTiming, Outcome } from "../contract/exchange";
 import { isObj } from "../providers/json";
 import type { Obj } from "../providers/json";
-import { checkedBodyType } from "../media-type";
-import { isSpanId } from "../span";
-import { redactUrl } from "../redact";
+import { checkedBodyType } from "../capture/media-type";
+import { isSpanId } from "../contract/span";
+import { redactUrl } from "../redaction/redact";
 import { decodeChunks } from "./chunks";
 import { objOr, readHeaders } from "./har-read";
 import { isFiniteNumber } from "./read";

@@ -1,8 +1,8 @@
 /** Small readers shared by both HAR import paths: the standard fields every HAR has. */
-import type { Header } from "../exchange";
+import type { Header } from "../contract/exchange";
 import { isObj } from "../providers/json";
 import type { Obj } from "../providers/json";
-import { redactHeaders } from "../redact";
+import { redactHeaders } from "../redaction/redact";
 
 /**
  * HAR name/value headers as ours, secrets redacted (an imported file is stored like a capture,

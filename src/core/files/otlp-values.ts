@@ -5,7 +5,7 @@
  * values our Span schema cannot hold (maps, mixed arrays, bytes) are kept as JSON text rather
  * than dropped, with nesting depth bounded.
  */
-import type { AttributeValue, Attributes } from "../span";
+import type { AttributeValue, Attributes } from "../contract/span";
 import { isObj } from "../providers/json";
 import { isSafeKey } from "./read";
 

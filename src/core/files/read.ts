@@ -4,8 +4,8 @@
  * span missing what makes it a span (ids, name, kind, start) is rejected as a whole. The result
  * always satisfies the Span invariants the panel and the store rely on.
  */
-import type { AttributeValue, Attributes, SpanEvent, SpanKind, SpanStatus } from "../span";
-import { isSpanId, isTraceId } from "../span";
+import type { AttributeValue, Attributes, SpanEvent, SpanKind, SpanStatus } from "../contract/span";
+import { isSpanId, isTraceId } from "../contract/span";
 import { isObj } from "../providers/json";
 import type { Obj } from "../providers/json";
 import type { FileSpan } from "./session";

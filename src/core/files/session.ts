@@ -2,9 +2,9 @@
  * What a trace file holds: the spans of a session and the raw exchanges behind its HTTP-backed
  * spans. Export takes this shape and import gives it back.
  */
-import type { Exchange } from "../exchange";
-import type { SpanRecord } from "../records";
-import type { Attributes, SpanEvent } from "../span";
+import type { Exchange } from "../contract/exchange";
+import type { SpanRecord } from "../contract/records";
+import type { Attributes, SpanEvent } from "../contract/span";
 
 export interface TraceSession {
   spans: SpanRecord[];

@@ -2,8 +2,8 @@
  * Everything a provider parser reads from an Exchange, derived once per classification:
  * parsed URL, request JSON (with a salvage path for truncated bodies), response body pieces.
  */
-import type { Chunk, Exchange, Header } from "../exchange";
-import { headerValue, mimeTypeOf } from "../exchange";
+import type { Chunk, Exchange, Header } from "../contract/exchange";
+import { headerValue, mimeTypeOf } from "../contract/exchange";
 import { isObj, parseJson } from "./json";
 import type { Obj } from "./json";
 

@@ -10,11 +10,11 @@
  * the cache. Entries are dropped once the exchange has ended (no further call is expected) and the
  * cache holds a few in-flight streams at most.
  */
-import type { Chunk } from "../exchange";
-import { LineFramer, JsonArrayFramer } from "../ndjson";
-import type { Frame } from "../ndjson";
-import { SseFramer } from "../sse";
-import type { SseEvent } from "../sse";
+import type { Chunk } from "../contract/exchange";
+import { LineFramer, JsonArrayFramer } from "./ndjson";
+import type { Frame } from "./ndjson";
+import { SseFramer } from "./sse";
+import type { SseEvent } from "./sse";
 import type { Ctx } from "./context";
 import { parseJson } from "./json";
 import type { Parsed } from "./json";

@@ -2,7 +2,7 @@
  * Fallback for exchanges no provider parser recognised: an http span. SSE and NDJSON bodies are
  * listed as span events (capped) so the stream can still be read in the panel.
  */
-import { parseJsonLine } from "../ndjson";
+import { parseJsonLine } from "./ndjson";
 import { isEventStream, isNdjson } from "./context";
 import type { Ctx } from "./context";
 import type { DraftBuilder } from "./draft";

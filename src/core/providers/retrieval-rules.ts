@@ -11,8 +11,8 @@ import { doc, textOf } from "./retrieval-docs";
 import type { RetrievalRequest, RetrievedDoc } from "./retrieval-docs";
 import { defaultQueryText, findScoredChunks } from "./retrieval-heuristic";
 import { parseRetrieval } from "./retrieval";
-import { parsePath, selectPath } from "../rules";
-import type { UserRule } from "../rules";
+import { parsePath, selectPath } from "./rules";
+import type { UserRule } from "./rules";
 
 /** Characters of tool arguments / result kept on the span (the exchange keeps the bodies). */
 export const MAX_TOOL_TEXT = 8000;

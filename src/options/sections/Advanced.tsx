@@ -1,8 +1,8 @@
 import browser from "webextension-polyfill";
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { PRICES_AS_OF, parsePriceTable } from "../../core/cost";
-import { validateRules } from "../../core/rules";
+import { PRICES_AS_OF, parsePriceTable } from "../../core/providers/cost";
+import { validateRules } from "../../core/providers/rules";
 import { save, settings } from "../store";
 
 const rulesText = signal<string | undefined>(undefined);

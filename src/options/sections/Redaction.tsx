@@ -1,9 +1,9 @@
 import browser from "webextension-polyfill";
 import { computed, signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { DETECTOR_INFO } from "../../core/pii";
-import { createRedactor } from "../../core/redact";
-import { WHERE, checkUserPattern, type UserPattern } from "../../core/redaction-rules";
+import { DETECTOR_INFO } from "../../core/redaction/detectors";
+import { createRedactor } from "../../core/redaction/redact";
+import { WHERE, checkUserPattern, type UserPattern } from "../../core/redaction/patterns";
 import { sampleRequest, type Sample } from "../../shared/messages";
 import { save, settings } from "../store";
 

@@ -3,10 +3,10 @@
  * SSE events, or NDJSON lines. Framing reuses the core framers the parsers use, so the panel
  * shows the events exactly as the parsers saw them.
  */
-import type { Exchange } from "../../core/exchange";
-import { mimeTypeOf } from "../../core/exchange";
-import { splitLines } from "../../core/ndjson";
-import { parseSse } from "../../core/sse";
+import type { Exchange } from "../../core/contract/exchange";
+import { mimeTypeOf } from "../../core/contract/exchange";
+import { splitLines } from "../../core/providers/ndjson";
+import { parseSse } from "../../core/providers/sse";
 
 export interface StreamEvent {
   /** ms after the request started. */

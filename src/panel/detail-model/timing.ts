@@ -3,8 +3,8 @@
  * attribute, output tokens) and, when stored, its exchange (headers, first byte, chunks).
  * All durations in ms; undefined when the data to compute them is not there.
  */
-import type { Exchange } from "../../core/exchange";
-import type { SpanRecord } from "../../core/records";
+import type { Exchange } from "../../core/contract/exchange";
+import type { SpanRecord } from "../../core/contract/records";
 
 export interface Timing {
   /** ms since epoch: the page called fetch / send. */

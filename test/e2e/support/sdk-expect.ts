@@ -8,9 +8,9 @@
  */
 import { expect, test } from "@playwright/test";
 import { writeFile } from "node:fs/promises";
-import { headerValue } from "../../../src/core/exchange";
-import type { ExchangeRecord } from "../../../src/core/ingest";
-import type { SpanRecord } from "../../../src/core/records";
+import { headerValue } from "../../../src/core/contract/exchange";
+import type { ExchangeRecord } from "../../../src/core/capture/fold";
+import type { SpanRecord } from "../../../src/core/contract/records";
 import type { SdkCall, SdkConfig, SdkModule } from "../pages/sdk/call";
 import { AZURE_HOST, OLLAMA_HOST } from "./sdk-bundle";
 import type { StoredData } from "./idb-dump";

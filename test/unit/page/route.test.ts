@@ -85,7 +85,7 @@ describe("globMatches", () => {
 
 describe("the hook's glob and the background's", () => {
   it("agree, so a rule's requests are recorded by the hook and then classified by the rule", async () => {
-    const { compileGlob } = await import("../../../src/core/glob");
+    const { compileGlob } = await import("../../../src/core/providers/glob");
     const patterns = ["*", "https://a.example/*", "*/api/*/search?q=*", "*a*b*", "https://?.example/x", "https://a.example/exact", "*tools/*status*", "*.json"];
     const urls = ["https://a.example/api/v1/search?q=1", "https://b.example/x", "https://a.example/exact", "https://a.example/exactly", "http://h/tools/account-status?e=1", "http://h/x.json", "ab", "ba", ""];
     for (const p of patterns) {

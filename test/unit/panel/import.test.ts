@@ -4,9 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { harText, toHar } from "../../../src/core/har";
-import type { Exchange } from "../../../src/core/exchange";
-import type { SpanRecord } from "../../../src/core/records";
+import { harText, toHar } from "../../../src/core/files/har-export";
+import type { Exchange } from "../../../src/core/contract/exchange";
+import type { SpanRecord } from "../../../src/core/contract/records";
 import type { Connection } from "../../../src/panel/connection";
 import { importFile } from "../../../src/panel/files";
 import { makeExchange, nextId } from "../../fixtures/providers/make-exchange";

@@ -1,7 +1,7 @@
 /** Copy as cURL / as fetch / the span as JSON, with a short "Copied" confirmation. */
 import { useEffect, useState } from "preact/hooks";
-import type { Exchange } from "../../../core/exchange";
-import type { SpanRecord } from "../../../core/records";
+import type { Exchange } from "../../../core/contract/exchange";
+import type { SpanRecord } from "../../../core/contract/records";
 import { toCurl, toFetch } from "../../detail-model/curl";
 import { copyText } from "./clipboard";
 

@@ -1,7 +1,7 @@
 /** The head of the detail: what the span is, how it ended, how long it took, and the copy actions. */
-import type { Exchange } from "../../../core/exchange";
-import { providerLabel } from "../../../core/provider-label";
-import type { SpanRecord } from "../../../core/records";
+import type { Exchange } from "../../../core/contract/exchange";
+import { providerLabel } from "../../../core/query/provider-label";
+import type { SpanRecord } from "../../../core/contract/records";
 import { formatClock, formatDuration } from "../../format";
 import { CopyActions } from "./CopyActions";
 import { Note } from "./Section";

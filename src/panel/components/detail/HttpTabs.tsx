@@ -1,8 +1,8 @@
 /** The Request and Response tabs: the stored HTTP exchange behind a span. */
 import type { ComponentChildren } from "preact";
 import { useMemo } from "preact/hooks";
-import type { CapturedBody, Exchange } from "../../../core/exchange";
-import { responseText } from "../../../core/exchange";
+import type { CapturedBody, Exchange } from "../../../core/contract/exchange";
+import { responseText } from "../../../core/contract/exchange";
 import { formatBytes, formatClock } from "../../format";
 import { streamView } from "../../detail-model/stream";
 import { BodyView } from "./BodyView";

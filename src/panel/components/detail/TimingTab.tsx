@@ -3,8 +3,8 @@
  * time axis, then generation speed and the chunk timeline.
  */
 import { useMemo } from "preact/hooks";
-import type { Exchange } from "../../../core/exchange";
-import type { SpanRecord } from "../../../core/records";
+import type { Exchange } from "../../../core/contract/exchange";
+import type { SpanRecord } from "../../../core/contract/records";
 import { formatClock, formatDuration } from "../../format";
 import { formatRatePerSecond } from "../../detail-model/numbers";
 import { timingOf } from "../../detail-model/timing";

@@ -4,10 +4,10 @@
  */
 import type { ComponentChildren } from "preact";
 import { useMemo } from "preact/hooks";
-import { PRICES_AS_OF, costOf } from "../../../core/cost";
-import type { Cost, CostPart } from "../../../core/cost";
-import type { Exchange } from "../../../core/exchange";
-import type { SpanRecord } from "../../../core/records";
+import { PRICES_AS_OF, costOf } from "../../../core/providers/cost";
+import type { Cost, CostPart } from "../../../core/providers/cost";
+import type { Exchange } from "../../../core/contract/exchange";
+import type { SpanRecord } from "../../../core/contract/records";
 import { formatDuration } from "../../format";
 import { formatCount, formatRate, formatRatePerSecond, formatUsd } from "../../detail-model/numbers";
 import { timingOf } from "../../detail-model/timing";

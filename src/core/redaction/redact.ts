@@ -9,20 +9,20 @@
  * response bodies chunk by chunk (redact-stream.ts) with the same result as redacting them
  * whole, and redacts what else is stored: interactions and marks, and imported spans.
  */
-import type { CapturedBody, Exchange, Header } from "./exchange";
-import type { ChunkRecord } from "./ingest";
-import { detectorRules } from "./pii";
-import type { SpanRecord } from "./records";
+import type { CapturedBody, Exchange, Header } from "../contract/exchange";
+import type { ChunkRecord } from "../capture/fold";
+import { detectorRules } from "./detectors";
+import type { SpanRecord } from "../contract/records";
 import { secretNameReason, secretValueReason } from "./secret-names";
 import { redactFormLines } from "./secret-fields";
-import type { AttributeValue } from "./span";
-import { DEFAULT_REDACTION, WHERE, normalizeRedaction, userPatternRules, type PatternProblem, type RedactionSettings, type Where } from "./redaction-rules";
-import { shapeRegex } from "./redact-regex";
-import { redactWhole, renderCuts, type Meter, type Rule } from "./redact-scan";
-import { flushStream, pushChunk, pushChunks, releaseStream, startStream, type StreamEngine, type StreamRedactState, type StreamStep } from "./redact-stream";
+import type { AttributeValue } from "../contract/span";
+import { DEFAULT_REDACTION, WHERE, normalizeRedaction, userPatternRules, type PatternProblem, type RedactionSettings, type Where } from "./patterns";
+import { shapeRegex } from "./regex";
+import { redactWhole, renderCuts, type Meter, type Rule } from "./scan";
+import { flushStream, pushChunk, pushChunks, releaseStream, startStream, type StreamEngine, type StreamRedactState, type StreamStep } from "./stream";
 
-export type { StreamRedactState, StreamStep } from "./redact-stream";
-export type { Where } from "./redact-scan";
+export type { StreamRedactState, StreamStep } from "./stream";
+export type { Where } from "./scan";
 
 /** Headers whose value is a URL: its secret parameters are redacted like any URL's. */
 const URL_HEADERS = new Set(["location", "content-location", "referer"]);

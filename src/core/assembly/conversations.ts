@@ -10,8 +10,8 @@
  *   since left the window); else a new conversation, named after the call.
  * Pure and deterministic: a new id is a hash of the span's id, the same on every run.
  */
-import type { SpanRecord } from "./records";
-import { hashSpanId } from "./assembly/ids";
+import type { SpanRecord } from "../contract/records";
+import { hashSpanId } from "./ids";
 
 export const CONVERSATION_ID = "gen_ai.conversation.id";
 export const CONVERSATION_DERIVED = "llm_trace.conversation.derived";

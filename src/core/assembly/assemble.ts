@@ -22,22 +22,22 @@
  * messages, its tool calls and the hashes of its message history, is computed once per span and
  * kept for later runs over the same window).
  */
-import type { InteractionRecord, MarkRecord, SpanRecord } from "./records";
-import type { SpanKind } from "./span";
+import type { InteractionRecord, MarkRecord, SpanRecord } from "../contract/records";
+import type { SpanKind } from "../contract/span";
 import { deriveConversations, withConversation } from "./conversations";
-import { indexContinuity } from "./assembly/continuity";
-import { activeUntil, CONTINUATION_GAP, groupByTime, unitOf } from "./assembly/grouping";
-import type { Busy, Group, Unit } from "./assembly/grouping";
-import { hashSpanId, sourceSpanId, traceIdFor } from "./assembly/ids";
-import { IntervalIndex, lastAtOrBefore } from "./assembly/intervals";
-import { markLookup, outermost, pairMarks } from "./assembly/marks";
-import type { MarkWindow } from "./assembly/marks";
-import { activityRoot, addToSummary, interactionRoot, isSynthesized, markSpan, toolSpan } from "./assembly/synthesize";
-import type { Summary } from "./assembly/synthesize";
-import { chainTools, TOOL_START_SLACK } from "./assembly/tool-chain";
-import type { ToolExec } from "./assembly/tool-chain";
-import { memoByAttributes } from "./assembly/tool-messages";
-import type { ToolCall } from "./assembly/tool-messages";
+import { indexContinuity } from "./continuity";
+import { activeUntil, CONTINUATION_GAP, groupByTime, unitOf } from "./grouping";
+import type { Busy, Group, Unit } from "./grouping";
+import { hashSpanId, sourceSpanId, traceIdFor } from "./ids";
+import { IntervalIndex, lastAtOrBefore } from "./intervals";
+import { markLookup, outermost, pairMarks } from "./marks";
+import type { MarkWindow } from "./marks";
+import { activityRoot, addToSummary, interactionRoot, isSynthesized, markSpan, toolSpan } from "./synthesize";
+import type { Summary } from "./synthesize";
+import { chainTools, TOOL_START_SLACK } from "./tool-chain";
+import type { ToolExec } from "./tool-chain";
+import { memoByAttributes } from "./tool-messages";
+import type { ToolCall } from "./tool-messages";
 
 export interface AssemblyInput {
   /** One tab's spans, as derived per exchange; may include spans synthesized by an earlier run. */
@@ -52,7 +52,7 @@ export interface AssemblyInput {
   earlier?: readonly SpanRecord[];
 }
 
-export { isSynthesized } from "./assembly/synthesize";
+export { isSynthesized } from "./synthesize";
 
 /** Kinds that are LLM work: they open or join LLM traces. Plain "http" never does on its own. */
 const LLM_WORK: ReadonlySet<SpanKind> = new Set<SpanKind>(["llm", "embedding", "retrieval", "tool", "agent"]);

@@ -2,9 +2,9 @@
  * User settings: their shape, defaults, validation and the per-site capture decision. Pure;
  * persisted by the extension in storage.local under SETTINGS_KEY.
  */
-import { DEFAULT_BODY_CAP, type HookConfig } from "./capture-events";
-import { DEFAULT_REDACTION, normalizeRedaction, type RedactionSettings } from "./redaction-rules";
-import { validateRules, type UserRule } from "./rules";
+import { DEFAULT_BODY_CAP, type HookConfig } from "../contract/capture-events";
+import { DEFAULT_REDACTION, normalizeRedaction, type RedactionSettings } from "../redaction/patterns";
+import { validateRules, type UserRule } from "../providers/rules";
 
 export const SETTINGS_KEY = "settings";
 

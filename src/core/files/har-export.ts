@@ -9,17 +9,17 @@
  * restores every field exactly, is what makes export -> import -> export byte-for-byte stable.
  */
 import type { Page } from "har-format";
-import type { Exchange } from "./exchange";
-import type { SpanRecord } from "./records";
-import { redactUrl } from "./redact";
-import { exchangeToEntry, isoTime } from "./files/har-entry";
-import type { LlmTraceEntry, LlmTraceHar } from "./files/har-types";
-import { LLM_TRACE_FORMAT_VERSION } from "./files/har-types";
-import type { FileSpan, TraceSession } from "./files/session";
-import { compareStartId, toFileSpan } from "./files/session";
+import type { Exchange } from "../contract/exchange";
+import type { SpanRecord } from "../contract/records";
+import { redactUrl } from "../redaction/redact";
+import { exchangeToEntry, isoTime } from "./har-entry";
+import type { LlmTraceEntry, LlmTraceHar } from "./har-types";
+import { LLM_TRACE_FORMAT_VERSION } from "./har-types";
+import type { FileSpan, TraceSession } from "./session";
+import { compareStartId, toFileSpan } from "./session";
 
-export type { LlmTraceHar, LlmTraceEntry } from "./files/har-types";
-export type { TraceSession } from "./files/session";
+export type { LlmTraceHar, LlmTraceEntry } from "./har-types";
+export type { TraceSession } from "./session";
 
 export interface HarMeta {
   /** The extension's version, written as log.creator.version. */

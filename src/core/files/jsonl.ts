@@ -6,10 +6,10 @@
  * out: their output is not final. Message attributes are parsed from their JSON strings (a
  * value that is not valid JSON is kept as the string).
  */
-import type { SpanRecord } from "./records";
-import type { AttributeValue } from "./span";
-import { isoTime, round3 } from "./files/har-entry";
-import { compareStartId } from "./files/session";
+import type { SpanRecord } from "../contract/records";
+import type { AttributeValue } from "../contract/span";
+import { isoTime, round3 } from "./har-entry";
+import { compareStartId } from "./session";
 
 export interface EvalRecord {
   trace_id: string;

@@ -28,9 +28,9 @@
  * the body UNREDACTED (up to window + window/2 + one chunk): it must be kept where secrets may
  * be (memory, or storage.session, which is never written to disk), not in IndexedDB.
  */
-import type { ChunkRecord } from "./ingest";
-import { LOOKBEHIND_MAX } from "./redact-regex";
-import { alignOffset, freshScan, renderCuts, scanRound, type Meter, type Rule, type ScanState } from "./redact-scan";
+import type { ChunkRecord } from "../capture/fold";
+import { LOOKBEHIND_MAX } from "./regex";
+import { alignOffset, freshScan, renderCuts, scanRound, type Meter, type Rule, type ScanState } from "./scan";
 
 export interface StreamRedactState {
   v: 1;

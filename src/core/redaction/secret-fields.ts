@@ -16,7 +16,7 @@
  * FormData bodies as the page hook describes them (`name=value` lines) are handled apart, by
  * `redactFormLines`, since only there does a value run to the end of its line.
  */
-import { LOOKBEHIND_MAX } from "./redact-regex";
+import { LOOKBEHIND_MAX } from "./regex";
 import { NAME_ENDINGS, secretNameReason, secretValueReason, type NameContext } from "./secret-names";
 
 export interface FieldShape {

@@ -17,7 +17,7 @@
  * the hold-back window.
  */
 
-import { LOOKBEHIND_MAX } from "./redact-regex";
+import { LOOKBEHIND_MAX } from "./regex";
 
 export type Where = "url" | "headers" | "bodies";
 

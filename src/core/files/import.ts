@@ -8,15 +8,15 @@
  * Imported spans have tabId 0 and updatedAt = `now`; the caller gives them their session's key
  * and, for foreign files, runs trace assembly (spans keep the traceId deriveSpan gave them).
  */
-import type { Obj } from "./providers/json";
-import { isObj } from "./providers/json";
-import { describeJsonError } from "./files/json-error";
-import { importHar } from "./files/har-import";
-import type { TraceSession } from "./files/session";
-import { Warnings } from "./files/warnings";
+import type { Obj } from "../providers/json";
+import { isObj } from "../providers/json";
+import { describeJsonError } from "./json-error";
+import { importHar } from "./har-import";
+import type { TraceSession } from "./session";
+import { Warnings } from "./warnings";
 import { spansFromOtlpRequests } from "./otlp";
 
-export type { TraceSession } from "./files/session";
+export type { TraceSession } from "./session";
 
 export type ImportResult =
   | { ok: true; format: "llm-trace-har" | "har" | "otlp"; session: TraceSession; warnings: string[] }

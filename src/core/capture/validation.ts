@@ -5,10 +5,10 @@
  * never retried. The bounds are those of what the hook can produce: bodies at most the capture
  * cap, URLs at most the browser's own URL limit.
  */
-import type { CaptureEvent } from "./capture-events";
-import { DEFAULT_BODY_CAP } from "./capture-events";
+import type { CaptureEvent } from "../contract/capture-events";
+import { DEFAULT_BODY_CAP } from "../contract/capture-events";
 import { approximateBytes } from "./size";
-import { isSpanId } from "./span";
+import { isSpanId } from "../contract/span";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

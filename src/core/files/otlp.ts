@@ -12,19 +12,19 @@
  *   carried as the attribute `llm_trace.kind`, which import reads back.
  * - Status message: our `llm_trace.error.message`, else `error.type`, on error spans only.
  */
-import type { SpanRecord } from "./records";
-import type { Attributes, SpanKind, SpanStatus } from "./span";
-import { isSpanId, isTraceId } from "./span";
-import { isObj } from "./providers/json";
-import type { Obj } from "./providers/json";
-import { msToUnixNanos, unixNanosToMs } from "./files/nanos";
-import type { OtlpKeyValue } from "./files/otlp-values";
-import { fromKeyValues, toKeyValues } from "./files/otlp-values";
-import { SPAN_KINDS } from "./files/read";
-import { compareStartId } from "./files/session";
-import { Warnings } from "./files/warnings";
+import type { SpanRecord } from "../contract/records";
+import type { Attributes, SpanKind, SpanStatus } from "../contract/span";
+import { isSpanId, isTraceId } from "../contract/span";
+import { isObj } from "../providers/json";
+import type { Obj } from "../providers/json";
+import { msToUnixNanos, unixNanosToMs } from "./nanos";
+import type { OtlpKeyValue } from "./otlp-values";
+import { fromKeyValues, toKeyValues } from "./otlp-values";
+import { SPAN_KINDS } from "./read";
+import { compareStartId } from "./session";
+import { Warnings } from "./warnings";
 
-export type { OtlpAnyValue, OtlpKeyValue } from "./files/otlp-values";
+export type { OtlpAnyValue, OtlpKeyValue } from "./otlp-values";
 
 export const OTLP_SCOPE_NAME = "llm-trace-devtools";
 export const KIND_ATTRIBUTE = "llm_trace.kind";

@@ -15,8 +15,8 @@
  * destroys text the user wanted to see; a miss of something the user cares about is what the
  * user-defined patterns are for.
  */
-import { LOOKBEHIND_MAX, shapeRegex } from "./redact-regex";
-import type { Rule, Where } from "./redact-scan";
+import { LOOKBEHIND_MAX, shapeRegex } from "./regex";
+import type { Rule, Where } from "./scan";
 import { SECRET_FIELD_SHAPES } from "./secret-fields";
 
 export const DETECTOR_IDS = [

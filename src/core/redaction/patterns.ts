@@ -4,11 +4,11 @@
  * settings change). A stored pattern that fails the check is kept in settings (the user sees
  * why it is not applied) and reported by the redactor as a problem, never dropped silently.
  */
-import { DEFAULT_DETECTORS, DETECTOR_IDS, type DetectorId } from "./pii";
-import { shapeRegex } from "./redact-regex";
-import type { Rule, Where } from "./redact-scan";
+import { DEFAULT_DETECTORS, DETECTOR_IDS, type DetectorId } from "./detectors";
+import { shapeRegex } from "./regex";
+import type { Rule, Where } from "./scan";
 
-export type { Where } from "./redact-scan";
+export type { Where } from "./scan";
 
 export interface UserPattern {
   pattern: string;

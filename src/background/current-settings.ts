@@ -1,8 +1,8 @@
 /** The user's settings as the background uses them: read once, kept current by storage events. */
 import browser from "webextension-polyfill";
-import { parsePriceTable } from "../core/cost";
-import type { DeriveOptions } from "../core/derive";
-import { SETTINGS_KEY, normalizeSettings, type Settings } from "../core/settings";
+import { parsePriceTable } from "../core/providers/cost";
+import type { DeriveOptions } from "../core/providers/derive";
+import { SETTINGS_KEY, normalizeSettings, type Settings } from "../core/settings/user-settings";
 
 let cached: Promise<Settings> | undefined;
 

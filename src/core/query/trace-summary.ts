@@ -1,5 +1,5 @@
 /** One line of the trace list: what a trace did, in numbers. */
-import type { Span } from "./span";
+import type { Span } from "../contract/span";
 import type { Trace } from "./trace-tree";
 
 export interface TraceSummary {

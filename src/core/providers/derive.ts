@@ -2,11 +2,11 @@
 import { classifyExchange } from "./classify";
 import { costOf, type PriceTable } from "./cost";
 import type { UserRule } from "./rules";
-import type { ChunkRecord, ExchangeRecord } from "./ingest";
-import { assembleExchange } from "./ingest";
-import type { SpanRecord } from "./records";
-import { headerValue } from "./exchange";
-import { isSpanId, isTraceId, newTraceId } from "./span";
+import type { ChunkRecord, ExchangeRecord } from "../capture/fold";
+import { assembleExchange } from "../capture/fold";
+import type { SpanRecord } from "../contract/records";
+import { headerValue } from "../contract/exchange";
+import { isSpanId, isTraceId, newTraceId } from "../contract/span";
 
 /** W3C trace context: version-traceid-parentid-flags. */
 export function parseTraceparent(value: string | undefined): { traceId: string; parentSpanId: string } | undefined {
