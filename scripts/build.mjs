@@ -48,6 +48,23 @@ function wrapInTryCatch(file, sourceUrl) {
   };
 }
 
+/**
+ * src/core is pure (no module does anything when loaded but define): a bundle keeps only the
+ * core modules whose exports it uses, whichever room's index it imports them through.
+ */
+const coreDir = path.join(root, "src", "core") + path.sep;
+const pureCore = {
+  name: "pure-core",
+  setup(build) {
+    build.onResolve({ filter: /^\./ }, async ({ path: spec, resolveDir, kind, importer, pluginData }) => {
+      if (pluginData?.pureCore) return undefined;
+      const resolved = await build.resolve(spec, { resolveDir, kind, importer, pluginData: { pureCore: true } });
+      if (resolved.errors.length || !resolved.path.startsWith(coreDir)) return resolved;
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
+
 function options(browser) {
   return Object.entries(entries).map(([name, { src, minify = false, wrap = false, sourceUrl }]) => ({
     entryPoints: { [name]: path.join(root, src) },
@@ -57,7 +74,7 @@ function options(browser) {
     target: ["chrome120", "firefox128"],
     minify,
     legalComments: "none",
-    plugins: wrap ? [wrapInTryCatch(path.join(out(browser), `${name}.js`), sourceUrl)] : [],
+    plugins: [pureCore, ...(wrap ? [wrapInTryCatch(path.join(out(browser), `${name}.js`), sourceUrl)] : [])],
     sourcemap: false,
     jsx: "automatic",
     jsxImportSource: "preact",

@@ -7,10 +7,8 @@
  * arrival, and the pure derivations the panel runs (timed here in Node on the same spans).
  */
 import type { Page } from "@playwright/test";
-import type { SpanRecord } from "../../src/core/contract/records";
-import { matchesSpans, parseQuery } from "../../src/core/query/filter";
-import { summarizeTrace } from "../../src/core/query/trace-summary";
-import { groupTraces } from "../../src/core/query/trace-tree";
+import type { SpanRecord } from "../../src/core/contract";
+import { groupTraces, matchesSpans, parseQuery, summarizeTrace } from "../../src/core/query";
 import { clearStore, contentScriptWorld, prepareTab, storeCounts, type Env } from "../lib/env";
 import { armInteraction, firstPaintProbe, timeListSpans, type FirstPaint, type Interaction } from "../lib/panel-fns";
 import { judge, single, type Row } from "../lib/report";

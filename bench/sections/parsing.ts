@@ -6,8 +6,8 @@
  * (past 90% of the stream), where framing and JSON parsing are incremental and the cost is the
  * fold over already-parsed events. Runs in Node, in this process.
  */
-import { classifyExchange } from "../../src/core/providers/classify";
-import type { Exchange } from "../../src/core/contract/exchange";
+import { classifyExchange } from "../../src/core/providers";
+import type { Exchange } from "../../src/core/contract";
 import { makeExchange, ndjson, nextId, sse, sseNamed, spread } from "../../test/fixtures/providers/make-exchange";
 import { single, type Row } from "../lib/report";
 import type { Env } from "../lib/env";

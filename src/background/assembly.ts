@@ -5,9 +5,8 @@
  * or gone. Ingest places the spans of a large batch in its own transaction (see ingest.ts);
  * what it left unplaced is assembled here, THROTTLE_MS after the tab's previous run.
  */
-import { assembleTraces, isSynthesized } from "../core/assembly/assemble";
-import { CONVERSATION_DERIVED, CONVERSATION_ID } from "../core/assembly/conversations";
-import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/contract/records";
+import { assembleTraces, CONVERSATION_DERIVED, CONVERSATION_ID, isSynthesized } from "../core/assembly";
+import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/contract";
 import { serially } from "./serial";
 import { openStore } from "./store";
 import { cachedWindow, dropWindow, keepWindow, readWindow, trimWindow, type TabWindow } from "./windows";

@@ -4,7 +4,7 @@
  * each assembly run) go out together, with only the newest version of each span. The first
  * update after a quiet interval goes out at once.
  */
-import type { SpanRecord } from "../core/contract/records";
+import type { SpanRecord } from "../core/contract";
 
 export type Send = (tabId: number, spans: SpanRecord[], removed: string[]) => void;
 export type Schedule = (run: () => void, ms: number) => { cancel(): void };

@@ -1,8 +1,7 @@
 /** The user's settings as the background uses them: read once, kept current by storage events. */
 import browser from "webextension-polyfill";
-import { parsePriceTable } from "../core/providers/cost";
-import type { DeriveOptions } from "../core/providers/derive";
-import { SETTINGS_KEY, normalizeSettings, type Settings } from "../core/settings/user-settings";
+import { parsePriceTable, type DeriveOptions } from "../core/providers";
+import { normalizeSettings, SETTINGS_KEY, type Settings } from "../core/settings";
 
 let cached: Promise<Settings> | undefined;
 

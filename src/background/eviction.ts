@@ -1,11 +1,10 @@
 /**
  * Making room, fairly: spans go whole traces at a time, from the tabs holding the most first
- * (core/eviction.ts), each tab's oldest traces first, so a page flooding storage evicts its own
+ * (core/capture/fair-shares.ts), each tab's oldest traces first, so a page flooding storage evicts its own
  * traces before another tab loses one. Each tab keeps the trace it is still growing (of that,
  * only the old spans go); a span dated in the future does not make its trace that one.
  */
-import { FUTURE_SKEW_MS } from "../core/capture/clock";
-import { fairShares } from "../core/capture/fair-shares";
+import { fairShares, FUTURE_SKEW_MS } from "../core/capture";
 import { deleteSpans, deleteTabEventsBefore, openStore } from "./store";
 
 export interface Eviction {

@@ -5,8 +5,8 @@
  * Nothing is lost silently: whatever is dropped is at least counted here.
  */
 import browser from "webextension-polyfill";
-import type { CaptureEvent } from "../core/contract/capture-events";
-import { CaptureRateLimiter } from "../core/capture/rate-limit";
+import type { CaptureEvent } from "../core/contract";
+import { CaptureRateLimiter } from "../core/capture";
 
 export interface TabHealth {
   invalid: number;
@@ -50,7 +50,7 @@ export async function storageNotices(since = 0): Promise<StorageNotice[]> {
   return (Array.isArray(stored) ? (stored as StorageNotice[]) : []).filter((n) => n.at > since);
 }
 
-// ---- rate limits: token buckets per tab (core/rate-limit.ts) ----
+// ---- rate limits: token buckets per tab (core/capture/rate-limit.ts) ----
 
 const limiter = new CaptureRateLimiter();
 

@@ -4,7 +4,7 @@
  * message finds them; nothing it needs lives only in memory.
  */
 import browser, { type Runtime } from "webextension-polyfill";
-import { eventLimits, isCaptureEvent } from "../core/capture/validation";
+import { eventLimits, isCaptureEvent } from "../core/capture";
 import { scheduleAssembly, type AssemblyResult } from "./assembly";
 import { serially } from "./serial";
 import { isCaptureMessage, isClearAllData, isConfigRequest, isSampleRequest, type CaptureAck } from "../shared/messages";
@@ -13,7 +13,7 @@ import { acceptDevtools, configForSender, forgetTabScope } from "./scope";
 import { schedulePush } from "./otlp-push";
 import { getSettings } from "./current-settings";
 import { QUIET_RELEASE_MS, ingestBatch, type IngestOptions, type IngestResult } from "./ingest";
-import type { CaptureEvent } from "../core/contract/capture-events";
+import type { CaptureEvent } from "../core/contract";
 import { onStoreReset, onStoreUnavailable } from "./store";
 import { acceptPanel, notifySpans } from "./panels";
 import { isRecording } from "./recording";

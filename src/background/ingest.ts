@@ -17,17 +17,17 @@
  *   batches leave that to a throttled run (assembly.ts), which costs a second write each.
  */
 import type { IDBPTransaction } from "idb";
-import type { CaptureEvent, ChunksEvent, ExchangeEvent, InteractionEvent, MarkEvent } from "../core/contract/capture-events";
-import { carryConversation } from "../core/assembly/conversations";
-import { deriveSpan, parseTraceparent, type DeriveOptions } from "../core/providers/derive";
-import { headerValue } from "../core/contract/exchange";
+import {
+  headerValue, type CaptureEvent, type ChunksEvent, type ExchangeEvent, type InteractionEvent, type MarkEvent,
+  type SpanRecord,
+} from "../core/contract";
+import { carryConversation } from "../core/assembly";
+import { deriveSpan, parseTraceparent, type DeriveOptions } from "../core/providers";
 import {
   applyEvent, chunkBlock, chunkRecords, emptyExchange, isExchangeEvent, markUnverified, mergeChunks, storedChunks,
   type ChunkRecord, type ExchangeRecord, type UnverifiedReason,
-} from "../core/capture/fold";
-import type { SpanRecord } from "../core/contract/records";
-import type { Redactor, StreamRedactState } from "../core/redaction/redact";
-import { heldBack } from "../core/redaction/stream";
+} from "../core/capture";
+import { heldBack, type Redactor, type StreamRedactState } from "../core/redaction";
 import { liveWindow, placeWindow, THROTTLE_MS, writeResult } from "./assembly";
 import { loadStreamStates, redactorFor, saveStreamStates } from "./redaction";
 import { deriveOptionsFor, getSettings } from "./current-settings";

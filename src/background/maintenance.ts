@@ -1,8 +1,8 @@
 /** Requests of the settings page: remove everything, and recent calls for the redaction preview. */
 import browser from "webextension-polyfill";
-import { assembleExchange } from "../core/capture/fold";
-import { responseText } from "../core/contract/exchange";
-import { SETTINGS_KEY } from "../core/settings/user-settings";
+import { assembleExchange } from "../core/capture";
+import { responseText } from "../core/contract";
+import { SETTINGS_KEY } from "../core/settings";
 import type { Sample } from "../shared/messages";
 import { forgetAll as forgetIngest } from "./ingest";
 import { forgetAll as forgetPushes } from "./otlp-push";

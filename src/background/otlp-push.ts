@@ -5,8 +5,8 @@
  * waits for any of this.
  */
 import browser from "webextension-polyfill";
-import { otlpRequest } from "../core/files/otlp";
-import type { SpanRecord } from "../core/contract/records";
+import { otlpRequest } from "../core/files";
+import type { SpanRecord } from "../core/contract";
 import { listSpans } from "./store";
 import { getSettings } from "./current-settings";
 

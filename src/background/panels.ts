@@ -4,8 +4,8 @@
  * so a web page) cannot open a panel port, read spans or clear them.
  */
 import browser, { type Runtime } from "webextension-polyfill";
-import type { SpanRecord } from "../core/contract/records";
-import { assembleExchange } from "../core/capture/fold";
+import type { SpanRecord } from "../core/contract";
+import { assembleExchange } from "../core/capture";
 import {
   isRpcRequest, rpcResponse, spansChanged, tabCleared, tabIdOfPanelPort,
   type PanelPush, type PanelRpc, type RpcRequest,

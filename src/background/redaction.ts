@@ -6,8 +6,8 @@
  * disk), never in IndexedDB.
  */
 import browser from "webextension-polyfill";
-import { createRedactor, type Redactor, type StreamRedactState } from "../core/redaction/redact";
-import type { Settings } from "../core/settings/user-settings";
+import { createRedactor, type Redactor, type StreamRedactState } from "../core/redaction";
+import type { Settings } from "../core/settings";
 
 const states = new Map<string, StreamRedactState>();
 const key = (exchangeId: string) => `redact:${exchangeId}`;

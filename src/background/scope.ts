@@ -5,8 +5,8 @@
  * are told to ask again whenever the answer may have changed.
  */
 import browser, { type Runtime } from "webextension-polyfill";
-import type { HookConfig } from "../core/contract/capture-events";
-import { SETTINGS_KEY, capturePolicy, hookConfigFor, type CapturePolicy } from "../core/settings/user-settings";
+import type { HookConfig } from "../core/contract";
+import { capturePolicy, hookConfigFor, SETTINGS_KEY, type CapturePolicy } from "../core/settings";
 import { scopeChanged } from "../shared/messages";
 import { getSettings, onSettingsChanged } from "./current-settings";
 

@@ -5,15 +5,16 @@
  * file, and sends it here in batches small enough for runtime messaging.
  */
 import browser from "webextension-polyfill";
-import type { Exchange } from "../core/contract/exchange";
-import type { ExchangeRecord } from "../core/capture/fold";
-import type { SpanRecord } from "../core/contract/records";
+import type { Exchange, SpanRecord } from "../core/contract";
+import { approximateBytes, type ExchangeRecord } from "../core/capture";
 import type { SessionInfo } from "../shared/messages";
-import { approximateBytes } from "../core/capture/size";
-import { redactImportedExchange } from "../core/redaction/redact";
+import { redactImportedExchange } from "../core/redaction";
 import { redactorFor } from "./redaction";
 import { getSettings } from "./current-settings";
-import { dropStore, forgetImportedSpans, importDbName, importedSpanCount, openStore, spanBlockKey, type ExchangeBlock, type SpanBlock } from "./store";
+import {
+  dropStore, forgetImportedSpans, importDbName, importedSpanCount, openStore, spanBlockKey, type ExchangeBlock,
+  type SpanBlock,
+} from "./store";
 
 const KEY = "imported-sessions";
 /**

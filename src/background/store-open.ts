@@ -8,7 +8,7 @@
  * first (up to a budget, the most valued stores first), and the caller is told, to say so.
  */
 import { deleteDB, openDB, type IDBPDatabase, type IDBPTransaction } from "idb";
-import { approximateBytes } from "../core/capture/size";
+import { approximateBytes } from "../core/capture";
 
 type Db = IDBPDatabase<unknown>;
 export type Migration = (db: Db, tx: IDBPTransaction<unknown, string[], "versionchange">) => void;

@@ -4,8 +4,8 @@
  * batch counts as stored only once its transaction is done (not when its puts resolve).
  */
 import { deleteDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from "idb";
-import { chunkBlock, storedChunks, unpackChunks, type ChunkRecord, type ExchangeRecord, type StoredChunks } from "../core/capture/fold";
-import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/contract/records";
+import { chunkBlock, storedChunks, unpackChunks, type ChunkRecord, type ExchangeRecord, type StoredChunks } from "../core/capture";
+import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/contract";
 import { openRecovering, type Migration, type ResetReport } from "./store-open";
 
 /** Interactions and marks: the inputs of trace assembly besides spans. */

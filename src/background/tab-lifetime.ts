@@ -1,12 +1,12 @@
 /**
  * When the background first heard from each tab, so its events' times can be held to the tab's
- * lifetime (core/capture-clock.ts). Kept in storage.session as well as memory: a worker that
+ * lifetime (core/capture/clock.ts). Kept in storage.session as well as memory: a worker that
  * restarts mid-session must not take the restart for the tab's start, or a long stream's
  * earlier chunks would look forged.
  */
 import browser from "webextension-polyfill";
-import type { CaptureEvent } from "../core/contract/capture-events";
-import { clampEventTimes, tabTimeRange } from "../core/capture/clock";
+import type { CaptureEvent } from "../core/contract";
+import { clampEventTimes, tabTimeRange } from "../core/capture";
 
 const firstSeen = new Map<number, number>();
 const key = (tabId: number) => `tab-seen:${tabId}`;

@@ -14,8 +14,8 @@
  * "Conversations"). Those are only looked at, never placed again.
  */
 import type { StoreNames, IDBPObjectStore } from "idb";
-import { conversationOf } from "../core/assembly/conversations";
-import type { SpanRecord } from "../core/contract/records";
+import { conversationOf } from "../core/assembly";
+import type { SpanRecord } from "../core/contract";
 import type { TabEvent, TraceDB } from "./store";
 
 /**

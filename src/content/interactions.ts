@@ -6,7 +6,7 @@
  * passive and in the capture phase, read nothing a user typed, and record only real (trusted)
  * user events.
  */
-import type { InteractionEvent, MarkEvent } from "../core/contract/capture-events";
+import type { InteractionEvent, MarkEvent } from "../core/contract";
 import { newEventId } from "./ids";
 
 const CLICKABLE = "button, a[href], [role=button], [role=menuitem], [role=tab], input[type=submit], input[type=button], summary, label";

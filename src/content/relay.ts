@@ -12,8 +12,8 @@
 import type Browser from "webextension-polyfill";
 import { newEventId } from "./ids";
 import { watchInteractions } from "./interactions";
-import type { CaptureEvent, ChunksEvent, HookConfig } from "../core/contract/capture-events";
-import { SETTINGS_KEY } from "../core/settings/user-settings";
+import type { CaptureEvent, ChunksEvent, HookConfig } from "../core/contract";
+import { SETTINGS_KEY } from "../core/settings";
 import {
   FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, captureMessage, configRequest, hookConfig, isCaptureAck, isHookConfigValue, isHookEvents,
   isScopeChanged, type HookEvent, type PiecesEvent,

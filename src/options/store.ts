@@ -1,7 +1,7 @@
 /** The settings page's state: the stored settings as a signal, saved on every change. */
 import browser from "webextension-polyfill";
 import { signal } from "@preact/signals";
-import { DEFAULT_SETTINGS, SETTINGS_KEY, normalizeSettings, type Settings } from "../core/settings/user-settings";
+import { DEFAULT_SETTINGS, normalizeSettings, SETTINGS_KEY, type Settings } from "../core/settings";
 
 export const settings = signal<Settings>(DEFAULT_SETTINGS);
 export const savedAt = signal<number | undefined>(undefined);

@@ -3,8 +3,7 @@
  * response bytes copied as they pass through and handed to the channel as pieces, decoded later
  * by the relay, off the page's read path.
  */
-import type { RequestEvent } from "../core/contract/capture-events";
-import type { CapturedBody, Header, Outcome } from "../core/contract/exchange";
+import type { CapturedBody, Header, Outcome, RequestEvent } from "../core/contract";
 import type { Channel, PendingPieces } from "./channel";
 import {
   TextDecoderNative, Uint8ArrayNative, arrayBufferLength, blobSizeOf, blobStream, blobTypeOf, bufferOf, byteLength,

@@ -9,8 +9,10 @@
  * our hello went out (the first page of a fresh browser), and says so with RELAY_READY, upon
  * which the hello is offered again on a new port.
  */
-import { DEFAULT_HOOK_CONFIG, type CaptureEvent, type HookConfig } from "../core/contract/capture-events";
-import { FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, hookEvents, isHookConfig, type HookEvent, type PiecesEvent } from "../shared/messages";
+import { DEFAULT_HOOK_CONFIG, type CaptureEvent, type HookConfig } from "../core/contract";
+import {
+  FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, hookEvents, isHookConfig, type HookEvent, type PiecesEvent,
+} from "../shared/messages";
 import {
   CustomEventNative, MessageChannelNative, TextDecoderNative, addListener, arrayBufferLength, arraysIterateNatively, bufferOf, createObject, decode, dict, dispatchEvent,
   messageData, postPortMessage, postWindowMessage, setTimeoutNative, stopImmediatePropagation, stringify,

@@ -21,7 +21,7 @@
  * "incomplete", and the background decides from the recorded events whether the stream had in
  * fact finished (docs/DESIGN.md, "When a call is over").
  */
-import type { Outcome } from "../core/contract/exchange";
+import type { Outcome } from "../core/contract";
 import type { BodyRecorder } from "./body";
 import { clock } from "./body";
 import {

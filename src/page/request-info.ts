@@ -4,7 +4,7 @@
  * fetch), an arbitrary object's toString is left alone, and no Request is constructed (that
  * would consume a streamed body). The body itself is read only on the recorded path.
  */
-import type { CapturedBody, Header } from "../core/contract/exchange";
+import type { CapturedBody, Header } from "../core/contract";
 import { captureRequestBody, mimeOf, readCapped, type RequestBody } from "./body";
 import {
   URLNative, createObject, dict as dictOf, getter, headersForEach, isArray, isHeaders, isRequest, isUrl, nativeMethod, objectKeys,

@@ -10,7 +10,7 @@
  * is most of what the fast path saves; the metadata is all there at the end (a stream or an
  * error found then is recorded whole).
  */
-import type { Header } from "../core/contract/exchange";
+import type { Header } from "../core/contract";
 import type { Channel } from "./channel";
 import { BodyRecorder, captureRequestBody, clock, emitRequest, mimeOf, trimAscii } from "./body";
 import { newExchangeId } from "./ids";

@@ -11,7 +11,7 @@ import { SpanDetail } from "./components/SpanDetail";
 import { HealthNotices } from "./components/HealthNotices";
 import { SiteToggle } from "./components/SiteToggle";
 import { userPrices } from "./components/detail/detail-state";
-import { parsePriceTable } from "../core/providers/cost";
+import { parsePriceTable } from "../core/providers";
 import { Splitter } from "./components/Splitter";
 import { Toolbar } from "./components/Toolbar";
 import { TraceList } from "./components/TraceList";

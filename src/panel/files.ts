@@ -3,14 +3,10 @@
  * pure core modules): data moves to and from the background in batches small enough for
  * runtime messaging, whatever the size of the file.
  */
-import { assembleTraces } from "../core/assembly/assemble";
-import type { Exchange } from "../core/contract/exchange";
-import type { SpanRecord } from "../core/contract/records";
-import { harFileName, harText, toHar } from "../core/files/har-export";
-import { toEvalJsonl } from "../core/files/jsonl";
-import { toOtlp } from "../core/files/otlp";
-import { approximateBytes } from "../core/capture/size";
-import { importSizeProblem, importTraceFile } from "../core/files/import";
+import { assembleTraces } from "../core/assembly";
+import type { Exchange, SpanRecord } from "../core/contract";
+import { harFileName, harText, importSizeProblem, importTraceFile, toEvalJsonl, toHar, toOtlp } from "../core/files";
+import { approximateBytes } from "../core/capture";
 import type { Connection } from "./connection";
 
 export type ExportFormat = "har" | "otlp" | "jsonl";

@@ -3,7 +3,7 @@
  * the UI itself never touches extension APIs (and runs the same in DevTools and as a page).
  */
 import browser from "webextension-polyfill";
-import { SETTINGS_KEY, normalizeSettings, type Settings } from "../core/settings/user-settings";
+import { normalizeSettings, SETTINGS_KEY, type Settings } from "../core/settings";
 
 export interface PanelHost {
   /** Inside DevTools (not a page opened from ?tabId=). */

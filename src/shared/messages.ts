@@ -4,9 +4,7 @@
  *
  *   page hook --MessagePort--> relay --runtime.sendMessage--> background <--Port--> panel
  */
-import type { CaptureEvent, HookConfig } from "../core/contract/capture-events";
-import type { Exchange } from "../core/contract/exchange";
-import type { SpanRecord } from "../core/contract/records";
+import type { CaptureEvent, Exchange, HookConfig, SpanRecord } from "../core/contract";
 
 export const SOURCE = "llm-trace";
 export const PROTOCOL_VERSION = 1;

@@ -3,8 +3,8 @@
  * panel, for fetch and XHR, plain and streamed, successful and failing.
  */
 import { expect, test } from "@playwright/test";
-import { responseText } from "../../src/core/contract/exchange";
-import { assembleExchange } from "../../src/core/capture/fold";
+import { responseText } from "../../src/core/contract";
+import { assembleExchange } from "../../src/core/capture";
 import { startServer, type TestServer } from "./support/server";
 import { launchWithExtension, openPanelTab, readStore, tabIdOf, waitFor, type WithExtension } from "./support/chromium";
 

@@ -5,7 +5,7 @@ import { readFile, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "./support/paths";
-import { importTraceFile } from "../../src/core/files/import";
+import { importTraceFile } from "../../src/core/files";
 
 const run = promisify(execFile);
 

@@ -4,8 +4,8 @@
  */
 import { expect, test } from "@playwright/test";
 import type { Page } from "puppeteer-core";
-import { responseText } from "../../src/core/contract/exchange";
-import { assembleExchange } from "../../src/core/capture/fold";
+import { responseText } from "../../src/core/contract";
+import { assembleExchange } from "../../src/core/capture";
 import { startServer, type TestServer } from "./support/server";
 import { waitFor } from "./support/chromium";
 import { probeNames } from "./support/probes";

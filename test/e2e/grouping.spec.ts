@@ -12,7 +12,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { SpanRecord } from "../../src/core/contract/records";
+import type { SpanRecord } from "../../src/core/contract";
 import { launchWithExtension, openPanelTab, readStore, waitFor, type WithExtension } from "./support/chromium";
 import { checkSupportThenScripts, checkTraces, EXPECTED, otherCases, QUESTIONS, supportThenScripts, type Person } from "./support/grouping-expect";
 import { REPO_ROOT } from "./support/paths";

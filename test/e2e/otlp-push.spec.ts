@@ -5,7 +5,7 @@
 import { expect, test } from "@playwright/test";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { fromOtlp } from "../../src/core/files/otlp";
+import { fromOtlp } from "../../src/core/files";
 import { startDemoServer, type DemoServer } from "../../demo/server";
 import { launchWithExtension, waitFor } from "./support/chromium";
 

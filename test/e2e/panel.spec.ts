@@ -7,9 +7,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { startDemoServer, type DemoServer } from "../../demo/server";
-import { harText, toHar } from "../../src/core/files/har-export";
-import type { Exchange } from "../../src/core/contract/exchange";
-import type { SpanRecord } from "../../src/core/contract/records";
+import { harText, toHar } from "../../src/core/files";
+import type { Exchange, SpanRecord } from "../../src/core/contract";
 import { launchWithExtension, openPanelTab, readStore, waitFor, type WithExtension } from "./support/chromium";
 
 let server: DemoServer;

@@ -11,8 +11,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { importTraceFile } from "../../src/core/files/import";
-import { toOtlp } from "../../src/core/files/otlp";
+import { importTraceFile, toOtlp } from "../../src/core/files";
 import {
   PLANTED_FORM_FIELDS, PLANTED_HEADERS, PLANTED_JSON_FIELDS, PLANTED_LOGIN, PLANTED_OAUTH, PLANTED_PARAMS, PLANTED_TAVILY,
   allPlanted, leaksIn, plantedFormBody, plantedHar, plantedJsonBody, plantedPageFragment, plantedPageQuery, plantedQuery,

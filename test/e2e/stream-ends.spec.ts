@@ -7,7 +7,7 @@
  */
 import { expect, test } from "@playwright/test";
 import type { StoredData } from "./support/idb-dump";
-import type { SpanRecord } from "../../src/core/contract/records";
+import type { SpanRecord } from "../../src/core/contract";
 import { IDLE_MS } from "../../src/page/forwarded-response";
 import { startServer, type TestServer } from "./support/server";
 import { launchWithExtension, readStore, waitFor, type WithExtension } from "./support/chromium";

@@ -6,7 +6,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { startDemoServer, type DemoServer } from "../../demo/server";
-import type { SpanRecord } from "../../src/core/contract/records";
+import type { SpanRecord } from "../../src/core/contract";
 import { launchWithExtension, openPanelTab, readStore, waitFor } from "./support/chromium";
 import { launchFirefox, openExtensionPage, readFirefoxStore } from "./support/firefox";
 

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { assembleTraces } from "../../src/core/assembly/assemble";
-import type { AssemblyInput } from "../../src/core/assembly/assemble";
-import type { InteractionRecord, MarkRecord, SpanRecord } from "../../src/core/contract/records";
+import { assembleTraces, type AssemblyInput } from "../../src/core/assembly";
+import type { InteractionRecord, MarkRecord, SpanRecord } from "../../src/core/contract";
 import { BASE, interaction, jsonGet, mark, recordSpan, rederive } from "../fixtures/assembly/record";
 import * as bot from "../fixtures/assembly/support-bot";
 import type { Flow } from "../fixtures/assembly/support-bot";

@@ -12,9 +12,8 @@ import { test } from "node:test";
 import { assembleLive } from "../../src/background/assembly";
 import { forgetAll, ingestBatch } from "../../src/background/ingest";
 import { openStore } from "../../src/background/store";
-import type { CaptureEvent } from "../../src/core/contract/capture-events";
-import { CONVERSATION_DERIVED, CONVERSATION_ID } from "../../src/core/assembly/conversations";
-import type { SpanRecord } from "../../src/core/contract/records";
+import type { CaptureEvent, SpanRecord } from "../../src/core/contract";
+import { CONVERSATION_DERIVED, CONVERSATION_ID } from "../../src/core/assembly";
 
 let counter = 0;
 const newId = (): string => (0x2000_0000_0000 + ++counter).toString(16).padStart(16, "b");

@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { FUTURE_SKEW_MS, PAST_SKEW_MS, clampEventTimes, tabTimeRange } from "../../src/core/capture/clock";
-import type { CaptureEvent } from "../../src/core/contract/capture-events";
+import { clampEventTimes, FUTURE_SKEW_MS, PAST_SKEW_MS, tabTimeRange } from "../../src/core/capture";
+import type { CaptureEvent } from "../../src/core/contract";
 
 const SEEN = 1_750_000_000_000;
 const NOW = SEEN + 3_600_000;

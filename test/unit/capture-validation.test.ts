@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEFAULT_EVENT_LIMITS, eventBytes, eventLimits, isCaptureEvent } from "../../src/core/capture/validation";
-import { DEFAULT_BODY_CAP } from "../../src/core/contract/capture-events";
+import { DEFAULT_EVENT_LIMITS, eventBytes, eventLimits, isCaptureEvent } from "../../src/core/capture";
+import { DEFAULT_BODY_CAP } from "../../src/core/contract";
 
 const ID = "0123456789abcdef";
 const T = 1_750_000_000_000.5;

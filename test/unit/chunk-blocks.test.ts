@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { chunkBlock, unpackChunks, type ChunkRecord, type StoredChunks } from "../../src/core/capture/fold";
+import { chunkBlock, unpackChunks, type ChunkRecord, type StoredChunks } from "../../src/core/capture";
 import { putChunks, readChunks } from "../../src/background/store";
 
 const chunk = (seq: number, exchangeId = "ex1"): ChunkRecord => ({ exchangeId, seq, time: 1000 + seq, text: `data: ${seq}\n\n` });

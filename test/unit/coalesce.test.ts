@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { coalescer } from "../../src/background/coalesce";
-import type { SpanRecord } from "../../src/core/contract/records";
+import type { SpanRecord } from "../../src/core/contract";
 
 function span(id: string, updatedAt: number): SpanRecord {
   return { traceId: "1".repeat(32), spanId: id, name: "GET", kind: "http", startTime: 0, status: "ok", attributes: {}, tabId: 1, updatedAt };

@@ -5,10 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { assembleTraces } from "../../src/core/assembly/assemble";
-import type { AssemblyInput } from "../../src/core/assembly/assemble";
-import { CONVERSATION_DERIVED, CONVERSATION_ID, newConversationId } from "../../src/core/assembly/conversations";
-import type { InteractionRecord, SpanRecord } from "../../src/core/contract/records";
+import { assembleTraces, CONVERSATION_DERIVED, CONVERSATION_ID, newConversationId, type AssemblyInput } from "../../src/core/assembly";
+import type { InteractionRecord, SpanRecord } from "../../src/core/contract";
 import { BASE, interaction, recordSpan } from "../fixtures/assembly/record";
 import * as bot from "../fixtures/assembly/support-bot";
 import * as page from "../fixtures/assembly/page-scripts";

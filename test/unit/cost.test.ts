@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { DEFAULT_PRICES, costOf, findPrice, parsePriceTable } from "../../src/core/providers/cost";
-import type { Attributes } from "../../src/core/contract/span";
+import { costOf, DEFAULT_PRICES, findPrice, parsePriceTable } from "../../src/core/providers";
+import type { Attributes } from "../../src/core/contract";
 
 const near = (actual: number | undefined, expected: number) =>
   assert.ok(actual !== undefined && Math.abs(actual - expected) < 1e-12, `expected ${expected}, got ${actual}`);

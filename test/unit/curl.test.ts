@@ -4,7 +4,7 @@ import vm from "node:vm";
 import { describe, it } from "node:test";
 import { shellQuote, toCurl, toFetch } from "../../src/panel/detail-model/curl";
 import type { StoredRequest } from "../../src/panel/detail-model/curl";
-import type { CapturedBody } from "../../src/core/contract/exchange";
+import type { CapturedBody } from "../../src/core/contract";
 
 /** What bash makes of a quoted word: the real test of shell quoting. */
 function bashWord(quoted: string): string {

@@ -6,8 +6,8 @@
 import "fake-indexeddb/auto";
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
-import { fairShares } from "../../src/core/capture/fair-shares";
-import type { SpanRecord } from "../../src/core/contract/records";
+import { fairShares } from "../../src/core/capture";
+import type { SpanRecord } from "../../src/core/contract";
 import { evictSpans, spansOverLimit } from "../../src/background/eviction";
 import { openStore, type TabEvent } from "../../src/background/store";
 

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { SESSION_TAB, importBatch, listSessions } from "../../src/background/sessions";
 import { importDbName, listSpans, openStore, readExchanges } from "../../src/background/store";
-import { assembleExchange } from "../../src/core/capture/fold";
+import { assembleExchange } from "../../src/core/capture";
 import { supportBotTrace } from "../fixtures/files/session";
 
 test("an imported session's exchanges come back as they were sent, from their blocks", async () => {

@@ -4,11 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { CapturedBody } from "../../src/core/contract/exchange";
-import { harText, toHar } from "../../src/core/files/har-export";
-import { applyEvent, emptyExchange } from "../../src/core/capture/fold";
-import { deriveSpan } from "../../src/core/providers/derive";
-import { checkedBodyType, isMediaType } from "../../src/core/capture/media-type";
+import type { CapturedBody } from "../../src/core/contract";
+import { harText, toHar } from "../../src/core/files";
+import { applyEvent, checkedBodyType, emptyExchange, isMediaType } from "../../src/core/capture";
+import { deriveSpan } from "../../src/core/providers";
 import { META } from "../fixtures/files/session";
 import { imported } from "./files/helpers";
 

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DEFAULT_DETECTORS, DETECTOR_IDS, DETECTOR_INFO, detectorRules, luhnValid, type DetectorId } from "../../src/core/redaction/detectors";
-import { createRedactor } from "../../src/core/redaction/redact";
-import type { Where } from "../../src/core/redaction/scan";
+import { createRedactor, type Where } from "../../src/core/redaction";
 
 const only = (id: DetectorId) => createRedactor({
   redaction: { patterns: [], detectors: Object.fromEntries(DETECTOR_IDS.map((d) => [d, d === id])) as Record<DetectorId, boolean> },

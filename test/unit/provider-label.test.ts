@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { providerLabel, serverLabel } from "../../src/core/query/provider-label";
-import { matchesSpans, parseQuery } from "../../src/core/query/filter";
-import type { Span } from "../../src/core/contract/span";
+import { matchesSpans, parseQuery, providerLabel, serverLabel } from "../../src/core/query";
+import type { Span } from "../../src/core/contract";
 import * as f from "../fixtures/providers/provider-names";
 import { classify } from "./providers/helpers";
 

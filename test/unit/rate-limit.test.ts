@@ -4,9 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { CaptureEvent } from "../../src/core/contract/capture-events";
-import { eventBytes } from "../../src/core/capture/validation";
-import { CaptureRateLimiter, DEFAULT_RATE_LIMITS } from "../../src/core/capture/rate-limit";
+import type { CaptureEvent } from "../../src/core/contract";
+import { CaptureRateLimiter, DEFAULT_RATE_LIMITS, eventBytes } from "../../src/core/capture";
 
 const MiB = 1024 * 1024;
 const T = 1_750_000_000_000;

@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ChunkRecord } from "../../src/core/capture/fold";
+import type { ChunkRecord } from "../../src/core/capture";
 import { DETECTOR_IDS, detectorRules, luhnValid, type DetectorId } from "../../src/core/redaction/detectors";
-import { createRedactor, type Redactor, type StreamRedactState } from "../../src/core/redaction/redact";
-import type { Meter } from "../../src/core/redaction/scan";
+import { createRedactor, type Meter, type Redactor, type StreamRedactState, type UserPattern } from "../../src/core/redaction";
 import { LOOKBEHIND_MAX } from "../../src/core/redaction/regex";
-import type { UserPattern } from "../../src/core/redaction/patterns";
 
 const ID = "00000000000000aa";
 

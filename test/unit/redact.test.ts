@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ExchangeRecord } from "../../src/core/capture/fold";
-import { DETECTOR_IDS, type DetectorId } from "../../src/core/redaction/detectors";
-import { createRedactor, isRedacted, redactExchange, redactHeaders, redactUrl, redactedMark } from "../../src/core/redaction/redact";
-import { DEFAULT_REDACTION, checkUserPattern, cleanLabel, normalizeRedaction, type RedactionSettings, type UserPattern } from "../../src/core/redaction/patterns";
-import { DEFAULT_SETTINGS, normalizeSettings } from "../../src/core/settings/user-settings";
+import type { ExchangeRecord } from "../../src/core/capture";
+import {
+  createRedactor, DETECTOR_IDS, isRedacted, redactedMark, redactExchange, redactHeaders, redactUrl, type DetectorId,
+} from "../../src/core/redaction";
+import {
+  DEFAULT_REDACTION, checkUserPattern, cleanLabel, normalizeRedaction, type RedactionSettings, type UserPattern,
+} from "../../src/core/redaction/patterns";
+import { DEFAULT_SETTINGS, normalizeSettings } from "../../src/core/settings";
 
 const KEY = "sk-proj-Ab3dEf9GhIjKlMnOpQrStUvWxYz0123456789";
 const allOn = Object.fromEntries(DETECTOR_IDS.map((d) => [d, true])) as Record<DetectorId, boolean>;

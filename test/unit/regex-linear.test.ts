@@ -15,7 +15,7 @@ import { shapeRegex } from "../../src/core/redaction/regex";
 import { CHUNK_KEY_TEXT, SCORE_KEY_TEXT } from "../../src/core/providers/retrieval-heuristic";
 import { searchCollection } from "../../src/core/providers/retrieval-vendors";
 import { matchRule } from "../../src/core/providers/rules";
-import type { UserRule } from "../../src/core/providers/rules";
+import type { UserRule } from "../../src/core/providers";
 import { splitRedactions } from "../../src/panel/detail-model/redaction";
 import { adversaries, adversaryText, dynamicRegexFiles, regexLiterals } from "./regex-adversary";
 import type { Adversary } from "./regex-adversary";

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { classifyExchange } from "../../src/core/providers/classify";
+import { classifyExchange, type UserRule } from "../../src/core/providers";
 import { compileGlob } from "../../src/core/providers/glob";
 import { matchRule, parsePath, selectPath, validateRules } from "../../src/core/providers/rules";
-import type { UserRule } from "../../src/core/providers/rules";
 import { makeExchange } from "../fixtures/providers/make-exchange";
 import type { ExchangeSpec } from "../fixtures/providers/make-exchange";
 import * as chat from "../fixtures/providers/openai-chat";

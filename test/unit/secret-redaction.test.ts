@@ -7,11 +7,10 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ChunkRecord, ExchangeRecord } from "../../src/core/capture/fold";
-import { createRedactor, redactHeaders, redactImportedExchange, redactUrl } from "../../src/core/redaction/redact";
+import type { ChunkRecord, ExchangeRecord } from "../../src/core/capture";
+import { createRedactor, redactHeaders, redactImportedExchange, redactUrl } from "../../src/core/redaction";
 import { knownNames, secretNameReason } from "../../src/core/redaction/secret-names";
-import { importTraceFile } from "../../src/core/files/import";
-import { toOtlp } from "../../src/core/files/otlp";
+import { importTraceFile, toOtlp } from "../../src/core/files";
 import {
   PLANTED_FORM_FIELDS, PLANTED_HEADERS, PLANTED_JSON_FIELDS, PLANTED_LOGIN, PLANTED_PAGE_URL, PLANTED_PARAMS, PLANTED_TAVILY,
   leaksIn, plantedFormBody, plantedHar, plantedJsonBody, plantedQuery,

@@ -1,12 +1,12 @@
 /** The pure helpers behind the span detail pane (src/panel/detail-model). */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Exchange } from "../../src/core/contract/exchange";
-import type { SpanRecord } from "../../src/core/contract/records";
-import type { Attributes } from "../../src/core/contract/span";
+import type { Attributes, Exchange, SpanRecord } from "../../src/core/contract";
 import { parseDocuments } from "../../src/panel/detail-model/documents";
 import { childCount, keyText, parseJsonContainer, preview } from "../../src/panel/detail-model/json-preview";
-import { callKey, citationsOf, decodeJsonText, parseMessages, parseSystem, parseToolDefinitions, sourceOf } from "../../src/panel/detail-model/messages";
+import {
+  callKey, citationsOf, decodeJsonText, parseMessages, parseSystem, parseToolDefinitions, sourceOf,
+} from "../../src/panel/detail-model/messages";
 import { formatRate, formatUsd } from "../../src/panel/detail-model/numbers";
 import { splitRedactions } from "../../src/panel/detail-model/redaction";
 import { streamView } from "../../src/panel/detail-model/stream";

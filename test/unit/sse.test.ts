@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Chunk } from "../../src/core/contract/exchange";
-import { parseSse } from "../../src/core/providers/sse";
+import type { Chunk } from "../../src/core/contract";
+import { parseSse } from "../../src/core/providers";
 
 const chunks = (...texts: string[]): Chunk[] => texts.map((text, i) => ({ text, time: 1000 + i }));
 const datas = (c: Chunk[], complete = false): string[] => parseSse(c, { complete }).map((e) => e.data);

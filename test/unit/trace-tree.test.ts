@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Span } from "../../src/core/contract/span";
-import { flatten, formatTraces, groupTraces } from "../../src/core/query/trace-tree";
-import { matchesSpans, parseQuery } from "../../src/core/query/filter";
+import type { Span } from "../../src/core/contract";
+import { flatten, formatTraces, groupTraces, matchesSpans, parseQuery } from "../../src/core/query";
 
 let n = 0;
 function span(fields: Partial<Span> & { spanId: string }): Span {

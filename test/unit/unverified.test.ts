@@ -4,9 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { RequestEvent, ResponseEvent } from "../../src/core/contract/capture-events";
-import { deriveSpan } from "../../src/core/providers/derive";
-import { applyEvent, assembleExchange, emptyExchange, markUnverified } from "../../src/core/capture/fold";
+import type { RequestEvent, ResponseEvent } from "../../src/core/contract";
+import { deriveSpan } from "../../src/core/providers";
+import { applyEvent, assembleExchange, emptyExchange, markUnverified } from "../../src/core/capture";
 
 const ID = "0123456789abcdef";
 const T = 1_750_000_000_000;

@@ -22,8 +22,7 @@
  * messages, its tool calls and the hashes of its message history, is computed once per span and
  * kept for later runs over the same window).
  */
-import type { InteractionRecord, MarkRecord, SpanRecord } from "../contract/records";
-import type { SpanKind } from "../contract/span";
+import type { InteractionRecord, MarkRecord, SpanKind, SpanRecord } from "../contract";
 import { deriveConversations, withConversation } from "./conversations";
 import { indexContinuity } from "./continuity";
 import { activeUntil, CONTINUATION_GAP, groupByTime, unitOf } from "./grouping";

@@ -15,7 +15,7 @@
  * media). Each message history is hashed once per span (memoByAttributes), prefix by prefix, so
  * a lookup costs one map probe per input message.
  */
-import type { SpanRecord } from "../contract/records";
+import type { SpanRecord } from "../contract";
 import { fnv1a64 } from "./ids";
 import { lastAtOrBefore } from "./intervals";
 import { canonicalJson, memoByAttributes, parseMessages } from "./tool-messages";

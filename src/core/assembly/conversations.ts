@@ -10,7 +10,7 @@
  *   since left the window); else a new conversation, named after the call.
  * Pure and deterministic: a new id is a hash of the span's id, the same on every run.
  */
-import type { SpanRecord } from "../contract/records";
+import type { SpanRecord } from "../contract";
 import { hashSpanId } from "./ids";
 
 export const CONVERSATION_ID = "gen_ai.conversation.id";

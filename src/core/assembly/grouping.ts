@@ -20,7 +20,7 @@
  * the same gap rule, so the panel can hide them and a page full of polling is still cut into
  * bounded traces.
  */
-import type { InteractionRecord, SpanRecord } from "../contract/records";
+import type { InteractionRecord, SpanRecord } from "../contract";
 import { MinHeap } from "./heap";
 import { lastAtOrBefore } from "./intervals";
 

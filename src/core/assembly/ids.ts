@@ -5,7 +5,7 @@
  * of a group), never random. 64-bit FNV-1a over the UTF-8 bytes, in two 32-bit halves so it
  * stays in plain number arithmetic.
  */
-import { isSpanId } from "../contract/span";
+import { isSpanId } from "../contract";
 
 const encoder = new TextEncoder();
 

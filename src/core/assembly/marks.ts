@@ -9,7 +9,7 @@
  * its interactions and group only its work. A tab's frames may be other sites (an ad, a widget),
  * and a cross-origin frame must not be able to regroup the page's traces with a mark.
  */
-import type { InteractionRecord, MarkRecord } from "../contract/records";
+import type { InteractionRecord, MarkRecord } from "../contract";
 import { sourceSpanId } from "./ids";
 import { IntervalIndex, lastAtOrBefore } from "./intervals";
 

@@ -4,8 +4,7 @@
  * recognise and replace them; all their fields derive from their sources, so a rerun produces
  * identical spans.
  */
-import type { InteractionRecord, SpanRecord } from "../contract/records";
-import type { Attributes, SpanStatus } from "../contract/span";
+import type { Attributes, InteractionRecord, SpanRecord, SpanStatus } from "../contract";
 import type { GroupKind } from "./grouping";
 import type { MarkWindow } from "./marks";
 import type { ToolExec } from "./tool-chain";

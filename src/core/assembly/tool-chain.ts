@@ -9,7 +9,7 @@
  * is the first one to return that call's result after the call was made; later turns repeat old
  * results as history and are not consumers (see tool-messages.ts).
  */
-import type { SpanRecord } from "../contract/records";
+import type { SpanRecord } from "../contract";
 import { hashSpanId } from "./ids";
 import { lastAtOrBefore } from "./intervals";
 import { canonicalJson, memoByAttributes, requestedToolCalls, returnedToolResults } from "./tool-messages";

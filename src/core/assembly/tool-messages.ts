@@ -5,7 +5,7 @@
  * - the tool results its request sends back (gen_ai.input.messages), only those that continue
  *   the conversation: a result followed by a new user message is history of an earlier turn.
  */
-import type { SpanRecord } from "../contract/records";
+import type { SpanRecord } from "../contract";
 
 export interface ToolCall {
   /** Provider call id (tool_call_id, tool_use_id, call_id); absent for Gemini without ids. */

@@ -8,7 +8,7 @@
  * Date.now(): they agree at load and drift apart only slowly, and a page clock that paused in
  * a system sleep lags behind, which stays inside the range.
  */
-import type { CaptureEvent } from "../contract/capture-events";
+import type { CaptureEvent } from "../contract";
 
 /** Before the first contact: a navigation starts a moment before its relay's first message. */
 export const PAST_SKEW_MS = 60_000;

@@ -3,8 +3,7 @@
  * the relay may deliver a batch twice (a retry after the worker restarted) and a request's
  * body may be known only after its response arrived.
  */
-import type { CaptureEvent, ChunksEvent, ExchangeEvent } from "../contract/capture-events";
-import type { Chunk, Exchange } from "../contract/exchange";
+import type { CaptureEvent, Chunk, ChunksEvent, Exchange, ExchangeEvent } from "../contract";
 import { checkedBodyType } from "./media-type";
 
 /** An exchange as stored: without its chunks (stored apart, one record each). */

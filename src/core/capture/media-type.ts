@@ -4,7 +4,7 @@
  * a media type (a newline and a shell command after it, say) is dropped where it enters, and
  * the body says that it was.
  */
-import type { CapturedBody } from "../contract/exchange";
+import type { CapturedBody } from "../contract";
 
 /**
  * type "/" subtype *( OWS ";" OWS [ name "=" ( token / quoted-string ) ] ), with OWS around the

@@ -3,7 +3,7 @@
  * and bytes (eventBytes), each with a sustained rate and a burst on top. Pure: the caller says
  * what time it is, so tests can run a minute of traffic in no time.
  */
-import type { CaptureEvent } from "../contract/capture-events";
+import type { CaptureEvent } from "../contract";
 import { eventBytes } from "./validation";
 
 export interface Rate {

@@ -5,10 +5,8 @@
  * never retried. The bounds are those of what the hook can produce: bodies at most the capture
  * cap, URLs at most the browser's own URL limit.
  */
-import type { CaptureEvent } from "../contract/capture-events";
-import { DEFAULT_BODY_CAP } from "../contract/capture-events";
+import { DEFAULT_BODY_CAP, isSpanId, type CaptureEvent } from "../contract";
 import { approximateBytes } from "./size";
-import { isSpanId } from "../contract/span";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

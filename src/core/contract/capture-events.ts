@@ -1,7 +1,7 @@
 /**
  * What the page hook reports, event by event, about the exchanges it observes. The events of
  * one exchange share its id; applying them in any order, any number of times, gives the same
- * Exchange (see ingest.ts), which is what makes relay retries safe.
+ * Exchange (see capture/fold.ts), which is what makes relay retries safe.
  */
 import type { CapturedBody, Header, Outcome } from "./exchange";
 

@@ -11,7 +11,7 @@ export interface CapturedBody {
   text?: string;
   /** Size in bytes as observed (the full size, also when truncated), when known. */
   size?: number;
-  /** A media type (RFC 9110), checked where the body enters (see media-type.ts). */
+  /** A media type (RFC 9110), checked where the body enters (see capture/media-type.ts). */
   mimeType?: string;
   /** The page or file gave a content type that is not a media type; it was dropped. */
   mimeTypeDropped?: true;

@@ -13,7 +13,7 @@
  * (Sterbenz lemma) and `start + delta` gives back `time` bit for bit. The encoder checks this
  * anyway and writes the absolute time as `=<ms>:<length>` in the rare case it does not hold.
  */
-import type { Chunk } from "../contract/exchange";
+import type { Chunk } from "../contract";
 
 export function encodeChunks(chunks: readonly Chunk[], start: number): string {
   const parts: string[] = [];

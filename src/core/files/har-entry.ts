@@ -6,9 +6,8 @@
  * payloads, which are stored once: method, URL, headers, status line and the body texts.
  */
 import type { Content, Header as HarHeader, PostData, QueryString, Timings } from "har-format";
-import type { CapturedBody, Exchange, Header, Outcome } from "../contract/exchange";
-import { headerValue, responseText } from "../contract/exchange";
-import { redactHeaders, redactUrl } from "../redaction/redact";
+import { headerValue, responseText, type CapturedBody, type Exchange, type Header, type Outcome } from "../contract";
+import { redactHeaders, redactUrl } from "../redaction";
 import { encodeChunks } from "./chunks";
 import type { ExchangeMeta, LlmTraceEntry } from "./har-types";
 import type { FileSpan } from "./session";

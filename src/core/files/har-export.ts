@@ -9,9 +9,8 @@
  * restores every field exactly, is what makes export -> import -> export byte-for-byte stable.
  */
 import type { Page } from "har-format";
-import type { Exchange } from "../contract/exchange";
-import type { SpanRecord } from "../contract/records";
-import { redactUrl } from "../redaction/redact";
+import type { Exchange, SpanRecord } from "../contract";
+import { redactUrl } from "../redaction";
 import { exchangeToEntry, isoTime } from "./har-entry";
 import type { LlmTraceEntry, LlmTraceHar } from "./har-types";
 import { LLM_TRACE_FORMAT_VERSION } from "./har-types";

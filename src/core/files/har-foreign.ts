@@ -8,17 +8,13 @@
  * our `_chunkTimes`. For a streamed response that single chunk would make time-to-first-chunk equal
  * the whole duration, so that attribute is dropped rather than shown wrong.
  */
-import { deriveSpan } from "../providers/derive";
-import type { CapturedBody, Chunk, Exchange, ExchangeRequest, Outcome } from "../contract/exchange";
-import { headerValue, mimeTypeOf } from "../contract/exchange";
-import { checkedBodyType } from "../capture/media-type";
-import type { ChunkRecord, ExchangeRecord } from "../capture/fold";
-import { assembleExchange } from "../capture/fold";
-import { isObj } from "../providers/json";
-import type { Obj } from "../providers/json";
-import type { SpanRecord } from "../contract/records";
-import { redactUrl } from "../redaction/redact";
-import { newSpanId } from "../contract/span";
+import { deriveSpan, isObj, type Obj } from "../providers";
+import {
+  headerValue, mimeTypeOf, newSpanId, type CapturedBody, type Chunk, type Exchange, type ExchangeRequest, type Outcome,
+  type SpanRecord,
+} from "../contract";
+import { assembleExchange, checkedBodyType, type ChunkRecord, type ExchangeRecord } from "../capture";
+import { redactUrl } from "../redaction";
 import { decodeChunks } from "./chunks";
 import { objOr, readHeaders } from "./har-read";
 import { utf8Length } from "./json-error";

@@ -4,12 +4,9 @@
  * from several sources still imports. Problems with single entries become warnings; only a
  * file with nothing importable is an error.
  */
-import { deriveSpan } from "../providers/derive";
-import type { Exchange } from "../contract/exchange";
-import type { ChunkRecord, ExchangeRecord } from "../capture/fold";
-import { isObj } from "../providers/json";
-import type { Obj } from "../providers/json";
-import type { SpanRecord } from "../contract/records";
+import { deriveSpan, isObj, type Obj } from "../providers";
+import type { Exchange, SpanRecord } from "../contract";
+import type { ChunkRecord, ExchangeRecord } from "../capture";
 import { importForeignEntry } from "./har-foreign";
 import { readOwnEntry } from "./har-own";
 import { LLM_TRACE_FORMAT_VERSION } from "./har-types";

@@ -4,12 +4,10 @@
  * because the file may have been edited; an entry whose `_exchange` does not hold up is
  * returned as undefined and imported like any other HAR entry instead.
  */
-import type { CapturedBody, Chunk, Exchange, ExchangeResponse, ExchangeTiming, Outcome } from "../contract/exchange";
-import { isObj } from "../providers/json";
-import type { Obj } from "../providers/json";
-import { checkedBodyType } from "../capture/media-type";
-import { isSpanId } from "../contract/span";
-import { redactUrl } from "../redaction/redact";
+import { isSpanId, type CapturedBody, type Chunk, type Exchange, type ExchangeResponse, type ExchangeTiming, type Outcome } from "../contract";
+import { isObj, type Obj } from "../providers";
+import { checkedBodyType } from "../capture";
+import { redactUrl } from "../redaction";
 import { decodeChunks } from "./chunks";
 import { objOr, readHeaders } from "./har-read";
 import { isFiniteNumber } from "./read";

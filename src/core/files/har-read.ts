@@ -1,8 +1,7 @@
 /** Small readers shared by both HAR import paths: the standard fields every HAR has. */
-import type { Header } from "../contract/exchange";
-import { isObj } from "../providers/json";
-import type { Obj } from "../providers/json";
-import { redactHeaders } from "../redaction/redact";
+import type { Header } from "../contract";
+import { isObj, type Obj } from "../providers";
+import { redactHeaders } from "../redaction";
 
 /**
  * HAR name/value headers as ours, secrets redacted (an imported file is stored like a capture,

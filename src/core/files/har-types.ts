@@ -11,7 +11,7 @@
  * - `log._llmTrace`: marks the file as ours, with the format version.
  */
 import type { Entry, Har, Log } from "har-format";
-import type { CapturedBody, ExchangeTiming, Outcome } from "../contract/exchange";
+import type { CapturedBody, ExchangeTiming, Outcome } from "../contract";
 import type { FileSpan } from "./session";
 
 export const LLM_TRACE_FORMAT_VERSION = 1;

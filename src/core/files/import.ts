@@ -8,8 +8,7 @@
  * Imported spans have tabId 0 and updatedAt = `now`; the caller gives them their session's key
  * and, for foreign files, runs trace assembly (spans keep the traceId deriveSpan gave them).
  */
-import type { Obj } from "../providers/json";
-import { isObj } from "../providers/json";
+import { isObj, type Obj } from "../providers";
 import { describeJsonError } from "./json-error";
 import { importHar } from "./har-import";
 import type { TraceSession } from "./session";

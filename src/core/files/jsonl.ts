@@ -6,8 +6,7 @@
  * out: their output is not final. Message attributes are parsed from their JSON strings (a
  * value that is not valid JSON is kept as the string).
  */
-import type { SpanRecord } from "../contract/records";
-import type { AttributeValue } from "../contract/span";
+import type { AttributeValue, SpanRecord } from "../contract";
 import { isoTime, round3 } from "./har-entry";
 import { compareStartId } from "./session";
 

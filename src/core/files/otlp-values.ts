@@ -5,8 +5,8 @@
  * values our Span schema cannot hold (maps, mixed arrays, bytes) are kept as JSON text rather
  * than dropped, with nesting depth bounded.
  */
-import type { AttributeValue, Attributes } from "../contract/span";
-import { isObj } from "../providers/json";
+import type { Attributes, AttributeValue } from "../contract";
+import { isObj } from "../providers";
 import { isSafeKey } from "./read";
 
 export type OtlpAnyValue =

@@ -12,11 +12,8 @@
  *   carried as the attribute `llm_trace.kind`, which import reads back.
  * - Status message: our `llm_trace.error.message`, else `error.type`, on error spans only.
  */
-import type { SpanRecord } from "../contract/records";
-import type { Attributes, SpanKind, SpanStatus } from "../contract/span";
-import { isSpanId, isTraceId } from "../contract/span";
-import { isObj } from "../providers/json";
-import type { Obj } from "../providers/json";
+import { isSpanId, isTraceId, type Attributes, type SpanKind, type SpanRecord, type SpanStatus } from "../contract";
+import { isObj, type Obj } from "../providers";
 import { msToUnixNanos, unixNanosToMs } from "./nanos";
 import type { OtlpKeyValue } from "./otlp-values";
 import { fromKeyValues, toKeyValues } from "./otlp-values";

@@ -4,10 +4,8 @@
  * span missing what makes it a span (ids, name, kind, start) is rejected as a whole. The result
  * always satisfies the Span invariants the panel and the store rely on.
  */
-import type { AttributeValue, Attributes, SpanEvent, SpanKind, SpanStatus } from "../contract/span";
-import { isSpanId, isTraceId } from "../contract/span";
-import { isObj } from "../providers/json";
-import type { Obj } from "../providers/json";
+import { isSpanId, isTraceId, type Attributes, type AttributeValue, type SpanEvent, type SpanKind, type SpanStatus } from "../contract";
+import { isObj, type Obj } from "../providers";
 import type { FileSpan } from "./session";
 import type { Warnings } from "./warnings";
 

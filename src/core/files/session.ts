@@ -2,9 +2,7 @@
  * What a trace file holds: the spans of a session and the raw exchanges behind its HTTP-backed
  * spans. Export takes this shape and import gives it back.
  */
-import type { Exchange } from "../contract/exchange";
-import type { SpanRecord } from "../contract/records";
-import type { Attributes, SpanEvent } from "../contract/span";
+import type { Attributes, Exchange, SpanEvent, SpanRecord } from "../contract";
 
 export interface TraceSession {
   spans: SpanRecord[];

@@ -4,8 +4,7 @@
  * parser, and adds the attributes every span shares. Pure and total: called repeatedly while a
  * stream is in flight, it never throws, and each call is linear in the body size.
  */
-import type { Exchange } from "../contract/exchange";
-import type { SpanDraft } from "../contract/span";
+import type { Exchange, SpanDraft } from "../contract";
 import { parseSse } from "./sse";
 import { splitJsonArray, splitLines } from "./ndjson";
 import { parseAgUi, isAgUiEventType, isAgUiRequest } from "./agui";

@@ -2,8 +2,7 @@
  * Everything a provider parser reads from an Exchange, derived once per classification:
  * parsed URL, request JSON (with a salvage path for truncated bodies), response body pieces.
  */
-import type { Chunk, Exchange, Header } from "../contract/exchange";
-import { headerValue, mimeTypeOf } from "../contract/exchange";
+import { headerValue, mimeTypeOf, type Chunk, type Exchange, type Header } from "../contract";
 import { isObj, parseJson } from "./json";
 import type { Obj } from "./json";
 

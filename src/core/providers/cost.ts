@@ -5,7 +5,7 @@
  * is unknown, costOf says so (undefined, or `missing` lists what was not reported) rather than
  * guessing.
  */
-import type { Attributes } from "../contract/span";
+import type { Attributes } from "../contract";
 
 export interface ModelPrice {
   /** Uncached input tokens. */

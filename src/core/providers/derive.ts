@@ -2,11 +2,8 @@
 import { classifyExchange } from "./classify";
 import { costOf, type PriceTable } from "./cost";
 import type { UserRule } from "./rules";
-import type { ChunkRecord, ExchangeRecord } from "../capture/fold";
-import { assembleExchange } from "../capture/fold";
-import type { SpanRecord } from "../contract/records";
-import { headerValue } from "../contract/exchange";
-import { isSpanId, isTraceId, newTraceId } from "../contract/span";
+import { assembleExchange, type ChunkRecord, type ExchangeRecord } from "../capture";
+import { headerValue, isSpanId, isTraceId, newTraceId, type SpanRecord } from "../contract";
 
 /** W3C trace context: version-traceid-parentid-flags. */
 export function parseTraceparent(value: string | undefined): { traceId: string; parentSpanId: string } | undefined {

@@ -2,7 +2,7 @@
  * The span draft under construction, shared by every provider parser: attribute setting that
  * skips absent values, usage mapping to the OTel keys, provider errors, and the final status rule.
  */
-import type { AttributeValue, Attributes, SpanDraft, SpanEvent, SpanKind, SpanStatus } from "../contract/span";
+import type { Attributes, AttributeValue, SpanDraft, SpanEvent, SpanKind, SpanStatus } from "../contract";
 import type { Ctx } from "./context";
 import { isObj, name, num, str } from "./json";
 

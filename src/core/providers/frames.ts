@@ -10,7 +10,7 @@
  * the cache. Entries are dropped once the exchange has ended (no further call is expected) and the
  * cache holds a few in-flight streams at most.
  */
-import type { Chunk } from "../contract/exchange";
+import type { Chunk } from "../contract";
 import { LineFramer, JsonArrayFramer } from "./ndjson";
 import type { Frame } from "./ndjson";
 import { SseFramer } from "./sse";

@@ -5,7 +5,7 @@
  * chunk that completed it. Single pass over the text, pieces joined once per frame: linear.
  * Framers are incremental (feed chunks as they come) so a live stream is framed only once.
  */
-import type { Chunk } from "../contract/exchange";
+import type { Chunk } from "../contract";
 
 export interface Frame {
   text: string;

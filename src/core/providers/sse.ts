@@ -10,7 +10,7 @@
  * time-to-first-chunk). The 3.x line is used because 4.x declares Node >= 22 and we support Node 20.
  */
 import { createParser } from "eventsource-parser";
-import type { Chunk } from "../contract/exchange";
+import type { Chunk } from "../contract";
 
 export interface SseEvent {
   /** The `event:` field; absent for the default "message" type. */

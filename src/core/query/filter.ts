@@ -4,7 +4,7 @@
  * trace:), and `-` to negate any term. Terms combine with AND; quotes keep spaces in a value.
  */
 import { providerLabel } from "./provider-label";
-import type { Span } from "../contract/span";
+import type { Span } from "../contract";
 
 export interface Term {
   key?: "model" | "provider" | "kind" | "status" | "is" | "method" | "trace" | "tool";

@@ -4,7 +4,7 @@
  * A proxy or a self-hosted gateway speaks a vendor's format; both halves are needed to tell it
  * from the vendor itself.
  */
-import type { Attributes } from "../contract/span";
+import type { Attributes } from "../contract";
 
 /** The scheme's own port is left out, as a browser's address bar does. */
 const DEFAULT_PORTS: Record<string, number> = { "http:": 80, "https:": 443 };

@@ -1,5 +1,5 @@
 /** One line of the trace list: what a trace did, in numbers. */
-import type { Span } from "../contract/span";
+import type { Span } from "../contract";
 import type { Trace } from "./trace-tree";
 
 export interface TraceSummary {

@@ -3,7 +3,7 @@
  * exports all read. A span whose parent is missing (an app's traceparent pointing at its own
  * backend span, or a parent not captured) is treated as a root of its trace.
  */
-import type { Span } from "../contract/span";
+import type { Span } from "../contract";
 
 export interface TreeNode<S extends Span = Span> {
   span: S;

@@ -1,6 +1,6 @@
 /**
  * Built-in detectors: credentials with a recognisable shape, and personal data. Each is a
- * bounded regex (checked by redact-regex.ts like any user pattern, which also yields its span)
+ * bounded regex (checked by regex.ts like any user pattern, which also yields its span)
  * plus, where a regex alone would misfire, a check of the matched text.
  *
  * Credentials are matched by their prefix and a minimum body, then absorb the rest of their

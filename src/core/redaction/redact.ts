@@ -5,17 +5,15 @@
  * and is not secret).
  *
  * Beyond these built-ins, `createRedactor(settings)` applies the user's patterns and the
- * enabled detectors (pii.ts, secret-fields.ts) to URLs, headers and bodies, redacts streamed
- * response bodies chunk by chunk (redact-stream.ts) with the same result as redacting them
+ * enabled detectors (detectors.ts, secret-fields.ts) to URLs, headers and bodies, redacts streamed
+ * response bodies chunk by chunk (stream.ts) with the same result as redacting them
  * whole, and redacts what else is stored: interactions and marks, and imported spans.
  */
-import type { CapturedBody, Exchange, Header } from "../contract/exchange";
-import type { ChunkRecord } from "../capture/fold";
+import type { AttributeValue, CapturedBody, Exchange, Header, SpanRecord } from "../contract";
+import type { ChunkRecord } from "../capture";
 import { detectorRules } from "./detectors";
-import type { SpanRecord } from "../contract/records";
 import { secretNameReason, secretValueReason } from "./secret-names";
 import { redactFormLines } from "./secret-fields";
-import type { AttributeValue } from "../contract/span";
 import { DEFAULT_REDACTION, WHERE, normalizeRedaction, userPatternRules, type PatternProblem, type RedactionSettings, type Where } from "./patterns";
 import { shapeRegex } from "./regex";
 import { redactWhole, renderCuts, type Meter, type Rule } from "./scan";
@@ -162,7 +160,7 @@ export interface Redactor {
   /** Several chunks at once, in any order. */
   chunks(chunks: readonly ChunkRecord[], state: StreamRedactState): StreamStep;
   flush(state: StreamRedactState, chunkCount?: number): StreamStep;
-  /** The stream went quiet: release what is held back (see redact-stream.ts). */
+  /** The stream went quiet: release what is held back (see stream.ts). */
   release(state: StreamRedactState): StreamStep;
 }
 

@@ -8,7 +8,7 @@
  * - it cannot match empty text (that would "redact" every position),
  * - every match is bounded: open repetitions (`*`, `+`, `{n,}`) are rewritten to stop at
  *   REPEAT_CAP and the whole pattern must fit in MAX_SPAN characters. Bounded matches are what
- *   let a stream be redacted chunk by chunk with a bounded hold-back (see redact-stream.ts),
+ *   let a stream be redacted chunk by chunk with a bounded hold-back (see stream.ts),
  * - look-behinds reach back at most LOOKBEHIND_MAX characters (the context a stream keeps),
  * - no back-references (they are outside regular languages and defeat the analysis below),
  * - it is unambiguous wherever it repeats: at no point can two different ways through the
@@ -19,7 +19,7 @@
  *   live choices per character, so a match attempt costs O(span) and a scan O(n * span).
  *   Ambiguity outside repetitions is bounded by the pattern's size and is merely budgeted.
  *
- * The same checks run on the built-in detectors (pii.ts), which is also how their spans are
+ * The same checks run on the built-in detectors (detectors.ts), which is also how their spans are
  * known without maintaining numbers by hand. Syntax is Unicode mode (flag `u`): its grammar is
  * strict, which keeps this reader small and its conclusions sound.
  */

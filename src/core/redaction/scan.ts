@@ -27,7 +27,7 @@ export interface Rule {
   reason: string;
   /** Global + unicode, compiled once; lastIndex is set before every use. */
   re: RegExp;
-  /** Characters a match attempt may examine from its start (see redact-regex.ts). */
+  /** Characters a match attempt may examine from its start (see regex.ts). */
   span: number;
   where: readonly Where[];
   /**

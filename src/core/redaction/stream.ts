@@ -3,7 +3,7 @@
  * is decided and never rewritten, and a secret may be split anywhere (`sk-ab` | `c123…`).
  *
  * The rule: text is released only once nothing that arrives later can change how it is
- * redacted. Every rule's match is bounded (its span, see redact-regex.ts), so a match starting
+ * redacted. Every rule's match is bounded (its span, see regex.ts), so a match starting
  * more than `window` (the widest span) characters before the end of the known text is fully
  * decided; the last `window` characters are held back. Rounds run only when at least
  * window/2 new characters can be decided, so every character is scanned at most three times
@@ -28,7 +28,7 @@
  * the body UNREDACTED (up to window + window/2 + one chunk): it must be kept where secrets may
  * be (memory, or storage.session, which is never written to disk), not in IndexedDB.
  */
-import type { ChunkRecord } from "../capture/fold";
+import type { ChunkRecord } from "../capture";
 import { LOOKBEHIND_MAX } from "./regex";
 import { alignOffset, freshScan, renderCuts, scanRound, type Meter, type Rule, type ScanState } from "./scan";
 

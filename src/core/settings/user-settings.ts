@@ -2,9 +2,9 @@
  * User settings: their shape, defaults, validation and the per-site capture decision. Pure;
  * persisted by the extension in storage.local under SETTINGS_KEY.
  */
-import { DEFAULT_BODY_CAP, type HookConfig } from "../contract/capture-events";
-import { DEFAULT_REDACTION, normalizeRedaction, type RedactionSettings } from "../redaction/patterns";
-import { validateRules, type UserRule } from "../providers/rules";
+import { DEFAULT_BODY_CAP, type HookConfig } from "../contract";
+import { DEFAULT_REDACTION, normalizeRedaction, type RedactionSettings } from "../redaction";
+import { validateRules, type UserRule } from "../providers";
 
 export const SETTINGS_KEY = "settings";
 
@@ -30,13 +30,13 @@ export interface Settings {
   /** Record in private/incognito windows (off: nothing from them is kept). */
   recordPrivate: boolean;
   /**
-   * User-defined redaction patterns and built-in detectors (see redaction-rules.ts). Optional
+   * User-defined redaction patterns and built-in detectors (see redaction/patterns.ts). Optional
    * for older stored settings; normalizeSettings always fills it in.
    */
   redaction?: RedactionSettings;
-  /** The user's classification rules (URL pattern -> retrieval / tool / llm), see rules.ts. */
+  /** The user's classification rules (URL pattern -> retrieval / tool / llm), see providers/rules.ts. */
   rules: UserRule[];
-  /** The user's model prices, a JSON object (see cost.ts parsePriceTable); "" for none. */
+  /** The user's model prices, a JSON object (see providers/cost.ts parsePriceTable); "" for none. */
   prices: string;
   /** Opt-in push of finished traces to an OpenTelemetry collector. */
   otlp: OtlpPushSettings;

@@ -1,8 +1,7 @@
 import browser from "webextension-polyfill";
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { PRICES_AS_OF, parsePriceTable } from "../../core/providers/cost";
-import { validateRules } from "../../core/providers/rules";
+import { parsePriceTable, PRICES_AS_OF, validateRules } from "../../core/providers";
 import { save, settings } from "../store";
 
 const rulesText = signal<string | undefined>(undefined);

@@ -1,5 +1,5 @@
 import { signal } from "@preact/signals";
-import type { SiteRule } from "../../core/settings/user-settings";
+import type { SiteRule } from "../../core/settings";
 import { save, settings } from "../store";
 
 const newHost = signal("");

@@ -1,9 +1,7 @@
 import browser from "webextension-polyfill";
 import { computed, signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { DETECTOR_INFO } from "../../core/redaction/detectors";
-import { createRedactor } from "../../core/redaction/redact";
-import { WHERE, checkUserPattern, type UserPattern } from "../../core/redaction/patterns";
+import { checkUserPattern, createRedactor, DETECTOR_INFO, WHERE, type UserPattern } from "../../core/redaction";
 import { sampleRequest, type Sample } from "../../shared/messages";
 import { save, settings } from "../store";
 

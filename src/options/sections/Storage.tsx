@@ -1,6 +1,6 @@
 import browser from "webextension-polyfill";
 import { signal } from "@preact/signals";
-import { LIMITS } from "../../core/settings/user-settings";
+import { LIMITS } from "../../core/settings";
 import { clearAllData } from "../../shared/messages";
 import { save, settings } from "../store";
 

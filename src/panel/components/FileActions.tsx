@@ -4,7 +4,7 @@
  */
 import { signal } from "@preact/signals";
 import { useRef } from "preact/hooks";
-import type { SpanRecord } from "../../core/contract/records";
+import type { SpanRecord } from "../../core/contract";
 import type { SessionInfo } from "../../shared/messages";
 import type { Connection } from "../connection";
 import { buildExport, importFile, type ExportFormat } from "../files";

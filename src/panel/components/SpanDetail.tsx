@@ -5,8 +5,7 @@
  */
 import type { JSX } from "preact";
 import { useMemo } from "preact/hooks";
-import type { Exchange } from "../../core/contract/exchange";
-import type { SpanRecord } from "../../core/contract/records";
+import type { Exchange, SpanRecord } from "../../core/contract";
 import { chooseTab, tabsFor } from "../detail-model/tabs";
 import type { TabId } from "../detail-model/tabs";
 import { AttributesTab } from "./detail/AttributesTab";

@@ -1,6 +1,6 @@
 /** The panel toolbar, laid out like DevTools' Network toolbar. */
 import type { Ref } from "preact";
-import type { SpanKind } from "../../core/contract/span";
+import type { SpanKind } from "../../core/contract";
 import { KIND_CHIPS, type TraceStore } from "../state/traces";
 
 const KIND_LABEL: Record<SpanKind, string> = {

@@ -3,9 +3,8 @@
  * on a shared axis on the right. Model bars show the wait until the first token (light), the
  * streaming (solid) and a TTFT tick. Virtualized: a 10,000-span trace scrolls like a small one.
  */
-import { providerLabel } from "../../core/query/provider-label";
-import type { SpanRecord } from "../../core/contract/records";
-import type { TreeNode } from "../../core/query/trace-tree";
+import { providerLabel, type TreeNode } from "../../core/query";
+import type { SpanRecord } from "../../core/contract";
 import type { TraceStore } from "../state/traces";
 import { formatDuration, formatOffset, formatTokens, tickStep } from "../format";
 import { VirtualList } from "./VirtualList";

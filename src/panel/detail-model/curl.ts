@@ -5,8 +5,8 @@
  * capture, and those placeholders stay in the copy so it is obvious what to fill in.
  * The body is copied byte for byte (not re-formatted): a replay should send what the page sent.
  */
-import type { CapturedBody, Header } from "../../core/contract/exchange";
-import { isMediaType } from "../../core/capture/media-type";
+import type { CapturedBody, Header } from "../../core/contract";
+import { isMediaType } from "../../core/capture";
 
 export interface StoredRequest {
   method: string;

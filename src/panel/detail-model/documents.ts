@@ -1,5 +1,5 @@
 /** gen_ai.retrieval.documents ([{id, score, content?}]) read for the Documents table. */
-import type { AttributeValue } from "../../core/contract/span";
+import type { AttributeValue } from "../../core/contract";
 
 export interface RetrievedDoc {
   rank: number;

@@ -4,7 +4,7 @@
  * may come from other tools' exports: anything unexpected is kept visible as raw text rather
  * than dropped.
  */
-import type { AttributeValue } from "../../core/contract/span";
+import type { AttributeValue } from "../../core/contract";
 
 /** A message part as stored; `type` decides how it renders, unknown types render as JSON. */
 export type Part = { type: string; [key: string]: unknown };

@@ -6,7 +6,7 @@
 export type Segment = { text: string; redacted?: string };
 
 /**
- * A reason never holds a bracket (see redaction-rules.ts), so neither form reads past the next
+ * A reason never holds a bracket (see core/redaction/patterns.ts), so neither form reads past the next
  * opening one: an unclosed mark repeated over a long text cannot send every attempt to its end.
  */
 const MARK = /\[REDACTED:([^[\]\n]*)\]|%5BREDACTED%3A([^%\n]*(?:%(?!5[BD])[^%\n]*)*)%5D/gi;

@@ -3,10 +3,8 @@
  * SSE events, or NDJSON lines. Framing reuses the core framers the parsers use, so the panel
  * shows the events exactly as the parsers saw them.
  */
-import type { Exchange } from "../../core/contract/exchange";
-import { mimeTypeOf } from "../../core/contract/exchange";
-import { splitLines } from "../../core/providers/ndjson";
-import { parseSse } from "../../core/providers/sse";
+import { mimeTypeOf, type Exchange } from "../../core/contract";
+import { parseSse, splitLines } from "../../core/providers";
 
 export interface StreamEvent {
   /** ms after the request started. */

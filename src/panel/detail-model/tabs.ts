@@ -1,5 +1,5 @@
 /** Which detail tabs a span gets, in order, and which one opens. */
-import type { SpanRecord } from "../../core/contract/records";
+import type { SpanRecord } from "../../core/contract";
 
 export type TabId = "messages" | "output" | "tools" | "documents" | "call" | "usage" | "timing" | "request" | "response" | "attributes";
 

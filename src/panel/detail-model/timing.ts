@@ -3,8 +3,7 @@
  * attribute, output tokens) and, when stored, its exchange (headers, first byte, chunks).
  * All durations in ms; undefined when the data to compute them is not there.
  */
-import type { Exchange } from "../../core/contract/exchange";
-import type { SpanRecord } from "../../core/contract/records";
+import type { Exchange, SpanRecord } from "../../core/contract";
 
 export interface Timing {
   /** ms since epoch: the page called fetch / send. */

@@ -4,7 +4,7 @@
  * executed by an execute_tool span); a result in a model span's input answers a call made in
  * an earlier span's output, or earlier in the same conversation.
  */
-import type { SpanRecord } from "../../core/contract/records";
+import type { SpanRecord } from "../../core/contract";
 import { callKey, parseMessages, resultKey } from "./messages";
 
 /** Where to go: a span (maybe this one) and, within its Messages tab, the element to reveal. */

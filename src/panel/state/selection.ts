@@ -1,6 +1,6 @@
 /** The exchange (request/response/body) of the selected span, fetched on demand. */
 import { effect, signal } from "@preact/signals";
-import type { Exchange } from "../../core/contract/exchange";
+import type { Exchange } from "../../core/contract";
 import type { ReadonlySignal } from "@preact/signals";
 import type { Connection } from "../connection";
 import type { TraceStore } from "./traces";

@@ -3,7 +3,7 @@
  * whenever the connection reopens (the worker restarted and may have missed nothing, or not).
  */
 import { batch, computed, effect, signal, type Signal } from "@preact/signals";
-import type { SpanRecord } from "../../core/contract/records";
+import type { SpanRecord } from "../../core/contract";
 import type { Connection } from "../connection";
 
 /** "loading": the newest spans are shown and the older ones are on their way. */

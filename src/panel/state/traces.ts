@@ -4,11 +4,8 @@
  * a conversation), collapsed rows, and the rows of the waterfall.
  */
 import { batch, computed, signal } from "@preact/signals";
-import type { SpanKind } from "../../core/contract/span";
-import type { SpanRecord } from "../../core/contract/records";
-import { matchesSpans, parseQuery } from "../../core/query/filter";
-import { summarizeTrace, type TraceSummary } from "../../core/query/trace-summary";
-import { flatten, groupTraces, type Trace, type TreeNode } from "../../core/query/trace-tree";
+import type { SpanKind, SpanRecord } from "../../core/contract";
+import { flatten, groupTraces, matchesSpans, parseQuery, summarizeTrace, type Trace, type TraceSummary, type TreeNode } from "../../core/query";
 import { conversationsOf, listItems, turnOf } from "./conversations";
 import type { SpanStore } from "./spans";
 

@@ -4,7 +4,7 @@
  * traces a person would draw for it (checkTraces, on what the extension stored).
  */
 import { expect } from "@playwright/test";
-import type { SpanRecord } from "../../../src/core/contract/records";
+import type { SpanRecord } from "../../../src/core/contract";
 
 /** What a test needs from its browser driver. */
 export interface Person {

@@ -8,9 +8,8 @@
  */
 import { expect, test } from "@playwright/test";
 import { writeFile } from "node:fs/promises";
-import { headerValue } from "../../../src/core/contract/exchange";
-import type { ExchangeRecord } from "../../../src/core/capture/fold";
-import type { SpanRecord } from "../../../src/core/contract/records";
+import { headerValue, type SpanRecord } from "../../../src/core/contract";
+import type { ExchangeRecord } from "../../../src/core/capture";
 import type { SdkCall, SdkConfig, SdkModule } from "../pages/sdk/call";
 import { AZURE_HOST, OLLAMA_HOST } from "./sdk-bundle";
 import type { StoredData } from "./idb-dump";

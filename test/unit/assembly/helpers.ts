@@ -1,8 +1,7 @@
 /** Reading assembled traces in tests: trees, children in order, and structural invariants. */
 import assert from "node:assert/strict";
-import { isAdopted, isSynthesized } from "../../../src/core/assembly/assemble";
-import type { SpanRecord } from "../../../src/core/contract/records";
-import { isSpanId, isTraceId } from "../../../src/core/contract/span";
+import { isAdopted, isSynthesized } from "../../../src/core/assembly";
+import { isSpanId, isTraceId, type SpanRecord } from "../../../src/core/contract";
 
 export function byTrace(spans: readonly SpanRecord[]): Map<string, SpanRecord[]> {
   const out = new Map<string, SpanRecord[]>();

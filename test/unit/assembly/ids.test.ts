@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { fnv1a64, hashSpanId, sourceSpanId, traceIdFor } from "../../../src/core/assembly/ids";
-import { isSpanId, isTraceId } from "../../../src/core/contract/span";
+import { isSpanId, isTraceId } from "../../../src/core/contract";
 
 describe("deterministic ids", () => {
   it("FNV-1a 64 matches the reference vectors (ASCII and UTF-8)", () => {

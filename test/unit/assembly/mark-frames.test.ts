@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { assembleTraces } from "../../../src/core/assembly/assemble";
-import type { MarkRecord } from "../../../src/core/contract/records";
+import { assembleTraces } from "../../../src/core/assembly";
+import type { MarkRecord } from "../../../src/core/contract";
 import { interaction, mark, recordSpan } from "../../fixtures/assembly/record";
 import { chatStream } from "../../fixtures/providers/openai-chat";
 import { assertWellFormed, find } from "./helpers";

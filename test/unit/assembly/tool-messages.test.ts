@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { canonicalJson, requestedToolCalls, returnedToolResults } from "../../../src/core/assembly/tool-messages";
-import type { SpanRecord } from "../../../src/core/contract/records";
+import type { SpanRecord } from "../../../src/core/contract";
 
 const span = (attributes: Record<string, string>): SpanRecord => ({
   traceId: "4bf92f3577b34da6a3ce929d0e0e4736",

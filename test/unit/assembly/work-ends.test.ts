@@ -8,8 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { assembleTraces } from "../../../src/core/assembly/assemble";
-import type { InteractionRecord, SpanRecord } from "../../../src/core/contract/records";
+import { assembleTraces } from "../../../src/core/assembly";
+import type { InteractionRecord, SpanRecord } from "../../../src/core/contract";
 import { BASE, interaction, jsonGet, recordSpan, rederive } from "../../fixtures/assembly/record";
 import * as bot from "../../fixtures/assembly/support-bot";
 import type { Flow } from "../../fixtures/assembly/support-bot";

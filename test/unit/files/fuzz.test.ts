@@ -7,12 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { TraceSession } from "../../../src/core/files/har-export";
-import { harText, toHar } from "../../../src/core/files/har-export";
-import { toEvalJsonl } from "../../../src/core/files/jsonl";
-import { toOtlp } from "../../../src/core/files/otlp";
-import { isSpanId, isTraceId } from "../../../src/core/contract/span";
-import { importTraceFile } from "../../../src/core/files/import";
+import { harText, importTraceFile, toEvalJsonl, toHar, toOtlp, type TraceSession } from "../../../src/core/files";
+import { isSpanId, isTraceId } from "../../../src/core/contract";
 import { chromeHar } from "../../fixtures/files/chrome-har";
 import { firefoxHar } from "../../fixtures/files/firefox-har";
 import { META, mergeSessions, oddBodies, supportBotTrace } from "../../fixtures/files/session";

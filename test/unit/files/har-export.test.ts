@@ -1,9 +1,8 @@
 /** The HAR we write: what each standard field holds, our extension fields, and Chrome's importer. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Exchange } from "../../../src/core/contract/exchange";
-import { harFileName, harText, toHar } from "../../../src/core/files/har-export";
-import type { LlmTraceEntry } from "../../../src/core/files/har-export";
+import type { Exchange } from "../../../src/core/contract";
+import { harFileName, harText, toHar, type LlmTraceEntry } from "../../../src/core/files";
 import { makeExchange, T0 } from "../../fixtures/providers/make-exchange";
 import { chatStream } from "../../fixtures/providers/openai-chat";
 import { captured, fullSession, META, oddBodies, supportBotTrace } from "../../fixtures/files/session";

@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { importTraceFile } from "../../../src/core/files/import";
-import { isSpanId, isTraceId } from "../../../src/core/contract/span";
+import { importTraceFile } from "../../../src/core/files";
+import { isSpanId, isTraceId } from "../../../src/core/contract";
 import { CHROME_TRACE_ID, chromeHar, chromeSseBody } from "../../fixtures/files/chrome-har";
 import { firefoxAnthropicBody, firefoxHar } from "../../fixtures/files/firefox-har";
 import { imported } from "./helpers";

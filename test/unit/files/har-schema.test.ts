@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { describe, it } from "node:test";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
-import { harText, toHar } from "../../../src/core/files/har-export";
+import { harText, toHar } from "../../../src/core/files";
 import { fullSession, META, oddBodies, supportBotTrace } from "../../fixtures/files/session";
 import { chromeHar } from "../../fixtures/files/chrome-har";
 import { firefoxHar } from "../../fixtures/files/firefox-har";

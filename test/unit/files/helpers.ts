@@ -1,10 +1,7 @@
 /** Shared helpers for the trace-file tests. */
 import assert from "node:assert/strict";
-import type { TraceSession } from "../../../src/core/files/har-export";
-import { harText, toHar } from "../../../src/core/files/har-export";
-import type { SpanRecord } from "../../../src/core/contract/records";
-import type { ImportResult } from "../../../src/core/files/import";
-import { importTraceFile } from "../../../src/core/files/import";
+import { harText, importTraceFile, toHar, type ImportResult, type TraceSession } from "../../../src/core/files";
+import type { SpanRecord } from "../../../src/core/contract";
 import { META } from "../../fixtures/files/session";
 
 export const exportText = (session: TraceSession): string => harText(toHar(session, META));

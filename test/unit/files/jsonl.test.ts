@@ -1,8 +1,7 @@
 /** JSON Lines of model calls for evals. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { toEvalJsonl } from "../../../src/core/files/jsonl";
-import type { EvalRecord } from "../../../src/core/files/jsonl";
+import { toEvalJsonl, type EvalRecord } from "../../../src/core/files";
 import { T0 } from "../../fixtures/providers/make-exchange";
 import { chatStream } from "../../fixtures/providers/openai-chat";
 import { makeExchange } from "../../fixtures/providers/make-exchange";

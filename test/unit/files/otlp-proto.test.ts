@@ -13,8 +13,8 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { describe, it } from "node:test";
 import { JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
-import { fromOtlp, toOtlp } from "../../../src/core/files/otlp";
-import type { SpanRecord } from "../../../src/core/contract/records";
+import { fromOtlp, toOtlp } from "../../../src/core/files";
+import type { SpanRecord } from "../../../src/core/contract";
 import { fullSession } from "../../fixtures/files/session";
 
 const require = createRequire(import.meta.url);

@@ -2,9 +2,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { msToUnixNanos, unixNanosToMs } from "../../../src/core/files/nanos";
-import { fromOtlp, otlpRequest, otlpTracesUrl, toOtlp } from "../../../src/core/files/otlp";
-import type { OtlpSpan } from "../../../src/core/files/otlp";
-import type { SpanRecord } from "../../../src/core/contract/records";
+import { fromOtlp, otlpRequest, otlpTracesUrl, toOtlp, type OtlpSpan } from "../../../src/core/files";
+import type { SpanRecord } from "../../../src/core/contract";
 import { T0 } from "../../fixtures/providers/make-exchange";
 import { fullSession, supportBotTrace, TRACE } from "../../fixtures/files/session";
 import { prng } from "../providers/random";

@@ -4,8 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { TraceSession } from "../../../src/core/files/har-export";
-import { toHar } from "../../../src/core/files/har-export";
+import { toHar, type TraceSession } from "../../../src/core/files";
 import { chromeHar } from "../../fixtures/files/chrome-har";
 import { firefoxHar } from "../../fixtures/files/firefox-har";
 import { fullSession, mergeSessions, oddBodies, providerSession, rechunkedSession, supportBotTrace } from "../../fixtures/files/session";

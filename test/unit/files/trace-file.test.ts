@@ -1,8 +1,7 @@
 /** Sniffing the format and the messages for files that cannot be imported. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { toOtlp } from "../../../src/core/files/otlp";
-import { importSizeProblem, importTraceFile, MAX_IMPORT_BYTES } from "../../../src/core/files/import";
+import { importSizeProblem, importTraceFile, MAX_IMPORT_BYTES, toOtlp } from "../../../src/core/files";
 import { chromeHar } from "../../fixtures/files/chrome-har";
 import { fullSession, supportBotTrace } from "../../fixtures/files/session";
 import { exportText, imported } from "./helpers";

@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { computed, signal } from "@preact/signals";
-import { assembleTraces } from "../../../src/core/assembly/assemble";
-import type { SpanRecord } from "../../../src/core/contract/records";
+import { assembleTraces } from "../../../src/core/assembly";
+import type { SpanRecord } from "../../../src/core/contract";
 import type { SpanStore } from "../../../src/panel/state/spans";
 import { createTraceStore } from "../../../src/panel/state/traces";
 import { BASE, interaction, recordSpan } from "../../fixtures/assembly/record";

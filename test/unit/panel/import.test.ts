@@ -4,9 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { harText, toHar } from "../../../src/core/files/har-export";
-import type { Exchange } from "../../../src/core/contract/exchange";
-import type { SpanRecord } from "../../../src/core/contract/records";
+import { harText, toHar } from "../../../src/core/files";
+import type { Exchange, SpanRecord } from "../../../src/core/contract";
 import type { Connection } from "../../../src/panel/connection";
 import { importFile } from "../../../src/panel/files";
 import { makeExchange, nextId } from "../../fixtures/providers/make-exchange";

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { signal } from "@preact/signals";
-import type { SpanRecord } from "../../../src/core/contract/records";
+import type { SpanRecord } from "../../../src/core/contract";
 import type { Connection } from "../../../src/panel/connection";
 import { createSpanStore } from "../../../src/panel/state/spans";
 import { spansChanged, tabCleared, type PanelPush, type RpcMethod } from "../../../src/shared/messages";

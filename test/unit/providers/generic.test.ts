@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { classifyExchange } from "../../../src/core/providers/classify";
+import { classifyExchange } from "../../../src/core/providers";
 import { MAX_EVENTS } from "../../../src/core/providers/generic";
 import * as f from "../../fixtures/providers/generic";
 import { makeExchange } from "../../fixtures/providers/make-exchange";

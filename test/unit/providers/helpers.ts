@@ -1,7 +1,7 @@
 /** Shared assertions for provider tests. */
 import assert from "node:assert/strict";
-import { classifyExchange } from "../../../src/core/providers/classify";
-import type { SpanDraft } from "../../../src/core/contract/span";
+import { classifyExchange } from "../../../src/core/providers";
+import type { SpanDraft } from "../../../src/core/contract";
 import { makeExchange } from "../../fixtures/providers/make-exchange";
 import type { ExchangeSpec } from "../../fixtures/providers/make-exchange";
 

@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { classifyExchange } from "../../../src/core/providers/classify";
-import type { Exchange } from "../../../src/core/contract/exchange";
+import { classifyExchange } from "../../../src/core/providers";
+import type { Exchange } from "../../../src/core/contract";
 import { allFixtures } from "../../fixtures/providers/index";
 import { makeExchange, nextId, rechunk } from "../../fixtures/providers/make-exchange";
 

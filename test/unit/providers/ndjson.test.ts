@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { Chunk } from "../../../src/core/contract/exchange";
-import { parseNdjson, splitJsonArray, splitLines } from "../../../src/core/providers/ndjson";
+import type { Chunk } from "../../../src/core/contract";
+import { parseNdjson, splitJsonArray, splitLines } from "../../../src/core/providers";
 
 const chunks = (...texts: string[]): Chunk[] => texts.map((text, i) => ({ text, time: 100 + i }));
 

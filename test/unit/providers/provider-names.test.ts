@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { classifyExchange } from "../../../src/core/providers/classify";
+import { classifyExchange } from "../../../src/core/providers";
 import * as aisdk from "../../fixtures/providers/aisdk";
 import type { Fixture } from "../../fixtures/providers/make-exchange";
 import { makeExchange } from "../../fixtures/providers/make-exchange";

@@ -6,9 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { deriveSpan } from "../../../src/core/providers/derive";
-import type { Exchange, Outcome } from "../../../src/core/contract/exchange";
-import type { ChunkRecord, ExchangeRecord } from "../../../src/core/capture/fold";
+import { deriveSpan } from "../../../src/core/providers";
+import type { Exchange, Outcome } from "../../../src/core/contract";
+import type { ChunkRecord, ExchangeRecord } from "../../../src/core/capture";
 import { aguiRun } from "../../fixtures/providers/agui";
 import { dataStream, uiStream, uiStreamV6 } from "../../fixtures/providers/aisdk";
 import { anthropicStream, anthropicWebSearch } from "../../fixtures/providers/anthropic";

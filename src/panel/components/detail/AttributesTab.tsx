@@ -1,7 +1,6 @@
 /** The Attributes tab: the span's identity and times, then every attribute, sorted by key. */
 import { useMemo, useState } from "preact/hooks";
-import type { AttributeValue } from "../../../core/contract/span";
-import type { SpanRecord } from "../../../core/contract/records";
+import type { AttributeValue, SpanRecord } from "../../../core/contract";
 import { formatClock, formatDuration } from "../../format";
 import { parseJsonContainer, preview } from "../../detail-model/json-preview";
 import { JsonTree } from "./JsonTree";

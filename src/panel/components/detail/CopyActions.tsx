@@ -1,7 +1,6 @@
 /** Copy as cURL / as fetch / the span as JSON, with a short "Copied" confirmation. */
 import { useEffect, useState } from "preact/hooks";
-import type { Exchange } from "../../../core/contract/exchange";
-import type { SpanRecord } from "../../../core/contract/records";
+import type { Exchange, SpanRecord } from "../../../core/contract";
 import { toCurl, toFetch } from "../../detail-model/curl";
 import { copyText } from "./clipboard";
 

@@ -1,7 +1,6 @@
 /** The head of the detail: what the span is, how it ended, how long it took, and the copy actions. */
-import type { Exchange } from "../../../core/contract/exchange";
-import { providerLabel } from "../../../core/query/provider-label";
-import type { SpanRecord } from "../../../core/contract/records";
+import type { Exchange, SpanRecord } from "../../../core/contract";
+import { providerLabel } from "../../../core/query";
 import { formatClock, formatDuration } from "../../format";
 import { CopyActions } from "./CopyActions";
 import { Note } from "./Section";
@@ -24,7 +23,7 @@ function ErrorLine({ span }: { span: SpanRecord }) {
   );
 }
 
-/** What each reason of llm_trace.unverified means (core/ingest.ts UnverifiedReason). */
+/** What each reason of llm_trace.unverified means (core/capture/fold.ts UnverifiedReason). */
 const UNVERIFIED: Record<string, string> = {
   "no-request": "no request was seen for this response",
   frame: "some of its events came from another frame of the tab",

@@ -1,6 +1,6 @@
 /** The Documents tab: what a retrieval asked for and what came back, ranked, with scores. */
 import { useMemo } from "preact/hooks";
-import type { SpanRecord } from "../../../core/contract/records";
+import type { SpanRecord } from "../../../core/contract";
 import { parseDocuments } from "../../detail-model/documents";
 import type { RetrievedDoc } from "../../detail-model/documents";
 import { KeyValues, Note, Section } from "./Section";

@@ -1,5 +1,5 @@
 /** HTTP headers in the order sent, redacted values marked. */
-import type { Header } from "../../../core/contract/exchange";
+import type { Header } from "../../../core/contract";
 import { RedactedText } from "./RedactedText";
 import { Note } from "./Section";
 

@@ -1,8 +1,7 @@
 /** The Request and Response tabs: the stored HTTP exchange behind a span. */
 import type { ComponentChildren } from "preact";
 import { useMemo } from "preact/hooks";
-import type { CapturedBody, Exchange } from "../../../core/contract/exchange";
-import { responseText } from "../../../core/contract/exchange";
+import { responseText, type CapturedBody, type Exchange } from "../../../core/contract";
 import { formatBytes, formatClock } from "../../format";
 import { streamView } from "../../detail-model/stream";
 import { BodyView } from "./BodyView";

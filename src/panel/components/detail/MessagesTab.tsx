@@ -3,7 +3,7 @@
  * instructions, input messages, then the output — and the place tool links land.
  */
 import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
-import type { SpanRecord } from "../../../core/contract/records";
+import type { SpanRecord } from "../../../core/contract";
 import { parseMessages, parseSystem } from "../../detail-model/messages";
 import { pendingAnchor } from "./detail-state";
 import { MessageList, MessageView } from "./MessageView";

@@ -1,6 +1,6 @@
 /** The Output tab: only what the model answered, with why it stopped. */
 import { useMemo } from "preact/hooks";
-import type { SpanRecord } from "../../../core/contract/records";
+import type { SpanRecord } from "../../../core/contract";
 import { parseMessages } from "../../detail-model/messages";
 import { MessageList } from "./MessageView";
 import { Unparsed } from "./Unparsed";

@@ -3,8 +3,7 @@
  * request started, or as the raw text received. Long streams render a page at a time.
  */
 import { useMemo, useState } from "preact/hooks";
-import type { Exchange } from "../../../core/contract/exchange";
-import { responseText } from "../../../core/contract/exchange";
+import { responseText, type Exchange } from "../../../core/contract";
 import { parseJsonContainer } from "../../detail-model/json-preview";
 import { formatCount } from "../../detail-model/numbers";
 import type { StreamEvent, StreamView } from "../../detail-model/stream";

@@ -3,8 +3,7 @@
  * time axis, then generation speed and the chunk timeline.
  */
 import { useMemo } from "preact/hooks";
-import type { Exchange } from "../../../core/contract/exchange";
-import type { SpanRecord } from "../../../core/contract/records";
+import type { Exchange, SpanRecord } from "../../../core/contract";
 import { formatClock, formatDuration } from "../../format";
 import { formatRatePerSecond } from "../../detail-model/numbers";
 import { timingOf } from "../../detail-model/timing";

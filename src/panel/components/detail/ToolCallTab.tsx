@@ -2,7 +2,7 @@
  * The Tool call tab of an execute_tool span: what the model asked the page to run, what came
  * back, and links to the model span that asked and the one that received the result.
  */
-import type { SpanRecord } from "../../../core/contract/records";
+import type { SpanRecord } from "../../../core/contract";
 import { callAnchor, modelSpansOfTool, resultAnchor } from "../../detail-model/tool-links";
 import { decodeJsonText } from "../../detail-model/messages";
 import { JsonTree } from "./JsonTree";

@@ -1,6 +1,6 @@
 /** The Tools tab: the tools the request offered the model, with their parameter schemas. */
 import { useMemo } from "preact/hooks";
-import type { SpanRecord } from "../../../core/contract/records";
+import type { SpanRecord } from "../../../core/contract";
 import { parseMessages, parseToolDefinitions } from "../../detail-model/messages";
 import { JsonTree } from "./JsonTree";
 import { Note } from "./Section";

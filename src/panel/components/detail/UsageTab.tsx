@@ -4,10 +4,8 @@
  */
 import type { ComponentChildren } from "preact";
 import { useMemo } from "preact/hooks";
-import { PRICES_AS_OF, costOf } from "../../../core/providers/cost";
-import type { Cost, CostPart } from "../../../core/providers/cost";
-import type { Exchange } from "../../../core/contract/exchange";
-import type { SpanRecord } from "../../../core/contract/records";
+import { costOf, PRICES_AS_OF, type Cost, type CostPart } from "../../../core/providers";
+import type { Exchange, SpanRecord } from "../../../core/contract";
 import { formatDuration } from "../../format";
 import { formatCount, formatRate, formatRatePerSecond, formatUsd } from "../../detail-model/numbers";
 import { timingOf } from "../../detail-model/timing";

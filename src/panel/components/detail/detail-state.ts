@@ -3,7 +3,7 @@
  * outlives any one span's detail, and the rest of the panel has no business with it.
  */
 import { signal } from "@preact/signals";
-import type { PriceTable } from "../../../core/providers/cost";
+import type { PriceTable } from "../../../core/providers";
 import type { TabId } from "../../detail-model/tabs";
 import type { LinkTarget } from "../../detail-model/tool-links";
 

@@ -4,7 +4,7 @@
  */
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
-import type { SpanRecord } from "../../../core/contract/records";
+import type { SpanRecord } from "../../../core/contract";
 import type { LinkTarget } from "../../detail-model/tool-links";
 import { pendingAnchor, rememberedTab } from "./detail-state";
 

@@ -1,0 +1,10 @@
+/**
+ * Files: traces out and in (docs/DESIGN.md, "Trace files"). Export as HAR 1.2 with our spans
+ * (lossless on export -> import -> export), as OTLP/JSON (also what the OTLP push sends), and as
+ * JSONL for evals; import of any of them, and of any other HAR (spans derived again from its
+ * exchanges), with warnings for what could not be read.
+ */
+export { HAR_CREATOR, harFileName, harText, toHar, type HarMeta, type LlmTraceEntry, type LlmTraceHar, type TraceSession } from "./har-export";
+export { toEvalJsonl, toEvalRecord, type EvalRecord } from "./jsonl";
+export { fromOtlp, otlpRequest, otlpTracesUrl, toOtlp, type OtlpCollector, type OtlpRequest, type OtlpSpan, type OtlpTraces } from "./otlp";
+export { MAX_IMPORT_BYTES, importSizeProblem, importTraceFile, type ImportOptions, type ImportResult } from "./import";
