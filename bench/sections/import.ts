@@ -13,10 +13,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { assembleTraces } from "../../src/core/assembly";
-import type { CaptureEvent, InteractionRecord, SpanRecord } from "../../src/core/contract";
+import type { CaptureEvent, ChunkRecord, ExchangeRecord, InteractionRecord, SpanRecord } from "../../src/core/contract";
 import { deriveSpan } from "../../src/core/providers";
 import { harText, toHar } from "../../src/core/files";
-import { applyEvent, assembleExchange, chunkRecords, emptyExchange, type ChunkRecord, type ExchangeRecord } from "../../src/core/capture";
+import { applyEvent, assembleExchange, chunkRecords, emptyExchange } from "../../src/core/capture";
 import { redactExchange } from "../../src/core/redaction";
 import { openPanelTab } from "../../test/e2e/support/chromium";
 import { prepareTab, type Env } from "../lib/env";
@@ -59,8 +59,9 @@ function session(events: readonly CaptureEvent[]) {
     records.set(e.id, applyEvent(records.get(e.id) ?? emptyExchange(e.id, 0, 0, e.time), e));
   }
   const now = Date.now();
-  const exchanges = [...records.values()].map((r) => assembleExchange(redactExchange(r), chunks.get(r.id) ?? []));
-  const derived = [...records.values()].map((r) => deriveSpan(redactExchange(r), chunks.get(r.id) ?? [], now));
+  const stored = [...records.values()].map((r) => redactExchange(r));
+  const exchanges = stored.map((r) => assembleExchange(r, chunks.get(r.id) ?? []));
+  const derived = exchanges.map((ex, i) => deriveSpan(ex, stored[i]!, now));
   const spans: SpanRecord[] = assembleTraces({ spans: derived, interactions, marks: [] });
   return { spans, exchanges };
 }

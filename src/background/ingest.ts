@@ -18,14 +18,13 @@
  */
 import type { IDBPTransaction } from "idb";
 import {
-  headerValue, type CaptureEvent, type ChunksEvent, type ExchangeEvent, type InteractionEvent, type MarkEvent,
-  type SpanRecord,
+  headerValue, type CaptureEvent, type ChunkRecord, type ChunksEvent, type ExchangeEvent, type ExchangeRecord,
+  type InteractionEvent, type MarkEvent, type SpanRecord, type UnverifiedReason,
 } from "../core/contract";
 import { carryConversation } from "../core/assembly";
 import { deriveSpan, parseTraceparent, type DeriveOptions } from "../core/providers";
 import {
-  applyEvent, chunkBlock, chunkRecords, emptyExchange, isExchangeEvent, markUnverified, mergeChunks, storedChunks,
-  type ChunkRecord, type ExchangeRecord, type UnverifiedReason,
+  applyEvent, assembleExchange, chunkBlock, chunkRecords, emptyExchange, isExchangeEvent, markUnverified, mergeChunks, storedChunks,
 } from "../core/capture";
 import { heldBack, type Redactor, type StreamRedactState } from "../core/redaction";
 import { liveWindow, placeWindow, THROTTLE_MS, writeResult } from "./assembly";
@@ -391,7 +390,7 @@ function apply(
     ...(state && !whole ? { state } : {}),
     deferred: !due || (held && !ended),
   };
-  return due ? { ...applied, span: deriveSpan(record, chunks, now, p.deriveOptions) } : applied;
+  return due ? { ...applied, span: deriveSpan(assembleExchange(record, chunks), record, now, p.deriveOptions) } : applied;
 }
 
 function textLength(chunks: readonly { text: string }[]): number {

@@ -5,8 +5,8 @@
  * file, and sends it here in batches small enough for runtime messaging.
  */
 import browser from "webextension-polyfill";
-import type { Exchange, SpanRecord } from "../core/contract";
-import { approximateBytes, type ExchangeRecord } from "../core/capture";
+import type { Exchange, ExchangeRecord, SpanRecord } from "../core/contract";
+import { approximateBytes } from "../core/capture";
 import type { SessionInfo } from "../shared/messages";
 import { redactImportedExchange } from "../core/redaction";
 import { redactorFor } from "./redaction";

@@ -4,8 +4,8 @@
  * batch counts as stored only once its transaction is done (not when its puts resolve).
  */
 import { deleteDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from "idb";
-import { chunkBlock, storedChunks, unpackChunks, type ChunkRecord, type ExchangeRecord, type StoredChunks } from "../core/capture";
-import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/contract";
+import { chunkBlock, storedChunks, unpackChunks } from "../core/capture";
+import type { ChunkRecord, ExchangeRecord, InteractionRecord, MarkRecord, SpanRecord, StoredChunks } from "../core/contract";
 import { openRecovering, type Migration, type ResetReport } from "./store-open";
 
 /** Interactions and marks: the inputs of trace assembly besides spans. */

@@ -13,8 +13,8 @@ import { describe, it, test } from "node:test";
 import { assembleLive } from "../../src/background/assembly";
 import { forgetAll, ingestBatch } from "../../src/background/ingest";
 import { deleteSpans, openStore, spanIdsOfTab } from "../../src/background/store";
-import type { CaptureEvent, SpanRecord } from "../../src/core/contract";
-import { storedChunks, type ChunkRecord } from "../../src/core/capture";
+import type { CaptureEvent, ChunkRecord, SpanRecord } from "../../src/core/contract";
+import { storedChunks } from "../../src/core/capture";
 
 const T = Date.now();
 let n = 0;

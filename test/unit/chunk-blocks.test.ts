@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { chunkBlock, unpackChunks, type ChunkRecord, type StoredChunks } from "../../src/core/capture";
+import { chunkBlock, unpackChunks } from "../../src/core/capture";
 import { putChunks, readChunks } from "../../src/background/store";
+import type { ChunkRecord, StoredChunks } from "../../src/core/contract";
 
 const chunk = (seq: number, exchangeId = "ex1"): ChunkRecord => ({ exchangeId, seq, time: 1000 + seq, text: `data: ${seq}\n\n` });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => chunk(from + i));

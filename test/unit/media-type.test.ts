@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { CapturedBody } from "../../src/core/contract";
 import { harText, toHar } from "../../src/core/files";
-import { applyEvent, checkedBodyType, emptyExchange, isMediaType } from "../../src/core/capture";
+import { applyEvent, assembleExchange, checkedBodyType, emptyExchange, isMediaType } from "../../src/core/capture";
 import { deriveSpan } from "../../src/core/providers";
 import { META } from "../fixtures/files/session";
 import { imported } from "./files/helpers";
@@ -58,14 +58,14 @@ describe("a content type that is not a media type", () => {
     const ex = captured();
     assert.deepEqual(ex.request.body, { omitted: "binary", size: 12, mimeTypeDropped: true });
     assert.deepEqual(ex.response?.body, { omitted: "binary", size: 3, mimeTypeDropped: true });
-    const span = deriveSpan(ex, [], 2000);
+    const span = deriveSpan(assembleExchange(ex, []), ex, 2000);
     assert.equal(span.spanId, ID);
     assert.equal(span.attributes["url.full"], "https://api.example.com/upload");
   });
 
   it("survives export and import as a mark, without the value", () => {
     const { tabId: _t, ...ex } = captured();
-    const text = harText(toHar({ spans: [deriveSpan(captured(), [], 2000)], exchanges: [{ ...ex, chunks: [] }] }, META));
+    const text = harText(toHar({ spans: [deriveSpan(assembleExchange(captured(), []), captured(), 2000)], exchanges: [{ ...ex, chunks: [] }] }, META));
     assert.ok(!text.includes("touch /tmp/pwned"));
     const back = imported(text).session.exchanges[0]!;
     assert.equal(back.request.body?.mimeTypeDropped, true);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ChunkRecord } from "../../src/core/capture";
+import type { ChunkRecord } from "../../src/core/contract";
 import { DETECTOR_IDS, detectorRules, luhnValid, type DetectorId } from "../../src/core/redaction/detectors";
 import { createRedactor, type Meter, type Redactor, type StreamRedactState, type UserPattern } from "../../src/core/redaction";
 import { LOOKBEHIND_MAX } from "../../src/core/redaction/regex";

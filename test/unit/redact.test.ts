@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ExchangeRecord } from "../../src/core/capture";
+import type { ExchangeRecord } from "../../src/core/contract";
 import {
   createRedactor, DETECTOR_IDS, isRedacted, redactedMark, redactExchange, redactHeaders, redactUrl, type DetectorId,
 } from "../../src/core/redaction";

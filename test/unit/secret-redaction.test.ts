@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ChunkRecord, ExchangeRecord } from "../../src/core/capture";
+import type { ChunkRecord, ExchangeRecord } from "../../src/core/contract";
 import { createRedactor, redactHeaders, redactImportedExchange, redactUrl } from "../../src/core/redaction";
 import { knownNames, secretNameReason } from "../../src/core/redaction/secret-names";
 import { importTraceFile, toOtlp } from "../../src/core/files";

@@ -17,11 +17,11 @@ describe("unverified records", () => {
 
   it("a response for an exchange never requested is marked, until its request arrives", () => {
     const headless = applyEvent(emptyExchange(ID, 1, 0, T), response);
-    assert.deepEqual(deriveSpan(headless, [], T + 100).attributes["llm_trace.unverified"], ["no-request"]);
+    assert.deepEqual(deriveSpan(assembleExchange(headless, []), headless, T + 100).attributes["llm_trace.unverified"], ["no-request"]);
     // A request may arrive after its response (a Blob body is read first): then it is whole.
     const whole = applyEvent(headless, request);
     assert.equal(whole.unverified, undefined);
-    assert.equal(deriveSpan(whole, [], T + 100).attributes["llm_trace.unverified"], undefined);
+    assert.equal(deriveSpan(assembleExchange(whole, []), whole, T + 100).attributes["llm_trace.unverified"], undefined);
   });
 
   it("reasons are kept once each, in a stable order, and never reach the exchange itself", () => {
@@ -29,7 +29,7 @@ describe("unverified records", () => {
     const marked = markUnverified(markUnverified(record, ["time"]), ["frame", "time"]);
     assert.deepEqual(marked.unverified, ["frame", "time"]);
     assert.equal(markUnverified(marked, ["frame"]), marked);
-    assert.deepEqual(deriveSpan(marked, [], T).attributes["llm_trace.unverified"], ["frame", "time"]);
+    assert.deepEqual(deriveSpan(assembleExchange(marked, []), marked, T).attributes["llm_trace.unverified"], ["frame", "time"]);
     assert.equal("unverified" in assembleExchange(marked, []), false);
   });
 });

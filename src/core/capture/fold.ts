@@ -3,39 +3,10 @@
  * the relay may deliver a batch twice (a retry after the worker restarted) and a request's
  * body may be known only after its response arrived.
  */
-import type { CaptureEvent, Chunk, ChunksEvent, Exchange, ExchangeEvent } from "../contract";
+import type {
+  CaptureEvent, ChunkBlock, ChunkRecord, ChunksEvent, Exchange, ExchangeEvent, ExchangeRecord, StoredChunks, UnverifiedReason,
+} from "../contract";
 import { checkedBodyType } from "./media-type";
-
-/** An exchange as stored: without its chunks (stored apart, one record each). */
-export interface ExchangeRecord extends Omit<Exchange, "chunks"> {
-  tabId: number;
-  frameId?: number;
-  /** Trace the exchange's span belongs to (decided once, kept across re-derivations). */
-  traceId?: string;
-  /** Number of chunks the page emitted, known once the exchange ended. */
-  chunkCount?: number;
-  /** Response body was binary after all: keep no text. */
-  binary?: boolean;
-  bodyBytes?: number;
-  bodyTruncated?: boolean;
-  /**
-   * Body chunks stored inside the record: those released in the batch that wrote it, while
-   * small (a request per chunk record was most of ingest's IndexedDB work). Later chunks of a
-   * long stream are in the chunks store; readers take both (storedChunks).
-   */
-  inlineChunks?: ChunkBlock["chunks"];
-  /** What the record claims that the hook was not seen to say (see UnverifiedReason). */
-  unverified?: UnverifiedReason[];
-}
-
-/**
- * Why a record's content may not be what the page's hook observed (the page can forge events):
- * - "no-request": events of an exchange whose request was never received;
- * - "frame": events from a frame other than the one that made the request;
- * - "time": times outside the tab's lifetime, clamped into it.
- * Shown as the span attribute llm_trace.unverified.
- */
-export type UnverifiedReason = "no-request" | "frame" | "time";
 
 /** The record with these reasons added (each once, in a stable order). */
 export function markUnverified(record: ExchangeRecord, reasons: readonly UnverifiedReason[]): ExchangeRecord {
@@ -43,24 +14,6 @@ export function markUnverified(record: ExchangeRecord, reasons: readonly Unverif
   if (all.size === (record.unverified?.length ?? 0)) return record;
   return { ...record, unverified: [...all].sort() };
 }
-
-export interface ChunkRecord extends Chunk {
-  exchangeId: string;
-  seq: number;
-}
-
-/**
- * How body chunks are stored: the chunks one batch released for one exchange, in one record
- * keyed by its first seq (a put per chunk was most of ingest's IndexedDB work). Databases
- * written before hold one ChunkRecord per chunk; readers take both.
- */
-export interface ChunkBlock {
-  exchangeId: string;
-  seq: number;
-  chunks: { seq: number; time: number; text: string }[];
-}
-
-export type StoredChunks = ChunkRecord | ChunkBlock;
 
 /** One block of chunks of one exchange, in seq order (chunks must be non-empty). */
 export function chunkBlock(chunks: readonly ChunkRecord[]): ChunkBlock {
@@ -158,19 +111,22 @@ export function chunkRecords(e: ChunksEvent): ChunkRecord[] {
 
 /** The exchange with its chunks, as the classifiers and exporters see it. */
 export function assembleExchange(record: ExchangeRecord, chunks: readonly ChunkRecord[]): Exchange {
-  const { tabId: _t, frameId: _f, traceId: _tr, chunkCount: _c, unverified: _u, inlineChunks: _i, binary, bodyBytes, bodyTruncated, ...ex } = record;
-  const response = ex.response && {
-    ...ex.response,
-    ...(ex.response.body ? {} : bodyBytes !== undefined || bodyTruncated || binary
+  // The exchange's own fields, by name: a record may carry more (storage bookkeeping, fields of
+  // older versions), and none of it belongs to the exchange.
+  const { id, transport, pageUrl, request, timing, outcome, binary, bodyBytes, bodyTruncated } = record;
+  const response = record.response && {
+    ...record.response,
+    ...(record.response.body ? {} : bodyBytes !== undefined || bodyTruncated || binary
       ? { body: { ...(bodyBytes !== undefined ? { size: bodyBytes } : {}), ...(bodyTruncated ? { truncated: true } : {}), ...(binary ? { omitted: "binary" as const } : {}) } }
       : {}),
   };
   const first = chunks[0]?.time;
   return {
-    ...ex,
+    id, transport, ...(pageUrl !== undefined ? { pageUrl } : {}), request,
     ...(response ? { response } : {}),
-    timing: first !== undefined && ex.timing.firstByte === undefined ? { ...ex.timing, firstByte: first } : ex.timing,
+    timing: first !== undefined && timing.firstByte === undefined ? { ...timing, firstByte: first } : timing,
     chunks: binary ? [] : chunks.map(({ time, text }) => ({ time, text })),
+    ...(outcome ? { outcome } : {}),
   };
 }
 

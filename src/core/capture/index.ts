@@ -11,7 +11,6 @@ export { FUTURE_SKEW_MS, PAST_SKEW_MS, clampEventTimes, tabTimeRange, type TimeR
 export { CaptureRateLimiter, DEFAULT_RATE_LIMITS, type Admission, type Rate, type RateLimits } from "./rate-limit";
 export {
   applyEvent, assembleExchange, chunkBlock, chunkRecords, emptyExchange, isExchangeEvent, markUnverified, mergeChunks, storedChunks, unpackChunks,
-  type ChunkBlock, type ChunkRecord, type ExchangeRecord, type StoredChunks, type UnverifiedReason,
 } from "./fold";
 export { checkedBodyType, isMediaType } from "./media-type";
 export { approximateBytes } from "./size";

@@ -1,5 +1,6 @@
 /**
- * The one span schema used everywhere: storage, messages, panel and export.
+ * The one span schema used everywhere: storage, messages, panel and export (as stored, it also
+ * says which tab it belongs to: SpanRecord).
  * Attribute keys follow the OpenTelemetry GenAI semantic conventions (docs/DESIGN.md, "The span").
  */
 
@@ -34,20 +35,10 @@ export interface Span {
   status: SpanStatus;
   attributes: Attributes;
   events?: SpanEvent[];
-}
-
-/** What a classifier decides about one exchange; identity and timing come from the exchange. */
-export interface SpanDraft {
-  kind: SpanKind;
-  name: string;
-  status: SpanStatus;
-  attributes: Attributes;
-  events?: SpanEvent[];
-  /**
-   * When the call was over, if the body says so before the exchange does: a stream ends at its
-   * format's terminal event, whatever the page did afterwards (docs/DESIGN.md, "When a call is over").
-   */
-  endTime?: number;
+  /** Frame that made the call (0 = top frame), when known. */
+  frameId?: number;
+  /** Id of the Exchange holding the raw HTTP data behind this span (= spanId), when there is one. */
+  exchangeId?: string;
 }
 
 const HEX_ID = /^[0-9a-f]+$/;

@@ -6,11 +6,10 @@
  * payloads, which are stored once: method, URL, headers, status line and the body texts.
  */
 import type { Content, Header as HarHeader, PostData, QueryString, Timings } from "har-format";
-import { headerValue, responseText, type CapturedBody, type Exchange, type Header, type Outcome } from "../contract";
+import { headerValue, responseText, type CapturedBody, type Exchange, type Header, type Outcome, type Span } from "../contract";
 import { redactHeaders, redactUrl } from "../redaction";
 import { encodeChunks } from "./chunks";
 import type { ExchangeMeta, LlmTraceEntry } from "./har-types";
-import type { FileSpan } from "./session";
 import { utf8Length } from "./json-error";
 
 /** Timings are shown rounded to the microsecond: float subtraction of epoch times leaves noise. */
@@ -151,7 +150,7 @@ function failure(ex: Exchange): string | undefined {
   return o.errorMessage || o.errorName || o.state;
 }
 
-export function exchangeToEntry(ex: Exchange, span: FileSpan | undefined, pageref: string | undefined): LlmTraceEntry {
+export function exchangeToEntry(ex: Exchange, span: Span | undefined, pageref: string | undefined): LlmTraceEntry {
   const url = redactUrl(ex.request.url);
   const { time, timings } = harTimings(ex);
   const body = ex.request.body;

@@ -9,12 +9,12 @@
  * restores every field exactly, is what makes export -> import -> export byte-for-byte stable.
  */
 import type { Page } from "har-format";
-import type { Exchange, SpanRecord } from "../contract";
+import type { Exchange, Span, SpanRecord } from "../contract";
 import { redactUrl } from "../redaction";
 import { exchangeToEntry, isoTime } from "./har-entry";
 import type { LlmTraceEntry, LlmTraceHar } from "./har-types";
 import { LLM_TRACE_FORMAT_VERSION } from "./har-types";
-import type { FileSpan, TraceSession } from "./session";
+import type { TraceSession } from "./session";
 import { compareStartId, toFileSpan } from "./session";
 
 export type { LlmTraceHar, LlmTraceEntry } from "./har-types";
@@ -38,7 +38,7 @@ export function toHar(session: TraceSession, meta: HarMeta): LlmTraceHar {
   // The first span (in file order) naming an exchange becomes that entry's `_span`.
   const spanOfExchange = new Map<string, SpanRecord>();
   const exchangeIds = new Set(exchanges.map((e) => e.id));
-  const standalone: FileSpan[] = [];
+  const standalone: Span[] = [];
   for (const s of spans) {
     if (s.exchangeId !== undefined && exchangeIds.has(s.exchangeId) && !spanOfExchange.has(s.exchangeId)) spanOfExchange.set(s.exchangeId, s);
     else standalone.push(toFileSpan(s));

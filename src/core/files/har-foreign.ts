@@ -10,10 +10,9 @@
  */
 import { deriveSpan, isObj, type Obj } from "../providers";
 import {
-  headerValue, mimeTypeOf, newSpanId, type CapturedBody, type Chunk, type Exchange, type ExchangeRequest, type Outcome,
-  type SpanRecord,
+  headerValue, mimeTypeOf, newSpanId, type CapturedBody, type Chunk, type Exchange, type ExchangeRequest, type Outcome, type SpanRecord,
 } from "../contract";
-import { assembleExchange, checkedBodyType, type ChunkRecord, type ExchangeRecord } from "../capture";
+import { checkedBodyType } from "../capture";
 import { redactUrl } from "../redaction";
 import { decodeChunks } from "./chunks";
 import { objOr, readHeaders } from "./har-read";
@@ -45,28 +44,23 @@ export function importForeignEntry(entry: Obj, pageUrls: ReadonlyMap<string, str
   const body = hasResponse ? responseBody(objOr(response.content), responseHeaders) : undefined;
   const id = newSpanId();
 
-  const record: ExchangeRecord = {
+  // A binary body is known by size and type only (body.meta): it has no text, so no chunks.
+  const chunks = chunksOf(entry._chunkTimes, body?.text, start, times.end);
+  const exchange: Exchange = {
     id,
-    tabId: 0,
     transport: resourceType === "xhr" ? "xhr" : "fetch",
     ...pageUrlOf(entry, pageUrls, request),
     request: requestOf(request),
-    timing: { start, ...(hasResponse ? { headers: times.headers } : {}), end: times.end },
+    ...(hasResponse
+      ? { response: { status, statusText: typeof response.statusText === "string" ? response.statusText : "", headers: responseHeaders, ...(body?.meta ? { body: body.meta } : {}) } }
+      : {}),
+    timing: { start, ...(hasResponse ? { headers: times.headers } : {}), ...(chunks[0] ? { firstByte: chunks[0].time } : {}), end: times.end },
+    chunks,
     outcome: outcomeOf(entry, response, hasResponse),
   };
-  if (hasResponse) {
-    record.response = {
-      status,
-      statusText: typeof response.statusText === "string" ? response.statusText : "",
-      headers: responseHeaders,
-      ...(body?.meta ? { body: body.meta } : {}),
-    };
-    if (body?.meta?.omitted === "binary") record.binary = true;
-  }
-  const chunks: ChunkRecord[] = chunksOf(entry._chunkTimes, body?.text, start, times.end).map((c, seq) => ({ exchangeId: id, seq, ...c }));
-  const span = deriveSpan(record, chunks, now);
-  if (chunks.length === 1 && isStreamed(span, record)) delete span.attributes["gen_ai.response.time_to_first_chunk"];
-  return { exchange: assembleExchange(record, chunks), span };
+  const span = deriveSpan(exchange, { tabId: 0 }, now);
+  if (chunks.length === 1 && isStreamed(span, exchange)) delete span.attributes["gen_ai.response.time_to_first_chunk"];
+  return { exchange, span };
 }
 
 /** When the response headers arrived and the body ended, from HAR's phase timings. */
@@ -171,7 +165,7 @@ function outcomeOf(entry: Obj, response: Obj, hasResponse: boolean): Outcome {
   return hasResponse ? { state: "ok" } : { state: "error", errorName: "TypeError", errorMessage: "the HAR entry has no response" };
 }
 
-function isStreamed(span: SpanRecord, record: ExchangeRecord): boolean {
-  const mime = mimeTypeOf(record.response?.headers);
+function isStreamed(span: SpanRecord, exchange: Exchange): boolean {
+  const mime = mimeTypeOf(exchange.response?.headers);
   return span.attributes["gen_ai.request.stream"] === true || mime === "text/event-stream" || /ndjson|jsonl/.test(mime);
 }

@@ -5,13 +5,12 @@
  * file with nothing importable is an error.
  */
 import { deriveSpan, isObj, type Obj } from "../providers";
-import type { Exchange, SpanRecord } from "../contract";
-import type { ChunkRecord, ExchangeRecord } from "../capture";
+import type { Exchange, Span, SpanRecord } from "../contract";
 import { importForeignEntry } from "./har-foreign";
 import { readOwnEntry } from "./har-own";
 import { LLM_TRACE_FORMAT_VERSION } from "./har-types";
 import { readFileSpan } from "./read";
-import type { FileSpan, TraceSession } from "./session";
+import type { TraceSession } from "./session";
 import type { Warnings } from "./warnings";
 
 export type HarImport = { ok: true; format: "llm-trace-har" | "har"; session: TraceSession } | { ok: false; error: string };
@@ -30,7 +29,7 @@ export function importHar(root: Obj, now: number, warn: Warnings): HarImport {
   const exchanges: Exchange[] = [];
   const spanIds = new Set<string>();
   const exchangeIds = new Set<string>();
-  const addSpan = (s: FileSpan, where: string): void => {
+  const addSpan = (s: Span, where: string): void => {
     if (spanIds.has(s.spanId)) return warn.add(`${where}: duplicate span ${s.spanId}; skipped`);
     spanIds.add(s.spanId);
     spans.push({ ...s, tabId: 0, updatedAt: now });
@@ -107,10 +106,7 @@ function pageUrlsOf(pages: unknown): Map<string, string> {
 }
 
 /** Our entry whose `_span` was damaged: the exchange is intact, so derive its span again. */
-function rederive(ex: Exchange, now: number): FileSpan {
-  const { chunks, ...rest } = ex;
-  const record: ExchangeRecord = { ...rest, tabId: 0 };
-  const chunkRecords: ChunkRecord[] = chunks.map((c, seq) => ({ exchangeId: ex.id, seq, time: c.time, text: c.text }));
-  const { tabId: _t, updatedAt: _u, ...span } = deriveSpan(record, chunkRecords, now);
+function rederive(ex: Exchange, now: number): Span {
+  const { tabId: _t, updatedAt: _u, ...span } = deriveSpan(ex, { tabId: 0 }, now);
   return span;
 }

@@ -2,7 +2,7 @@
  * The HAR file we write: HAR 1.2 (typed by @types/har-format) plus our underscore-prefixed
  * fields, which HAR allows and other readers ignore.
  *
- * - entry `_span`: the span an entry backs (a SpanRecord minus tabId/updatedAt);
+ * - entry `_span`: the span an entry backs (a Span: where it was stored is not written);
  * - entry `_exchange`: every Exchange field that the standard HAR fields cannot carry exactly
  *   (fractional-ms timing, outcome, capture metadata of the bodies, fetch Response fields);
  * - entry `_chunkTimes`: arrival time and length of each response-body chunk (see chunks.ts).
@@ -11,8 +11,7 @@
  * - `log._llmTrace`: marks the file as ours, with the format version.
  */
 import type { Entry, Har, Log } from "har-format";
-import type { CapturedBody, ExchangeTiming, Outcome } from "../contract";
-import type { FileSpan } from "./session";
+import type { CapturedBody, ExchangeTiming, Outcome, Span } from "../contract";
 
 export const LLM_TRACE_FORMAT_VERSION = 1;
 
@@ -31,14 +30,14 @@ export interface ExchangeMeta {
 
 export interface LlmTraceEntry extends Entry {
   _resourceType: "fetch" | "xhr";
-  _span?: FileSpan;
+  _span?: Span;
   _exchange: ExchangeMeta;
   _chunkTimes?: string;
 }
 
 export interface LlmTraceLog extends Omit<Log, "entries"> {
   entries: LlmTraceEntry[];
-  _spans: FileSpan[];
+  _spans: Span[];
   _llmTrace: { version: number; exportedAt?: string };
 }
 

@@ -4,9 +4,8 @@
  * span missing what makes it a span (ids, name, kind, start) is rejected as a whole. The result
  * always satisfies the Span invariants the panel and the store rely on.
  */
-import { isSpanId, isTraceId, type Attributes, type AttributeValue, type SpanEvent, type SpanKind, type SpanStatus } from "../contract";
+import { isSpanId, isTraceId, type Attributes, type AttributeValue, type Span, type SpanEvent, type SpanKind, type SpanStatus } from "../contract";
 import { isObj, type Obj } from "../providers";
-import type { FileSpan } from "./session";
 import type { Warnings } from "./warnings";
 
 export const SPAN_KINDS: readonly SpanKind[] = ["interaction", "llm", "embedding", "retrieval", "tool", "agent", "http"];
@@ -65,7 +64,7 @@ export function readEvents(v: unknown, where: string, warn: Warnings): SpanEvent
 }
 
 /** A span as our files write it (see toFileSpan), or undefined with a warning saying why not. */
-export function readFileSpan(v: unknown, where: string, warn: Warnings, onReject = "skipped"): FileSpan | undefined {
+export function readFileSpan(v: unknown, where: string, warn: Warnings, onReject = "skipped"): Span | undefined {
   if (!isObj(v)) {
     warn.add(`${where}: span is not an object; ${onReject}`);
     return undefined;
@@ -75,7 +74,7 @@ export function readFileSpan(v: unknown, where: string, warn: Warnings, onReject
     warn.add(`${where}: span has ${missing}; ${onReject}`);
     return undefined;
   }
-  const span: FileSpan = {
+  const span: Span = {
     traceId: v.traceId as string,
     spanId: v.spanId as string,
     name: v.name as string,

@@ -2,15 +2,12 @@
  * What a trace file holds: the spans of a session and the raw exchanges behind its HTTP-backed
  * spans. Export takes this shape and import gives it back.
  */
-import type { Attributes, Exchange, SpanEvent, SpanRecord } from "../contract";
+import type { Attributes, Exchange, Span, SpanEvent, SpanRecord } from "../contract";
 
 export interface TraceSession {
   spans: SpanRecord[];
   exchanges: Exchange[];
 }
-
-/** A span as written to a file: where it was stored (tab, last update) is not part of it. */
-export type FileSpan = Omit<SpanRecord, "tabId" | "updatedAt">;
 
 /** Attributes a file can carry: JSON has no NaN or Infinity, so such values are left out. */
 export function fileAttributes(attributes: Attributes): Attributes {
@@ -28,10 +25,11 @@ function fileEvent(e: SpanEvent): SpanEvent {
 }
 
 /**
- * The span in one fixed key order, so that two equal spans always serialize to the same bytes
+ * The span as a file holds it: where it was stored (tab, last update) is not part of it, and its
+ * fields are in one fixed order, so that two equal spans always serialize to the same bytes
  * whatever order their fields were set in (this is what makes re-export byte-stable).
  */
-export function toFileSpan(s: SpanRecord | FileSpan): FileSpan {
+export function toFileSpan(s: Span): Span {
   return {
     traceId: s.traceId,
     spanId: s.spanId,

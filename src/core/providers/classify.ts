@@ -4,7 +4,7 @@
  * parser, and adds the attributes every span shares. Pure and total: called repeatedly while a
  * stream is in flight, it never throws, and each call is linear in the body size.
  */
-import type { Exchange, SpanDraft } from "../contract";
+import type { Exchange } from "../contract";
 import { parseSse } from "./sse";
 import { splitJsonArray, splitLines } from "./ndjson";
 import { parseAgUi, isAgUiEventType, isAgUiRequest } from "./agui";
@@ -13,7 +13,7 @@ import type { AiSdkProtocol } from "./aisdk";
 import { parseAnthropic } from "./anthropic";
 import { isEventStream, isNdjson, makeContext, requestHeader, responseHeader } from "./context";
 import type { Ctx } from "./context";
-import { DraftBuilder } from "./draft";
+import { DraftBuilder, type SpanDraft } from "./draft";
 import { parseEmbeddings } from "./embeddings";
 import { parseGemini } from "./gemini";
 import { parseGeneric } from "./generic";

@@ -1,9 +1,8 @@
-/** From a stored exchange to the span that stands for it. */
+/** From a captured exchange to the span that stands for it. */
 import { classifyExchange } from "./classify";
 import { costOf, type PriceTable } from "./cost";
 import type { UserRule } from "./rules";
-import { assembleExchange, type ChunkRecord, type ExchangeRecord } from "../capture";
-import { headerValue, isSpanId, isTraceId, newTraceId, type SpanRecord } from "../contract";
+import { headerValue, isSpanId, isTraceId, newTraceId, type Exchange, type ExchangeRecord, type SpanRecord } from "../contract";
 
 /** W3C trace context: version-traceid-parentid-flags. */
 export function parseTraceparent(value: string | undefined): { traceId: string; parentSpanId: string } | undefined {
@@ -24,18 +23,23 @@ export interface DeriveOptions {
   prices?: PriceTable;
 }
 
-export function deriveSpan(record: ExchangeRecord, chunks: readonly ChunkRecord[], now: number, options: DeriveOptions = {}): SpanRecord {
-  const exchange = assembleExchange(record, chunks);
+/**
+ * The span of `exchange`, which `origin` says where it came from: the record it is stored as
+ * (tab, frame, what the hook was not seen to say), or a file's (tab only).
+ */
+export function deriveSpan(
+  exchange: Exchange, origin: Pick<ExchangeRecord, "tabId" | "frameId" | "unverified" | "traceId">, now: number, options: DeriveOptions = {},
+): SpanRecord {
   const draft = classifyExchange(exchange, options.rules?.length ? { rules: [...options.rules] } : undefined);
   // Cost at the prices known at capture time (exports carry it; the panel may re-price).
   const cost = draft.kind === "llm" || draft.kind === "embedding" ? costOf(draft.attributes, options.prices) : undefined;
   if (cost) draft.attributes["llm_trace.cost.usd"] = Number(cost.usd.toFixed(8));
-  if (record.unverified?.length) draft.attributes["llm_trace.unverified"] = [...record.unverified];
-  const parent = parseTraceparent(headerValue(record.request.headers, "traceparent"));
-  const traceId = record.traceId ?? parent?.traceId ?? newTraceId();
+  if (origin.unverified?.length) draft.attributes["llm_trace.unverified"] = [...origin.unverified];
+  const parent = parseTraceparent(headerValue(exchange.request.headers, "traceparent"));
+  const traceId = origin.traceId ?? parent?.traceId ?? newTraceId();
   return {
     traceId,
-    spanId: record.id,
+    spanId: exchange.id,
     ...(parent && parent.traceId === traceId ? { parentSpanId: parent.parentSpanId } : {}),
     name: draft.name,
     kind: draft.kind,
@@ -45,9 +49,9 @@ export function deriveSpan(record: ExchangeRecord, chunks: readonly ChunkRecord[
     // Marks the trace id as the app's own, so trace assembly keeps it.
     attributes: parent && parent.traceId === traceId ? { ...draft.attributes, "llm_trace.trace_context": "traceparent" } : draft.attributes,
     ...(draft.events?.length ? { events: draft.events } : {}),
-    tabId: record.tabId,
-    ...(record.frameId !== undefined ? { frameId: record.frameId } : {}),
-    exchangeId: record.id,
+    tabId: origin.tabId,
+    ...(origin.frameId !== undefined ? { frameId: origin.frameId } : {}),
+    exchangeId: exchange.id,
     updatedAt: now,
   };
 }

@@ -2,9 +2,26 @@
  * The span draft under construction, shared by every provider parser: attribute setting that
  * skips absent values, usage mapping to the OTel keys, provider errors, and the final status rule.
  */
-import type { Attributes, AttributeValue, SpanDraft, SpanEvent, SpanKind, SpanStatus } from "../contract";
+import type { Attributes, AttributeValue, SpanEvent, SpanKind, SpanStatus } from "../contract";
 import type { Ctx } from "./context";
 import { isObj, name, num, str } from "./json";
+
+/**
+ * What a classifier decides about one exchange: not yet a span (derive.ts makes one), since
+ * identity, timing and trace come from elsewhere.
+ */
+export interface SpanDraft {
+  kind: SpanKind;
+  name: string;
+  status: SpanStatus;
+  attributes: Attributes;
+  events?: SpanEvent[];
+  /**
+   * When the call was over, if the body says so before the exchange does: a stream ends at its
+   * format's terminal event, whatever the page did afterwards (docs/DESIGN.md, "When a call is over").
+   */
+  endTime?: number;
+}
 
 /** Token counts exactly as a provider reported them (already mapped to our meaning). */
 export interface Usage {

@@ -8,6 +8,7 @@
  * "When a call is over".
  */
 export { classifyExchange, type ClassifyOptions } from "./classify";
+export type { SpanDraft } from "./draft";
 export { deriveSpan, initialTraceId, parseTraceparent, type DeriveOptions } from "./derive";
 export {
   DEFAULT_PRICES, PRICES_AS_OF, costOf, findPrice, parsePriceTable,

@@ -8,7 +8,7 @@
  */
 export {
   createRedactor, isRedacted, redactExchange, redactHeaders, redactImportedExchange, redactUrl, redactedMark,
-  type ExchangeFields, type PreviewMatch, type Redactor, type RedactorOptions, type TabEventFields,
+  type PreviewMatch, type Redactor, type RedactorOptions, type TabEventFields,
 } from "./redact";
 export { heldBack, type StreamRedactState, type StreamStep } from "./stream";
 export type { Meter, Where } from "./scan";

@@ -9,8 +9,7 @@
  * response bodies chunk by chunk (stream.ts) with the same result as redacting them
  * whole, and redacts what else is stored: interactions and marks, and imported spans.
  */
-import type { AttributeValue, CapturedBody, Exchange, Header, SpanRecord } from "../contract";
-import type { ChunkRecord } from "../capture";
+import type { AttributeValue, CapturedBody, ChunkRecord, Exchange, ExchangeRecord, Header, SpanRecord } from "../contract";
 import { detectorRules } from "./detectors";
 import { secretNameReason, secretValueReason } from "./secret-names";
 import { redactFormLines } from "./secret-fields";
@@ -90,8 +89,8 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
-/** The exchange as it may be stored. */
-export function redactExchange<R extends ExchangeFields>(ex: R): R {
+/** The exchange as it may be stored (live, its record; imported, the exchange: its chunks are left as they are). */
+export function redactExchange<R extends ExchangeRecord | Exchange>(ex: R): R {
   return {
     ...ex,
     ...(ex.pageUrl !== undefined ? { pageUrl: redactUrl(ex.pageUrl) } : {}),
@@ -144,8 +143,8 @@ export interface Redactor {
   url(url: string): string;
   /** Built-in secret headers, then the rules on every value. */
   headers(headers: readonly Header[]): Header[];
-  /** The exchange as it may be stored (its streamed chunks go through redactChunk). */
-  exchange<R extends ExchangeFields>(record: R): R;
+  /** The exchange as it may be stored, record or exchange (its body pieces go through redactChunk or chunkTexts). */
+  exchange<R extends ExchangeRecord | Exchange>(record: R): R;
   /**
    * A body known whole in pieces (an imported stream): the same pieces, redacted as one text,
    * so a secret split across two is caught and each piece keeps its place (some may be empty).
@@ -163,9 +162,6 @@ export interface Redactor {
   /** The stream went quiet: release what is held back (see stream.ts). */
   release(state: StreamRedactState): StreamStep;
 }
-
-/** An exchange without its chunks: as stored (ExchangeRecord) or as a file holds it. */
-export type ExchangeFields = Omit<Exchange, "chunks">;
 
 export interface TabEventFields {
   pageUrl: string;
@@ -353,7 +349,6 @@ function redactComponent(raw: string, red: (s: string) => string, plusIsSpace: b
  * times; a piece left empty goes.
  */
 export function redactImportedExchange(ex: Exchange, redactor: Redactor): Exchange {
-  const { chunks, ...rest } = ex;
-  const texts = redactor.chunkTexts(chunks.map((c) => c.text));
-  return { ...redactor.exchange(rest), chunks: chunks.flatMap((c, i) => (texts[i] ? [{ time: c.time, text: texts[i]! }] : [])) };
+  const texts = redactor.chunkTexts(ex.chunks.map((c) => c.text));
+  return { ...redactor.exchange(ex), chunks: ex.chunks.flatMap((c, i) => (texts[i] ? [{ time: c.time, text: texts[i]! }] : [])) };
 }

@@ -28,7 +28,7 @@
  * the body UNREDACTED (up to window + window/2 + one chunk): it must be kept where secrets may
  * be (memory, or storage.session, which is never written to disk), not in IndexedDB.
  */
-import type { ChunkRecord } from "../capture";
+import type { ChunkRecord } from "../contract";
 import { LOOKBEHIND_MAX } from "./regex";
 import { alignOffset, freshScan, renderCuts, scanRound, type Meter, type Rule, type ScanState } from "./scan";
 

@@ -3,8 +3,8 @@
  * worker, or a Firefox extension page), handed over by Playwright or Puppeteer as source text:
  * it must stay self-contained. `fromDump` then runs in Node.
  */
-import { storedChunks, type ChunkRecord, type ExchangeRecord, type StoredChunks } from "../../../src/core/capture";
-import type { SpanRecord } from "../../../src/core/contract";
+import { storedChunks } from "../../../src/core/capture";
+import type { ChunkRecord, ExchangeRecord, SpanRecord, StoredChunks } from "../../../src/core/contract";
 
 export interface StoredData {
   spans: SpanRecord[];

@@ -8,8 +8,7 @@
  */
 import { expect, test } from "@playwright/test";
 import { writeFile } from "node:fs/promises";
-import { headerValue, type SpanRecord } from "../../../src/core/contract";
-import type { ExchangeRecord } from "../../../src/core/capture";
+import { headerValue, type ExchangeRecord, type SpanRecord } from "../../../src/core/contract";
 import type { SdkCall, SdkConfig, SdkModule } from "../pages/sdk/call";
 import { AZURE_HOST, OLLAMA_HOST } from "./sdk-bundle";
 import type { StoredData } from "./idb-dump";

@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { classifyExchange } from "../../../src/core/providers";
-import type { Exchange, Outcome, SpanDraft } from "../../../src/core/contract";
+import { classifyExchange, type SpanDraft } from "../../../src/core/providers";
+import type { Exchange, Outcome } from "../../../src/core/contract";
 import { allFixtures } from "../../fixtures/providers/index";
 import { makeExchange, nextId, rechunk } from "../../fixtures/providers/make-exchange";
 import { prng, randInt } from "./random";

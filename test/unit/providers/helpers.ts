@@ -1,7 +1,6 @@
 /** Shared assertions for provider tests. */
 import assert from "node:assert/strict";
-import { classifyExchange } from "../../../src/core/providers";
-import type { SpanDraft } from "../../../src/core/contract";
+import { classifyExchange, type SpanDraft } from "../../../src/core/providers";
 import { makeExchange } from "../../fixtures/providers/make-exchange";
 import type { ExchangeSpec } from "../../fixtures/providers/make-exchange";
 

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { classifyExchange } from "../../../src/core/providers";
+import { classifyExchange, type SpanDraft } from "../../../src/core/providers";
 import { searchCollection } from "../../../src/core/providers/retrieval-vendors";
-import type { SpanDraft } from "../../../src/core/contract";
 import * as f from "../../fixtures/providers/retrieval";
 import { makeExchange } from "../../fixtures/providers/make-exchange";
 import type { Fixture } from "../../fixtures/providers/make-exchange";

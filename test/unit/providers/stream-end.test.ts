@@ -6,9 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { assembleExchange } from "../../../src/core/capture";
 import { deriveSpan } from "../../../src/core/providers";
-import type { Exchange, Outcome } from "../../../src/core/contract";
-import type { ChunkRecord, ExchangeRecord } from "../../../src/core/capture";
+import type { ChunkRecord, Exchange, ExchangeRecord, Outcome } from "../../../src/core/contract";
 import { aguiRun } from "../../fixtures/providers/agui";
 import { dataStream, uiStream, uiStreamV6 } from "../../fixtures/providers/aisdk";
 import { anthropicStream, anthropicWebSearch } from "../../fixtures/providers/anthropic";
@@ -35,7 +35,7 @@ function span(ex: Exchange, outcome: Outcome | undefined, end?: number) {
   const record: ExchangeRecord = { ...rest, tabId: 1, timing: { ...ex.timing, end }, ...(outcome ? { outcome } : {}) };
   if (!outcome) delete record.timing.end;
   const records: ChunkRecord[] = chunks.map((c, seq) => ({ exchangeId: ex.id, seq, time: c.time, text: c.text }));
-  return deriveSpan(record, records, Date.now());
+  return deriveSpan(assembleExchange(record, records), record, Date.now());
 }
 
 /** The exchange with only its first `fraction` of body text (cut mid-stream, before the end). */
