@@ -1,11 +1,11 @@
 /**
  * Keeping a tab's traces assembled: the pure assembly runs over the tab's window (windows.ts)
- * and what changed is stored — the trace and parent ids of exchange spans (on the window's
- * latest copy of the record, so nothing ingest wrote is lost), synthesized spans added, changed
- * or gone. Ingest places the spans of a large batch in its own transaction (see ingest.ts);
+ * and what changed is stored — the place of exchange spans (trace, parent, derived conversation:
+ * put on the window's latest copy of the record, so nothing ingest wrote is lost), synthesized
+ * spans added, changed or gone. Ingest places the spans of a large batch in its own transaction (see ingest.ts);
  * what it left unplaced is assembled here, THROTTLE_MS after the tab's previous run.
  */
-import { assembleTraces, CONVERSATION_DERIVED, CONVERSATION_ID, isSynthesized } from "../core/assembly";
+import { assembleTraces, isSynthesized, samePlace, withPlace } from "../core/assembly";
 import type { InteractionRecord, MarkRecord, SpanRecord } from "../core/contract";
 import { serially } from "./serial";
 import { openStore } from "./store";
@@ -22,16 +22,8 @@ export interface AssemblyResult {
 
 type Listener = (tabId: number, result: AssemblyResult) => void;
 
-function sameShape(a: SpanRecord, b: SpanRecord): boolean {
-  return a.traceId === b.traceId && a.parentSpanId === b.parentSpanId;
-}
-
-function sameConversation(a: SpanRecord, b: SpanRecord): boolean {
-  return a.attributes[CONVERSATION_ID] === b.attributes[CONVERSATION_ID] && a.attributes[CONVERSATION_DERIVED] === b.attributes[CONVERSATION_DERIVED];
-}
-
 function sameSynthesized(a: SpanRecord, b: SpanRecord): boolean {
-  return sameShape(a, b) && a.name === b.name && a.kind === b.kind && a.startTime === b.startTime &&
+  return a.traceId === b.traceId && a.parentSpanId === b.parentSpanId && a.name === b.name && a.kind === b.kind && a.startTime === b.startTime &&
     a.endTime === b.endTime && a.status === b.status && JSON.stringify(a.attributes) === JSON.stringify(b.attributes);
 }
 
@@ -60,12 +52,9 @@ export function placeWindow(w: TabWindow, stamp: number): AssemblyResult {
       if (old && sameSynthesized(old, span)) continue;
       if (!old) result.added++;
       record = { ...span, tabId: w.tabId, updatedAt: stamp };
-    } else if (old && (!sameShape(old, span) || !sameConversation(old, span))) {
-      // Only the trace fields and the conversation: everything else stays as the latest ingest wrote it.
-      record = { ...old, traceId: span.traceId, updatedAt: stamp };
-      if (!sameConversation(old, span)) record.attributes = span.attributes;
-      if (span.parentSpanId) record.parentSpanId = span.parentSpanId;
-      else delete record.parentSpanId;
+    } else if (old && !samePlace(old, span)) {
+      // Only its place: everything else stays as the latest ingest wrote it.
+      record = { ...withPlace(old, span), updatedAt: stamp };
     } else continue;
     result.changed.push(record);
   }

@@ -17,12 +17,11 @@
  *   batches leave that to a throttled run (assembly.ts), which costs a second write each.
  */
 import type { IDBPTransaction } from "idb";
-import {
-  headerValue, type CaptureEvent, type ChunkRecord, type ChunksEvent, type ExchangeEvent, type ExchangeRecord,
-  type InteractionEvent, type MarkEvent, type SpanRecord, type UnverifiedReason,
+import type {
+  CaptureEvent, ChunkRecord, ChunksEvent, ExchangeEvent, ExchangeRecord, InteractionEvent, MarkEvent, SpanRecord, UnverifiedReason,
 } from "../core/contract";
-import { carryConversation } from "../core/assembly";
-import { deriveSpan, parseTraceparent, type DeriveOptions } from "../core/providers";
+import { withPlace } from "../core/assembly";
+import { deriveSpan, type DeriveOptions } from "../core/providers";
 import {
   applyEvent, assembleExchange, chunkBlock, chunkRecords, emptyExchange, isExchangeEvent, markUnverified, mergeChunks, storedChunks,
 } from "../core/capture";
@@ -116,15 +115,6 @@ function isWhole(g: Group): boolean {
 function tabEvent(e: InteractionEvent | MarkEvent, tabId: number, frameId: number | undefined): TabEvent {
   const { t, ...rest } = e;
   return { ...rest, kind: t, tabId, ...(frameId !== undefined ? { frameId } : {}) } as TabEvent;
-}
-
-/**
- * The trace an exchange is in until assembly places it: the app's own (traceparent), else one of
- * its own, made from its id rather than at random, so that storing the same batch twice stores
- * the same records.
- */
-function provisionalTraceId(record: ExchangeRecord): string {
-  return parseTraceparent(headerValue(record.request.headers, "traceparent"))?.traceId ?? `${record.id}${record.id}`;
 }
 
 export interface IngestResult {
@@ -278,16 +268,10 @@ async function commit(tabId: number, frameId: number | undefined, p: Prepared, w
     if (applied.state) touchedStates.set(id, applied.state);
     if (applied.deferred) deferred.push(id);
     staged.push([id, applied.open]);
-    let span = applied.span;
-    if (!span) continue;
-    // The trace it was placed in (and its derived conversation) stays until assembly says otherwise.
+    if (!applied.span) continue;
+    // The place assembly gave it (trace, parent, derived conversation) stays until it runs again.
     const placed = w.spans.get(id) ?? p.storedSpan.get(id);
-    if (placed && placed.tabId === tabId) {
-      span = carryConversation(span, placed);
-      span.traceId = placed.traceId;
-      if (placed.parentSpanId) span.parentSpanId = placed.parentSpanId;
-      else delete span.parentSpanId;
-    }
+    const span = placed && placed.tabId === tabId ? withPlace(applied.span, placed) : applied.span;
     derived.push(span);
     if (!placed) added++;
     w.spans.set(id, span);
@@ -331,7 +315,6 @@ function apply(
   let record: ExchangeRecord = before ?? emptyExchange(id, tabId, frameId, group.events[0]?.time ?? group.chunks[0]?.time ?? now);
   for (const event of group.events) record = applyEvent(record, event);
   if (group.events.length || !before) record = redactor.exchange(record);
-  record.traceId ??= provisionalTraceId(record);
   const reasons: UnverifiedReason[] = [];
   // A derivation asked for later comes from no frame: only events can come from the wrong one.
   if (before && group.count > 0 && before.frameId !== frameId) reasons.push("frame");

@@ -5,8 +5,8 @@
  * llm_trace.synthesized and rebuilt with the same ids). See docs/DESIGN.md, "Traces: how spans are
  * grouped". Signals, strongest first:
  *
- * 1. traceparent: a span whose request carried the app's own W3C trace context
- *    (llm_trace.trace_context = "traceparent") keeps its traceId and parent, untouched.
+ * 1. traceparent: a span whose request carried the app's own W3C trace context was placed in
+ *    that trace when derived (placement.ts) and keeps its traceId and parent, untouched.
  * 2. Marks (assembly/marks.ts): work starting inside a mark window is the mark's; a tool-call
  *    chain with a marked member follows it in.
  * 3. Tool-call chains (assembly/tool-chain.ts): linked model calls stay together; requests made
@@ -27,6 +27,7 @@ import { deriveConversations, withConversation } from "./conversations";
 import { indexContinuity } from "./continuity";
 import { activeUntil, CONTINUATION_GAP, groupByTime, unitOf } from "./grouping";
 import type { Busy, Group, Unit } from "./grouping";
+import { isAdopted } from "./placement";
 import { hashSpanId, sourceSpanId, traceIdFor } from "./ids";
 import { IntervalIndex, lastAtOrBefore } from "./intervals";
 import { markLookup, outermost, pairMarks } from "./marks";
@@ -58,10 +59,6 @@ const LLM_WORK: ReadonlySet<SpanKind> = new Set<SpanKind>(["llm", "embedding", "
 
 const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const byStart = (a: SpanRecord, b: SpanRecord): number => a.startTime - b.startTime || byId(a.spanId, b.spanId);
-
-export function isAdopted(span: SpanRecord): boolean {
-  return span.attributes["llm_trace.trace_context"] === "traceparent";
-}
 
 /** The newest copy of each exchange span (late information replaces, never duplicates). */
 function latestExchangeSpans(spans: readonly SpanRecord[]): SpanRecord[] {

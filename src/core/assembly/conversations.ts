@@ -61,12 +61,3 @@ export function withConversation(span: SpanRecord, id: string | undefined): Span
   if (a[CONVERSATION_ID] === id && a[CONVERSATION_DERIVED] === true) return span;
   return { ...span, attributes: { ...a, [CONVERSATION_ID]: id, [CONVERSATION_DERIVED]: true } };
 }
-
-/**
- * A span derived again (more of its stream arrived) keeps the conversation assembly derived for
- * it until assembly runs again, as it keeps its trace: the panel never sees it drop out.
- */
-export function carryConversation(fresh: SpanRecord, placed: SpanRecord): SpanRecord {
-  if (placed.attributes[CONVERSATION_DERIVED] !== true || CONVERSATION_ID in fresh.attributes) return fresh;
-  return withConversation(fresh, conversationOf(placed));
-}

@@ -20,8 +20,6 @@ export interface SpanRecord extends Span {
 export interface ExchangeRecord extends Omit<Exchange, "chunks"> {
   tabId: number;
   frameId?: number;
-  /** Trace the exchange's span belongs to (decided once, kept across re-derivations). */
-  traceId?: string;
   /** Number of chunks the page emitted, known once the exchange ended. */
   chunkCount?: number;
   /** Response body was binary after all: keep no text. */
