@@ -40,6 +40,7 @@ export function placeWindow(w: TabWindow, stamp: number): AssemblyResult {
     if (kind === "interaction") interactions.push(record as InteractionRecord);
     else marks.push(record as MarkRecord);
   }
+  const began = performance.now();
   const before = w.spans;
   const after = assembleTraces({ spans: [...before.values()], interactions, marks, earlier: [...w.earlier.values()] });
   const result: AssemblyResult = { changed: [], removed: [], added: 0 };
@@ -67,6 +68,7 @@ export function placeWindow(w: TabWindow, stamp: number): AssemblyResult {
   w.pending = 0;
   w.pendingFrom = Infinity;
   w.lastRun = Date.now();
+  w.runCost = performance.now() - began;
   trimWindow(w);
   return result;
 }

@@ -12,15 +12,18 @@
  *   (after a restart) is read;
  * - body chunks released with a record that is written anyway go inside it (up to
  *   INLINE_CHARS); only a long stream's further chunks go to the chunks store, a record a batch;
- * - spans are placed in their traces in the same transaction when the batch is large against
- *   its tab's window (or the last run was a while ago), so they are written once; smaller
- *   batches leave that to a throttled run (assembly.ts), which costs a second write each.
+ * - spans are placed in their traces in the same transaction, so they are written once, when
+ *   the batch is large against its tab's window, or the last run was a while ago, or the batch
+ *   brings a span in a provisional place and a run costs little against the time since the
+ *   last; otherwise a throttled run (assembly.ts) places them, a second write for a span first
+ *   stored in a provisional place (the span must be stored before the relay is acknowledged,
+ *   and a run over a full window costs tens of milliseconds: too much for every batch).
  */
 import type { IDBPTransaction } from "idb";
 import type {
   CaptureEvent, ChunkRecord, ChunksEvent, ExchangeEvent, ExchangeRecord, InteractionEvent, MarkEvent, SpanRecord, UnverifiedReason,
 } from "../core/contract";
-import { withPlace } from "../core/assembly";
+import { isPlaced, withPlace } from "../core/assembly";
 import { deriveSpan, type DeriveOptions } from "../core/providers";
 import {
   applyEvent, assembleExchange, chunkBlock, chunkRecords, emptyExchange, isExchangeEvent, markUnverified, mergeChunks, storedChunks,
@@ -48,6 +51,12 @@ const INLINE_CHARS = 64 * 1024;
  * costs about the window's size); otherwise at most once per THROTTLE_MS.
  */
 const PLACE_SHARE = 1 / 8;
+/**
+ * A batch with a span in a provisional place (new, or not placed since) is placed in its own
+ * transaction when the last run ended at least this many times its length ago: assembly takes
+ * about a tenth of a tab's time at most, and in a small window a new span is written once.
+ */
+const RUN_SPACING = 10;
 
 /** An exchange still in flight as stored: the record and all its chunks, so a long stream is not re-read every batch. */
 interface Open {
@@ -280,7 +289,10 @@ async function commit(tabId: number, frameId: number | undefined, p: Prepared, w
 
   w.pending += derived.length + p.others.length;
   w.pendingFrom = Math.min(w.pendingFrom, pendingFrom);
-  const placeNow = w.pending > 0 && (Date.now() - w.lastRun >= THROTTLE_MS || w.pending >= w.spans.size * PLACE_SHARE);
+  const sinceRun = Date.now() - w.lastRun;
+  const provisional = derived.some((s) => !isPlaced(s));
+  const placeNow = w.pending > 0 &&
+    (sinceRun >= THROTTLE_MS || w.pending >= w.spans.size * PLACE_SHARE || (provisional && sinceRun > RUN_SPACING * w.runCost));
   const placed = placeNow ? placeWindow(w, Math.max(now, Date.now())) : { changed: [], removed: [], added: 0 };
   const changedIds = new Set(placed.changed.map((s) => s.spanId));
   const spanStore = tx.objectStore("spans");

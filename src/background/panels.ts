@@ -4,6 +4,7 @@
  * so a web page) cannot open a panel port, read spans or clear them.
  */
 import browser, { type Runtime } from "webextension-polyfill";
+import { isPlaced } from "../core/assembly";
 import type { SpanRecord } from "../core/contract";
 import { assembleExchange } from "../core/capture";
 import {
@@ -130,6 +131,11 @@ export function notifyAllCleared(): void {
   for (const tabId of ports.keys()) push(tabId, tabCleared());
 }
 
+/**
+ * Panels are sent a span once it stands where assembly put it: one stored in a provisional place
+ * (ingest stores it before its trace is known) comes with the run that places it, a moment
+ * later, so a panel sees each change once and never a trace that is about to dissolve.
+ */
 export function notifySpans(tabId: number, spans: SpanRecord[], removed: string[] = []): void {
-  if (ports.has(tabId)) updates.add(tabId, spans, removed);
+  if (ports.has(tabId)) updates.add(tabId, spans.filter(isPlaced), removed);
 }

@@ -44,8 +44,9 @@ export interface TabWindow {
   /** Spans changed since the last assembly run, and the earliest start among them and the events added. */
   pending: number;
   pendingFrom: number;
-  /** When the last assembly run of this window was done (0: none since it was read). */
+  /** When the last assembly run of this window was done (0: none since it was read), and how long it took (ms). */
   lastRun: number;
+  runCost: number;
 }
 
 type Store<Name extends StoreNames<TraceDB>> = IDBPObjectStore<TraceDB, ArrayLike<StoreNames<TraceDB>>, Name, IDBTransactionMode>;
@@ -93,7 +94,7 @@ export function dropWindow(tabId: number): void {
  * so that spans stored while assembly fell behind are still assembled.
  */
 export async function readWindow(spans: Store<"spans">, events: Store<"events">, tabId: number, from?: number): Promise<TabWindow> {
-  const w: TabWindow = { tabId, spans: new Map(), events: new Map(), earlier: new Map(), pending: 0, pendingFrom: Infinity, lastRun: 0 };
+  const w: TabWindow = { tabId, spans: new Map(), events: new Map(), earlier: new Map(), pending: 0, pendingFrom: Infinity, lastRun: 0, runCost: 0 };
   const byStart = spans.index("tabStart");
   // The lower edge from keys alone: reading the values of a long session to keep its newest
   // thousand made every read slower than the last.
