@@ -3,32 +3,25 @@
  * one exchange share its id; applying them in any order, any number of times, gives the same
  * Exchange (see capture/fold.ts), which is what makes relay retries safe.
  */
-import type { CapturedBody, Header, Outcome } from "./exchange";
+import type { Exchange, ExchangeRequest, ExchangeResponse, Outcome } from "./exchange";
 
-export interface RequestEvent {
+/** The page called fetch() / xhr.send(): the exchange's request as the hook saw it. */
+export interface RequestEvent extends ExchangeRequest {
   t: "request";
   id: string;
-  transport: "fetch" | "xhr";
+  transport: Exchange["transport"];
   time: number;
-  method: string;
-  url: string;
-  headers: Header[];
-  body?: CapturedBody;
   pageUrl: string;
 }
 
-export interface ResponseEvent {
+/**
+ * The response headers arrived: the exchange's response as the hook saw it. Its body is set only
+ * when it will not be streamed as chunks (binary, null body): size and type only.
+ */
+export interface ResponseEvent extends ExchangeResponse {
   t: "response";
   id: string;
   time: number;
-  status: number;
-  statusText: string;
-  headers: Header[];
-  url?: string;
-  redirected?: boolean;
-  type?: string;
-  /** Set when the body will not be streamed as chunks (binary, null body): size and type only. */
-  body?: CapturedBody;
 }
 
 /**
