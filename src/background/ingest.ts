@@ -54,9 +54,10 @@ const PLACE_SHARE = 1 / 8;
 /**
  * A batch with a span in a provisional place (new, or not placed since) is placed in its own
  * transaction when the last run ended at least this many times its length ago: assembly takes
- * about a tenth of a tab's time at most, and in a small window a new span is written once.
+ * about a twentieth of a tab's time at most (several busy tabs share one worker), and in a
+ * small window a new span is written once.
  */
-const RUN_SPACING = 10;
+const RUN_SPACING = 20;
 
 /** An exchange still in flight as stored: the record and all its chunks, so a long stream is not re-read every batch. */
 interface Open {
