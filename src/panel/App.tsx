@@ -12,6 +12,7 @@ import { HealthNotices } from "./components/HealthNotices";
 import { SiteToggle } from "./components/SiteToggle";
 import { userPrices } from "./components/detail/detail-state";
 import { parsePriceTable } from "../core/cost";
+import { count } from "./format";
 import { Splitter } from "./components/Splitter";
 import { Toolbar } from "./components/Toolbar";
 import { TraceList } from "./components/TraceList";
@@ -98,7 +99,7 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
   const total = spans.list.value.length;
   const status = spans.loadState.value === "connecting" ? "Connecting…"
     : spans.loadState.value === "error" ? `Error: ${spans.loadError.value}`
-    : `${visible.length} of ${traces.traces.value.length} traces · ${total} spans${spans.loadState.value === "loading" ? " · loading older…" : ""}`;
+    : `${visible.length} of ${count(traces.traces.value.length, "trace")} · ${count(total, "span")}${spans.loadState.value === "loading" ? " · loading older…" : ""}`;
 
   async function clear(): Promise<void> {
     if (spans.session.value !== undefined) {

@@ -10,7 +10,7 @@ import { startDemoServer, type DemoServer } from "../../demo/server";
 import { harText, toHar } from "../../src/core/har";
 import type { Exchange } from "../../src/core/exchange";
 import type { SpanRecord } from "../../src/core/records";
-import { launchWithExtension, openPanelTab, readStore, waitFor, type WithExtension } from "./support/chromium";
+import { launchWithExtension, openPanelTab, readStore, tabIdOf, waitFor, type WithExtension } from "./support/chromium";
 
 let server: DemoServer;
 let ext: WithExtension;
@@ -97,6 +97,38 @@ test("filters, keyboard navigation and markup-looking prompts shown as text", as
   expect(dialogs).toEqual([]);
 });
 
+test("a trace row reads at the default 380 px list width: the model and the steps keep their room", async () => {
+  const page = await ext.context.newPage();
+  await page.goto(server.origin);
+  await page.getByRole("button", { name: "Send" }).click();
+  await page.getByText("Your account is active").first().waitFor();
+  const tabId = await tabIdOf(ext, page);
+  await waitFor(async () => (await readStore(ext)).spans.filter((s) => s.tabId === tabId && s.kind === "llm" && s.endTime !== undefined).length >= 2, "the chat's model calls");
+
+  const panel = await openPanelTab(ext, tabId);
+  await panel.setViewportSize({ width: 1280, height: 720 });
+  const row = panel.locator(".trace-row", { hasText: "submit form#chat" });
+  await expect(row.locator(".trace-steps")).toHaveText("2 model calls · 1 tool · 1 retrieval · 1 embedding");
+  expect((await panel.locator(".list-pane").boundingBox())!.width).toBe(380);
+  const rowBox = (await row.boundingBox())!;
+  // The model is there to read (not squeezed to an ellipsis), the steps whole and inside the row.
+  const models = row.locator(".trace-models");
+  await expect(models).toContainText("gpt-4o-mini");
+  expect((await models.boundingBox())!.width).toBeGreaterThan(120);
+  const steps = row.locator(".trace-steps");
+  expect(await steps.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  const stepsBox = (await steps.boundingBox())!;
+  expect(stepsBox.x + stepsBox.width).toBeLessThanOrEqual(rowBox.x + rowBox.width);
+  // Whatever else is shown on a line is whole and on it; what does not fit is not shown at all.
+  for (const item of await row.locator(".trace-meta > *").all()) {
+    const box = await item.boundingBox();
+    const line = (await item.evaluate((el) => el.parentElement!.getBoundingClientRect().toJSON())) as DOMRect;
+    if (!box || box.y >= line.y + line.height) continue;
+    expect(box.x + box.width, await item.innerText()).toBeLessThanOrEqual(line.x + line.width + 0.5);
+  }
+  await page.close();
+});
+
 test("a 10,000-span session opens and scrolls: only the rows in view are in the page", async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), "llm-trace-big-"));
   try {
@@ -161,7 +193,7 @@ test("a content type that hides a shell command: dropped on import, said so, and
       Object.defineProperty(navigator, "clipboard", { value: { writeText: async (text: string) => void ((window as unknown as { copied: string }).copied = text) } });
     });
     await panel.locator('input[type="file"]').setInputFiles(file);
-    const status = panel.getByRole("status").filter({ hasText: "Imported 1 spans" });
+    const status = panel.getByRole("status").filter({ hasText: "Imported 1 span from" });
     await expect(status).toBeVisible();
     await status.locator("summary").click();
     await expect(status).toContainText("the request body's content type was not a valid media type and was dropped");

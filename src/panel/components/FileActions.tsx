@@ -8,6 +8,7 @@ import type { SpanRecord } from "../../core/records";
 import type { SessionInfo } from "../../shared/messages";
 import type { Connection } from "../connection";
 import { buildExport, importFile, type ExportFormat } from "../files";
+import { count } from "../format";
 import type { PanelHost } from "../host";
 import type { SpanStore } from "../state/spans";
 import type { TraceStore } from "../state/traces";
@@ -44,7 +45,7 @@ export async function importFiles(files: readonly File[], connection: Connection
     spans.session.value = outcome.session;
     notice.value = {
       kind: "info",
-      text: `Imported ${outcome.spans} spans from ${file.name}.`,
+      text: `Imported ${count(outcome.spans, "span")} from ${file.name}.`,
       ...(outcome.warnings.length ? { details: outcome.warnings } : {}),
     };
   }
@@ -93,7 +94,7 @@ export function FileActions({ connection, spans, traces, host, version }: Props)
     try {
       const file = await buildExport(format, chosen, connection, { host: current?.name.replace(/\.[^.]+$/, "") ?? hostOf(chosen), version, ...(session !== undefined ? { session } : {}) });
       host.download(file.fileName, file.text, file.mimeType);
-      notice.value = { kind: "info", text: `Exported ${chosen.length} spans to ${file.fileName}.` };
+      notice.value = { kind: "info", text: `Exported ${count(chosen.length, "span")} to ${file.fileName}.` };
     } catch (error) {
       notice.value = { kind: "error", text: `Export failed: ${error instanceof Error ? error.message : String(error)}` };
     }
@@ -156,7 +157,7 @@ export function NoticeBar() {
   return (
     <div class={`notice notice-${n.kind}`} role={n.kind === "error" ? "alert" : "status"}>
       <span>{n.text}</span>
-      {n.details && <details><summary>{n.details.length} note{n.details.length > 1 ? "s" : ""}</summary><ul>{n.details.slice(0, 50).map((d, i) => <li key={i}>{d}</li>)}</ul></details>}
+      {n.details && <details><summary>{count(n.details.length, "note")}</summary><ul>{n.details.slice(0, 50).map((d, i) => <li key={i}>{d}</li>)}</ul></details>}
       <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => (notice.value = undefined)}>×</button>
     </div>
   );
