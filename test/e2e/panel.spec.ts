@@ -198,6 +198,13 @@ test("a content type that hides a shell command: dropped on import, said so, and
     await status.locator("summary").click();
     await expect(status).toContainText("the request body's content type was not a valid media type and was dropped");
 
+    // The toolbar's icons are drawn (inline SVG), not glyphs that need an emoji or symbol font.
+    for (const name of ["Clear", "Settings", "Remove imported session"]) {
+      const button = panel.getByRole("button", { name, exact: true });
+      await expect(button.locator("svg")).toHaveCount(1);
+      expect(await button.textContent(), name).toBe("");
+    }
+
     await panel.locator(".trace-row").first().click();
     await panel.locator(".wf-row", { hasText: "POST uploads.example.com" }).click();
     await panel.getByRole("tab", { name: "Request" }).click();

@@ -9,6 +9,7 @@ import type { SessionInfo } from "../../shared/messages";
 import type { Connection } from "../connection";
 import { buildExport, importFile, type ExportFormat } from "../files";
 import { count } from "../format";
+import { Icon } from "./Icon";
 import type { PanelHost } from "../host";
 import type { SpanStore } from "../state/spans";
 import type { TraceStore } from "../state/traces";
@@ -117,7 +118,7 @@ export function FileActions({ connection, spans, traces, host, version }: Props)
         <option value="live">Live: this tab</option>
         {sessions.value.map((s) => <option key={s.id} value={String(s.id)}>Imported: {s.name} ({s.spans} spans)</option>)}
       </select>
-      {current && <button type="button" class="icon-button" aria-label="Remove imported session" title={`Remove ${current.name}`} onClick={() => void remove()}>🗑</button>}
+      {current && <button type="button" class="icon-button" aria-label="Remove imported session" title={`Remove ${current.name}`} onClick={() => void remove()}><Icon name="remove" /></button>}
       <button type="button" class="text-button" aria-label="Import" title="Import a HAR (ours or any Network export) or OTLP JSON file; or drop it on the panel"
         onClick={() => input.current?.click()}>Import</button>
       <input ref={input} type="file" accept=".har,.json,application/json" hidden multiple
