@@ -4,12 +4,14 @@ import { CaptureSection } from "./sections/Capture";
 import { OtlpSection, PricesSection, RulesSection } from "./sections/Advanced";
 import { RedactionSection } from "./sections/Redaction";
 import { StorageSection } from "./sections/Storage";
-import { loadSettings, savedAt } from "./store";
+import { SavedStatus } from "./SavedStatus";
+import { loadSettings } from "./store";
 
 function Options() {
   return (
     <main>
-      <h1>LLM Traces settings <span class="saved" role="status">{savedAt.value ? "Saved" : ""}</span></h1>
+      <h1>LLM Traces settings</h1>
+      <SavedStatus />
       <CaptureSection />
       <RedactionSection />
       <StorageSection />

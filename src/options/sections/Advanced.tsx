@@ -3,6 +3,7 @@ import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { PRICES_AS_OF, parsePriceTable } from "../../core/cost";
 import { validateRules } from "../../core/rules";
+import { count, formatClock } from "../../panel/format";
 import { save, settings } from "../store";
 
 const rulesText = signal<string | undefined>(undefined);
@@ -109,8 +110,8 @@ export function OtlpSection() {
       {permissionError.value && <p class="error" role="alert">{permissionError.value}</p>}
       {status.value && (
         <p class="muted" role="status">
-          {status.value.pushedTraces} traces pushed{status.value.lastSuccess ? `, last at ${new Date(status.value.lastSuccess).toLocaleTimeString()}` : ""}.
-          {status.value.lastError ? ` Last error (${new Date(status.value.lastError.at).toLocaleTimeString()}): ${status.value.lastError.message}${status.value.pending ? ` — ${status.value.pending} traces will be retried.` : ""}` : ""}
+          {count(status.value.pushedTraces, "trace")} pushed{status.value.lastSuccess ? `, last at ${formatClock(status.value.lastSuccess, false)}` : ""}.
+          {status.value.lastError ? ` Last error (${formatClock(status.value.lastError.at, false)}): ${status.value.lastError.message}${status.value.pending ? ` — ${count(status.value.pending, "trace")} will be retried.` : ""}` : ""}
         </p>
       )}
     </fieldset>
