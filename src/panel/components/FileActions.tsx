@@ -60,19 +60,6 @@ interface Props {
   version: string;
 }
 
-/** The host the traces came from, for the file name. */
-function hostOf(spans: readonly SpanRecord[]): string {
-  for (const s of spans) {
-    try {
-      const url = s.attributes["url.full"];
-      if (typeof url === "string") return new URL(url).host;
-    } catch {
-      // try the next
-    }
-  }
-  return "traces";
-}
-
 function scopedSpans(traces: TraceStore, spans: SpanStore): SpanRecord[] {
   if (exportScope.value === "selected") return traces.selectedTrace.value?.spans ?? [];
   if (exportScope.value === "filtered") return traces.visible.value.flatMap((row) => row.trace.spans);
@@ -93,7 +80,7 @@ export function FileActions({ connection, spans, traces, host, version }: Props)
       return;
     }
     try {
-      const file = await buildExport(format, chosen, connection, { host: current?.name.replace(/\.[^.]+$/, "") ?? hostOf(chosen), version, ...(session !== undefined ? { session } : {}) });
+      const file = await buildExport(format, chosen, connection, { ...(current ? { host: current.name.replace(/\.[^.]+$/, "") } : {}), version, ...(session !== undefined ? { session } : {}) });
       host.download(file.fileName, file.text, file.mimeType);
       notice.value = { kind: "info", text: `Exported ${count(chosen.length, "span")} to ${file.fileName}.` };
     } catch (error) {
