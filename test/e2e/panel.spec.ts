@@ -129,6 +129,30 @@ test("a trace row reads at the default 380 px list width: the model and the step
   await page.close();
 });
 
+test("panel.html without ?tabId= says there is no tab and how to open one; the README's way to a tab id works", async () => {
+  const panel = await ext.context.newPage();
+  await panel.goto(`chrome-extension://${ext.extensionId}/panel.html`);
+  const alert = panel.getByRole("alert");
+  await expect(alert.getByRole("heading", { name: "No tab to show" })).toBeVisible();
+  await expect(alert).toContainText("LLM Traces panel");
+  await expect(alert).toContainText("panel.html?tabId=N");
+  // Not silently watching tab 0: no toolbar, no "Recording…".
+  await expect(panel.locator(".toolbar")).toHaveCount(0);
+  await expect(panel.getByText("Recording this page's model calls")).toHaveCount(0);
+
+  // The README: in the extension's service worker console, the tab ids come from tabs.query.
+  const page = await ext.context.newPage();
+  await page.goto(server.origin);
+  const expected = await tabIdOf(ext, page);
+  const ids = await ext.worker.evaluate(async () => (await chrome.tabs.query({})).map((t) => t.id));
+  expect(ids).toContain(expected);
+  await page.bringToFront();
+  const active = await ext.worker.evaluate(async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id);
+  expect(active).toBe(expected);
+  await page.close();
+  await panel.close();
+});
+
 test("a 10,000-span session opens and scrolls: only the rows in view are in the page", async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), "llm-trace-big-"));
   try {
