@@ -97,7 +97,7 @@ test("filters, keyboard navigation and markup-looking prompts shown as text", as
   expect(dialogs).toEqual([]);
 });
 
-test("a trace row reads at the default 380 px list width: the model and the steps keep their room", async () => {
+test("at 1280 px: a trace row reads at the 380 px list width (model and steps keep their room); the Export menu opens in view", async () => {
   const page = await ext.context.newPage();
   await page.goto(server.origin);
   await page.getByRole("button", { name: "Send" }).click();
@@ -125,6 +125,19 @@ test("a trace row reads at the default 380 px list width: the model and the step
     const line = (await item.evaluate((el) => el.parentElement!.getBoundingClientRect().toJSON())) as DOMRect;
     if (!box || box.y >= line.y + line.height) continue;
     expect(box.x + box.width, await item.innerText()).toBeLessThanOrEqual(line.x + line.width + 0.5);
+  }
+  // The Export menu opens inside the viewport, where the toolbar wraps (1280 px) and narrower.
+  for (const width of [1280, 700]) {
+    await panel.setViewportSize({ width, height: 720 });
+    await panel.getByRole("button", { name: "Export" }).click();
+    const menu = panel.getByRole("menu", { name: "Export" });
+    await expect(menu).toBeVisible();
+    const box = (await menu.boundingBox())!;
+    expect(box.x, `menu at ${width} px`).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, `menu at ${width} px`).toBeLessThanOrEqual(width);
+    expect(box.y + box.height).toBeLessThanOrEqual(720);
+    await panel.getByRole("button", { name: "Export" }).click();
+    await expect(menu).toHaveCount(0);
   }
   await page.close();
 });

@@ -3,12 +3,13 @@
  * file controls. Errors and results are reported through `notify`.
  */
 import { signal } from "@preact/signals";
-import { useRef } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { SpanRecord } from "../../core/records";
 import type { SessionInfo } from "../../shared/messages";
 import type { Connection } from "../connection";
 import { buildExport, importFile, type ExportFormat } from "../files";
 import { count } from "../format";
+import { placeMenu, type Placement } from "../menu-place";
 import { Icon } from "./Icon";
 import type { PanelHost } from "../host";
 import type { SpanStore } from "../state/spans";
@@ -66,8 +67,35 @@ function scopedSpans(traces: TraceStore, spans: SpanStore): SpanRecord[] {
   return spans.list.value;
 }
 
+/** A menu's place, kept inside the viewport (menu-place.ts) as it opens and when the window resizes. */
+function useMenuPlacement(open: boolean) {
+  const anchor = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  const [place, setPlace] = useState<Placement | undefined>(undefined);
+  useLayoutEffect(() => {
+    if (!open) {
+      setPlace(undefined);
+      return;
+    }
+    const update = () => {
+      if (!anchor.current || !menu.current) return;
+      setPlace(placeMenu(anchor.current.getBoundingClientRect(), { width: menu.current.offsetWidth, height: menu.current.scrollHeight },
+        { width: document.documentElement.clientWidth, height: document.documentElement.clientHeight }));
+    };
+    update();
+    window.addEventListener("resize", update);
+    return () => window.removeEventListener("resize", update);
+  }, [open]);
+  // Hidden until measured, so it never shows where it does not fit.
+  const style = place
+    ? { left: `${place.left}px`, top: `${place.top}px`, ...(place.maxHeight !== undefined ? { maxHeight: `${place.maxHeight}px`, overflowY: "auto" } : {}) }
+    : { visibility: "hidden", left: "0px", top: "0px" };
+  return { anchor, menu, style };
+}
+
 export function FileActions({ connection, spans, traces, host, version }: Props) {
   const input = useRef<HTMLInputElement>(null);
+  const exportMenu = useMenuPlacement(exportOpen.value);
   const session = spans.session.value;
   const current = sessions.value.find((s) => s.id === session);
 
@@ -115,10 +143,10 @@ export function FileActions({ connection, spans, traces, host, version }: Props)
           void importFiles(files, connection, spans);
         }} />
       <div class="menu-anchor">
-        <button type="button" class="text-button" aria-label="Export" aria-haspopup="menu" aria-expanded={exportOpen.value}
+        <button ref={exportMenu.anchor} type="button" class="text-button" aria-label="Export" aria-haspopup="menu" aria-expanded={exportOpen.value}
           onClick={() => (exportOpen.value = !exportOpen.value)}>Export ▾</button>
         {exportOpen.value && (
-          <div class="menu" role="menu" aria-label="Export" onKeyDown={(e) => { if (e.key === "Escape") exportOpen.value = false; }}>
+          <div ref={exportMenu.menu} class="menu" style={exportMenu.style} role="menu" aria-label="Export" onKeyDown={(e) => { if (e.key === "Escape") exportOpen.value = false; }}>
             <fieldset>
               <legend>Traces</legend>
               {(["selected", "filtered", "all"] as const).map((scope) => (
