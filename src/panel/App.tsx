@@ -13,6 +13,7 @@ import { SiteToggle } from "./components/SiteToggle";
 import { userPrices } from "./components/detail/detail-state";
 import { parsePriceTable } from "../core/cost";
 import { count } from "./format";
+import { filterHint } from "./state/filter-hint";
 import { Splitter } from "./components/Splitter";
 import { Toolbar } from "./components/Toolbar";
 import { TraceList } from "./components/TraceList";
@@ -94,6 +95,7 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
     if (!traces.selectedTraceId.value && visible[0]) traces.selectTrace(visible[0].trace.traceId);
   }, [visible[0]?.trace.traceId]);
 
+  const hint = filterHint(traces.query.value);
   const span = traces.selectedSpan.value;
   const trace = traces.selectedTrace.value;
   const total = spans.list.value.length;
@@ -147,6 +149,7 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
         "--waterfall-height": `${layout.value.waterfallHeight ?? Math.max(120, WATERFALL_CHROME + (traces.selectedTurn.value ? TURN_NAV : 0) + (traces.waterfallRows.value.length + 1) * WATERFALL_ROW)}px`,
       }}>
         <div class="list-pane">
+          {hint && <div class="filter-hint" role="status">{hint}</div>}
           {total === 0 && live ? <EmptyState onOpenSettings={host.openOptions} /> : total === 0 ? <div class="empty muted">This session has no spans.</div> : visible.length === 0
             ? <div class="empty muted">No trace matches the filter.</div>
             : <TraceList traces={traces} />}

@@ -59,6 +59,19 @@ test("filters, keyboard navigation and markup-looking prompts shown as text", as
   await expect(traces).toHaveCount(1);
   await filter.fill("reset my account");
   await expect(traces.first()).toContainText("submit form#chat");
+  // A key the language does not have gets a hint; a selected trace the filter hides leaves the detail pane.
+  await filter.fill("");
+  await traces.filter({ hasText: "submit form#chat" }).click();
+  await expect(panel.locator(".dt-head")).toContainText("submit form#chat");
+  await filter.fill("model:claude");
+  await expect(panel.locator(".trace-row.is-selected")).toContainText("Run account agent");
+  await expect(panel.locator(".dt-head")).not.toContainText("submit form#chat");
+  await filter.fill("bogus:x");
+  await expect(panel.locator(".filter-hint")).toHaveText("Unknown key bogus: (searched as text) — try model:, provider:, kind:, status:, is:, tool:, method:, trace:");
+  await expect(traces).toHaveCount(0);
+  await expect(panel.locator(".detail-pane")).toContainText("Select a span");
+  await filter.fill("");
+  await expect(panel.locator(".filter-hint")).toHaveCount(0);
   // Ctrl+F focuses the filter, Esc clears it.
   await panel.locator(".trace-list").focus();
   await panel.keyboard.press("Control+f");
