@@ -1,7 +1,8 @@
 /** Settings page: capture scope, storage, redaction, rules, prices, OpenTelemetry push. */
 import { render } from "preact";
 import { CaptureSection } from "./sections/Capture";
-import { OtlpSection, PricesSection, RulesSection } from "./sections/Advanced";
+import { OtlpSection, PricesSection } from "./sections/Advanced";
+import { RulesSection } from "./sections/Rules";
 import { RedactionSection } from "./sections/Redaction";
 import { StorageSection } from "./sections/Storage";
 import { SavedStatus } from "./SavedStatus";

@@ -54,3 +54,55 @@ test("the push status counts in words and tells time on a 24-hour clock, as the 
   await expect(status).toContainText("Last error (17:05:09): 503 Service Unavailable — 1 trace will be retried.");
   await page.close();
 });
+
+test("a rule asks only for what its kind reads, previews a pasted sample, and saves without what does not apply", async () => {
+  const page = await openOptions({ width: 1000, height: 900 });
+  // A rule saved before fields were checked per kind: its stray field is pointed out.
+  await page.evaluate(async () => {
+    const { settings } = await chrome.storage.local.get("settings");
+    await chrome.storage.local.set({ settings: { ...(settings ?? {}), rules: [{ urlPattern: "*/api/old", kind: "llm", queryPath: "question" }] } });
+  });
+  await page.reload();
+  const first = page.getByRole("group", { name: "Rule 1" });
+  await expect(first).toContainText("queryPath does not apply to rules of kind llm");
+
+  await page.getByRole("button", { name: "Add a classification rule" }).click();
+  const rule = page.getByRole("group", { name: "Rule 2" });
+  await expect(rule.getByLabel("Kind")).toHaveValue("llm");
+  await expect(rule.getByLabel(/^Model:/)).toBeVisible();
+  await expect(rule.getByLabel(/^Output:/)).toBeVisible();
+  await expect(rule.getByLabel(/^Query:/)).toHaveCount(0);
+  await rule.getByLabel("Kind").selectOption("retrieval");
+  await expect(rule.getByLabel(/^Query:/)).toBeVisible();
+  await expect(rule.getByLabel(/^Documents:/)).toBeVisible();
+  await expect(rule.getByLabel(/^Model:/)).toHaveCount(0);
+  await rule.getByLabel("Kind").selectOption("llm");
+
+  await rule.getByLabel("URL pattern").fill("*/api/answer");
+  await rule.getByLabel("Provider name (else the host's)").fill("support-bot");
+  await rule.getByLabel(/^Output:/).fill("data.reply");
+  await rule.getByText("Try it on a sample").click();
+  await rule.getByLabel("Sample request body").fill('{"question":"How do I reset my password?","model":"gpt-4o-mini"}');
+  await rule.getByLabel("Sample response body").fill('{"data":{"reply":"Open Settings, then Security."}}');
+  const preview = rule.getByRole("definition");
+  await expect(rule.locator(".rule-result")).toContainText("llm · chat gpt-4o-mini");
+  await expect(rule.locator(".rule-result")).toContainText("user: How do I reset my password?");
+  await expect(rule.locator(".rule-result")).toContainText("assistant: Open Settings, then Security.");
+  await expect(rule.locator(".rule-result")).toContainText("none: not streamed");
+  expect(await preview.count()).toBeGreaterThan(3);
+
+  // A bad path is refused beside its field, and nothing is saved.
+  await rule.getByLabel(/^Model:/).fill("a..b");
+  await page.getByRole("button", { name: "Save rules" }).click();
+  await expect(rule).toContainText('modelPath: unexpected "." at position 3');
+  await expect(page.getByText("Not saved: 1 problem above.")).toBeVisible();
+  await rule.getByLabel(/^Model:/).fill("");
+  await page.getByRole("button", { name: "Save rules" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+  const stored = await page.evaluate(async () => ((await chrome.storage.local.get("settings")).settings as { rules: unknown }).rules);
+  expect(stored).toEqual([
+    { urlPattern: "*/api/old", kind: "llm" },
+    { urlPattern: "*/api/answer", kind: "llm", name: "support-bot", outputPath: "data.reply" },
+  ]);
+  await page.close();
+});
