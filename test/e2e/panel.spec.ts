@@ -117,6 +117,7 @@ test("at 1280 px: a trace row reads at the 380 px list width (model and steps ke
   await page.getByText("Your account is active").first().waitFor();
   const tabId = await tabIdOf(ext, page);
   await waitFor(async () => (await readStore(ext)).spans.filter((s) => s.tabId === tabId && s.kind === "llm" && s.endTime !== undefined).length >= 2, "the chat's model calls");
+  await page.evaluate(() => fetch("/app.css").then((r) => r.text()));
 
   const panel = await openPanelTab(ext, tabId);
   await panel.setViewportSize({ width: 1280, height: 720 });
@@ -152,6 +153,15 @@ test("at 1280 px: a trace row reads at the 380 px list width (model and steps ke
     await panel.getByRole("button", { name: "Export" }).click();
     await expect(menu).toHaveCount(0);
   }
+
+  // A plain page-requests trace is muted with a neutral dot, in the list and in its waterfall; model work keeps its colour.
+  const plain = panel.locator(".trace-row.is-plain").first();
+  await expect(plain).toBeVisible();
+  const dotColour = (dot: import("@playwright/test").Locator) => dot.evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(await dotColour(plain.locator(".kind-dot"))).toBe("rgba(0, 0, 0, 0)");
+  expect(await dotColour(row.locator(".kind-dot"))).not.toBe("rgba(0, 0, 0, 0)");
+  await plain.click();
+  expect(await dotColour(panel.locator(".wf-row").first().locator(".kind-dot"))).toBe("rgba(0, 0, 0, 0)");
   await page.close();
 });
 
