@@ -113,6 +113,42 @@ export const HOSTILE_ANSWER = [
   "[evil]: javascript:window.__xss='ref'",
 ].join("\n");
 
+/**
+ * A long Markdown answer of about `size` characters (a prompt "long markdown <size>"): sections
+ * of prose, lists, a table and code, as a model writing a long report would.
+ */
+export function longMarkdown(size: number): string {
+  const parts: string[] = [];
+  let length = 0;
+  for (let i = 1; length < size; i++) {
+    const section = [
+      `## Section ${i}: findings`,
+      "",
+      `The review of area ${i} found **${i % 7} issues**, listed below with their *severity* and the \`fix\` applied.`,
+      "",
+      `- Item ${i}.1: configuration drift in the staging cluster`,
+      `- Item ${i}.2: a retry loop without backoff ([runbook](https://docs.example.com/runbooks/${i}))`,
+      "",
+      "| Check | Result | Time |",
+      "|---|---|--:|",
+      `| latency | ok | ${i * 3} ms |`,
+      `| errors | ${i % 3 === 0 ? "warn" : "ok"} | ${i} ms |`,
+      "",
+      "```python",
+      `def check_${i}(client, retries=3):`,
+      "    for attempt in range(retries):",
+      `        if client.ping(timeout=${i % 5 + 1}):`,
+      "            return True",
+      "    return False",
+      "```",
+      "",
+    ].join("\n");
+    parts.push(section);
+    length += section.length + 1;
+  }
+  return parts.join("\n").slice(0, size);
+}
+
 /** A 0.6 s 440 Hz tone as 16-bit mono WAV at 24 kHz: what an audio model would answer. */
 export function toneWav(seconds = 0.6, rate = 24_000): Buffer {
   const samples = Math.round(seconds * rate);
@@ -174,7 +210,8 @@ export function createMockLlm(options: MockOptions = {}) {
     const id = nextId("chatcmpl-");
     const created = Math.floor(Date.now() / 1000);
     const promptTokens = 40 + JSON.stringify(messages).length / 4 | 0;
-    const answer = hasToolResult(messages) ? ANSWER_WITH_TOOL : /hostile/i.test(question) ? HOSTILE_ANSWER : /markdown/i.test(question) ? MARKDOWN_ANSWER : GENERIC_ANSWER;
+    const long = /^long markdown (\d+)/i.exec(question);
+    const answer = hasToolResult(messages) ? ANSWER_WITH_TOOL : long ? longMarkdown(Math.min(Number(long[1]), 4_000_000)) : /hostile/i.test(question) ? HOSTILE_ANSWER : /markdown/i.test(question) ? MARKDOWN_ANSWER : GENERIC_ANSWER;
     if (Array.isArray(body.modalities) && body.modalities.includes("audio")) return openaiAudio(res, model, stream);
     const toolCall = { id: nextId("call_"), type: "function", function: { name: "check_account_status", arguments: JSON.stringify({ email: "ada@example.com" }) } };
     const completionTokens = callTool ? 18 : tokens(answer).length;

@@ -174,42 +174,45 @@ export function looksLikeMarkdown(text: string): boolean {
 }
 
 /**
- * A long text cut into pieces of about `size` characters at blank lines outside code fences,
- * so each piece is whole Markdown and the first can be shown before the rest are parsed.
- * A piece has no blank line inside it only when the text has none (then it is cut at a line end,
- * or anywhere in a single line longer than `size * 4`).
+ * Where the first piece of a long text ends: at a blank line outside code fences once it has
+ * about `size` characters, so each piece is whole Markdown and the first can be shown before the
+ * rest is even looked at. Without such a blank line it ends at a line end outside a fence, or
+ * anywhere in a line once it is four times `size`. The whole text when it is short.
  */
-export function splitMarkdown(text: string, size = 12_000): string[] {
-  if (text.length <= size) return [text];
-  const pieces: string[] = [];
-  let start = 0;
+export function firstPieceEnd(text: string, size = 12_000): number {
+  if (text.length <= size) return text.length;
   let fence: string | undefined;
   let lastBlank = -1;
-  let pos = 0;
-  while (pos < text.length) {
+  for (let pos = 0; pos < text.length; ) {
     let end = text.indexOf("\n", pos);
     if (end === -1) end = text.length;
-    const line = text.slice(pos, Math.min(end, pos + 200));
-    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    const head = text.slice(pos, Math.min(end, pos + 200));
+    const marker = head.length >= 3 ? /^ {0,3}(`{3,}|~{3,})/.exec(head)?.[1] : undefined;
     if (fence !== undefined) {
-      if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) fence = undefined;
+      if (marker && marker[0] === fence[0] && marker.length >= fence.length && head.trim() === marker) fence = undefined;
     } else if (marker) {
       fence = marker;
-    } else if (line.trim() === "" && end - pos === line.length) {
+    } else if (end - pos === head.length && head.trim() === "") {
       lastBlank = pos;
     }
-    const next = end + 1;
-    if (next - start >= size) {
-      let cut = lastBlank > start ? lastBlank : fence === undefined ? next : -1;
-      if (cut === -1 && next - start >= size * 4) cut = next;
-      if (cut !== -1 && cut < text.length) {
-        pieces.push(text.slice(start, cut));
-        start = cut;
-        lastBlank = -1;
-      }
+    const next = Math.min(end + 1, text.length);
+    if (next >= size) {
+      if (lastBlank > 0) return lastBlank;
+      if (fence === undefined || next >= size * 4) return next;
     }
     pos = next;
   }
-  if (start < text.length) pieces.push(text.slice(start));
+  return text.length;
+}
+
+/** A long text cut into whole pieces of about `size` characters (see firstPieceEnd). */
+export function splitMarkdown(text: string, size = 12_000): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > 0) {
+    const end = firstPieceEnd(rest, size);
+    pieces.push(rest.slice(0, end));
+    rest = rest.slice(end);
+  }
   return pieces;
 }

@@ -7,7 +7,7 @@
  */
 import type { ComponentChildren } from "preact";
 import { useMemo } from "preact/hooks";
-import { looksLikeMarkdown, parseMarkdown, splitMarkdown } from "../../detail-model/markdown";
+import { firstPieceEnd, looksLikeMarkdown, parseMarkdown } from "../../detail-model/markdown";
 import type { MdElement, MdNode } from "../../detail-model/markdown";
 import { Lazy } from "./Lazy";
 
@@ -80,24 +80,42 @@ function Piece({ text }: { text: string }) {
   return <>{children(nodes)}</>;
 }
 
-/** A rough height for a piece not rendered yet: about 90 characters a line. */
-const estimate = (text: string) => (text.length / 90 + (text.match(/\n/g)?.length ?? 0) * 0.3) * 17;
+/** A rough height for text not rendered yet: about 90 characters a line. */
+const estimate = (chars: number) => (chars / 90) * 19;
+
+/**
+ * A text as its first piece, then the rest, itself cut the same way once it nears the view: the
+ * first paint costs one piece whatever the length. The first piece is about a screenful; later
+ * ones are larger (fewer steps while scrolling).
+ */
+function Pieces({ text, size, render, first = size }: { text: string; size: number; first?: number; render(piece: string): ComponentChildren }) {
+  const end = useMemo(() => firstPieceEnd(text, first), [text, first]);
+  if (end >= text.length) return <>{render(text)}</>;
+  const rest = text.slice(end);
+  return (
+    <>
+      {render(text.slice(0, end))}
+      <Lazy estimate={estimate(rest.length)}>{() => <Pieces text={rest} size={size} render={render} />}</Lazy>
+    </>
+  );
+}
+
+const renderMarkdown = (piece: string) => <Piece text={piece} />;
+const renderPlain = (piece: string) => piece;
 
 export function Markdown({ text }: { text: string }) {
-  const pieces = useMemo(() => splitMarkdown(text), [text]);
   return (
     <div class="md">
-      {pieces.map((p, i) => (i === 0 ? <Piece key={i} text={p} /> : <Lazy key={i} estimate={estimate(p)}>{() => <Piece text={p} />}</Lazy>))}
+      <Pieces text={text} first={4_000} size={16_000} render={renderMarkdown} />
     </div>
   );
 }
 
 /** Plain text kept as written, long text in pieces as Markdown is. */
 export function PlainText({ text }: { text: string }) {
-  const pieces = useMemo(() => splitMarkdown(text, 20_000), [text]);
   return (
     <div class="dt-text">
-      {pieces.map((p, i) => (i === 0 ? p : <Lazy key={i} estimate={estimate(p)}>{() => p}</Lazy>))}
+      <Pieces text={text} first={8_000} size={32_000} render={renderPlain} />
     </div>
   );
 }
