@@ -358,7 +358,7 @@ export function createMockLlm(options: MockOptions = {}) {
     sseHeaders(res);
     const send = (type: string, data: Json) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
     const webSearch = Array.isArray(body.tools) && body.tools.some((t) => String((t as Json).type ?? "").startsWith("web_search_"));
-    if (webSearch || (body.thinking as Json | undefined)?.type === "enabled") return anthropicResearch(send, res, id, model, webSearch);
+    if (webSearch || (body.thinking as Json | undefined)?.type === "enabled") return anthropicResearch(send, res, id, model, webSearch, /redacted/i.test(question));
     send("message_start", { message: { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } });
     send("ping", {});
     if (callTool) {
@@ -391,7 +391,8 @@ export function createMockLlm(options: MockOptions = {}) {
    * server tool is offered, a server_tool_use, its web_search_tool_result and a cited answer
    * (citations_delta), with server-tool usage: as the Anthropic API streams them.
    */
-  async function anthropicResearch(send: (type: string, data: Json) => void, res: ServerResponse, id: string, model: string, webSearch: boolean): Promise<void> {
+  /** `redacted`: a redacted_thinking block follows the thinking (a prompt that mentions it). */
+  async function anthropicResearch(send: (type: string, data: Json) => void, res: ServerResponse, id: string, model: string, webSearch: boolean, redacted = false): Promise<void> {
     const usage = { input_tokens: 420, cache_read_input_tokens: 64, cache_creation_input_tokens: 32, output_tokens: 1 };
     send("message_start", { message: { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage } });
     let index = 0;
@@ -402,6 +403,10 @@ export function createMockLlm(options: MockOptions = {}) {
     }
     send("content_block_delta", { index, delta: { type: "signature_delta", signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds" } });
     send("content_block_stop", { index: index++ });
+    if (redacted) {
+      send("content_block_start", { index, content_block: { type: "redacted_thinking", data: "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP" } });
+      send("content_block_stop", { index: index++ });
+    }
     if (webSearch) {
       const toolId = nextId("srvtoolu_");
       send("content_block_start", { index, content_block: { type: "server_tool_use", id: toolId, name: "web_search", input: {} } });

@@ -9,7 +9,7 @@ import type { Page } from "puppeteer-core";
 import { startDemoServer, type DemoServer } from "../../demo/server";
 import { waitFor } from "./support/chromium";
 import { launchFirefox, openExtensionPage, readFirefoxStore, type FirefoxLaunched } from "./support/firefox";
-import { clickButton, detailFacts, HOSTILE_PROMPT, makeReadingCalls, MODELS, showSpan } from "./support/reading";
+import { chatOrder, clickButton, conversationTurn, detailFacts, HOSTILE_PROMPT, makeReadingCalls, MODELS, showSpan } from "./support/reading";
 
 let server: DemoServer;
 let ff: FirefoxLaunched;
@@ -21,6 +21,7 @@ test.beforeAll(async () => {
   const page = await ff.browser.newPage();
   await page.goto(server.origin);
   await page.evaluate(makeReadingCalls, { models: MODELS, hostile: HOSTILE_PROMPT });
+  for (let n = 1; n <= 3; n++) await page.evaluate(conversationTurn, { n, model: MODELS.conversation });
   await page.click("#send");
   await page.waitForFunction(() => document.body.textContent?.includes("Your account is active"), { timeout: 30_000 });
   await page.click("#error");
@@ -80,11 +81,15 @@ test("Firefox: each renderer on captured data, and hostile markup as text", asyn
   expect(audio.audios[0]!.duration).toBeCloseTo(0.6, 1);
   expect(audio.text).toContain("Your account is active. A reset link is on its way.");
 
-  // Thinking: collapsed in its own block.
+  // Thinking: collapsed in its own block; redacted thinking marked; Gemini's with its token count.
   await show(MODELS.thinking, "Output");
   const thinking = await factsWhen("the reasoning block", (f) => f.reasoning.length > 0);
   expect(thinking.reasoning[0]!.open).toBe(false);
   expect(thinking.reasoning[0]!.summary).toContain("Reasoning");
+  expect(thinking.redacted).toBe(1);
+  await show(MODELS.geminiThinking, "Output");
+  const gemini = await factsWhen("Gemini's thoughts", (f) => f.reasoning.length > 0);
+  expect(gemini.reasoning[0]!.summary).toMatch(/Reasoning · \d+ tokens · \d+ characters/);
 
   // 500 messages: a screenful at once, the rest as they scroll into view.
   await show(MODELS.long, "Messages");
@@ -97,7 +102,7 @@ test("Firefox: each renderer on captured data, and hostile markup as text", asyn
   }, "the last message after scrolling");
 });
 
-test("Firefox: a trace root's summary links to the failing span; its chat lists the turn in order", async () => {
+test("Firefox: a trace root's summary links to the failing span; its chat lists the turn in order; a conversation as one chat", async () => {
   await panel.evaluate(() => {
     const filter = document.querySelector<HTMLInputElement>('input[aria-label="Filter"]')!;
     filter.value = "";
@@ -123,11 +128,24 @@ test("Firefox: a trace root's summary links to the failing span; its chat lists 
 
   await selectTrace("submit form#chat");
   await openTab("Chat");
-  const order = await waitFor(() => panel.evaluate(() => {
-    const els = [...document.querySelectorAll(".detail-pane .chat-message, .detail-pane .chat-step")];
-    return els.length ? els.map((e) => e.classList.contains("chat-step") ? `step ${e.querySelector(".dt-kind")?.textContent}` : `${e.querySelector(".dt-message-role")?.firstChild?.textContent}${e.querySelector(".dt-tool-call") ? " tool call" : ""}`) : undefined;
-  }), "the chat");
+  const order = await waitFor(() => panel.evaluate(chatOrder).then((o) => (o.length ? o : undefined)), "the chat");
   expect(order).toEqual(["step retrieval", "system", "user", "assistant tool call", "step tool", "tool", "assistant"]);
   await panel.evaluate(() => [...document.querySelectorAll<HTMLElement>(".chat-message.is-output .chat-span-link")].pop()?.click());
   await waitFor(() => panel.evaluate(() => document.querySelector(".wf-row.is-selected")?.textContent?.includes("chat gpt-4o-mini") || undefined), "the answer's span selected");
+
+  // A conversation of three turns (three traces), read whole from its last turn's root.
+  await panel.evaluate((m) => {
+    const filter = document.querySelector<HTMLInputElement>('input[aria-label="Filter"]')!;
+    filter.value = `model:${m}`;
+    filter.dispatchEvent(new Event("input", { bubbles: true }));
+  }, MODELS.conversation);
+  await waitFor(() => panel.evaluate(() => document.querySelectorAll(".trace-row").length === 3 || undefined), "the three turns");
+  await selectTrace("conversation turn 3");
+  await openTab("Chat");
+  await waitFor(() => panel.evaluate(() => {
+    const b = [...document.querySelectorAll<HTMLElement>(".chat-bar button")].find((x) => x.textContent === "Whole conversation (3 turns)");
+    b?.click();
+    return b?.getAttribute("aria-pressed") === "true" || undefined;
+  }), "the whole conversation");
+  await waitFor(async () => JSON.stringify(await panel.evaluate(chatOrder)) === JSON.stringify(["turn 1", "user", "assistant", "turn 2", "user", "assistant", "turn 3", "user", "assistant"]) || undefined, "three turns, each message once");
 });

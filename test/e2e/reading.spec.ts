@@ -8,7 +8,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { startDemoServer, type DemoServer } from "../../demo/server";
 import { launchWithExtension, openPanelTab, readStore, waitFor, type WithExtension } from "./support/chromium";
-import { clickButton, detailFacts, HOSTILE_PROMPT, makeReadingCalls, MODELS, showSpan } from "./support/reading";
+import { chatOrder, conversationTurn, detailFacts, HOSTILE_PROMPT, makeReadingCalls, MODELS, showSpan } from "./support/reading";
 
 let server: DemoServer;
 let ext: WithExtension;
@@ -22,6 +22,9 @@ test.beforeAll(async () => {
   const page = await ext.context.newPage();
   await page.goto(server.origin);
   await page.evaluate(makeReadingCalls, { models: MODELS, hostile: HOSTILE_PROMPT });
+  for (let n = 1; n <= 3; n++) {
+    await page.evaluate(conversationTurn, { n, model: MODELS.conversation });
+  }
   await page.getByRole("button", { name: "Send" }).click();
   await page.getByText("Your account is active").first().waitFor();
   await page.getByRole("button", { name: "Trigger a rate limit" }).click();
@@ -110,12 +113,18 @@ test("an audio answer streamed in pieces plays in an audio element, with its tra
   expect(f.text).toContain("audio/wav");
 });
 
-test("extended thinking in its own collapsed block", async () => {
+test("thinking in its own collapsed block, redacted thinking marked, the reasoning token count shown", async () => {
   await show(MODELS.thinking, "Output");
   const f = await waitFor(async () => { const x = await facts(); return x.reasoning.length > 0 ? x : undefined; }, "the reasoning block");
   expect(f.reasoning).toEqual([{ open: false, summary: expect.stringContaining("Reasoning") as unknown as string }]);
+  expect(f.redacted).toBe(1);
+  expect(f.text.toLowerCase()).toContain("redacted reasoning");
   await panel.locator("details.dt-reasoning > summary").click();
   await expect(panel.locator("details.dt-reasoning")).toContainText("The user asks about lockouts");
+  // Gemini reports its thoughts' tokens: the block says how many.
+  await show(MODELS.geminiThinking, "Output");
+  const g = await waitFor(async () => { const x = await facts(); return x.reasoning.length > 0 ? x : undefined; }, "Gemini's thoughts");
+  expect(g.reasoning[0]!.summary).toMatch(/Reasoning · \d+ tokens · \d+ characters/);
 });
 
 test("a 500-message history renders progressively: the first messages at once, the rest as they scroll into view", async () => {
@@ -151,13 +160,25 @@ test("a trace root: its summary with links to the failing span, and its chat in 
   await expect(detail).toContainText("Every step succeeded.");
   await panel.getByRole("tab", { name: "Chat" }).click();
   // Each message once, in the order it happened, with the retrieval and the tool's run between.
-  const order = await detail.locator(".chat-message, .chat-step").evaluateAll((els) => els.map((e) =>
-    e.classList.contains("chat-step") ? `step ${e.querySelector(".dt-kind")?.textContent}` : `${e.querySelector(".dt-message-role")?.firstChild?.textContent}${e.querySelector(".dt-tool-call") ? " tool call" : ""}`));
-  expect(order).toEqual(["step retrieval", "system", "user", "assistant tool call", "step tool", "tool", "assistant"]);
+  expect(await panel.evaluate(chatOrder)).toEqual(["step retrieval", "system", "user", "assistant tool call", "step tool", "tool", "assistant"]);
   await expect(detail.locator(".chat-message")).toContainText(["How do I reset my account password?"]);
   await detail.locator(".chat-message.is-output .chat-span-link").last().click();
   await expect(panel.locator(".wf-row.is-selected")).toContainText("chat gpt-4o-mini");
   await expect(panel.getByRole("tab", { name: "Messages" })).toHaveAttribute("aria-selected", "true");
+});
+
+test("a conversation of three turns read as one chat: each message once, under its turn", async () => {
+  await panel.getByRole("searchbox", { name: "Filter" }).fill(`model:${MODELS.conversation}`);
+  await expect(panel.locator(".trace-row")).toHaveCount(3);
+  await panel.locator(".trace-row").last().click();
+  await panel.getByRole("tab", { name: "Chat" }).click();
+  await expect(panel.locator(".chat-bar")).toContainText("Whole conversation (3 turns)");
+  expect(await panel.evaluate(chatOrder)).toEqual(["user", "assistant"]);
+  await panel.getByRole("button", { name: "Whole conversation (3 turns)" }).click();
+  await expect.poll(() => panel.evaluate(chatOrder)).toEqual(["turn 1", "user", "assistant", "turn 2", "user", "assistant", "turn 3", "user", "assistant"]);
+  await expect(panel.locator(".detail-pane .chat-message").nth(4)).toContainText("Turn 3: tell me about step 3.");
+  await panel.getByRole("button", { name: /This turn/ }).click();
+  await panel.getByRole("searchbox", { name: "Filter" }).fill("");
 });
 
 test("opened as a page, the panel follows the system's light/dark switch live", async () => {

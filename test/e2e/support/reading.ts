@@ -17,6 +17,8 @@ export const MODELS = {
   audio: "gpt-4o-audio-preview",
   thinking: "claude-sonnet-4-thinking",
   long: "gpt-4o-long-history",
+  geminiThinking: "gemini-2.5-flash-thinking",
+  conversation: "gpt-4o-conversation",
 } as const;
 
 export const HOSTILE_PROMPT = `hostile: <img src=x onerror="window.__xss='prompt-img'"> <script>window.__xss='prompt-script'</script> [x](javascript:window.__xss='prompt-link')`;
@@ -52,7 +54,9 @@ export async function makeReadingCalls({ models, hostile }: { models: typeof MOD
     { type: "image_url", image_url: { url: "https://images.example.com/photo.jpg" } },
   ] }]);
   await chat(models.audio, [{ role: "user", content: "Say that my account is fine." }], { modalities: ["text", "audio"], audio: { voice: "alloy", format: "wav" }, stream: true });
-  await post("/v1/messages", { model: models.thinking, max_tokens: 2000, stream: true, thinking: { type: "enabled", budget_tokens: 1024 }, messages: [{ role: "user", content: "Why was my account locked?" }] }, { "anthropic-version": "2023-06-01" });
+  await post("/v1/messages", { model: models.thinking, max_tokens: 2000, stream: true, thinking: { type: "enabled", budget_tokens: 1024 }, messages: [{ role: "user", content: "Why was my account locked? Show redacted thinking too." }] }, { "anthropic-version": "2023-06-01" });
+  // Gemini's thoughts, with their token count in the usage.
+  await post(`/v1beta/models/${models.geminiThinking}:streamGenerateContent?alt=sse`, { contents: [{ role: "user", parts: [{ text: "Any security tip?" }] }], generationConfig: { thinkingConfig: { includeThoughts: true } } });
   const history: unknown[] = [];
   for (let i = 0; i < 500; i++) {
     history.push(i % 2 === 0
@@ -61,6 +65,29 @@ export async function makeReadingCalls({ models, hostile }: { models: typeof MOD
   }
   history[499] = { role: "user", content: "Question 499: the last one." };
   await chat(models.long, history);
+}
+
+/**
+ * In the page: turn `n` of a chat that sends its history each time (a conversation the extension
+ * derives from message continuity). Each turn is marked (llm-trace:start/end), so each is a trace
+ * of its own.
+ */
+export async function conversationTurn({ n, model }: { n: number; model: string }): Promise<void> {
+  const w = window as unknown as { __history?: { role: string; content: string }[] };
+  const history = (w.__history ??= []);
+  history.push({ role: "user", content: `Turn ${n}: tell me about step ${n}.` });
+  performance.mark("llm-trace:start", { detail: { name: `conversation turn ${n}` } });
+  const res = await fetch("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model, messages: history }) }).then((r) => r.json() as Promise<{ choices: { message: { content: string } }[] }>);
+  history.push({ role: "assistant", content: res.choices[0]!.message.content });
+  performance.mark("llm-trace:end");
+}
+
+/** In the panel: the chat entries on show, as "turn n", "step kind" or the role (+ " tool call"). */
+export function chatOrder(): string[] {
+  return [...document.querySelectorAll(".detail-pane .chat-turn, .detail-pane .chat-message, .detail-pane .chat-step")].map((e) =>
+    e.classList.contains("chat-turn") ? `turn ${/Turn (\d+)/.exec(e.textContent ?? "")?.[1]}`
+      : e.classList.contains("chat-step") ? `step ${e.querySelector(".dt-kind")?.textContent}`
+      : `${e.querySelector(".dt-message-role")?.firstChild?.textContent}${e.querySelector(".dt-tool-call") ? " tool call" : ""}`);
 }
 
 /** In the panel: show the span of `model` in `tab`, through the filter; true once shown. */
@@ -98,7 +125,7 @@ export function detailFacts(): {
   tables: number; tableRows: number; headings: string[]; keywords: number; codeLangs: string[]; urls: string[];
   forbidden: string[]; handlers: number; xss: unknown;
   thumbs: { src: string; width: number }[]; audios: { src: string; duration: number }[];
-  reasoning: { open: boolean; summary: string }[]; messages: number; lazy: number;
+  reasoning: { open: boolean; summary: string }[]; redacted: number; messages: number; lazy: number;
 } {
   const pane = document.querySelector(".detail-pane")!;
   const all = [...pane.querySelectorAll("*")];
@@ -117,6 +144,7 @@ export function detailFacts(): {
     thumbs: [...pane.querySelectorAll<HTMLImageElement>(".dt-thumb img")].map((i) => ({ src: i.src, width: i.naturalWidth })),
     audios: [...pane.querySelectorAll<HTMLAudioElement>("audio")].map((a) => ({ src: a.src, duration: a.duration })),
     reasoning: [...pane.querySelectorAll<HTMLDetailsElement>("details.dt-reasoning")].map((d) => ({ open: d.open, summary: d.querySelector("summary")?.textContent ?? "" })),
+    redacted: pane.querySelectorAll(".dt-reasoning-redacted").length,
     messages: pane.querySelectorAll(".dt-message").length,
     lazy: pane.querySelectorAll(".dt-lazy").length,
   };
