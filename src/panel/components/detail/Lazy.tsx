@@ -22,7 +22,7 @@ export function Lazy({ estimate, children, eager = false }: { estimate: number; 
         observer.disconnect();
         setShown(true);
       }
-    }, { root: el.closest(".dt-panel, .chat-scroll"), rootMargin: MARGIN });
+    }, { root: el.closest(".dt-panel"), rootMargin: MARGIN });
     observer.observe(el);
     return () => observer.disconnect();
   }, [shown]);

@@ -70,9 +70,11 @@ const MISSING: Record<string, string> = {
 
 function Payload({ view, inInput }: { view: MediaView; inInput: boolean }) {
   const source = useContext(SpanExchange);
+  const exchange = source?.exchange;
+  // Searching a body of megabytes: once per exchange, not on every render.
+  const result = useMemo(() => (source ? payloadOf(view, exchange, inInput) : undefined), [view, exchange, inInput, source !== undefined]);
   if (view.data !== undefined) return <Inline view={view} data={view.data} />;
-  if (!source) return <span class="dt-muted">Open this call's span to see it.</span>;
-  const result = payloadOf(view, source.exchange, inInput);
+  if (!result) return <span class="dt-muted">Open this call's span to see it.</span>;
   if (result.state === "loading") return <span class="dt-muted">Loading…</span>;
   if (result.state === "missing") return <span class="dt-muted">{MISSING[result.why]}</span>;
   return <Inline view={view} data={result.data} />;
