@@ -3,6 +3,7 @@
  * conversation, a conversation's turns follow its header, oldest first.
  */
 import type { Conversation, ListItem } from "../state/conversations";
+import { sideOfTrace, type CompareStore } from "../state/compare";
 import type { TraceRow, TraceStore } from "../state/traces";
 import { formatClock, formatCost, formatDuration, formatTokens } from "../format";
 import { VirtualList } from "./VirtualList";
@@ -41,7 +42,9 @@ function ConversationHeader({ conversation, shown, style }: { conversation: Conv
   );
 }
 
-export function TraceList({ traces }: { traces: TraceStore }) {
+/** `compare`: Ctrl/Cmd-click picks a row as the second trace of a comparison; `source` names where the rows come from. */
+export function TraceList({ traces, compare, source = "live tab" }: { traces: TraceStore; compare?: CompareStore; source?: string }) {
+  const second = compare?.secondId.value;
   const items = traces.items.value;
   const selected = traces.selectedTrace.value?.traceId;
   const index = items.findIndex((i) => i.type === "trace" && i.row.trace.traceId === selected);
@@ -69,13 +72,14 @@ export function TraceList({ traces }: { traces: TraceStore }) {
         return (
           <div
             key={itemKey(item)} id={`trace-${trace.traceId}`} role="option" aria-selected={trace.traceId === selected}
-            class={`trace-row ${trace.traceId === selected ? "is-selected" : ""} ${summary.errors ? "has-error" : ""} ${summary.plain ? "is-plain" : ""} ${item.turn ? "is-turn" : ""}`}
-            style={style} onClick={() => traces.selectTrace(trace.traceId)} data-trace-id={trace.traceId}
+            class={`trace-row ${trace.traceId === selected ? "is-selected" : ""} ${summary.errors ? "has-error" : ""} ${summary.plain ? "is-plain" : ""} ${item.turn ? "is-turn" : ""} ${trace.traceId === second ? "is-second" : ""}`}
+            style={style} onClick={(e) => (compare && (e.ctrlKey || e.metaKey) ? compare.toggleSecond(sideOfTrace(trace, source)) : traces.selectTrace(trace.traceId))} data-trace-id={trace.traceId}
           >
             <div class="trace-line">
               {item.turn ? <span class="turn-number" title={`Turn ${item.turn} of ${item.of}`}>{item.turn}</span> : <span class={`kind-dot kind-${trace.roots[0]?.span.kind ?? "http"}`} />}
               {/* A turn is named by what it asked; the user action that sent it stays in the tooltip. */}
               <span class="trace-name" title={item.question ? `${item.question}\n${summary.name}` : summary.name}>{item.question ?? summary.name}</span>
+              {trace.traceId === second && <span class="badge badge-compare" title="Picked to compare with the selected trace">compare</span>}
               {summary.errors > 0 && <span class="badge badge-error" title={`${summary.errors} failed`}>{summary.errors} error{summary.errors > 1 ? "s" : ""}</span>}
               {summary.durationMs === undefined ? <span class="trace-live" title="in flight">live</span> : <span class="trace-duration">{formatDuration(summary.durationMs)}</span>}
             </div>
