@@ -58,11 +58,12 @@ function twoRuns(spans: SpanRecord[]): [SpanRecord[], SpanRecord[]] | undefined 
 const inputTokens = (spans: SpanRecord[]) => spans.filter((s) => s.kind === "llm").reduce((n, s) => n + Number(s.attributes["gen_ai.usage.input_tokens"]), 0);
 
 /** What the view must say, read from the DOM in either browser. */
-function readCompare(): { steps: string[]; system: { added: string[]; removed: string[] }; inputDelta: string } {
+function readCompare(): { steps: string[]; flags: string[]; system: { added: string[]; removed: string[] }; inputDelta: string } {
   const q = (sel: string) => [...document.querySelectorAll<HTMLElement>(sel)];
   const system = q(".cmp-section").find((s) => s.querySelector("h4")?.textContent?.startsWith("System instructions"));
   return {
     steps: q(".cmp-step-label").map((e) => e.textContent ?? ""),
+    flags: q(".cmp-flags").map((e) => e.textContent ?? ""),
     system: {
       added: [...(system?.querySelectorAll("ins") ?? [])].map((e) => (e.textContent ?? "").trim()),
       removed: [...(system?.querySelectorAll("del") ?? [])].map((e) => (e.textContent ?? "").trim()),
@@ -73,6 +74,8 @@ function readCompare(): { steps: string[]; system: { added: string[]; removed: s
 
 function expectCompare(view: ReturnType<typeof readCompare>, runs: [SpanRecord[], SpanRecord[]]): void {
   expect(view.steps).toEqual(["embedding", "retrieval support-docs", "chat #1", "tool check_account_status", "chat #2"]);
+  // The tool call ids differ between the runs, the answers do not: only the prompts changed.
+  expect(view.flags).toEqual(["same", "same", "prompt changed", "same", "prompt changed"]);
   expect(view.system).toEqual({ added: ["friendly", "in detail"], removed: ["briefly"] });
   const delta = inputTokens(runs[1]) - inputTokens(runs[0]);
   expect(delta).toBeGreaterThan(0);
@@ -100,7 +103,13 @@ test("Chromium: two runs whose system prompt differs compare step by step, with 
     await expect(panel.locator(".cmp-step-head[aria-expanded=true]")).toHaveCount(1);
     expectCompare(await panel.evaluate(readCompare), runs);
     await panel.screenshot({ path: path.join(OUT, "compare.png") });
+    // The panel takes its theme when it opens: dark, then reopened on the same comparison.
     await panel.emulateMedia({ colorScheme: "dark" });
+    await panel.reload();
+    await rows.nth(0).click();
+    await rows.nth(1).click({ modifiers: ["ControlOrMeta"] });
+    await compareButton.click();
+    await expect(panel.locator(".cmp-step-head[aria-expanded=true]")).toHaveCount(1);
     await panel.screenshot({ path: path.join(OUT, "compare-dark.png") });
     await panel.emulateMedia({ colorScheme: "light" });
 
