@@ -16,6 +16,7 @@ import { Splitter } from "./components/Splitter";
 import { Toolbar } from "./components/Toolbar";
 import { CompareBar, sourceLabel } from "./components/CompareBar";
 import { CompareView } from "./components/CompareView";
+import { PromptVersions } from "./components/PromptVersions";
 import { TraceList } from "./components/TraceList";
 import { TurnNav } from "./components/TurnNav";
 import { Waterfall } from "./components/Waterfall";
@@ -80,8 +81,9 @@ export function App({ spans, traces, exchange, compare, connection, host }: AppP
         e.preventDefault();
         filterRef.current?.focus();
         filterRef.current?.select();
-      } else if (e.key === "Escape" && compare.open.value) {
-        compare.close();
+      } else if (e.key === "Escape" && (compare.open.value || compare.showVersions.value)) {
+        if (compare.open.value) compare.close();
+        else compare.showVersions.value = false;
       } else if (e.key === "Escape" && document.activeElement !== filterRef.current && traces.query.value) {
         traces.query.value = "";
       } else if ((e.key === "[" || e.key === "]") && !e.ctrlKey && !e.metaKey && !e.altKey && !isTextField(document.activeElement) && traces.selectedTurn.value) {
@@ -158,7 +160,8 @@ export function App({ spans, traces, exchange, compare, connection, host }: AppP
             : <TraceList traces={traces} compare={compare} source={sourceLabel(spans.session.value)} />}
         </div>
         <Splitter vertical label="Resize trace list" onResize={(px) => (layout.value = { ...layout.value, listWidth: px })} />
-        {compare.open.value ? <div class="right-pane is-compare"><CompareView key={`${compare.open.value.before.id}:${compare.open.value.after.id}`} compare={compare} /></div> : <div class="right-pane">
+        {compare.open.value ? <div class="right-pane is-compare"><CompareView key={`${compare.open.value.before.id}:${compare.open.value.after.id}`} compare={compare} /></div>
+          : compare.showVersions.value ? <div class="right-pane is-compare"><PromptVersions compare={compare} spans={spans.list.value} source={sourceLabel(spans.session.value)} /></div> : <div class="right-pane">
           <div class="waterfall-pane">
             <TurnNav traces={traces} />
             <Waterfall traces={traces} onOpen={() => detailRef.current?.focus()} />

@@ -113,6 +113,30 @@ test("Chromium: two runs whose system prompt differs compare step by step, with 
     await panel.screenshot({ path: path.join(OUT, "compare-dark.png") });
     await panel.emulateMedia({ colorScheme: "light" });
 
+    // The first run pinned as the baseline: the second shows its deltas in the list, and a click compares.
+    await panel.keyboard.press("Escape");
+    await rows.nth(1).click();
+    await panel.getByRole("button", { name: "Pin as baseline" }).click();
+    const delta = (inputTokens(runs[1]) + runs[1].filter((x) => x.kind === "llm").reduce((n, x) => n + Number(x.attributes["gen_ai.usage.output_tokens"]), 0))
+      - (inputTokens(runs[0]) + runs[0].filter((x) => x.kind === "llm").reduce((n, x) => n + Number(x.attributes["gen_ai.usage.output_tokens"]), 0));
+    const badge = rows.nth(0).getByRole("button", { name: "Compare with the baseline" });
+    await expect(badge).toContainText(`Δ +${delta} tok`);
+    await expect(rows.nth(1).getByRole("button", { name: "Compare with the baseline" })).toHaveCount(0);
+    await badge.click();
+    await expect(panel.locator(".cmp-step-label")).toHaveCount(5);
+    await panel.keyboard.press("Escape");
+
+    // Prompt versions: the chat endpoint used two system prompts, two calls each; one click compares them.
+    await panel.getByRole("button", { name: "Prompt versions" }).click();
+    const versions = panel.getByRole("region", { name: "Prompt versions" });
+    await expect(versions.locator("tbody tr")).toHaveCount(2);
+    await expect(versions.locator("tbody tr").nth(0)).toContainText(BRIEF.slice(0, 40));
+    await expect(versions.locator("tbody tr").nth(1)).toContainText(DETAILED.slice(0, 40));
+    await expect(versions.locator("tbody tr td:nth-of-type(2)")).toHaveText(["2", "2"]);
+    await versions.getByRole("button", { name: "Compare v1 with v2" }).click();
+    await expect(panel.getByRole("region", { name: "Compare" })).toContainText("Compare calls");
+    await expect(panel.locator(".cmp-section", { hasText: "System instructions" }).locator("ins")).toHaveText([/friendly/, /in detail/]);
+
     // Esc closes; "Compare with…" on one model call compares two calls.
     await panel.keyboard.press("Escape");
     await expect(panel.getByRole("region", { name: "Compare" })).toHaveCount(0);

@@ -6,6 +6,7 @@ import type { Conversation, ListItem } from "../state/conversations";
 import { sideOfTrace, type CompareStore } from "../state/compare";
 import type { TraceRow, TraceStore } from "../state/traces";
 import { formatClock, formatCost, formatDuration, formatTokens } from "../format";
+import { formatCount, formatUsd } from "../detail-model/numbers";
 import { VirtualList } from "./VirtualList";
 
 const ROW_HEIGHT = 40;
@@ -39,6 +40,28 @@ function ConversationHeader({ conversation, shown, style }: { conversation: Conv
         <span class="conv-id">{conversation.derived ? "derived id" : conversation.id}</span>
       </div>
     </div>
+  );
+}
+
+/** Against the pinned baseline: what this run of the same flow cost more or less. A click opens the comparison. */
+function BaselineDelta({ compare, trace, source }: { compare: CompareStore; trace: TraceRow["trace"]; source: string }) {
+  const against = compare.againstBaseline(trace);
+  const base = compare.baseline.value;
+  if (!against || !base) return null;
+  const d = Object.fromEntries(against.totals.map((t) => [t.name, t.delta]));
+  const tokens = (d["input tokens"] ?? 0) + (d["output tokens"] ?? 0);
+  const changed = against.pairs.some((p) => p.outputChanged || !p.before || !p.after);
+  const parts = [
+    `${tokens >= 0 ? "+" : "−"}${formatCount(Math.abs(tokens))} tok`,
+    d.duration !== undefined ? `${d.duration >= 0 ? "+" : "−"}${formatDuration(Math.abs(d.duration))}` : undefined,
+  ].filter(Boolean);
+  const detail = against.totals.filter((t) => t.delta !== undefined).map((t) => `${t.name} ${t.delta! >= 0 ? "+" : ""}${t.unit === "usd" ? formatUsd(t.delta!) : t.unit === "ms" ? formatDuration(t.delta!) : formatCount(t.delta!)}`);
+  return (
+    <button type="button" class={`badge badge-delta ${changed ? "is-changed" : ""}`} aria-label="Compare with the baseline"
+      title={`Against the baseline "${base.label}": ${detail.join(", ")}; output ${changed ? "changed" : "the same"}. Click to compare.`}
+      onClick={(e) => { e.stopPropagation(); compare.compare(base, sideOfTrace(trace, source), "traces", true); }}>
+      Δ {parts.join(" ")}{changed ? " · output changed" : ""}
+    </button>
   );
 }
 
@@ -80,6 +103,7 @@ export function TraceList({ traces, compare, source = "live tab" }: { traces: Tr
               {/* A turn is named by what it asked; the user action that sent it stays in the tooltip. */}
               <span class="trace-name" title={item.question ? `${item.question}\n${summary.name}` : summary.name}>{item.question ?? summary.name}</span>
               {trace.traceId === second && <span class="badge badge-compare" title="Picked to compare with the selected trace">compare</span>}
+              {compare && <BaselineDelta compare={compare} trace={trace} source={source} />}
               {summary.errors > 0 && <span class="badge badge-error" title={`${summary.errors} failed`}>{summary.errors} error{summary.errors > 1 ? "s" : ""}</span>}
               {summary.durationMs === undefined ? <span class="trace-live" title="in flight">live</span> : <span class="trace-duration">{formatDuration(summary.durationMs)}</span>}
             </div>

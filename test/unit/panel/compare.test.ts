@@ -4,6 +4,7 @@ import type { Span } from "../../../src/core/span";
 import { diffFields, diffMessages, diffSteps } from "../../../src/panel/compare-model/span-diff";
 import { diffText, foldUnchanged } from "../../../src/panel/compare-model/text-diff";
 import { compareTraces, matchSteps, stepsOf } from "../../../src/panel/compare-model/trace-diff";
+import * as promptModel from "../../../src/panel/compare-model/prompt-versions";
 
 let next = 0;
 function span(kind: Span["kind"], start: number, attributes: Span["attributes"] = {}, end = start + 100): Span {
@@ -131,4 +132,34 @@ test("ids the provider mints per call (tool call ids) do not make two runs diffe
   });
   const pair = compareTraces([withCall("call_1")], [withCall("call_2")]).pairs[0]!;
   assert.deepEqual([pair.promptChanged, pair.outputChanged, pair.changed], [false, false, false]);
+});
+
+test("model families drop the snapshot suffix only", () => {
+  const { modelFamily } = promptModel;
+  assert.deepEqual(
+    ["gpt-4o-mini-2024-07-18", "claude-3-5-haiku-20241022", "models/gemini-2.0-flash-001", "gpt-3.5-turbo-0125", "gpt-4", "claude-3-5-haiku-latest", "llama3.2:8b", "o1"].map(modelFamily),
+    ["gpt-4o-mini", "claude-3-5-haiku", "gemini-2.0-flash", "gpt-3.5-turbo", "gpt-4", "claude-3-5-haiku", "llama3.2:8b", "o1"],
+  );
+});
+
+test("prompt versions: one call site's system prompts numbered by first use, with counts, medians and error rate", () => {
+  const at = (start: number, system: string, input: number, status: Span["status"] = "ok", model = "gpt-4o-mini-2024-07-18") => {
+    const s = chat(start, system, "q", "a", { "gen_ai.request.model": model, "url.full": "http://127.0.0.1:5173/v1/chat/completions", "gen_ai.usage.input_tokens": input });
+    s.status = status;
+    return s;
+  };
+  const spans = [at(0, "Be brief.", 100), at(1000, "Be brief.", 110), at(2000, "Be detailed.", 150), at(3000, "Be detailed.", 170, "error"), at(4000, "Be detailed.", 160),
+    // Another model family: another call site, with one version only, so not listed.
+    at(5000, "Be brief.", 90, "ok", "claude-3-5-haiku-20241022")];
+  const prompts = promptModel.promptVersions(spans);
+  assert.equal(prompts.length, 1);
+  assert.equal(prompts[0]!.endpoint, "127.0.0.1:5173/v1/chat/completions");
+  assert.equal(prompts[0]!.modelFamily, "gpt-4o-mini");
+  assert.deepEqual(prompts[0]!.versions.map((v) => [v.number, v.system, v.count, v.medianInputTokens, Math.round(v.errorRate * 100)]), [[1, "Be brief.", 2, 105, 0], [2, "Be detailed.", 3, 160, 33]]);
+});
+
+test("a trace's shape is its steps' signatures: the same flow run again has the same shape", () => {
+  const run = (base: number) => [chat(base, "s", "q", "a"), span("tool", base + 200, { "gen_ai.tool.name": "lookup" }), chat(base + 400, "s", "q", "b")];
+  assert.equal(promptModel.shapeOf(run(0)), promptModel.shapeOf(run(10_000)));
+  assert.notEqual(promptModel.shapeOf(run(0)), promptModel.shapeOf(run(0).slice(0, 2)));
 });
