@@ -7,17 +7,7 @@
 import browser from "webextension-polyfill";
 import type { CaptureEvent } from "../core/capture-events";
 import { CaptureRateLimiter } from "../core/rate-limit";
-
-export interface TabHealth {
-  invalid: number;
-  rateLimited: number;
-  relayDropped: number;
-}
-
-export interface StorageNotice {
-  at: number;
-  message: string;
-}
+import type { StorageNotice, TabHealth } from "../shared/messages";
 
 const NOTICES_KEY = "storage-notices";
 const MAX_NOTICES = 20;

@@ -6,7 +6,7 @@ import { SETTINGS_KEY } from "../core/settings";
 import type { Sample } from "../shared/messages";
 import { forgetAll as forgetIngest } from "./ingest";
 import { forgetAll as forgetPushes } from "./otlp-push";
-import { notifyAllCleared } from "./panels";
+import { notifyAllCleared } from "./ports";
 import { forgetAll as forgetRecording } from "./recording";
 import { forgetAll as forgetStreams } from "./redaction";
 import { listSessions } from "./sessions";

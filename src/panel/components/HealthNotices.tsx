@@ -4,15 +4,13 @@
  */
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
+import type { RpcResult } from "../../shared/messages";
 import type { Connection } from "../connection";
 
 const SEEN_KEY = "llm-traces.notices-seen";
 const POLL_MS = 2000;
 
-interface Health {
-  dropped: { invalid: number; rateLimited: number; relayDropped: number };
-  notices: { at: number; message: string }[];
-}
+type Health = RpcResult<"getHealth">;
 
 const health = signal<Health | undefined>(undefined);
 const droppedSeen = signal(0);
