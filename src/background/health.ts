@@ -29,6 +29,14 @@ export function forgetHealth(tabId: number): void {
   limiter.forget(tabId);
 }
 
+/**
+ * All data was cleared: what was dropped before is no one's concern any more. The rate limits
+ * stay as they are: clearing is no way for a flooding tab to a new burst.
+ */
+export function forgetDropped(): void {
+  tabs.clear();
+}
+
 export async function addStorageNotice(message: string): Promise<void> {
   const stored = (await browser.storage.local.get(NOTICES_KEY))[NOTICES_KEY];
   const notices = [...(Array.isArray(stored) ? (stored as StorageNotice[]) : []), { at: Date.now(), message }].slice(-MAX_NOTICES);
