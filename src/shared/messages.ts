@@ -1,12 +1,19 @@
 /**
- * The one typed, versioned envelope between the extension's contexts, with the guards that are
- * the only way in: anything that fails them is dropped at the edge.
+ * The one typed, versioned envelope between the extension's contexts, every message each side
+ * may send, and the guards that are the only way in: anything that fails them is dropped at the
+ * edge.
  *
- *   page hook --MessagePort--> relay --runtime.sendMessage--> background <--Port--> panel
+ *   page hook --MessagePort--> relay --runtime.sendMessage--> background <--Port--> panel, settings
+ *
+ * Between the background and the extension's own pages, one map states every call (RpcMap:
+ * method -> params -> result) and one every push (PushMap: type -> payload); the background's
+ * handler table (RpcHandlers) and the pages' `call` are both typed from them, so a call without
+ * a handler, or a handler or caller of the wrong shape, fails `npm run typecheck`.
  */
 import type { CaptureEvent, HookConfig } from "../core/capture-events";
 import type { Exchange } from "../core/exchange";
 import type { SpanRecord } from "../core/records";
+import type { CapturePolicy } from "../core/settings";
 
 export const SOURCE = "llm-trace";
 export const PROTOCOL_VERSION = 1;
@@ -116,26 +123,13 @@ export function isHookConfigValue(c: unknown): c is HookConfig {
     Array.isArray(v.capture) && v.capture.every((p) => typeof p === "string");
 }
 
-// ---- settings page -> background ----
+// ---- extension pages <-> background (a runtime Port each) ----
 
-/** Remove every trace, imported file and capture state (and the settings, if asked). */
-export type ClearAllData = Envelope<"clear-all-data", { settings: boolean }>;
-/** Recent captured calls, as text, for the redaction preview. Answer: Sample[]. */
-export type SampleRequest = Envelope<"sample-request", object>;
-export interface Sample {
-  label: string;
-  text: string;
-}
-
-export const clearAllData = (settings: boolean): ClearAllData => envelope("clear-all-data", { settings });
-export const sampleRequest = (): SampleRequest => envelope("sample-request", {});
-export const isClearAllData = (m: unknown): m is ClearAllData => isEnvelope(m) && m.type === "clear-all-data";
-export const isSampleRequest = (m: unknown): m is SampleRequest => isEnvelope(m) && m.type === "sample-request";
-
-// ---- panel <-> background (runtime Port named panelPortName(tabId)) ----
-
+/** A panel's port: its calls are scoped to the tab it inspects. */
 export const PANEL_PORT_PREFIX = "panel:";
 export const panelPortName = (tabId: number): string => `${PANEL_PORT_PREFIX}${tabId}`;
+/** The settings page's port: no tab, so no call scoped to one. */
+export const SETTINGS_PORT = "settings";
 
 export function tabIdOfPanelPort(name: string): number | undefined {
   if (!name.startsWith(PANEL_PORT_PREFIX)) return undefined;
@@ -152,56 +146,123 @@ export interface SessionInfo {
   spans: number;
 }
 
-/**
- * Calls the panel makes. Each is scoped to the tab its port was opened for, or, with `session`,
- * to an imported session (any panel may look at those).
- */
-export interface PanelRpc {
-  /** Oldest first. `newest`: only the latest N; `until`: only those started at or before it. */
-  listSpans(params: { session?: number; newest?: number; until?: number }): SpanRecord[];
-  getExchange(params: { id: string; session?: number }): Exchange | null;
-  getExchanges(params: { ids: string[]; session?: number }): (Exchange | null)[];
-  listSessions(params: Record<string, never>): SessionInfo[];
-  importBatch(params: { session?: number; name: string; format: string; spans: SpanRecord[]; exchanges: Exchange[]; done: boolean }): { session: number };
-  removeSession(params: { session: number }): { removed: boolean };
-  clearTab(params: Record<string, never>): { removed: number };
-  /** Whether capture is on for the tab (the panel's record button). */
-  getRecording(params: Record<string, never>): { recording: boolean };
-  /** Events of this tab that were dropped, and storage notices newer than `since`. */
-  getHealth(params: { since?: number }): { dropped: { invalid: number; rateLimited: number; relayDropped: number }; notices: { at: number; message: string }[] };
-  /** The inspected page's site and whether it is recorded always, never, or while DevTools is open. */
-  getSiteState(params: Record<string, never>): { host: string; policy: "always" | "never" | "devtools"; recording: boolean };
-  /** Always (true) or never (false) record the tab's site, or back to the default (null). */
-  setSiteCapture(params: { capture: boolean | null }): { host: string; policy: "always" | "never" | "devtools"; recording: boolean };
-  setRecording(params: { recording: boolean }): { recording: boolean };
+/** One batch of an imported file, as the panel parsed it (the background redacts it again). */
+export interface ImportBatch {
+  /** Absent on the first batch: a new session is made and its id returned. */
+  session?: number;
+  name: string;
+  format: string;
+  spans: SpanRecord[];
+  exchanges: Exchange[];
+  /** The last batch (sent once the others are stored): the session is listed. */
+  done: boolean;
 }
-export type RpcMethod = keyof PanelRpc;
-export type RpcParams<M extends RpcMethod> = Parameters<PanelRpc[M]>[0];
-export type RpcResult<M extends RpcMethod> = ReturnType<PanelRpc[M]>;
+
+/** The inspected page's site and whether it is recorded always, never, or while DevTools is open. */
+export interface SiteState {
+  host: string;
+  policy: CapturePolicy;
+  recording: boolean;
+}
+
+/** Events a tab sent that were dropped, by reason. */
+export interface TabHealth {
+  invalid: number;
+  rateLimited: number;
+  relayDropped: number;
+}
+
+/** Something the user should know about storage (an eviction, a database reset). */
+export interface StorageNotice {
+  at: number;
+  message: string;
+}
+
+/** The OTLP push, as the settings page shows it. */
+export interface PushStatus {
+  lastSuccess?: number;
+  lastError?: { at: number; message: string };
+  pushedTraces: number;
+  /** Traces waiting for a retry. */
+  pending: number;
+}
+
+/** Recent captured calls, as text, for the redaction preview. */
+export interface Sample {
+  label: string;
+  text: string;
+}
+
+type NoParams = Record<string, never>;
+type Call<P, R> = { params: P; result: R };
+
+/**
+ * Every call an extension page makes to the background. A panel's calls are scoped to the tab
+ * its port was opened for or, with `session`, to an imported session (any panel may look at
+ * those); the settings page's, marked so, reach no tab.
+ */
+export interface RpcMap {
+  /** Oldest first. `newest`: only the latest N; `until`: only those started at or before it. */
+  listSpans: Call<{ session?: number; newest?: number; until?: number }, SpanRecord[]>;
+  getExchange: Call<{ id: string; session?: number }, Exchange | null>;
+  getExchanges: Call<{ ids: string[]; session?: number }, (Exchange | null)[]>;
+  listSessions: Call<NoParams, SessionInfo[]>;
+  importBatch: Call<ImportBatch, { session: number }>;
+  removeSession: Call<{ session: number }, { removed: boolean }>;
+  clearTab: Call<NoParams, { removed: number }>;
+  /** Whether capture is on for the tab (the panel's record button). */
+  getRecording: Call<NoParams, { recording: boolean }>;
+  setRecording: Call<{ recording: boolean }, { recording: boolean }>;
+  /** Events of this tab that were dropped, and storage notices newer than `since`. */
+  getHealth: Call<{ since?: number }, { dropped: TabHealth; notices: StorageNotice[] }>;
+  getSiteState: Call<NoParams, SiteState>;
+  /** Always (true) or never (false) record the tab's site, or back to the default (null). */
+  setSiteCapture: Call<{ capture: boolean | null }, SiteState>;
+  /** Settings page: remove every trace, imported file and capture state (and the settings, if asked). */
+  clearAllData: Call<{ settings: boolean }, { removed: number }>;
+  /** Settings page: recent captured calls for the redaction preview. */
+  recentSamples: Call<NoParams, Sample[]>;
+  /** Settings page: the OTLP push so far (null before the first); later changes are pushed. */
+  getPushStatus: Call<NoParams, PushStatus | null>;
+}
+export type RpcMethod = keyof RpcMap;
+export type RpcParams<M extends RpcMethod> = RpcMap[M]["params"];
+export type RpcResult<M extends RpcMethod> = RpcMap[M]["result"];
+/** The background's answers: one per method of RpcMap, of its exact shape. */
+export type RpcHandlers = { [M in RpcMethod]: (params: RpcParams<M>) => Promise<RpcResult<M>> };
+
+/** What the background tells open pages unasked: type -> payload. */
+export interface PushMap {
+  /** To a tab's panels after each commit: the spans that changed, and ids of spans gone. */
+  "spans-changed": { spans: SpanRecord[]; removed: string[] };
+  /** To a tab's panels: its spans are gone. */
+  "tab-cleared": NoParams;
+  /** To every page: the OTLP push status changed (null: cleared with all data). */
+  "push-status": { status: PushStatus | null };
+}
+export type PushType = keyof PushMap;
+export type Push<T extends PushType = PushType> = { [K in T]: Envelope<K, PushMap[K]> }[T];
 
 export type RpcRequest<M extends RpcMethod = RpcMethod> = Envelope<"rpc", { id: number; method: M; params: RpcParams<M> }>;
 export type RpcResponse = Envelope<"rpc-result", { id: number; result?: unknown; error?: string }>;
-/** Pushed to a tab's panels after each commit: the spans that changed, and ids of spans gone. */
-export type SpansChanged = Envelope<"spans-changed", { spans: SpanRecord[]; removed: string[] }>;
-export type TabCleared = Envelope<"tab-cleared", object>;
-export type PanelPush = SpansChanged | TabCleared;
 
 export const rpcRequest = <M extends RpcMethod>(id: number, method: M, params: RpcParams<M>): RpcRequest<M> =>
   envelope("rpc", { id, method, params }) as RpcRequest<M>;
 export const rpcResponse = (id: number, outcome: { result?: unknown; error?: string }): RpcResponse =>
   envelope("rpc-result", { id, ...outcome });
-export const spansChanged = (spans: SpanRecord[], removed: string[] = []): SpansChanged => envelope("spans-changed", { spans, removed });
-export const tabCleared = (): TabCleared => envelope("tab-cleared", {});
+export const push = <T extends PushType>(type: T, payload: PushMap[T]): Push<T> => envelope(type, payload) as Push<T>;
+export const spansChanged = (spans: SpanRecord[], removed: string[] = []): Push<"spans-changed"> => push("spans-changed", { spans, removed });
+export const tabCleared = (): Push<"tab-cleared"> => push("tab-cleared", {});
+export const pushStatusChanged = (status: PushStatus | null): Push<"push-status"> => push("push-status", { status });
 
-const RPC_METHODS: readonly string[] = [
-  "listSpans", "getExchange", "getExchanges", "clearTab", "getRecording", "setRecording", "getSiteState", "setSiteCapture", "getHealth",
-  "listSessions", "importBatch", "removeSession",
-] satisfies RpcMethod[];
-
-export function isRpcRequest(m: unknown): m is RpcRequest {
+/**
+ * A call the receiver answers: `methods` is its own handler table, so only a method it has
+ * passes (an own property: `constructor` or `__proto__` name no method).
+ */
+export function isRpcRequest(m: unknown, methods: Readonly<Record<RpcMethod, unknown>>): m is RpcRequest {
   if (!isEnvelope(m) || m.type !== "rpc") return false;
   const r = m as { id?: unknown; method?: unknown; params?: unknown };
-  return typeof r.id === "number" && typeof r.method === "string" && RPC_METHODS.includes(r.method) &&
+  return typeof r.id === "number" && typeof r.method === "string" && Object.hasOwn(methods, r.method) &&
     typeof r.params === "object" && r.params !== null;
 }
 
@@ -209,6 +270,9 @@ export function isRpcResponse(m: unknown): m is RpcResponse {
   return isEnvelope(m) && m.type === "rpc-result" && typeof (m as { id?: unknown }).id === "number";
 }
 
-export function isPanelPush(m: unknown): m is PanelPush {
-  return isEnvelope(m) && (m.type === "spans-changed" || m.type === "tab-cleared");
+/** Every push type, once: `satisfies` fails the typecheck when PushMap gains or loses one. */
+const PUSH_TYPES = { "spans-changed": true, "tab-cleared": true, "push-status": true } satisfies Record<PushType, true>;
+
+export function isPush(m: unknown): m is Push {
+  return isEnvelope(m) && Object.hasOwn(PUSH_TYPES, m.type);
 }
