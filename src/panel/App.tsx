@@ -73,7 +73,11 @@ export function App({ spans, traces, exchange, compare, connection, host }: AppP
     host.onNavigated(() => {
       if (!preserveLog.value) traces.since.value = Date.now();
     });
-    void connection.call("getRecording", {}).then((r) => (recording.value = r.recording), () => {});
+    // Asked again whenever the line (re)opens or all data is cleared: Clear all resumes a paused tab.
+    const askRecording = () => void connection.call("getRecording", {}).then((r) => (recording.value = r.recording), () => {});
+    const stopWatching = connection.subscribe((push) => {
+      if (push === null || push.type === "tab-cleared") askRecording();
+    });
     void refreshSessions(connection);
     host.watchSettings((settings) => (userPrices.value = parsePriceTable(settings.prices).table));
     const onKey = (e: KeyboardEvent) => {
@@ -92,7 +96,10 @@ export function App({ spans, traces, exchange, compare, connection, host }: AppP
       }
     };
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      stopWatching();
+    };
   }, []);
 
   // Follow the newest trace until the user picks one.
