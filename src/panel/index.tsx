@@ -8,6 +8,8 @@ import { signal } from "@preact/signals";
 import { App } from "./App";
 import { connect } from "./connection";
 import { createHost } from "./host";
+import { userPrices } from "./components/detail/detail-state";
+import { createCompareStore } from "./state/compare";
 import { createExchangeLoader } from "./state/selection";
 import { createSpanStore } from "./state/spans";
 import { createTraceStore } from "./state/traces";
@@ -31,5 +33,5 @@ if (tabId === undefined) {
   const traces = createTraceStore(spans);
   const exchange = createExchangeLoader(connection, traces, spans.session);
   document.documentElement.dataset.tabId = String(tabId);
-  render(<App spans={spans} traces={traces} exchange={exchange} connection={connection} host={createHost(tabId)} />, root);
+  render(<App spans={spans} traces={traces} exchange={exchange} compare={createCompareStore(userPrices)} connection={connection} host={createHost(tabId)} />, root);
 }

@@ -145,6 +145,7 @@ test("Clear all data leaves nothing stored before it, in Chromium", async () => 
     await expect(droppedAlert, "and the drops it counted").toHaveCount(0);
     await expect(noticeAlert, "and the storage notices").toHaveCount(0);
     await expect(pushStatus, "the settings page forgets the push status").toHaveCount(0);
+    await expect(pausedPanel.getByRole("button", { name: "Stop recording" }), "the paused tab's open panel says it records again").toBeVisible();
     expectNothingFromBefore(await dump());
 
     // The stream goes on and ends; the paused tab records again.

@@ -10,6 +10,7 @@ import type { SpanRecord } from "../../core/records";
 import { chooseTab, tabsFor } from "../detail-model/tabs";
 import type { TabId } from "../detail-model/tabs";
 import { AttributesTab } from "./detail/AttributesTab";
+import { CompareWith, type CompareWithProps } from "./detail/CompareWith";
 import { DetailHeader } from "./detail/DetailHeader";
 import { rememberedTab } from "./detail/detail-state";
 import { DocumentsTab } from "./detail/DocumentsTab";
@@ -30,6 +31,8 @@ export interface SpanDetailProps {
   /** The spans of the span's trace, for links between tool calls and results. */
   trace: { spans: SpanRecord[] } | undefined;
   onSelectSpan(spanId: string): void;
+  /** Model calls: what "Compare with…" offers. */
+  compareWith?: CompareWithProps | undefined;
 }
 
 function TabContent({ tab, span, exchange, spans }: { tab: TabId; span: SpanRecord; exchange: Exchange | null | undefined; spans: readonly SpanRecord[] }) {
@@ -57,7 +60,7 @@ function TabContent({ tab, span, exchange, spans }: { tab: TabId; span: SpanReco
   }
 }
 
-export function SpanDetail({ span, exchange, trace, onSelectSpan }: SpanDetailProps): JSX.Element {
+export function SpanDetail({ span, exchange, trace, onSelectSpan, compareWith }: SpanDetailProps): JSX.Element {
   const tabs = useMemo(() => tabsFor(span), [span]);
   const active = chooseTab(tabs, rememberedTab.value);
   // The trace as the links should see it: with this (possibly newer) copy of the span in it.
@@ -68,7 +71,9 @@ export function SpanDetail({ span, exchange, trace, onSelectSpan }: SpanDetailPr
   const nav = useMemo(() => makeToolNav(span, spans, onSelectSpan), [span, spans, onSelectSpan]);
   return (
     <section class="span-detail" aria-label={`Span detail: ${span.name}`}>
-      <DetailHeader span={span} exchange={exchange} />
+      <DetailHeader span={span} exchange={exchange}>
+        {compareWith && <CompareWith span={span} {...compareWith} />}
+      </DetailHeader>
       <TabStrip tabs={tabs} active={active} onSelect={(id) => (rememberedTab.value = id)} />
       <ToolNavContext.Provider value={nav}>
         {/* Keyed by span and tab: a new selection starts collapsed and scrolled to the top. */}
