@@ -48,9 +48,9 @@ interface Forwarding {
   recorder: BodyRecorder;
   outcomeOf(error: unknown): Outcome;
   /** Reader of the original body, once the page reads the forwarded stream. */
-  source?: ReadableStreamDefaultReader<Uint8Array>;
+  source: ReadableStreamDefaultReader<Uint8Array> | undefined;
   /** Reader of a clone of the original, when recording goes through one. */
-  tap?: ReadableStreamDefaultReader<Uint8Array>;
+  tap: ReadableStreamDefaultReader<Uint8Array> | undefined;
   /** A Body method consumed the original natively: the forwarded stream is spent. */
   consumed: boolean;
   /** The page cancelled the forwarded body. */
@@ -200,7 +200,11 @@ export function forwardResponse(original: Response, recorder: BodyRecorder, outc
   } catch {
     return undefined;
   }
-  f = { original, forwardedBody: stream, recorder, outcomeOf, consumed: false, cancelled: false, pulling: false, lastPull: clock(), watching: false };
+  // Every member is set, so that none is ever looked up on Object.prototype.
+  f = {
+    original, forwardedBody: stream, recorder, outcomeOf, source: undefined, tap: undefined,
+    consumed: false, cancelled: false, pulling: false, lastPull: clock(), watching: false,
+  };
   forwardings.set(forwarded, f);
   setMeta(forwarded, { url: responseUrl(original), redirected: responseRedirected(original), type: responseType(original) });
   // If the page has not started on the body by the next task, record it anyway.
