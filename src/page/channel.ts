@@ -45,7 +45,11 @@ export interface Channel {
   config: HookConfig;
 }
 
-export function openChannel(win: Window): Channel {
+/**
+ * `post` sends the hello (a window message transferring the port); the unit tests, which have
+ * no window, pass their own.
+ */
+export function openChannel(win: Window, post = postWindowMessage): Channel {
   let port: MessagePort | undefined;
   let connected = false;
   let queue: HookEvent[] = [];
@@ -73,7 +77,7 @@ export function openChannel(win: Window): Channel {
     });
     const message = createObject(null) as Record<string, number>;
     message[HELLO_KEY] = PROTOCOL_VERSION;
-    postWindowMessage(win, message, "*", listOf([port2Of(ports)]));
+    post(win, message, "*", listOf([port2Of(ports)]));
   }
 
   function schedule(): void {
