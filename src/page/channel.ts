@@ -12,8 +12,9 @@
 import { DEFAULT_HOOK_CONFIG, type CaptureEvent, type HookConfig } from "../core/capture-events";
 import { FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, hookEvents, isHookConfig, type HookEvent, type PiecesEvent } from "../shared/messages";
 import {
-  CustomEventNative, MessageChannelNative, TextDecoderNative, addListener, arrayBufferLength, arraysIterateNatively, bufferOf, createObject, decode, dict, dispatchEvent,
-  messageData, postPortMessage, postWindowMessage, setTimeoutNative, stopImmediatePropagation, stringify,
+  CustomEventNative, MessageChannelNative, TextDecoderNative, addListener, arrayBufferLength, bufferOf, createObject, decode, dict, dispatchEvent,
+  listOf, messageData, objectKeys, ownValue, port1Of, port2Of, postPortMessage, postWindowMessage, setOnMessage, setPrototypeOf,
+  setTimeoutNative, stopImmediatePropagation, stringify,
 } from "./natives";
 
 /** Long enough to gather a burst into one message, short enough to feel live in the panel. */
@@ -44,7 +45,11 @@ export interface Channel {
   config: HookConfig;
 }
 
-export function openChannel(win: Window): Channel {
+/**
+ * `post` sends the hello (a window message transferring the port); the unit tests, which have
+ * no window, pass their own.
+ */
+export function openChannel(win: Window, post = postWindowMessage): Channel {
   let port: MessagePort | undefined;
   let connected = false;
   let queue: HookEvent[] = [];
@@ -56,8 +61,9 @@ export function openChannel(win: Window): Channel {
   const channel: Channel = { emit, piece, config: DEFAULT_HOOK_CONFIG };
 
   function hello(): void {
-    const { port1, port2 } = new MessageChannelNative();
-    port1.onmessage = (e: MessageEvent) => {
+    const ports = new MessageChannelNative();
+    const port1 = port1Of(ports);
+    setOnMessage(port1, (e: MessageEvent) => {
       const data = messageData(e);
       if (!isHookConfig(data)) return;
       channel.config = data.config;
@@ -68,10 +74,10 @@ export function openChannel(win: Window): Channel {
         connected = true;
         flush();
       }
-    };
+    });
     const message = createObject(null) as Record<string, number>;
     message[HELLO_KEY] = PROTOCOL_VERSION;
-    postWindowMessage(win, message, "*", [port2]);
+    post(win, message, "*", listOf([port2Of(ports)]));
   }
 
   function schedule(): void {
@@ -98,9 +104,7 @@ export function openChannel(win: Window): Channel {
     if (queue.length === 0) return;
     const { events, buffers } = take();
     try {
-      // Transferred, unless a page's own array iterator would see the list (then copied).
-      if (buffers.length > 0 && arraysIterateNatively()) postPortMessage(port!, hookEvents(events), buffers);
-      else postPortMessage(port!, hookEvents(events));
+      postPortMessage(port!, hookEvents(events), listOf(buffers));
     } catch {
       // Not clonable (should not happen: events are plain data). Never throw into the page.
     }
@@ -156,7 +160,7 @@ export function openChannel(win: Window): Channel {
       out[out.length] = e.t === "pieces" ? decodedPieces(e) : e;
     }
     try {
-      const detail = stringify({ token, events: out });
+      const detail = stringify(bare({ token, events: out }));
       dispatchEvent(win, new CustomEventNative(FLUSH_EVENT, dict({ detail })));
     } catch {
       // never throw into the page
@@ -173,11 +177,25 @@ export function openChannel(win: Window): Channel {
   return channel;
 }
 
+/**
+ * `value` and every object in it, ours, without a prototype, for JSON.stringify: it would call a
+ * `toJSON` the page put on Object.prototype or Array.prototype (and hand it the token).
+ */
+function bare<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    setPrototypeOf(value, null);
+    const keys = objectKeys(value);
+    for (let i = 0; i < keys.length; i++) bare((value as Record<string, unknown>)[keys[i]!]);
+  }
+  return value;
+}
+
 /** A pieces event with its bytes decoded, for the synchronous flush at pagehide. */
 function decodedPieces(e: PiecesEvent): PiecesEvent {
   let decoder: TextDecoder;
   try {
-    decoder = new TextDecoderNative(e.charset ?? "utf-8");
+    // Read as an own property: an absent one would be looked up on Object.prototype.
+    decoder = new TextDecoderNative((ownValue(e, "charset") as string | undefined) ?? "utf-8");
   } catch {
     decoder = new TextDecoderNative();
   }

@@ -117,10 +117,15 @@ export const scopeChanged = (): ScopeChanged => envelope("scope-changed", {});
 export const isConfigRequest = (m: unknown): m is ConfigRequest => isEnvelope(m) && m.type === "hook-config-request";
 export const isScopeChanged = (m: unknown): m is ScopeChanged => isEnvelope(m) && m.type === "scope-changed";
 
+// The page hook checks the relay's config with this while page scripts run: the built-ins it
+// uses are taken when the hook starts, not looked up then (docs/DESIGN.md, "Captured natives").
+const isArray = Array.isArray;
+
 export function isHookConfigValue(c: unknown): c is HookConfig {
   const v = c as Partial<HookConfig> | null;
-  return typeof v === "object" && v !== null && typeof v.enabled === "boolean" && typeof v.bodyCap === "number" && typeof v.bodies === "boolean" &&
-    Array.isArray(v.capture) && v.capture.every((p) => typeof p === "string");
+  if (typeof v !== "object" || v === null || typeof v.enabled !== "boolean" || typeof v.bodyCap !== "number" || typeof v.bodies !== "boolean" || !isArray(v.capture)) return false;
+  for (let i = 0; i < v.capture.length; i++) if (typeof v.capture[i] !== "string") return false;
+  return true;
 }
 
 // ---- extension pages <-> background (a runtime Port each) ----
