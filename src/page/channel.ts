@@ -10,7 +10,7 @@
  * which the hello is offered again on a new port.
  */
 import { DEFAULT_HOOK_CONFIG, type CaptureEvent, type HookConfig } from "../core/capture-events";
-import { FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, hookEvents, isHookConfig, type HookEvent, type PiecesEvent } from "../shared/messages";
+import { FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, hookEvents, isHookConfig, isReplayCommand, replayAnswer, type HookEvent, type PiecesEvent, type ReplayCommand, type ReplayOutcome } from "../shared/messages";
 import {
   CustomEventNative, MessageChannelNative, TextDecoderNative, addListener, arrayBufferLength, arraysIterateNatively, bufferOf, createObject, decode, dict, dispatchEvent,
   messageData, postPortMessage, postWindowMessage, setTimeoutNative, stopImmediatePropagation, stringify,
@@ -36,12 +36,22 @@ export type ChannelEvent = Exclude<CaptureEvent, { t: "chunks" }>;
 
 export interface Channel {
   emit(event: ChannelEvent): void;
+  /** Runs a replay command the relay passed (set by the fetch hook); see replay.ts. */
+  onReplay?: (command: ReplayCommand) => ReplayOutcome;
   /**
    * Add a body piece (bytes the hook owns, or text) of exchange `id` to the batch being
    * gathered. `pending` is what the previous call returned for this exchange.
    */
   piece(id: string, seq: number, time: number, part: Uint8Array | string, charset: string, pending: PendingPieces | undefined): PendingPieces;
   config: HookConfig;
+}
+
+function safeReplay(run: (command: ReplayCommand) => ReplayOutcome, command: ReplayCommand): ReplayOutcome {
+  try {
+    return run(command);
+  } catch {
+    return { ok: false, reason: "refused", message: "The page could not start the call." };
+  }
 }
 
 export function openChannel(win: Window): Channel {
@@ -59,6 +69,11 @@ export function openChannel(win: Window): Channel {
     const { port1, port2 } = new MessageChannelNative();
     port1.onmessage = (e: MessageEvent) => {
       const data = messageData(e);
+      // Only on the line the relay answered: a port that is not the relay's starts nothing.
+      if (isReplayCommand(data)) {
+        if (connected && port === port1 && channel.onReplay) postPortMessage(port1, replayAnswer(data.requestId, safeReplay(channel.onReplay, data)));
+        return;
+      }
       if (!isHookConfig(data)) return;
       channel.config = data.config;
       token = data.token;
