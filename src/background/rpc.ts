@@ -11,6 +11,7 @@ import { clearAllData, recentSamples } from "./maintenance";
 import { getPushStatus } from "./otlp-push";
 import { pushToTab, type Caller } from "./ports";
 import { isRecording, setRecording } from "./recording";
+import { replayCall } from "./replay";
 import { setSiteCapture, siteState } from "./scope";
 import { SESSION_TAB, importBatch, listSessions, removeSession, sessionDb } from "./sessions";
 import { deleteSpans, deleteTabEvents, listSpans, readExchanges, spanIdsOfTab, type StoredExchange } from "./store";
@@ -76,5 +77,6 @@ export function handlersFor(caller: Caller): RpcHandlers {
     clearAllData: ({ settings }) => clearAllData(settings === true),
     recentSamples: () => recentSamples(),
     getPushStatus: () => getPushStatus(),
+    replay: (params) => replayCall(tab(), params),
   };
 }

@@ -10,7 +10,7 @@
  * which the hello is offered again on a new port.
  */
 import { DEFAULT_HOOK_CONFIG, type CaptureEvent, type HookConfig } from "../core/capture-events";
-import { FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, hookEvents, isHookConfig, type HookEvent, type PiecesEvent } from "../shared/messages";
+import { FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, hookEvents, isHookConfig, isReplayCommand, replayAnswer, type HookEvent, type PiecesEvent, type ReplayCommand, type ReplayOutcome } from "../shared/messages";
 import {
   CustomEventNative, MessageChannelNative, TextDecoderNative, addListener, arrayBufferLength, bufferOf, createObject, decode, dict, dispatchEvent,
   listOf, messageData, objectKeys, ownValue, port1Of, port2Of, postPortMessage, postWindowMessage, setOnMessage, setPrototypeOf,
@@ -37,12 +37,22 @@ export type ChannelEvent = Exclude<CaptureEvent, { t: "chunks" }>;
 
 export interface Channel {
   emit(event: ChannelEvent): void;
+  /** Runs a replay command the relay passed (set by the fetch hook; see replay.ts). Always a member: never looked up the prototype chain. */
+  onReplay: ((command: ReplayCommand) => ReplayOutcome) | undefined;
   /**
    * Add a body piece (bytes the hook owns, or text) of exchange `id` to the batch being
    * gathered. `pending` is what the previous call returned for this exchange.
    */
   piece(id: string, seq: number, time: number, part: Uint8Array | string, charset: string, pending: PendingPieces | undefined): PendingPieces;
   config: HookConfig;
+}
+
+function safeReplay(run: (command: ReplayCommand) => ReplayOutcome, command: ReplayCommand): ReplayOutcome {
+  try {
+    return run(command);
+  } catch {
+    return { ok: false, reason: "refused", message: "The page could not start the call." };
+  }
 }
 
 /**
@@ -58,13 +68,18 @@ export function openChannel(win: Window, post = postWindowMessage): Channel {
   let scheduled = false;
   /** Shared with the relay over the private port; proves a flush event is ours. */
   let token = "";
-  const channel: Channel = { emit, piece, config: DEFAULT_HOOK_CONFIG };
+  const channel: Channel = { emit, piece, config: DEFAULT_HOOK_CONFIG, onReplay: undefined };
 
   function hello(): void {
     const ports = new MessageChannelNative();
     const port1 = port1Of(ports);
     setOnMessage(port1, (e: MessageEvent) => {
       const data = messageData(e);
+      // Only on the line the relay answered: a port that is not the relay's starts nothing.
+      if (isReplayCommand(data)) {
+        if (connected && port === port1 && channel.onReplay) postPortMessage(port1, replayAnswer(data.requestId, safeReplay(channel.onReplay, data)));
+        return;
+      }
       if (!isHookConfig(data)) return;
       channel.config = data.config;
       token = data.token;

@@ -17,10 +17,12 @@ import { Toolbar } from "./components/Toolbar";
 import { CompareBar, sourceLabel } from "./components/CompareBar";
 import { CompareView } from "./components/CompareView";
 import { PromptVersions } from "./components/PromptVersions";
+import { ReplayEditor } from "./components/ReplayEditor";
 import { TraceList } from "./components/TraceList";
 import { TurnNav } from "./components/TurnNav";
 import { Waterfall } from "./components/Waterfall";
 import { sideOfSpan, type CompareStore } from "./state/compare";
+import type { ReplayStore } from "./state/replay";
 import type { ExchangeLoader } from "./state/selection";
 import type { SpanStore } from "./state/spans";
 import type { TraceStore } from "./state/traces";
@@ -30,6 +32,7 @@ export interface AppProps {
   traces: TraceStore;
   exchange: ExchangeLoader;
   compare: CompareStore;
+  replay: ReplayStore;
   connection: Connection;
   host: PanelHost;
 }
@@ -64,7 +67,7 @@ performance.mark("llm-trace:end");`}</pre>
   );
 }
 
-export function App({ spans, traces, exchange, compare, connection, host }: AppProps) {
+export function App({ spans, traces, exchange, compare, replay, connection, host }: AppProps) {
   const filterRef = useRef<HTMLInputElement>(null);
   const detailRef = useRef<HTMLDivElement>(null);
 
@@ -85,9 +88,10 @@ export function App({ spans, traces, exchange, compare, connection, host }: AppP
         e.preventDefault();
         filterRef.current?.focus();
         filterRef.current?.select();
-      } else if (e.key === "Escape" && (compare.open.value || compare.showVersions.value)) {
+      } else if (e.key === "Escape" && (compare.open.value || compare.showVersions.value || replay.active.value) && !(e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLInputElement)) {
         if (compare.open.value) compare.close();
-        else compare.showVersions.value = false;
+        else if (compare.showVersions.value) compare.showVersions.value = false;
+        else replay.close();
       } else if (e.key === "Escape" && document.activeElement !== filterRef.current && traces.query.value) {
         traces.query.value = "";
       } else if ((e.key === "[" || e.key === "]") && !e.ctrlKey && !e.metaKey && !e.altKey && !isTextField(document.activeElement) && traces.selectedTurn.value) {
@@ -168,7 +172,8 @@ export function App({ spans, traces, exchange, compare, connection, host }: AppP
         </div>
         <Splitter vertical label="Resize trace list" onResize={(px) => (layout.value = { ...layout.value, listWidth: px })} />
         {compare.open.value ? <div class="right-pane is-compare"><CompareView key={`${compare.open.value.before.id}:${compare.open.value.after.id}`} compare={compare} /></div>
-          : compare.showVersions.value ? <div class="right-pane is-compare"><PromptVersions compare={compare} spans={spans.list.value} source={sourceLabel(spans.session.value)} /></div> : <div class="right-pane">
+          : compare.showVersions.value ? <div class="right-pane is-compare"><PromptVersions compare={compare} spans={spans.list.value} source={sourceLabel(spans.session.value)} /></div>
+          : replay.active.value ? <div class="right-pane is-compare"><ReplayEditor replay={replay} /></div> : <div class="right-pane">
           <div class="waterfall-pane">
             <TurnNav traces={traces} />
             <Waterfall traces={traces} onOpen={() => detailRef.current?.focus()} />
@@ -176,6 +181,7 @@ export function App({ spans, traces, exchange, compare, connection, host }: AppP
           <Splitter vertical={false} label="Resize waterfall" onResize={(px) => (layout.value = { ...layout.value, waterfallHeight: px })} />
           <div class="detail-pane" ref={detailRef} tabIndex={-1}>
             {span ? <SpanDetail span={span} exchange={exchange.exchange.value} trace={trace} onSelectSpan={traces.selectSpan}
+              onEditAndResend={span.kind === "llm" && live ? () => replay.open(span) : undefined}
               compareWith={span.kind === "llm" ? { candidates: traces.traces.value, onPick: (other, name) => compare.compare(sideOfSpan(span, sourceLabel(spans.session.value), trace ? traces.visible.value.find((r) => r.trace === trace)?.summary.name : undefined), sideOfSpan(other, sourceLabel(spans.session.value), name), "spans") } : undefined} />
               : <div class="muted pad">Select a span to see its prompts, output, tokens and timing.</div>}
           </div>

@@ -82,6 +82,56 @@ export function isHookConfig(m: unknown): m is HookConfigMessage {
   return isEnvelope(m) && m.type === "config" && isHookConfigValue((m as { config?: unknown }).config) && typeof (m as { token?: unknown }).token === "string";
 }
 
+// ---- replay: background -> relay -> hook, and back (docs/DESIGN.md, "Compare and replay") ----
+
+/**
+ * Send a recorded call again from the page. The hook sends it with the headers it kept for
+ * `originalId` (they never left the page), or with `headers` when it no longer has them; `url`
+ * and `method` (as stored, possibly redacted) are used only then.
+ */
+export type ReplayCommand = Envelope<"replay", {
+  requestId: string;
+  originalId: string;
+  url: string;
+  method: string;
+  body: string;
+  count: number;
+  /** Always present (empty: none given), so the hook never looks a missing key up the prototype chain. */
+  headers: [string, string][];
+}>;
+/** What the hook did with a replay: the ids of the calls it started, or why it started none. */
+export type ReplayOutcome = { ok: true; spanIds: string[] } | { ok: false; reason: "credentials-gone" | "refused"; message: string };
+export type ReplayAnswer = Envelope<"replay-answer", { requestId: string } & ReplayOutcome>;
+
+export const replayCommand = (c: Omit<ReplayCommand, "source" | "v" | "type" | "headers"> & { headers?: [string, string][] }): ReplayCommand =>
+  envelope("replay", { ...c, headers: c.headers ?? [] });
+export const replayAnswer = (requestId: string, outcome: ReplayOutcome): ReplayAnswer => envelope("replay-answer", { requestId, ...outcome });
+
+/** Loops, not Array.prototype.every: the page hook checks commands with it, and the page may have patched that. */
+function isStringPairs(v: unknown): v is [string, string][] {
+  if (!Array.isArray(v) || v.length > 20) return false;
+  for (let i = 0; i < v.length; i++) {
+    const p: unknown = v[i];
+    if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== "string" || typeof p[1] !== "string") return false;
+  }
+  return true;
+}
+
+export function isReplayCommand(m: unknown): m is ReplayCommand {
+  if (!isEnvelope(m) || m.type !== "replay") return false;
+  const c = m as Partial<ReplayCommand>;
+  return typeof c.requestId === "string" && typeof c.originalId === "string" && typeof c.url === "string" && typeof c.method === "string"
+    && typeof c.body === "string" && typeof c.count === "number" && Number.isInteger(c.count) && c.count >= 1 && c.count <= 10
+    && isStringPairs(c.headers);
+}
+
+export function isReplayAnswer(m: unknown): m is ReplayAnswer {
+  if (!isEnvelope(m) || m.type !== "replay-answer") return false;
+  const a = m as { requestId?: unknown; ok?: unknown; spanIds?: unknown; reason?: unknown; message?: unknown };
+  return typeof a.requestId === "string" && (a.ok === true ? Array.isArray(a.spanIds) && a.spanIds.every((x) => typeof x === "string")
+    : a.ok === false && (a.reason === "credentials-gone" || a.reason === "refused") && typeof a.message === "string");
+}
+
 // ---- relay -> background ----
 
 export type CaptureMessage = Envelope<"capture", { events: CaptureEvent[]; dropped: number; origin: string }>;
@@ -201,6 +251,22 @@ export interface Sample {
 type NoParams = Record<string, never>;
 type Call<P, R> = { params: P; result: R };
 
+/** Send a captured model call again from its page (docs/DESIGN.md, "Compare and replay"). */
+export interface ReplayParams {
+  /** The original call's span (= exchange) id, of the panel's tab. */
+  spanId: string;
+  /** The (edited) request body. */
+  body: string;
+  /** How many times, 1 to 10. */
+  count: number;
+  /** Headers for this send only (the page forgot the original's after a reload): never stored. */
+  headers?: [string, string][];
+}
+
+export type ReplayResult =
+  | { ok: true; spanIds: string[]; replayGroup: string }
+  | { ok: false; reason: "credentials-gone" | "not-replayable" | "page-gone" | "refused"; message: string };
+
 /**
  * Every call an extension page makes to the background. A panel's calls are scoped to the tab
  * its port was opened for or, with `session`, to an imported session (any panel may look at
@@ -229,6 +295,8 @@ export interface RpcMap {
   recentSamples: Call<NoParams, Sample[]>;
   /** Settings page: the OTLP push so far (null before the first); later changes are pushed. */
   getPushStatus: Call<NoParams, PushStatus | null>;
+  /** Panel: send a model call of its tab again, from the page, edited; answers the new spans' ids. */
+  replay: Call<ReplayParams, ReplayResult>;
 }
 export type RpcMethod = keyof RpcMap;
 export type RpcParams<M extends RpcMethod> = RpcMap[M]["params"];

@@ -33,6 +33,8 @@ export interface SpanDetailProps {
   onSelectSpan(spanId: string): void;
   /** Model calls: what "Compare with…" offers. */
   compareWith?: CompareWithProps | undefined;
+  /** Model calls of the live tab: open the request in the replay editor. */
+  onEditAndResend?: (() => void) | undefined;
 }
 
 function TabContent({ tab, span, exchange, spans }: { tab: TabId; span: SpanRecord; exchange: Exchange | null | undefined; spans: readonly SpanRecord[] }) {
@@ -60,7 +62,7 @@ function TabContent({ tab, span, exchange, spans }: { tab: TabId; span: SpanReco
   }
 }
 
-export function SpanDetail({ span, exchange, trace, onSelectSpan, compareWith }: SpanDetailProps): JSX.Element {
+export function SpanDetail({ span, exchange, trace, onSelectSpan, compareWith, onEditAndResend }: SpanDetailProps): JSX.Element {
   const tabs = useMemo(() => tabsFor(span), [span]);
   const active = chooseTab(tabs, rememberedTab.value);
   // The trace as the links should see it: with this (possibly newer) copy of the span in it.
@@ -72,6 +74,7 @@ export function SpanDetail({ span, exchange, trace, onSelectSpan, compareWith }:
   return (
     <section class="span-detail" aria-label={`Span detail: ${span.name}`}>
       <DetailHeader span={span} exchange={exchange}>
+        {onEditAndResend && <button type="button" onClick={onEditAndResend} title="Edit this call's request and send it again from the page">Edit and resend</button>}
         {compareWith && <CompareWith span={span} {...compareWith} />}
       </DetailHeader>
       <TabStrip tabs={tabs} active={active} onSelect={(id) => (rememberedTab.value = id)} />
