@@ -21,17 +21,6 @@ export function formatClock(epochMs: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
-/** Pretty-print JSON text; anything else comes back as it was. */
-export function prettyJson(text: string): string {
-  const t = text.trim();
-  if (!(t.startsWith("{") || t.startsWith("["))) return text;
-  try {
-    return JSON.stringify(JSON.parse(t), null, 2);
-  } catch {
-    return text;
-  }
-}
-
 export function formatTokens(input: number | undefined, output: number | undefined): string {
   if (input === undefined && output === undefined) return "";
   const f = (n: number | undefined) => (n === undefined ? "?" : n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : String(n));

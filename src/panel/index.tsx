@@ -8,6 +8,9 @@ import { signal } from "@preact/signals";
 import { App } from "./App";
 import { connect } from "./connection";
 import { createHost } from "./host";
+import { userPrices } from "./components/detail/detail-state";
+import { createCompareStore, sideOfSpan } from "./state/compare";
+import { createReplayStore } from "./state/replay";
 import { createExchangeLoader } from "./state/selection";
 import { createSpanStore } from "./state/spans";
 import { createTraceStore } from "./state/traces";
@@ -31,5 +34,10 @@ if (tabId === undefined) {
   const traces = createTraceStore(spans);
   const exchange = createExchangeLoader(connection, traces, spans.session);
   document.documentElement.dataset.tabId = String(tabId);
-  render(<App spans={spans} traces={traces} exchange={exchange} connection={connection} host={createHost(tabId)} />, root);
+  const compare = createCompareStore(userPrices);
+  // One send of an edited call opens original against replay; several show their spread in the editor.
+  const replay = createReplayStore(connection, spans, exchange.exchange, (original, replays) => {
+    if (replays.length === 1) compare.compare(sideOfSpan(original, "original"), sideOfSpan(replays[0]!, "replay"), "spans", true);
+  });
+  render(<App spans={spans} traces={traces} exchange={exchange} compare={compare} replay={replay} connection={connection} host={createHost(tabId)} />, root);
 }

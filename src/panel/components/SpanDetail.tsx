@@ -13,6 +13,7 @@ import { chooseTab, rootTabs, tabsFor } from "../detail-model/tabs";
 import type { TabId } from "../detail-model/tabs";
 import { AttributesTab } from "./detail/AttributesTab";
 import { ChatTab, type ChatConversation } from "./detail/ChatTab";
+import { CompareWith, type CompareWithProps } from "./detail/CompareWith";
 import { DetailHeader } from "./detail/DetailHeader";
 import { rememberedTab } from "./detail/detail-state";
 import { DocumentsTab } from "./detail/DocumentsTab";
@@ -37,6 +38,10 @@ export interface SpanDetailProps {
   /** The conversation the trace is a turn of, for the root's chat. */
   conversation?: ChatConversation | undefined;
   onSelectSpan(spanId: string): void;
+  /** Model calls: what "Compare with…" offers. */
+  compareWith?: CompareWithProps | undefined;
+  /** Model calls of the live tab: open the request in the replay editor. */
+  onEditAndResend?: (() => void) | undefined;
 }
 
 interface TabProps {
@@ -81,7 +86,7 @@ function TabContent({ tab, span, exchange, spans, trace, conversation, onSelectS
 /** Whether a model call of the trace recorded messages. */
 const hasMessages = (spans: readonly SpanRecord[]) => spans.some((s) => (s.kind === "llm" || s.kind === "agent") && (s.attributes["gen_ai.input.messages"] !== undefined || s.attributes["gen_ai.output.messages"] !== undefined));
 
-export function SpanDetail({ span, exchange, trace, conversation, onSelectSpan }: SpanDetailProps): JSX.Element {
+export function SpanDetail({ span, exchange, trace, conversation, onSelectSpan, compareWith, onEditAndResend }: SpanDetailProps): JSX.Element {
   const root = isTraceRoot(span, trace);
   const tabs = useMemo(() => {
     const own = tabsFor(span);
@@ -97,7 +102,10 @@ export function SpanDetail({ span, exchange, trace, conversation, onSelectSpan }
   const nav = useMemo(() => makeToolNav(span, spans, onSelectSpan), [span, spans, onSelectSpan]);
   return (
     <section class="span-detail" aria-label={`Span detail: ${span.name}`}>
-      <DetailHeader span={span} exchange={exchange} />
+      <DetailHeader span={span} exchange={exchange}>
+        {onEditAndResend && <button type="button" onClick={onEditAndResend} title="Edit this call's request and send it again from the page">Edit and resend</button>}
+        {compareWith && <CompareWith span={span} {...compareWith} />}
+      </DetailHeader>
       <TabStrip tabs={tabs} active={active} onSelect={(id) => (rememberedTab.value = id)} />
       <ToolNavContext.Provider value={nav}>
         {/* Keyed by span and tab: a new selection starts collapsed and scrolled to the top. */}
