@@ -3,7 +3,7 @@
  * span's detail on the right. Panes are resizable and stack in a narrow docked DevTools.
  */
 import { signal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useMemo, useRef } from "preact/hooks";
 import type { Connection } from "./connection";
 import type { PanelHost } from "./host";
 import { FileActions, NoticeBar, importFiles, refreshSessions } from "./components/FileActions";
@@ -114,6 +114,11 @@ export function App({ spans, traces, exchange, compare, replay, connection, host
 
   const span = traces.selectedSpan.value;
   const trace = traces.selectedTrace.value;
+  const turn = traces.selectedTurn.value;
+  const conversation = useMemo(() => turn && {
+    turn: turn.turn,
+    turns: turn.conversation.turns.map((t, i) => ({ traceId: t.trace.traceId, spans: t.trace.spans, ...(turn.conversation.questions[i] !== undefined && { question: turn.conversation.questions[i] }) })),
+  }, [turn?.conversation, turn?.turn]);
   const total = spans.list.value.length;
   const status = spans.loadState.value === "connecting" ? "Connecting…"
     : spans.loadState.value === "error" ? `Error: ${spans.loadError.value}`
@@ -180,7 +185,7 @@ export function App({ spans, traces, exchange, compare, replay, connection, host
           </div>
           <Splitter vertical={false} label="Resize waterfall" onResize={(px) => (layout.value = { ...layout.value, waterfallHeight: px })} />
           <div class="detail-pane" ref={detailRef} tabIndex={-1}>
-            {span ? <SpanDetail span={span} exchange={exchange.exchange.value} trace={trace} onSelectSpan={traces.selectSpan}
+            {span ? <SpanDetail span={span} exchange={exchange.exchange.value} trace={trace} conversation={conversation} onSelectSpan={traces.selectSpan}
               onEditAndResend={span.kind === "llm" && live ? () => replay.open(span) : undefined}
               compareWith={span.kind === "llm" ? { candidates: traces.traces.value, onPick: (other, name) => compare.compare(sideOfSpan(span, sourceLabel(spans.session.value), trace ? traces.visible.value.find((r) => r.trace === trace)?.summary.name : undefined), sideOfSpan(other, sourceLabel(spans.session.value), name), "spans") } : undefined} />
               : <div class="muted pad">Select a span to see its prompts, output, tokens and timing.</div>}

@@ -10,6 +10,7 @@ import path from "node:path";
 import { startDemoServer, type DemoServer } from "../../demo/server";
 import { launchWithExtension, openPanelTab, readStore, waitFor, type WithExtension } from "./support/chromium";
 import { REPO_ROOT } from "./support/paths";
+import { HOSTILE_PROMPT, makeReadingCalls, MODELS, showSpan } from "./support/reading";
 
 const OUT = path.join(REPO_ROOT, process.env.UPDATE_SCREENSHOTS ? "docs/screenshots" : "artifacts/screenshots");
 
@@ -134,4 +135,41 @@ test("a narrow docked DevTools: panes stacked, nothing wider than the panel, the
   } finally {
     await panel.setViewportSize({ width: 1280, height: 800 });
   }
+});
+
+test("reading: a Markdown answer light and dark, an image input, a trace's chat, a root's summary", async () => {
+  await app.evaluate(makeReadingCalls, { models: MODELS, hostile: HOSTILE_PROMPT });
+  await app.getByRole("button", { name: "Trigger a rate limit" }).click();
+  await waitFor(async () => {
+    const { spans } = await readStore(ext);
+    return spans.some((s) => s.attributes["gen_ai.request.model"] === MODELS.long && s.endTime !== undefined) && spans.some((s) => s.status === "error" && s.endTime !== undefined) || undefined;
+  }, "the reading calls", 30_000);
+  const show = (model: string, tab: string) => waitFor(() => panel.evaluate(showSpan, { model, tab }).then((ok) => ok || undefined), `${model} in ${tab}`);
+  const filter = (text: string) => panel.getByRole("searchbox", { name: "Filter" }).fill(text);
+
+  await show(MODELS.markdown, "Output");
+  await expect(panel.locator(".detail-pane .md table")).toBeVisible();
+  await theme("light");
+  await panel.screenshot({ path: path.join(OUT, "reading-markdown-light.png") });
+  await theme("dark");
+  await panel.screenshot({ path: path.join(OUT, "reading-markdown-dark.png") });
+  await theme("light");
+
+  await show(MODELS.vision, "Messages");
+  await expect(panel.locator(".dt-thumb img")).toBeVisible();
+  await panel.waitForFunction(() => (document.querySelector(".dt-thumb img") as HTMLImageElement | null)?.naturalWidth === 64);
+  await panel.screenshot({ path: path.join(OUT, "reading-image.png") });
+
+  await filter("");
+  await openTrace("submit form#chat");
+  await panel.getByRole("tab", { name: "Chat" }).click();
+  await expect(panel.locator(".chat-message").first()).toBeVisible();
+  await theme("dark");
+  await panel.screenshot({ path: path.join(OUT, "reading-chat-dark.png") });
+  await theme("light");
+
+  await openTrace("Trigger a rate limit");
+  await panel.getByRole("tab", { name: "Summary" }).click();
+  await expect(panel.locator(".dt-failed")).toContainText("rate_limit_exceeded");
+  await panel.screenshot({ path: path.join(OUT, "trace-summary.png") });
 });
