@@ -7,8 +7,7 @@
 import browser from "webextension-polyfill";
 import type { Exchange } from "../core/exchange";
 import type { ExchangeRecord } from "../core/ingest";
-import type { SpanRecord } from "../core/records";
-import type { SessionInfo } from "../shared/messages";
+import type { ImportBatch, SessionInfo } from "../shared/messages";
 import { approximateBytes } from "../core/size";
 import { redactImportedExchange } from "../core/redact";
 import { redactorFor } from "./redaction";
@@ -50,17 +49,6 @@ function exchangeRecord(ex: Exchange): ExchangeRecord {
     ...(body?.omitted === "binary" ? { binary: true } : {}),
     ...(chunks.length ? { inlineChunks: chunks.map((c, seq) => ({ seq, time: c.time, text: c.text })) } : {}),
   };
-}
-
-export interface ImportBatch {
-  /** Absent on the first batch: a new session is made and its id returned. */
-  session?: number;
-  name: string;
-  format: string;
-  spans: SpanRecord[];
-  exchanges: Exchange[];
-  /** The last batch (sent once the others are stored): the session is listed. */
-  done: boolean;
 }
 
 export async function importBatch(batch: ImportBatch): Promise<{ session: number }> {

@@ -15,6 +15,9 @@ export interface RequestEvent {
   headers: Header[];
   body?: CapturedBody;
   pageUrl: string;
+  /** A replay the panel asked for: the original call's id, and the id of the send it is part of. */
+  replayOf?: string;
+  replayGroup?: string;
 }
 
 export interface ResponseEvent {

@@ -34,6 +34,10 @@ export function deriveSpan(record: ExchangeRecord, chunks: readonly ChunkRecord[
   const cost = draft.kind === "llm" || draft.kind === "embedding" ? costOf(draft.attributes, options.prices) : undefined;
   if (cost) draft.attributes["llm_trace.cost.usd"] = Number(cost.usd.toFixed(8));
   if (record.unverified?.length) draft.attributes["llm_trace.unverified"] = [...record.unverified];
+  if (record.replay) {
+    draft.attributes["llm_trace.replay.of"] = record.replay.of;
+    draft.attributes["llm_trace.replay.group"] = record.replay.group;
+  }
   const parent = parseTraceparent(headerValue(record.request.headers, "traceparent"));
   const traceId = record.traceId ?? parent?.traceId ?? newTraceId();
   return {

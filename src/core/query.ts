@@ -106,7 +106,3 @@ export function matchesSpans(terms: readonly Term[], spans: readonly Span[]): bo
   }
   return true;
 }
-
-export function matchesSpan(terms: readonly Term[], span: Span): boolean {
-  return matchesSpans(terms, [span]);
-}

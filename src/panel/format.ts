@@ -28,17 +28,6 @@ export function count(n: number, singular: string, plural = `${singular}s`): str
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
-/** Pretty-print JSON text; anything else comes back as it was. */
-export function prettyJson(text: string): string {
-  const t = text.trim();
-  if (!(t.startsWith("{") || t.startsWith("["))) return text;
-  try {
-    return JSON.stringify(JSON.parse(t), null, 2);
-  } catch {
-    return text;
-  }
-}
-
 /** Input → output tokens; a count the provider did not report is a dash (never a guess). */
 export function formatTokens(input: number | undefined, output: number | undefined): string {
   if (input === undefined && output === undefined) return "";

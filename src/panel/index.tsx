@@ -10,6 +10,9 @@ import { connect } from "./connection";
 import { NoTab } from "./components/NoTab";
 import { createHost } from "./host";
 import { tabIdFromSearch } from "./tab-id";
+import { userPrices } from "./components/detail/detail-state";
+import { createCompareStore, sideOfSpan } from "./state/compare";
+import { createReplayStore } from "./state/replay";
 import { createExchangeLoader } from "./state/selection";
 import { createSpanStore } from "./state/spans";
 import { createTraceStore } from "./state/traces";
@@ -33,5 +36,10 @@ if (tabId === undefined) {
   const traces = createTraceStore(spans);
   const exchange = createExchangeLoader(connection, traces, spans.session);
   document.documentElement.dataset.tabId = String(tabId);
-  render(<App spans={spans} traces={traces} exchange={exchange} connection={connection} host={createHost(tabId)} />, root);
+  const compare = createCompareStore(userPrices);
+  // One send of an edited call opens original against replay; several show their spread in the editor.
+  const replay = createReplayStore(connection, spans, exchange.exchange, (original, replays) => {
+    if (replays.length === 1) compare.compare(sideOfSpan(original, "original"), sideOfSpan(replays[0]!, "replay"), "spans", true);
+  });
+  render(<App spans={spans} traces={traces} exchange={exchange} compare={compare} replay={replay} connection={connection} host={createHost(tabId)} />, root);
 }

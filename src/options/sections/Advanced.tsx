@@ -3,6 +3,8 @@ import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { PRICES_AS_OF, parsePriceTable } from "../../core/cost";
 import { count, formatClock } from "../../panel/format";
+import type { Connection } from "../../shared/connection";
+import type { PushStatus } from "../../shared/messages";
 import { save, settings } from "../store";
 
 const pricesErrors = signal<string[]>([]);
@@ -25,17 +27,24 @@ export function PricesSection() {
   );
 }
 
-interface PushStatus { lastSuccess?: number; lastError?: { at: number; message: string }; pushedTraces: number; pending: number }
-const status = signal<PushStatus | undefined>(undefined);
+const status = signal<PushStatus | null>(null);
 const permissionError = signal("");
 
-export function OtlpSection() {
+export function OtlpSection({ connection }: { connection: Connection }) {
   const o = settings.value.otlp;
+  // The status as the line (re)opens, then each change as the background tells it; an answer
+  // overtaken by a push is older than it.
   useEffect(() => {
-    const load = () => void browser.storage.local.get("otlp-status").then((r) => (status.value = r["otlp-status"] as PushStatus | undefined));
-    load();
-    const timer = setInterval(load, 2000);
-    return () => clearInterval(timer);
+    let pushes = 0;
+    return connection.subscribe((push) => {
+      if (push === null) {
+        const seen = pushes;
+        connection.call("getPushStatus", {}).then((s) => void (seen === pushes && (status.value = s)), () => {});
+      } else if (push.type === "push-status") {
+        pushes++;
+        status.value = push.status;
+      }
+    });
   }, []);
   const headersText = o.headers.map(([k, v]) => `${k}: ${v}`).join("\n");
   async function enable(on: boolean): Promise<void> {

@@ -1,10 +1,10 @@
-import browser from "webextension-polyfill";
 import { computed, signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { DETECTOR_INFO } from "../../core/pii";
 import { createRedactor } from "../../core/redact";
 import { WHERE, checkUserPattern, type UserPattern } from "../../core/redaction-rules";
-import { sampleRequest, type Sample } from "../../shared/messages";
+import type { Connection } from "../../shared/connection";
+import type { Sample } from "../../shared/messages";
 import { save, settings } from "../store";
 
 const draft = signal<UserPattern>({ pattern: "", kind: "regex", label: "" });
@@ -27,12 +27,10 @@ const preview = computed(() => {
   return parts;
 });
 
-export function RedactionSection() {
+export function RedactionSection({ connection }: { connection: Connection }) {
   const r = settings.value.redaction!;
   useEffect(() => {
-    void browser.runtime.sendMessage(sampleRequest()).then((answer) => {
-      if (Array.isArray(answer)) samples.value = answer as Sample[];
-    }, () => {});
+    connection.call("recentSamples", {}).then((answer) => (samples.value = answer), () => {});
   }, []);
   const setPatterns = (patterns: UserPattern[]) => void save({ redaction: { ...r, patterns } });
   const problems = createRedactor(settings.value).problems;

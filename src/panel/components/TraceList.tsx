@@ -8,9 +8,11 @@
  * tokens), never cut mid-word: the lines wrap inside a box one line high (static/panel.css).
  */
 import type { Conversation, ListItem } from "../state/conversations";
-import type { TraceStore } from "../state/traces";
+import type { TraceRow, TraceStore } from "../state/traces";
 import { rowNumbers, stepsText } from "../state/row-text";
 import { formatClock, formatDuration } from "../format";
+import { sideOfTrace, type CompareStore } from "../state/compare";
+import { formatCount, formatUsd } from "../detail-model/numbers";
 import { VirtualList } from "./VirtualList";
 
 const ROW_HEIGHT = 54;
@@ -37,7 +39,31 @@ function ConversationHeader({ conversation, shown, style }: { conversation: Conv
   );
 }
 
-export function TraceList({ traces }: { traces: TraceStore }) {
+/** Against the pinned baseline: what this run of the same flow cost more or less. A click opens the comparison. */
+function BaselineDelta({ compare, trace, source }: { compare: CompareStore; trace: TraceRow["trace"]; source: string }) {
+  const against = compare.againstBaseline(trace);
+  const base = compare.baseline.value;
+  if (!against || !base) return null;
+  const d = Object.fromEntries(against.totals.map((t) => [t.name, t.delta]));
+  const tokens = (d["input tokens"] ?? 0) + (d["output tokens"] ?? 0);
+  const changed = against.pairs.some((p) => p.outputChanged || !p.before || !p.after);
+  const parts = [
+    `${tokens >= 0 ? "+" : "−"}${formatCount(Math.abs(tokens))} tok`,
+    d.duration !== undefined ? `${d.duration >= 0 ? "+" : "−"}${formatDuration(Math.abs(d.duration))}` : undefined,
+  ].filter(Boolean);
+  const detail = against.totals.filter((t) => t.delta !== undefined).map((t) => `${t.name} ${t.delta! >= 0 ? "+" : ""}${t.unit === "usd" ? formatUsd(t.delta!) : t.unit === "ms" ? formatDuration(t.delta!) : formatCount(t.delta!)}`);
+  return (
+    <button type="button" class={`badge badge-delta ${changed ? "is-changed" : ""}`} aria-label="Compare with the baseline"
+      title={`Against the baseline "${base.label}": ${detail.join(", ")}; output ${changed ? "changed" : "the same"}. Click to compare.`}
+      onClick={(e) => { e.stopPropagation(); compare.compare(base, sideOfTrace(trace, source), "traces", true); }}>
+      Δ {parts.join(" ")}{changed ? " · output changed" : ""}
+    </button>
+  );
+}
+
+/** `compare`: Ctrl/Cmd-click picks a row as the second trace of a comparison; `source` names where the rows come from. */
+export function TraceList({ traces, compare, source = "live tab" }: { traces: TraceStore; compare?: CompareStore; source?: string }) {
+  const second = compare?.secondId.value;
   const items = traces.items.value;
   const selected = traces.selectedTrace.value?.traceId;
   const index = items.findIndex((i) => i.type === "trace" && i.row.trace.traceId === selected);
@@ -67,8 +93,8 @@ export function TraceList({ traces }: { traces: TraceStore }) {
         return (
           <div
             key={itemKey(item)} id={`trace-${trace.traceId}`} role="option" aria-selected={trace.traceId === selected}
-            class={`trace-row ${trace.traceId === selected ? "is-selected" : ""} ${summary.errors ? "has-error" : ""} ${summary.plain ? "is-plain" : ""} ${item.turn ? "is-turn" : ""}`}
-            style={style} onClick={() => traces.selectTrace(trace.traceId)} data-trace-id={trace.traceId}
+            class={`trace-row ${trace.traceId === selected ? "is-selected" : ""} ${summary.errors ? "has-error" : ""} ${summary.plain ? "is-plain" : ""} ${item.turn ? "is-turn" : ""} ${trace.traceId === second ? "is-second" : ""}`}
+            style={style} onClick={(e) => (compare && (e.ctrlKey || e.metaKey) ? compare.toggleSecond(sideOfTrace(trace, source)) : traces.selectTrace(trace.traceId))} data-trace-id={trace.traceId}
           >
             <div class="trace-line">
               {/* Plain page requests get a neutral dot: the coloured ones stand for model work. */}
@@ -76,6 +102,8 @@ export function TraceList({ traces }: { traces: TraceStore }) {
                 : <span class={`kind-dot ${summary.plain ? "is-plain" : `kind-${trace.roots[0]?.span.kind ?? "http"}`}`} />}
               {/* A turn is named by what it asked; the user action that sent it stays in the tooltip. */}
               <span class="trace-name" title={item.question ? `${item.question}\n${summary.name}` : summary.name}>{item.question ?? summary.name}</span>
+              {trace.traceId === second && <span class="badge badge-compare" title="Picked to compare with the selected trace">compare</span>}
+              {compare && <BaselineDelta compare={compare} trace={trace} source={source} />}
               {summary.errors > 0 && <span class="badge badge-error" title={`${summary.errors} failed`}>{summary.errors} error{summary.errors > 1 ? "s" : ""}</span>}
               {summary.durationMs === undefined ? <span class="trace-live" title="in flight">live</span> : <span class="trace-duration">{formatDuration(summary.durationMs)}</span>}
             </div>
