@@ -49,6 +49,8 @@ test("the push status counts in words and tells time on a 24-hour clock, as the 
     return t;
   });
   expect(at).toBeGreaterThan(0);
+  // The page asks for the status when it opens; later changes are pushed by the background, not read from storage.
+  await page.reload();
   const status = page.getByRole("status").filter({ hasText: "pushed" });
   await expect(status).toContainText("1 trace pushed, last at 17:05:09.", { timeout: 5000 });
   await expect(status).toContainText("Last error (17:05:09): 503 Service Unavailable — 1 trace will be retried.");
