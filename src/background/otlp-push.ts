@@ -85,8 +85,8 @@ export async function pushTab(tabId: number): Promise<void> {
     if (found.settling) schedulePush(tabId);
     if (ready.length === 0) return;
     const spans = ready.flatMap(([, list]) => list);
-    const { url, init } = otlpRequest(spans, { url: settings.otlp.url, headers: Object.fromEntries(settings.otlp.headers) },
-      { serviceName: "llm-trace-devtools" }, browser.runtime.getManifest().version);
+    // service.name is each trace's page host, as in an exported file (core/otlp.ts, toOtlpByPage).
+    const { url, init } = otlpRequest(spans, { url: settings.otlp.url, headers: Object.fromEntries(settings.otlp.headers) }, browser.runtime.getManifest().version);
     try {
       const response = await fetch(url, init as RequestInit);
       if (started !== generation) return;

@@ -12,6 +12,8 @@ import { HealthNotices } from "./components/HealthNotices";
 import { SiteToggle } from "./components/SiteToggle";
 import { userPrices } from "./components/detail/detail-state";
 import { parsePriceTable } from "../core/cost";
+import { count } from "./format";
+import { filterHint } from "./state/filter-hint";
 import { Splitter } from "./components/Splitter";
 import { Toolbar } from "./components/Toolbar";
 import { CompareBar, sourceLabel } from "./components/CompareBar";
@@ -112,6 +114,7 @@ export function App({ spans, traces, exchange, compare, replay, connection, host
     if (!traces.selectedTraceId.value && visible[0]) traces.selectTrace(visible[0].trace.traceId);
   }, [visible[0]?.trace.traceId]);
 
+  const hint = filterHint(traces.query.value);
   const span = traces.selectedSpan.value;
   const trace = traces.selectedTrace.value;
   const turn = traces.selectedTurn.value;
@@ -122,7 +125,7 @@ export function App({ spans, traces, exchange, compare, replay, connection, host
   const total = spans.list.value.length;
   const status = spans.loadState.value === "connecting" ? "Connecting…"
     : spans.loadState.value === "error" ? `Error: ${spans.loadError.value}`
-    : `${visible.length} of ${traces.traces.value.length} traces · ${total} spans${spans.loadState.value === "loading" ? " · loading older…" : ""}`;
+    : `${visible.length} of ${count(traces.traces.value.length, "trace")} · ${count(total, "span")}${spans.loadState.value === "loading" ? " · loading older…" : ""}`;
 
   async function clear(): Promise<void> {
     if (spans.session.value !== undefined) {
@@ -171,6 +174,7 @@ export function App({ spans, traces, exchange, compare, replay, connection, host
       }}>
         <div class="list-pane">
           <CompareBar compare={compare} traces={traces} spans={spans} />
+          {hint && <div class="filter-hint" role="status">{hint}</div>}
           {total === 0 && live ? <EmptyState onOpenSettings={host.openOptions} /> : total === 0 ? <div class="empty muted">This session has no spans.</div> : visible.length === 0
             ? <div class="empty muted">No trace matches the filter.</div>
             : <TraceList traces={traces} compare={compare} source={sourceLabel(spans.session.value)} />}

@@ -7,7 +7,9 @@ import { render } from "preact";
 import { signal } from "@preact/signals";
 import { App } from "./App";
 import { connect } from "./connection";
+import { NoTab } from "./components/NoTab";
 import { createHost } from "./host";
+import { tabIdFromSearch } from "./tab-id";
 import { userPrices } from "./components/detail/detail-state";
 import { createCompareStore, sideOfSpan } from "./state/compare";
 import { createReplayStore } from "./state/replay";
@@ -19,15 +21,15 @@ import { applyTheme } from "./theme";
 function inspectedTabId(): number | undefined {
   const fromDevtools = browser.devtools?.inspectedWindow?.tabId;
   if (typeof fromDevtools === "number") return fromDevtools;
-  const fromUrl = Number(new URLSearchParams(location.search).get("tabId"));
-  return Number.isInteger(fromUrl) && fromUrl >= 0 ? fromUrl : undefined;
+  // Without ?tabId= there is no tab: not tab 0 (Number(null)), which would record nothing forever.
+  return tabIdFromSearch(location.search);
 }
 
 const root = document.getElementById("root")!;
 const tabId = inspectedTabId();
 applyTheme();
 if (tabId === undefined) {
-  root.textContent = "No tab to inspect: open this panel from DevTools, or as panel.html?tabId=N.";
+  render(<NoTab />, root);
 } else {
   const connection = connect(tabId);
   const spans = createSpanStore(connection, signal<number | undefined>(undefined));
