@@ -4,7 +4,7 @@
  * taken). Prints a table of medians over interleaved repetitions, with spreads, ratios against
  * the same page without capture and the targets; writes bench-results.json at the repo root.
  *
- * Usage: node scripts/run-ts.mjs bench/run.ts [--quick] [--only=page,streaming,concurrency,background,import,panel,sizes,parsing]
+ * Usage: node scripts/run-ts.mjs bench/run.ts [--quick] [--only=page,streaming,concurrency,background,import,panel,reading,sizes,parsing,compare]
  */
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -14,11 +14,13 @@ import { launchBrowsers, type Env } from "./lib/env";
 import { table, type Row } from "./lib/report";
 import { startBenchServer } from "./server";
 import { background } from "./sections/background";
+import { compareSection } from "./sections/compare";
 import { importSection } from "./sections/import";
 import { concurrency } from "./sections/concurrency";
 import { pageCost } from "./sections/page-cost";
 import { panel } from "./sections/panel";
 import { parsing } from "./sections/parsing";
+import { reading } from "./sections/reading";
 import { sizes } from "./sections/sizes";
 import { streaming } from "./sections/streaming";
 
@@ -35,6 +37,8 @@ const SECTIONS: [string, Section][] = [
   ["background", background],
   ["import", importSection],
   ["panel", panel],
+  ["reading", reading],
+  ["compare", compareSection],
 ];
 
 const args = process.argv.slice(2);

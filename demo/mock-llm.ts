@@ -61,6 +61,116 @@ const RESEARCH_THINKING = "The user asks about lockouts; the help center has the
 const RESEARCH_ANSWER = "Locked accounts unlock by themselves after 15 minutes.";
 const RESEARCH_SOURCE = { url: "https://help.example.com/articles/account-lockout", title: "Account lockout policy" };
 
+/**
+ * Answers for reading the panel's rendering (a prompt that mentions "markdown" or "hostile"):
+ * GitHub-flavoured Markdown with a table and code, and Markdown full of markup a page could use
+ * to attack a viewer that renders it carelessly. Everything here must show as text.
+ */
+export const MARKDOWN_ANSWER = [
+  "## Password reset, step by step",
+  "",
+  "You can reset it yourself in **under a minute**:",
+  "",
+  "1. Open *Settings → Security*.",
+  "2. Choose `Reset password`.",
+  "3. Follow the link we email you ([help article](https://help.example.com/articles/reset)).",
+  "",
+  "| Situation | What happens | Wait |",
+  "|:--|:--|--:|",
+  "| Reset link sent | valid for one use | 30 min |",
+  "| Five failed sign-ins | account locked | 15 min |",
+  "| Two-factor code | re-sent on request | 1 min |",
+  "",
+  "To do it from the API:",
+  "",
+  "```js",
+  "// Ask for a reset link",
+  "const res = await fetch(\"/api/password-reset\", {",
+  "  method: \"POST\",",
+  "  body: JSON.stringify({ email: \"ada@example.com\", retries: 3 }),",
+  "});",
+  "if (!res.ok) throw new Error(`reset failed: ${res.status}`);",
+  "```",
+  "",
+  "> Tip: a password manager makes the new password painless.",
+].join("\n");
+
+export const HOSTILE_ANSWER = [
+  "Here is <script>window.__xss = 'script'</script> and <img src=x onerror=\"window.__xss='img'\">.",
+  "",
+  "<svg onload=\"window.__xss='svg'\"><circle r=5 /></svg> <style>body { display: none }</style>",
+  "",
+  "<iframe src=\"javascript:window.__xss='iframe'\"></iframe> <a href=\"javascript:window.__xss='a'\">raw anchor</a>",
+  "",
+  "[click me](javascript:window.__xss='md-link') and [data link](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) and <javascript:window.__xss='autolink'>",
+  "",
+  "![pixel](https://tracker.example.com/pixel.gif) ![bad](x\" onerror=\"window.__xss='img-md')",
+  "",
+  "<div>**bold inside HTML** <b onmouseover=\"window.__xss='b'\">hover</b></div>",
+  "",
+  "[ref link][evil] and [entity link](&#x6A;avascript:window.__xss='entity')",
+  "",
+  "[evil]: javascript:window.__xss='ref'",
+].join("\n");
+
+/**
+ * A long Markdown answer of about `size` characters (a prompt "long markdown <size>"): sections
+ * of prose, lists, a table and code, as a model writing a long report would.
+ */
+export function longMarkdown(size: number): string {
+  const parts: string[] = [];
+  let length = 0;
+  for (let i = 1; length < size; i++) {
+    const section = [
+      `## Section ${i}: findings`,
+      "",
+      `The review of area ${i} found **${i % 7} issues**, listed below with their *severity* and the \`fix\` applied.`,
+      "",
+      `- Item ${i}.1: configuration drift in the staging cluster`,
+      `- Item ${i}.2: a retry loop without backoff ([runbook](https://docs.example.com/runbooks/${i}))`,
+      "",
+      "| Check | Result | Time |",
+      "|---|---|--:|",
+      `| latency | ok | ${i * 3} ms |`,
+      `| errors | ${i % 3 === 0 ? "warn" : "ok"} | ${i} ms |`,
+      "",
+      "```python",
+      `def check_${i}(client, retries=3):`,
+      "    for attempt in range(retries):",
+      `        if client.ping(timeout=${i % 5 + 1}):`,
+      "            return True",
+      "    return False",
+      "```",
+      "",
+    ].join("\n");
+    parts.push(section);
+    length += section.length + 1;
+  }
+  return parts.join("\n").slice(0, size);
+}
+
+/** A 0.6 s 440 Hz tone as 16-bit mono WAV at 24 kHz: what an audio model would answer. */
+export function toneWav(seconds = 0.6, rate = 24_000): Buffer {
+  const samples = Math.round(seconds * rate);
+  const out = Buffer.alloc(44 + samples * 2);
+  out.write("RIFF", 0);
+  out.writeUInt32LE(36 + samples * 2, 4);
+  out.write("WAVEfmt ", 8);
+  out.writeUInt32LE(16, 16);
+  out.writeUInt16LE(1, 20);
+  out.writeUInt16LE(1, 22);
+  out.writeUInt32LE(rate, 24);
+  out.writeUInt32LE(rate * 2, 28);
+  out.writeUInt16LE(2, 32);
+  out.writeUInt16LE(16, 34);
+  out.write("data", 36);
+  out.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) out.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / rate) * 8000), 44 + i * 2);
+  return out;
+}
+
+const AUDIO_TRANSCRIPT = "Your account is active. A reset link is on its way.";
+
 async function readJson(req: IncomingMessage, body: Buffer): Promise<Json> {
   try {
     return JSON.parse(body.toString("utf8")) as Json;
@@ -100,7 +210,9 @@ export function createMockLlm(options: MockOptions = {}) {
     const id = nextId("chatcmpl-");
     const created = Math.floor(Date.now() / 1000);
     const promptTokens = 40 + JSON.stringify(messages).length / 4 | 0;
-    const answer = hasToolResult(messages) ? ANSWER_WITH_TOOL : GENERIC_ANSWER;
+    const long = /^long markdown (\d+)/i.exec(question);
+    const answer = hasToolResult(messages) ? ANSWER_WITH_TOOL : long ? longMarkdown(Math.min(Number(long[1]), 4_000_000)) : /hostile/i.test(question) ? HOSTILE_ANSWER : /markdown/i.test(question) ? MARKDOWN_ANSWER : GENERIC_ANSWER;
+    if (Array.isArray(body.modalities) && body.modalities.includes("audio")) return openaiAudio(res, model, stream);
     const toolCall = { id: nextId("call_"), type: "function", function: { name: "check_account_status", arguments: JSON.stringify({ email: "ada@example.com" }) } };
     const completionTokens = callTool ? 18 : tokens(answer).length;
     const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } };
@@ -133,6 +245,33 @@ export function createMockLlm(options: MockOptions = {}) {
       chunk({}, "stop");
     }
     if (includeUsage) res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: `${model}-2024-07-18`, choices: [], usage })}\n\n`);
+    res.end("data: [DONE]\n\n");
+  }
+
+  /** Chat Completions with audio output (modalities: ["audio"]): the WAV in base64, with its transcript. */
+  async function openaiAudio(res: ServerResponse, model: string, stream: boolean): Promise<void> {
+    const id = nextId("chatcmpl-");
+    const audioId = nextId("audio_");
+    const created = Math.floor(Date.now() / 1000);
+    const data = toneWav().toString("base64");
+    const usage = { prompt_tokens: 30, completion_tokens: 80, total_tokens: 110, completion_tokens_details: { audio_tokens: 68, reasoning_tokens: 0 } };
+    await sleep(firstDelay);
+    if (!stream) {
+      const message = { role: "assistant", content: null, audio: { id: audioId, data, transcript: AUDIO_TRANSCRIPT, expires_at: created + 3600 } };
+      return json(res, 200, { id, object: "chat.completion", created, model: `${model}-2025-06-03`, choices: [{ index: 0, message, finish_reason: "stop" }], usage });
+    }
+    sseHeaders(res);
+    const chunk = (delta: Json, finish: string | null = null, extra: Json = {}) =>
+      res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: `${model}-2025-06-03`, choices: [{ index: 0, delta, finish_reason: finish }], ...extra })}\n\n`);
+    chunk({ role: "assistant", content: null });
+    for (const t of tokens(AUDIO_TRANSCRIPT)) chunk({ audio: { id: audioId, transcript: t } });
+    // Audio arrives in pieces of one field across events, as OpenAI streams it.
+    for (let i = 0; i < data.length; i += 4096) {
+      await sleep(tokenDelay);
+      chunk({ audio: { data: data.slice(i, i + 4096) } });
+    }
+    chunk({ audio: { expires_at: created + 3600 } }, "stop");
+    res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: `${model}-2025-06-03`, choices: [], usage })}\n\n`);
     res.end("data: [DONE]\n\n");
   }
 
@@ -219,7 +358,7 @@ export function createMockLlm(options: MockOptions = {}) {
     sseHeaders(res);
     const send = (type: string, data: Json) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
     const webSearch = Array.isArray(body.tools) && body.tools.some((t) => String((t as Json).type ?? "").startsWith("web_search_"));
-    if (webSearch || (body.thinking as Json | undefined)?.type === "enabled") return anthropicResearch(send, res, id, model, webSearch);
+    if (webSearch || (body.thinking as Json | undefined)?.type === "enabled") return anthropicResearch(send, res, id, model, webSearch, /redacted/i.test(question));
     send("message_start", { message: { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } });
     send("ping", {});
     if (callTool) {
@@ -252,7 +391,8 @@ export function createMockLlm(options: MockOptions = {}) {
    * server tool is offered, a server_tool_use, its web_search_tool_result and a cited answer
    * (citations_delta), with server-tool usage: as the Anthropic API streams them.
    */
-  async function anthropicResearch(send: (type: string, data: Json) => void, res: ServerResponse, id: string, model: string, webSearch: boolean): Promise<void> {
+  /** `redacted`: a redacted_thinking block follows the thinking (a prompt that mentions it). */
+  async function anthropicResearch(send: (type: string, data: Json) => void, res: ServerResponse, id: string, model: string, webSearch: boolean, redacted = false): Promise<void> {
     const usage = { input_tokens: 420, cache_read_input_tokens: 64, cache_creation_input_tokens: 32, output_tokens: 1 };
     send("message_start", { message: { id, type: "message", role: "assistant", model, content: [], stop_reason: null, stop_sequence: null, usage } });
     let index = 0;
@@ -263,6 +403,10 @@ export function createMockLlm(options: MockOptions = {}) {
     }
     send("content_block_delta", { index, delta: { type: "signature_delta", signature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds" } });
     send("content_block_stop", { index: index++ });
+    if (redacted) {
+      send("content_block_start", { index, content_block: { type: "redacted_thinking", data: "EmwKAhgBEgy3va3pzix/LafPsn4aDFIT2Xlxh0L5L8rLVyIwxtE3rAFBa8cr3qpP" } });
+      send("content_block_stop", { index: index++ });
+    }
     if (webSearch) {
       const toolId = nextId("srvtoolu_");
       send("content_block_start", { index, content_block: { type: "server_tool_use", id: toolId, name: "web_search", input: {} } });

@@ -37,7 +37,9 @@ const TOOLS = [{
     parameters: { type: "object", properties: { email: { type: "string" } }, required: ["email"] },
   },
 }];
-const SYSTEM = "You are Acme's support assistant. Answer briefly using the documents and tools.";
+// ?system=... replaces the system prompt: the same question asked under two prompts is what the
+// panel's Compare is for.
+const SYSTEM = new URLSearchParams(location.search).get("system") ?? "You are Acme's support assistant. Answer briefly using the documents and tools.";
 
 async function retrieve(question) {
   const emb = await fetch(`${API}/v1/embeddings`, {

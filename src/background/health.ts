@@ -7,17 +7,7 @@
 import browser from "webextension-polyfill";
 import type { CaptureEvent } from "../core/contract";
 import { CaptureRateLimiter } from "../core/capture";
-
-export interface TabHealth {
-  invalid: number;
-  rateLimited: number;
-  relayDropped: number;
-}
-
-export interface StorageNotice {
-  at: number;
-  message: string;
-}
+import type { StorageNotice, TabHealth } from "../shared/messages";
 
 const NOTICES_KEY = "storage-notices";
 const MAX_NOTICES = 20;
@@ -37,6 +27,14 @@ export function countDropped(tabId: number, kind: keyof TabHealth, n: number): v
 export function forgetHealth(tabId: number): void {
   tabs.delete(tabId);
   limiter.forget(tabId);
+}
+
+/**
+ * All data was cleared: what was dropped before is no one's concern any more. The rate limits
+ * stay as they are: clearing is no way for a flooding tab to a new burst.
+ */
+export function forgetDropped(): void {
+  tabs.clear();
 }
 
 export async function addStorageNotice(message: string): Promise<void> {

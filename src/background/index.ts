@@ -7,15 +7,15 @@ import browser, { type Runtime } from "webextension-polyfill";
 import { eventLimits, isCaptureEvent } from "../core/capture";
 import { scheduleAssembly, type AssemblyResult } from "./assembly";
 import { serially } from "./serial";
-import { isCaptureMessage, isClearAllData, isConfigRequest, isSampleRequest, type CaptureAck } from "../shared/messages";
-import { clearAllData, recentSamples } from "./maintenance";
+import { isCaptureMessage, isConfigRequest, type CaptureAck } from "../shared/messages";
 import { acceptDevtools, configForSender, forgetTabScope } from "./scope";
 import { schedulePush } from "./otlp-push";
 import { getSettings } from "./current-settings";
 import { QUIET_RELEASE_MS, ingestBatch, type IngestOptions, type IngestResult } from "./ingest";
 import type { CaptureEvent } from "../core/contract";
 import { onStoreReset, onStoreUnavailable } from "./store";
-import { acceptPanel, notifySpans } from "./panels";
+import { acceptPage, notifySpans } from "./ports";
+import { handlersFor } from "./rpc";
 import { isRecording } from "./recording";
 import { describeEviction, enforceRetention, forgetLiveTabs, forgetTab, isQuotaError, spansStored } from "./retention";
 import { evictFraction } from "./eviction";
@@ -113,15 +113,12 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
     if (sender.tab.id >= 0) void tabFirstSeen(sender.tab.id);
     return configForSender(sender, String(message.origin ?? ""));
   }
-  // Only the extension's own pages (the settings page) may clear data or read samples.
-  const fromExtensionPage = sender.url?.startsWith(browser.runtime.getURL("")) === true;
-  if (fromExtensionPage && isClearAllData(message)) return clearAllData(message.settings === true);
-  if (fromExtensionPage && isSampleRequest(message)) return recentSamples();
   return undefined;
 });
 
+// The extension's pages (panels, settings) call and are told over ports; DevTools keeps one open.
 browser.runtime.onConnect.addListener((port) => {
-  if (!acceptPanel(port) && !acceptDevtools(port)) port.disconnect();
+  if (!acceptPage(port, handlersFor) && !acceptDevtools(port)) port.disconnect();
 });
 
 onStoreReset(({ name, reason, kept, total }) => void addStorageNotice(

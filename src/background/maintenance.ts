@@ -4,9 +4,10 @@ import { assembleExchange } from "../core/capture";
 import { responseText } from "../core/contract";
 import { SETTINGS_KEY } from "../core/settings";
 import type { Sample } from "../shared/messages";
+import { forgetDropped } from "./health";
 import { forgetAll as forgetIngest } from "./ingest";
 import { forgetAll as forgetPushes } from "./otlp-push";
-import { notifyAllCleared } from "./panels";
+import { notifyAllCleared } from "./ports";
 import { forgetAll as forgetRecording } from "./recording";
 import { forgetAll as forgetStreams } from "./redaction";
 import { listSessions } from "./sessions";
@@ -29,12 +30,14 @@ function forgetMemory(): void {
   forgetStreams();
   forgetRecording();
   forgetPushes();
+  forgetDropped();
 }
 
 /**
  * Everything captured or imported goes: every trace database, all state in storage.local
  * (import list, paused tabs, storage notices, push state; the settings too if asked), the
- * stream redaction state in storage.session, and what the background holds in memory. Memory
+ * stream redaction state in storage.session, and what the background holds in memory (the
+ * counts of dropped events among it); open pages are told. Memory
  * is forgotten again once the databases are gone: a batch that was being stored meanwhile
  * (its transaction keeps the old database until it commits) must leave nothing behind.
  */

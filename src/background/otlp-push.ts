@@ -1,12 +1,14 @@
 /**
  * Opt-in push of finished traces to an OpenTelemetry collector (OTLP/HTTP JSON). A trace is
  * pushed once every span in it has ended and it has been quiet for a moment; each is pushed
- * once. Failures are recorded for the settings page and retried with backoff. Capture never
- * waits for any of this.
+ * once. Failures are recorded for the settings page, which is told of every change, and
+ * retried with backoff. Capture never waits for any of this.
  */
 import browser from "webextension-polyfill";
 import { otlpRequest } from "../core/files";
 import type { SpanRecord } from "../core/contract";
+import { pushStatusChanged, type PushStatus } from "../shared/messages";
+import { pushToAll } from "./ports";
 import { listSpans } from "./store";
 import { getSettings } from "./current-settings";
 
@@ -17,14 +19,6 @@ const SETTLE_MS = 2000;
 const MAX_REMEMBERED = 5000;
 const RETRY_MIN_MS = 2000;
 const RETRY_MAX_MS = 5 * 60 * 1000;
-
-export interface PushStatus {
-  lastSuccess?: number;
-  lastError?: { at: number; message: string };
-  pushedTraces: number;
-  /** Traces waiting for a retry. */
-  pending: number;
-}
 
 let retryDelay = 0;
 const timers = new Map<number, ReturnType<typeof setTimeout>>();
@@ -45,9 +39,16 @@ async function pushedSet(): Promise<string[]> {
   return Array.isArray(stored) ? (stored as string[]) : [];
 }
 
+/** The status so far, kept in storage (the worker may stop at any moment); null before the first push. */
+export async function getPushStatus(): Promise<PushStatus | null> {
+  const stored = (await browser.storage.local.get(STATUS_KEY))[STATUS_KEY] as PushStatus | undefined;
+  return stored ?? null;
+}
+
 async function setStatus(update: Partial<PushStatus>): Promise<void> {
-  const current = ((await browser.storage.local.get(STATUS_KEY))[STATUS_KEY] ?? { pushedTraces: 0, pending: 0 }) as PushStatus;
-  await browser.storage.local.set({ [STATUS_KEY]: { ...current, ...update } });
+  const status = { pushedTraces: 0, pending: 0, ...(await getPushStatus()), ...update };
+  await browser.storage.local.set({ [STATUS_KEY]: status });
+  pushToAll(pushStatusChanged(status));
 }
 
 /** Traces ready to push, and whether others are still settling (to look again later). */
@@ -84,16 +85,16 @@ export async function pushTab(tabId: number): Promise<void> {
     if (found.settling) schedulePush(tabId);
     if (ready.length === 0) return;
     const spans = ready.flatMap(([, list]) => list);
-    const { url, init } = otlpRequest(spans, { url: settings.otlp.url, headers: Object.fromEntries(settings.otlp.headers) },
-      { serviceName: "llm-trace-devtools" }, browser.runtime.getManifest().version);
+    // service.name is each trace's page host, as in an exported file (core/otlp.ts, toOtlpByPage).
+    const { url, init } = otlpRequest(spans, { url: settings.otlp.url, headers: Object.fromEntries(settings.otlp.headers) }, browser.runtime.getManifest().version);
     try {
       const response = await fetch(url, init as RequestInit);
       if (started !== generation) return;
       if (!response.ok) throw new Error(`${response.status} ${response.statusText}: ${(await response.text().catch(() => "")).slice(0, 300)}`);
       const remembered = [...done, ...ready.map(([id]) => id)].slice(-MAX_REMEMBERED);
       await browser.storage.local.set({ [PUSHED_KEY]: remembered });
-      const status = ((await browser.storage.local.get(STATUS_KEY))[STATUS_KEY] ?? { pushedTraces: 0 }) as PushStatus;
-      await setStatus({ lastSuccess: Date.now(), pushedTraces: (status.pushedTraces ?? 0) + ready.length, pending: 0 });
+      const pushed = (await getPushStatus())?.pushedTraces ?? 0;
+      await setStatus({ lastSuccess: Date.now(), pushedTraces: pushed + ready.length, pending: 0 });
       retryDelay = 0;
     } catch (error) {
       if (started !== generation) return;

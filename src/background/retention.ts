@@ -74,7 +74,8 @@ export async function enforceRetention(force = false): Promise<number> {
 }
 
 export function describeEviction(e: Eviction): string {
-  const time = (t: number) => new Date(t).toLocaleTimeString();
+  // 24-hour, as the panel shows every other time.
+  const time = (t: number) => new Date(t).toLocaleTimeString([], { hourCycle: "h23" });
   return `the ${e.traces} oldest traces of the tabs holding the most (${e.spans} spans, from ${time(e.from)} to ${time(e.to)}) were removed`;
 }
 

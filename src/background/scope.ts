@@ -6,8 +6,8 @@
  */
 import browser, { type Runtime } from "webextension-polyfill";
 import type { HookConfig } from "../core/contract";
-import { capturePolicy, hookConfigFor, SETTINGS_KEY, type CapturePolicy } from "../core/settings";
-import { scopeChanged } from "../shared/messages";
+import { capturePolicy, hookConfigFor, SETTINGS_KEY } from "../core/settings";
+import { scopeChanged, type SiteState } from "../shared/messages";
 import { getSettings, onSettingsChanged } from "./current-settings";
 
 export const DEVTOOLS_PORT_PREFIX = "devtools:";
@@ -73,12 +73,6 @@ export async function configForSender(sender: Runtime.MessageSender, reportedOri
   const host = senderHost(sender, reportedOrigin);
   if (sender.frameId === 0 && tabId >= 0) topHosts.set(tabId, host);
   return hookConfigFor(await getSettings(), { host, devtoolsOpen: isDevtoolsOpen(tabId), privateWindow: sender.tab?.incognito === true });
-}
-
-export interface SiteState {
-  host: string;
-  policy: CapturePolicy;
-  recording: boolean;
 }
 
 export async function siteState(tabId: number): Promise<SiteState> {

@@ -7,7 +7,7 @@
 import browser from "webextension-polyfill";
 import type { Exchange, ExchangeRecord, SpanRecord } from "../core/contract";
 import { approximateBytes } from "../core/capture";
-import type { SessionInfo } from "../shared/messages";
+import type { ImportBatch, SessionInfo } from "../shared/messages";
 import { redactImportedExchange } from "../core/redaction";
 import { redactorFor } from "./redaction";
 import { getSettings } from "./current-settings";
@@ -51,17 +51,6 @@ function exchangeRecord(ex: Exchange): ExchangeRecord {
     ...(body?.omitted === "binary" ? { binary: true } : {}),
     ...(chunks.length ? { inlineChunks: chunks.map((c, seq) => ({ seq, time: c.time, text: c.text })) } : {}),
   };
-}
-
-export interface ImportBatch {
-  /** Absent on the first batch: a new session is made and its id returned. */
-  session?: number;
-  name: string;
-  format: string;
-  spans: SpanRecord[];
-  exchanges: Exchange[];
-  /** The last batch (sent once the others are stored): the session is listed. */
-  done: boolean;
 }
 
 export async function importBatch(batch: ImportBatch): Promise<{ session: number }> {

@@ -16,6 +16,7 @@ import type { CaptureEvent, ChunksEvent, HookConfig } from "../core/contract";
 import { SETTINGS_KEY } from "../core/settings";
 import {
   FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, captureMessage, configRequest, hookConfig, isCaptureAck, isHookConfigValue, isHookEvents,
+  isReplayAnswer, isReplayCommand, replayAnswer, type ReplayAnswer, type ReplayCommand,
   isScopeChanged, type HookEvent, type PiecesEvent,
 } from "../shared/messages";
 
@@ -144,6 +145,7 @@ function onHello(event: MessageEvent): void {
   port = received;
   port.onmessage = (e) => {
     if (isHookEvents(e.data)) enqueue(toCaptureEvents(e.data.events));
+    else if (isReplayAnswer(e.data)) replies.get(e.data.requestId)?.(e.data);
   };
   if (config) port.postMessage(hookConfig(config, token));
 }
@@ -226,10 +228,41 @@ async function pump(): Promise<void> {
 api.storage.onChanged.addListener((changes, area) => {
   if (area === "local" && SETTINGS_KEY in changes) void refreshConfig();
 });
-api.runtime.onMessage.addListener((message: unknown) => {
+// ---- replay: the background asks, the hook sends (docs/DESIGN.md, "Compare and replay") ----
+
+/** Answers awaited from the hook, by request id. */
+const replies = new Map<string, (answer: ReplayAnswer) => void>();
+const REPLAY_ANSWER_MS = 10_000;
+
+/** Pass a replay command to the hook and its answer back; nothing of it is kept here. */
+function replay(command: ReplayCommand): Promise<ReplayAnswer> {
+  const refuse = (message: string): ReplayAnswer => replayAnswer(command.requestId, { ok: false, reason: "refused", message });
+  if (!port || config?.enabled === false) return Promise.resolve(refuse("This page is not recorded: reload it with recording on."));
+  const hook = port;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      replies.delete(command.requestId);
+      resolve(refuse("The page did not start the call."));
+    }, REPLAY_ANSWER_MS);
+    replies.set(command.requestId, (answer) => {
+      clearTimeout(timer);
+      replies.delete(command.requestId);
+      resolve(answer);
+    });
+    hook.postMessage(command);
+  });
+}
+
+api.runtime.onMessage.addListener(((message: unknown, sender: Browser.Runtime.MessageSender, sendResponse: (answer: unknown) => void) => {
   if (isScopeChanged(message)) void refreshConfig();
+  // Only the extension itself reaches a content script's runtime listener; the id says so twice.
+  // The answer goes by sendResponse (Chrome's own API, unlike the polyfill, takes no promise).
+  else if (isReplayCommand(message) && sender.id === api.runtime.id) {
+    void replay(message).then(sendResponse);
+    return true;
+  }
   return undefined;
-});
+}) as Browser.Runtime.OnMessageListenerCallback);
 
 /**
  * Leaving the page: what is queued goes out now, in batches, even while a batch is in flight

@@ -1,21 +1,28 @@
 /** Settings page: capture scope, storage, redaction, rules, prices, OpenTelemetry push. */
 import { render } from "preact";
+import { connect } from "../shared/connection";
+import { SETTINGS_PORT } from "../shared/messages";
 import { CaptureSection } from "./sections/Capture";
-import { OtlpSection, PricesSection, RulesSection } from "./sections/Advanced";
+import { OtlpSection, PricesSection } from "./sections/Advanced";
+import { RulesSection } from "./sections/Rules";
 import { RedactionSection } from "./sections/Redaction";
 import { StorageSection } from "./sections/Storage";
-import { loadSettings, savedAt } from "./store";
+import { SavedStatus } from "./SavedStatus";
+import { loadSettings } from "./store";
+
+const connection = connect(SETTINGS_PORT);
 
 function Options() {
   return (
     <main>
-      <h1>LLM Traces settings <span class="saved" role="status">{savedAt.value ? "Saved" : ""}</span></h1>
+      <h1>LLM Traces settings</h1>
+      <SavedStatus />
       <CaptureSection />
-      <RedactionSection />
-      <StorageSection />
+      <RedactionSection connection={connection} />
+      <StorageSection connection={connection} />
       <RulesSection />
       <PricesSection />
-      <OtlpSection />
+      <OtlpSection connection={connection} />
     </main>
   );
 }

@@ -7,7 +7,7 @@ import type { CapturedBody, Header, Outcome, RequestEvent } from "../core/contra
 import type { Channel, PendingPieces } from "./channel";
 import {
   TextDecoderNative, Uint8ArrayNative, arrayBufferLength, blobSizeOf, blobStream, blobTypeOf, bufferOf, byteLength,
-  byteOffset, bytesIndexOf, cancelReader, copyBytes, decode, dict, errorInfo, fileNameOf, formDataForEach, getReader, ignoreSettled,
+  byteOffset, bytesIndexOf, cancelReader, copyBytes, decode, dict, errorInfo, fileNameOf, formDataForEach, getReader, hasOwn, ignoreSettled,
   isArrayBuffer, isBlob, isFormData, isReadableStream, isSearchParams, isView, matches, now, perf, readChunk, regexExec,
   searchParamsToString, stringIndexOf, stringSlice, stringify, timeOrigin, toLowerCase, utf8Length,
 } from "./natives";
@@ -96,11 +96,8 @@ export function captureRequestBody(body: unknown, mime: string, cap: number): Re
     const size = blobSizeOf(body);
     if (isTextual(type) !== true) return { size, mimeType: type, omitted: "binary" };
     return {
-      deferred: (async () => {
-        const read = await readCapped(blobStream(body as Blob), "utf-8", cap);
-        read.mimeType = type;
-        return read;
-      })(),
+      // A new own member, never an assignment (which would run a setter the page put on Object.prototype).
+      deferred: (async () => ({ ...await readCapped(blobStream(body as Blob), "utf-8", cap), mimeType: type }))(),
     };
   }
   return undefined;
@@ -224,14 +221,15 @@ export class BodyRecorder {
 
 /** Emit the request event, once its body is known (some bodies can only be read asynchronously). */
 export function emitRequest(channel: Channel, event: Omit<RequestEvent, "body">, body: RequestBody): void {
-  if (!body || !("deferred" in body)) {
-    channel.emit(body ? { ...event, body } : event);
+  // `in` would find a "deferred" the page put on Object.prototype.
+  if (!body || !hasOwn(body, "deferred")) {
+    channel.emit(body ? { ...event, body: body as CapturedBody } : event);
     return;
   }
   void (async () => {
     let read: CapturedBody | undefined;
     try {
-      read = await body.deferred;
+      read = await (body as DeferredBody).deferred;
     } catch {
       read = undefined;
     }

@@ -11,11 +11,13 @@
  */
 import { DEFAULT_HOOK_CONFIG, type CaptureEvent, type HookConfig } from "../core/contract";
 import {
-  FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, hookEvents, isHookConfig, type HookEvent, type PiecesEvent,
+  FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, hookEvents, isHookConfig, isReplayCommand, replayAnswer, type HookEvent, type PiecesEvent,
+  type ReplayCommand, type ReplayOutcome,
 } from "../shared/messages";
 import {
-  CustomEventNative, MessageChannelNative, TextDecoderNative, addListener, arrayBufferLength, arraysIterateNatively, bufferOf, createObject, decode, dict, dispatchEvent,
-  messageData, postPortMessage, postWindowMessage, setTimeoutNative, stopImmediatePropagation, stringify,
+  CustomEventNative, MessageChannelNative, TextDecoderNative, addListener, arrayBufferLength, bufferOf, createObject, decode, dict, dispatchEvent,
+  listOf, messageData, objectKeys, ownValue, port1Of, port2Of, postPortMessage, postWindowMessage, setOnMessage, setPrototypeOf,
+  setTimeoutNative, stopImmediatePropagation, stringify,
 } from "./natives";
 
 /** Long enough to gather a burst into one message, short enough to feel live in the panel. */
@@ -38,6 +40,8 @@ export type ChannelEvent = Exclude<CaptureEvent, { t: "chunks" }>;
 
 export interface Channel {
   emit(event: ChannelEvent): void;
+  /** Runs a replay command the relay passed (set by the fetch hook; see replay.ts). Always a member: never looked up the prototype chain. */
+  onReplay: ((command: ReplayCommand) => ReplayOutcome) | undefined;
   /**
    * Add a body piece (bytes the hook owns, or text) of exchange `id` to the batch being
    * gathered. `pending` is what the previous call returned for this exchange.
@@ -46,7 +50,19 @@ export interface Channel {
   config: HookConfig;
 }
 
-export function openChannel(win: Window): Channel {
+function safeReplay(run: (command: ReplayCommand) => ReplayOutcome, command: ReplayCommand): ReplayOutcome {
+  try {
+    return run(command);
+  } catch {
+    return { ok: false, reason: "refused", message: "The page could not start the call." };
+  }
+}
+
+/**
+ * `post` sends the hello (a window message transferring the port); the unit tests, which have
+ * no window, pass their own.
+ */
+export function openChannel(win: Window, post = postWindowMessage): Channel {
   let port: MessagePort | undefined;
   let connected = false;
   let queue: HookEvent[] = [];
@@ -55,12 +71,18 @@ export function openChannel(win: Window): Channel {
   let scheduled = false;
   /** Shared with the relay over the private port; proves a flush event is ours. */
   let token = "";
-  const channel: Channel = { emit, piece, config: DEFAULT_HOOK_CONFIG };
+  const channel: Channel = { emit, piece, config: DEFAULT_HOOK_CONFIG, onReplay: undefined };
 
   function hello(): void {
-    const { port1, port2 } = new MessageChannelNative();
-    port1.onmessage = (e: MessageEvent) => {
+    const ports = new MessageChannelNative();
+    const port1 = port1Of(ports);
+    setOnMessage(port1, (e: MessageEvent) => {
       const data = messageData(e);
+      // Only on the line the relay answered: a port that is not the relay's starts nothing.
+      if (isReplayCommand(data)) {
+        if (connected && port === port1 && channel.onReplay) postPortMessage(port1, replayAnswer(data.requestId, safeReplay(channel.onReplay, data)));
+        return;
+      }
       if (!isHookConfig(data)) return;
       channel.config = data.config;
       token = data.token;
@@ -70,10 +92,10 @@ export function openChannel(win: Window): Channel {
         connected = true;
         flush();
       }
-    };
+    });
     const message = createObject(null) as Record<string, number>;
     message[HELLO_KEY] = PROTOCOL_VERSION;
-    postWindowMessage(win, message, "*", [port2]);
+    post(win, message, "*", listOf([port2Of(ports)]));
   }
 
   function schedule(): void {
@@ -100,9 +122,7 @@ export function openChannel(win: Window): Channel {
     if (queue.length === 0) return;
     const { events, buffers } = take();
     try {
-      // Transferred, unless a page's own array iterator would see the list (then copied).
-      if (buffers.length > 0 && arraysIterateNatively()) postPortMessage(port!, hookEvents(events), buffers);
-      else postPortMessage(port!, hookEvents(events));
+      postPortMessage(port!, hookEvents(events), listOf(buffers));
     } catch {
       // Not clonable (should not happen: events are plain data). Never throw into the page.
     }
@@ -158,7 +178,7 @@ export function openChannel(win: Window): Channel {
       out[out.length] = e.t === "pieces" ? decodedPieces(e) : e;
     }
     try {
-      const detail = stringify({ token, events: out });
+      const detail = stringify(bare({ token, events: out }));
       dispatchEvent(win, new CustomEventNative(FLUSH_EVENT, dict({ detail })));
     } catch {
       // never throw into the page
@@ -175,11 +195,25 @@ export function openChannel(win: Window): Channel {
   return channel;
 }
 
+/**
+ * `value` and every object in it, ours, without a prototype, for JSON.stringify: it would call a
+ * `toJSON` the page put on Object.prototype or Array.prototype (and hand it the token).
+ */
+function bare<T>(value: T): T {
+  if (typeof value === "object" && value !== null) {
+    setPrototypeOf(value, null);
+    const keys = objectKeys(value);
+    for (let i = 0; i < keys.length; i++) bare((value as Record<string, unknown>)[keys[i]!]);
+  }
+  return value;
+}
+
 /** A pieces event with its bytes decoded, for the synchronous flush at pagehide. */
 function decodedPieces(e: PiecesEvent): PiecesEvent {
   let decoder: TextDecoder;
   try {
-    decoder = new TextDecoderNative(e.charset ?? "utf-8");
+    // Read as an own property: an absent one would be looked up on Object.prototype.
+    decoder = new TextDecoderNative((ownValue(e, "charset") as string | undefined) ?? "utf-8");
   } catch {
     decoder = new TextDecoderNative();
   }

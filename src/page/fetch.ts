@@ -19,56 +19,76 @@ import {
 import { patchMethod } from "./patch";
 import { describeFetch, fetchRequestBody, headerList, type RequestInfo } from "./request-info";
 import { forwardResponse } from "./forwarded-response";
+import { rememberRequest, runReplay, type ReplayMark } from "./replay";
 
 const STREAMING = /event-stream|ndjson|jsonl|x-vercel-ai/;
 
 export function hookFetch(win: Window & typeof globalThis, channel: Channel): boolean {
-  return patchMethod<typeof fetch>(win, "fetch", (original, self, args) => {
-    const config = channel.config;
-    if (!config.enabled) return apply(original, self, args);
-    const start = clock();
-    let info: RequestInfo | undefined;
-    try {
-      info = describeFetch(args, config.capture);
-    } catch {
-      info = undefined;
-    }
-    // A synchronous throw (bad `this`) propagates exactly as without us, before we record anything.
-    const pending = apply(original, self, args) as Promise<Response>;
-    if (!info) return pending;
-    const id = newExchangeId();
-    try {
-      const body = info.route === "record" && config.bodies ? fetchRequestBody(info, config.bodyCap) : undefined;
-      emitRequest(channel, { t: "request", id, transport: "fetch", time: start, method: info.method, url: info.url, headers: info.headers, pageUrl: pageUrl() }, body);
-    } catch {
-      return pending;
-    }
-    const observed = info;
-    // A promise of ours rather than `pending.then(...)`, which would consult Promise[Symbol.species].
-    return new PromiseNative<Response>((resolve, reject) => {
-      void (async () => {
-        let res: Response;
-        try {
-          res = await pending;
-        } catch (error) {
-          try {
-            channel.emit({ t: "end", id, time: clock(), outcome: outcomeOf(error, aborted(observed)), chunks: 0 });
-          } catch {
-            // recording is best effort
-          }
-          reject(error);
-          return;
-        }
-        let out = res;
-        try {
-          out = observe(channel, id, observed, res);
-        } catch {
-          out = res;
-        }
-        resolve(out);
-      })();
-    });
+  // Before the page's scripts run: the fetch replays go through, whatever the page does to window.fetch later.
+  const nativeFetch = win.fetch;
+  channel.onReplay = (command) => runReplay(command, (url, init, mark) => {
+    const out = recordedFetch(channel, nativeFetch, win, [url, init] as Parameters<typeof fetch>, mark);
+    return { id: out.id, response: out.response };
   });
+  return patchMethod<typeof fetch>(win, "fetch", (original, self, args) => recordedFetch(channel, original, self, args).response);
+}
+
+/**
+ * One fetch, as the page made it or as a replay (`mark`): the promise settles as native fetch
+ * settles it; `id` is the recorded exchange's, when it is recorded.
+ */
+function recordedFetch(channel: Channel, original: typeof fetch, self: unknown, args: Parameters<typeof fetch>, mark?: ReplayMark): { id: string | undefined; response: Promise<Response> } {
+  const config = channel.config;
+  if (!config.enabled) return { id: undefined, response: apply(original, self, args) as Promise<Response> };
+  const start = clock();
+  let info: RequestInfo | undefined;
+  try {
+    info = describeFetch(args, config.capture);
+    // A replay is model work by definition: recorded, whatever its URL looks like.
+    if (info && mark) info.route = "record";
+  } catch {
+    info = undefined;
+  }
+  // A synchronous throw (bad `this`) propagates exactly as without us, before we record anything.
+  const pending = apply(original, self, args) as Promise<Response>;
+  if (!info) return { id: undefined, response: pending };
+  const id = newExchangeId();
+  try {
+    const body = info.route === "record" && config.bodies ? fetchRequestBody(info, config.bodyCap) : undefined;
+    emitRequest(channel, {
+      t: "request", id, transport: "fetch", time: start, method: info.method, url: info.url, headers: info.headers, pageUrl: pageUrl(),
+      ...(mark ? { replayOf: mark.of, replayGroup: mark.group } : {}),
+    }, body);
+    if (info.route === "record" && !mark) rememberRequest(id, info.url, info.method, info.headers);
+  } catch {
+    return { id: undefined, response: pending };
+  }
+  const observed = info;
+  // A promise of ours rather than `pending.then(...)`, which would consult Promise[Symbol.species].
+  const response = new PromiseNative<Response>((resolve, reject) => {
+    void (async () => {
+      let res: Response;
+      try {
+        res = await pending;
+      } catch (error) {
+        try {
+          channel.emit({ t: "end", id, time: clock(), outcome: outcomeOf(error, aborted(observed)), chunks: 0 });
+        } catch {
+          // recording is best effort
+        }
+        reject(error);
+        return;
+      }
+      let out = res;
+      try {
+        out = observe(channel, id, observed, res);
+      } catch {
+        out = res;
+      }
+      resolve(out);
+    })();
+  });
+  return { id, response };
 }
 
 function aborted(info: RequestInfo): boolean {

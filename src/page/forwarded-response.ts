@@ -35,6 +35,13 @@ import { patchGetter, patchMethod } from "./patch";
 /** A stream the page has not read for this long, while data could flow, is recorded as incomplete. */
 export const IDLE_MS = 10_000;
 
+/** The clock and timer of a forwarding: the page's own, or a test's. */
+export interface Timing {
+  now(): number;
+  after(run: () => void, ms: number): void;
+}
+const pageTiming: Timing = { now: clock, after: (run, ms) => void setTimeoutNative(run, ms) };
+
 interface Meta {
   url: string;
   redirected: boolean;
@@ -47,10 +54,11 @@ interface Forwarding {
   forwardedBody: ReadableStream<Uint8Array>;
   recorder: BodyRecorder;
   outcomeOf(error: unknown): Outcome;
+  timing: Timing;
   /** Reader of the original body, once the page reads the forwarded stream. */
-  source?: ReadableStreamDefaultReader<Uint8Array>;
+  source: ReadableStreamDefaultReader<Uint8Array> | undefined;
   /** Reader of a clone of the original, when recording goes through one. */
-  tap?: ReadableStreamDefaultReader<Uint8Array>;
+  tap: ReadableStreamDefaultReader<Uint8Array> | undefined;
   /** A Body method consumed the original natively: the forwarded stream is spent. */
   consumed: boolean;
   /** The page cancelled the forwarded body. */
@@ -116,14 +124,14 @@ function watchIdle(f: Forwarding): void {
   f.watching = true;
   const check = () => {
     if (f.recorder.ended || f.tap) return;
-    const idle = clock() - f.lastPull;
+    const idle = f.timing.now() - f.lastPull;
     if (f.pulling || idle < IDLE_MS) {
-      setTimeoutNative(check, f.pulling ? IDLE_MS : IDLE_MS - idle + 1);
+      f.timing.after(check, f.pulling ? IDLE_MS : IDLE_MS - idle + 1);
       return;
     }
     f.recorder.end({ state: "abort", errorName: "incomplete", errorMessage: "the page stopped reading the response body" }, f.lastPull);
   };
-  setTimeoutNative(check, IDLE_MS);
+  f.timing.after(check, IDLE_MS);
 }
 
 function underlyingSource(get: () => Forwarding): UnderlyingByteSource {
@@ -146,7 +154,7 @@ function underlyingSource(get: () => Forwarding): UnderlyingByteSource {
       f.source ??= getReader(responseBody(f.original)!);
       for (;;) {
         const result = await readChunk(f.source);
-        f.lastPull = clock();
+        f.lastPull = f.timing.now();
         if (result.done) {
           if (!f.tap) recorder.end({ state: "ok" });
           controllerClose(controller);
@@ -190,7 +198,7 @@ function underlyingSource(get: () => Forwarding): UnderlyingByteSource {
  * The Response the page gets instead of `original`, or `undefined` if one cannot be made (the
  * original is then left untouched). `outcomeOf` classifies a read error.
  */
-export function forwardResponse(original: Response, recorder: BodyRecorder, outcomeOf: (error: unknown) => Outcome): Response | undefined {
+export function forwardResponse(original: Response, recorder: BodyRecorder, outcomeOf: (error: unknown) => Outcome, timing = pageTiming): Response | undefined {
   let f!: Forwarding;
   let forwarded: Response;
   let stream: ReadableStream<Uint8Array>;
@@ -200,11 +208,15 @@ export function forwardResponse(original: Response, recorder: BodyRecorder, outc
   } catch {
     return undefined;
   }
-  f = { original, forwardedBody: stream, recorder, outcomeOf, consumed: false, cancelled: false, pulling: false, lastPull: clock(), watching: false };
+  // Every member is set, so that none is ever looked up on Object.prototype.
+  f = {
+    original, forwardedBody: stream, recorder, outcomeOf, timing, source: undefined, tap: undefined,
+    consumed: false, cancelled: false, pulling: false, lastPull: timing.now(), watching: false,
+  };
   forwardings.set(forwarded, f);
   setMeta(forwarded, { url: responseUrl(original), redirected: responseRedirected(original), type: responseType(original) });
   // If the page has not started on the body by the next task, record it anyway.
-  setTimeoutNative(() => {
+  timing.after(() => {
     try {
       if (!f.source && !f.consumed) startTap(f);
     } catch {

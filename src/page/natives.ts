@@ -14,23 +14,23 @@
 export const apply = Reflect.apply;
 /** `uncurryThis(fn)` is `Function.prototype.call.bind(fn)`: `fn.call(self, ...args)` as a plain function. */
 const uncurryThis = Function.prototype.bind.bind(Function.prototype.call) as (fn: unknown) => unknown;
-export const construct = Reflect.construct;
 const protoOf = Object.getPrototypeOf;
 const ownDescriptor = Object.getOwnPropertyDescriptor;
 export const defineProperty = Object.defineProperty;
 export const isArray = Array.isArray;
 export const objectKeys = Object.keys;
+/** Whether `obj` has `key` itself: `in` and a missing property read would consult Object.prototype. */
+export const hasOwn = Object.hasOwn;
 export const createObject = Object.create;
+export const setPrototypeOf = Object.setPrototypeOf;
 export const stringify = JSON.stringify;
 export const now = uncurry(Performance.prototype.now);
 export const perf = performance;
 export const timeOrigin = performance.timeOrigin;
 export const setTimeoutNative = setTimeout;
-export const clearTimeoutNative = clearTimeout;
 export const PromiseNative = Promise;
 export const ProxyNative = Proxy;
 export const Uint8ArrayNative = Uint8Array;
-export const ArrayBufferNative = ArrayBuffer;
 export const TextDecoderNative = TextDecoder;
 export const URLNative = URL;
 export const ResponseNative = Response;
@@ -57,9 +57,17 @@ export function uncurry<F extends (...args: never[]) => unknown>(fn: F): (self: 
   return uncurryThis(fn) as never;
 }
 
+/** The value of `key` if it is a data property of `obj` itself; an accessor (page code, maybe) is not run. */
+export function ownValue(obj: object, key: PropertyKey): unknown {
+  const d = ownDescriptor(obj, key);
+  // `d.value` of an accessor's descriptor would be looked up on Object.prototype.
+  return d && hasOwn(d, "value") ? d.value : undefined;
+}
+
 /**
  * The getter of `name` found on `proto` or up its chain, as a plain function of the object.
- * A getter this browser lacks (Firefox has no Request.prototype.body) reads as undefined.
+ * A getter this platform lacks reads the object's own data property: undefined for Firefox's
+ * Request.body, which it has not; a MessageChannel's ports in Node, where the unit tests run.
  */
 export function getter<T = unknown>(proto: object, name: string): (self: unknown) => T {
   for (let obj: object | null = proto; obj; obj = protoOf(obj) as object | null) {
@@ -67,7 +75,7 @@ export function getter<T = unknown>(proto: object, name: string): (self: unknown
     if (get) return uncurry(get as () => T);
     if (ownDescriptor(obj, name)) break;
   }
-  return () => undefined as T;
+  return (self) => ownValue(self as object, name) as T;
 }
 
 /** A method found on `proto` (or undefined in a browser that lacks it), uncurried. */
@@ -83,7 +91,6 @@ export const matches = (re: RegExp, text: string): boolean => regexExec(re, text
 export const stringSlice = uncurry(String.prototype.slice);
 export const stringIndexOf = uncurry(String.prototype.indexOf);
 export const toLowerCase = uncurry(String.prototype.toLowerCase);
-export const charCodeAt = uncurry(String.prototype.charCodeAt);
 
 // ---- collections ----
 const weakMapGet = uncurry(WeakMap.prototype.get as (this: WeakMap<object, unknown>, k: object) => unknown);
@@ -106,42 +113,35 @@ export function safeWeakMap<K extends object, V>(): SafeWeakMap<K, V> {
   };
 }
 
-// ---- arrays ----
+// ---- lists ----
 const arrayProto = Array.prototype;
-const arrayIteratorProto = protoOf([][Symbol.iterator]()) as object;
-const nativeArrayIterator = ownDescriptor(arrayProto, Symbol.iterator)?.value as unknown;
-const nativeArrayNext = ownDescriptor(arrayIteratorProto, "next")?.value as unknown;
+const iteratorSymbol = Symbol.iterator;
 /**
- * Whether arrays still iterate natively. Platform APIs convert a list argument (a postMessage
- * transfer list) by iterating it: when a page has replaced the iterator, that would run page
- * code, so the caller does without the list.
+ * `items` as an iterable for a platform API that takes a list (a postMessage transfer list).
+ * The platform iterates a list: an array's iterator and its `next` are the page's to replace
+ * (they would see our port and buffers), and an own Symbol.iterator on an array would make V8
+ * drop its array fast paths for the whole page. This iterable, its iterator and their results
+ * are objects of ours without a prototype.
  */
-export function arraysIterateNatively(): boolean {
-  return ownDescriptor(arrayProto, Symbol.iterator)?.value === nativeArrayIterator && ownDescriptor(arrayIteratorProto, "next")?.value === nativeArrayNext;
+export function listOf<T>(items: readonly T[]): T[] {
+  const list = createObject(null) as Record<symbol, unknown>;
+  list[iteratorSymbol] = () => {
+    let i = 0;
+    return dict({ next: () => dict({ done: i >= items.length, value: items[i++] }) });
+  };
+  return list as unknown as T[];
 }
 
 // ---- promises ----
-/** Runs `onSettled` when `promise` settles, without `then` (no species lookup, no page code). */
-export function whenSettled<T>(promise: Promise<T>, onValue: (value: T) => void, onError: (error: unknown) => void): void {
+/** Ignore how a promise of ours settles, without `then`/`catch` (which would look up species). */
+export const ignoreSettled = (promise: Promise<unknown>): void =>
   void (async () => {
-    let value: T;
     try {
-      value = await promise;
-    } catch (error) {
-      try {
-        onError(error);
-      } catch {
-        // never throw into the page
-      }
-      return;
-    }
-    try {
-      onValue(value);
+      await promise;
     } catch {
-      // never throw into the page
+      // nobody is waiting for it
     }
   })();
-}
 
 // ---- bytes ----
 export const byteLength = getter<number>(protoOf(Uint8Array.prototype) as object, "byteLength");
@@ -165,10 +165,6 @@ const encoder = new TextEncoder();
 /** UTF-8 size of a string. */
 export const utf8Length = (s: string): number => byteLength(encodeNative(encoder, s));
 
-/** Ignore how a promise of ours settles, without `catch` (which would look up species). */
-export const ignoreSettled = (promise: Promise<unknown>): void => whenSettled(promise, noop, noop);
-const noop = () => {};
-
 // ---- platform objects ----
 export const blobSizeOf = getter<number>(Blob.prototype, "size");
 export const blobTypeOf = getter<string>(Blob.prototype, "type");
@@ -186,7 +182,6 @@ export const responseBody = getter<ReadableStream<Uint8Array> | null>(Response.p
 export const responseBodyUsed = getter<boolean>(Response.prototype, "bodyUsed");
 export const cloneResponse = method<() => Response>(Response.prototype, "clone");
 export const headersForEach = method<(cb: (value: string, key: string) => void) => void>(Headers.prototype, "forEach");
-export const headersGet = method<(name: string) => string | null>(Headers.prototype, "get");
 export const streamLocked = getter<boolean>(ReadableStream.prototype, "locked");
 export const cancelStream = method<(reason?: unknown) => Promise<void>>(ReadableStream.prototype, "cancel");
 export const getReader = method<() => ReadableStreamDefaultReader<Uint8Array>>(ReadableStream.prototype, "getReader");
@@ -200,6 +195,9 @@ export const byobRespond = typeof ReadableStreamBYOBRequest === "function"
   ? method<(n: number) => void>(ReadableStreamBYOBRequest.prototype, "respond")
   : () => undefined;
 export const signalAborted = getter<boolean>(AbortSignal.prototype, "aborted");
+export const port1Of = getter<MessagePort>(MessageChannel.prototype, "port1");
+export const port2Of = getter<MessagePort>(MessageChannel.prototype, "port2");
+export const setOnMessage = uncurry(ownDescriptor(MessagePort.prototype, "onmessage")!.set as (this: MessagePort, handler: (e: MessageEvent) => void) => void);
 export const postPortMessage = method<(message: unknown, transfer?: Transferable[]) => void>(MessagePort.prototype, "postMessage");
 export const addListener = method<(type: string, listener: (e: Event) => void, options?: AddEventListenerOptions) => void>(EventTarget.prototype, "addEventListener");
 export const dispatchEvent = method<(e: Event) => boolean>(EventTarget.prototype, "dispatchEvent");
@@ -239,7 +237,6 @@ function branded(get: (self: unknown) => unknown): (value: unknown) => boolean {
 const headersHas = method<(n: string) => boolean>(Headers.prototype, "has");
 const formDataHas = method<(n: string) => boolean>(FormData.prototype, "has");
 const searchParamsHas = method<(n: string) => boolean>(URLSearchParams.prototype, "has");
-export const isResponse = branded(responseStatus);
 export const isRequest = branded(getter(Request.prototype, "url"));
 export const isHeaders = branded((h) => headersHas(h, "x"));
 export const isUrl = branded(getter(URL.prototype, "href"));
@@ -255,10 +252,7 @@ export { method as nativeMethod };
 
 /** A data property found on `obj` or its prototypes; accessors are not run (they may be page code). */
 function dataValue(obj: object, key: string): unknown {
-  for (let o: object | null = obj; o; o = protoOf(o) as object | null) {
-    const d = ownDescriptor(o, key);
-    if (d) return "value" in d ? d.value : undefined;
-  }
+  for (let o: object | null = obj; o; o = protoOf(o) as object | null) if (ownDescriptor(o, key)) return ownValue(o, key);
   return undefined;
 }
 

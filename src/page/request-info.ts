@@ -7,8 +7,8 @@
 import type { CapturedBody, Header } from "../core/contract";
 import { captureRequestBody, mimeOf, readCapped, type RequestBody } from "./body";
 import {
-  URLNative, createObject, dict as dictOf, getter, headersForEach, isArray, isHeaders, isRequest, isUrl, nativeMethod, objectKeys,
-  stringSlice, toLowerCase,
+  URLNative, createObject, dict as dictOf, getter, hasOwn, headersForEach, isArray, isHeaders, isRequest, isUrl, nativeMethod, objectKeys,
+  ownValue, stringSlice, toLowerCase,
 } from "./natives";
 import { SNIFF_CHARS, isStreamAccept, routeRequest, type Route } from "./route";
 
@@ -22,7 +22,6 @@ const cloneRequest = nativeMethod<() => Request>(Request.prototype, "clone");
 const requestArrayBuffer = nativeMethod<() => Promise<ArrayBuffer>>(Request.prototype, "arrayBuffer");
 const urlHref = getter<string>(URL.prototype, "href");
 const urlPath = getter<string>(URL.prototype, "pathname");
-const getOwnDescriptor = Object.getOwnPropertyDescriptor;
 const documentObject = typeof document === "object" ? document : undefined;
 const baseURI = typeof Node === "function" ? getter<string>(Node.prototype, "baseURI") : () => "";
 
@@ -42,13 +41,14 @@ export interface RequestInfo {
 }
 
 /** The value of a data property; accessors are not called (they are page code). */
-function dataProperty(obj: unknown, key: string): unknown {
-  if (typeof obj !== "object" || obj === null) return undefined;
-  const own = getOwnDescriptor(obj, key);
-  return own && "value" in own ? own.value : undefined;
-}
+const dataProperty = (obj: unknown, key: string): unknown => (typeof obj === "object" && obj !== null ? ownValue(obj, key) : undefined);
 
-const text = (v: unknown): string | undefined => (typeof v === "string" ? v : typeof v === "number" ? `${v}` : undefined);
+/**
+ * A page value as text when it is a primitive (undefined: absent); converting an object would
+ * run its toString, page code.
+ */
+export const text = (v: unknown): string | undefined =>
+  v === undefined || (typeof v === "object" && v !== null) || typeof v === "function" || typeof v === "symbol" ? undefined : `${v}`;
 
 /** Header pairs from what the page passed (Headers, [[k, v]] or a record), plus their lower-cased names. */
 export function headerList(init: unknown, names?: string[]): Header[] {
@@ -142,7 +142,7 @@ export function fetchRequestBody(info: RequestInfo, bodyCap: number): RequestBod
   return {
     deferred: (async () => {
       const captured = captureRequestBody(await requestArrayBuffer(clone), mimeOf(info.headers), bodyCap);
-      return captured && !("deferred" in captured) ? captured : createObject(null) as CapturedBody;
+      return captured && !hasOwn(captured, "deferred") ? captured as CapturedBody : createObject(null) as CapturedBody;
     })(),
   };
 }

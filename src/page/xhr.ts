@@ -15,11 +15,11 @@ import type { Channel } from "./channel";
 import { BodyRecorder, captureRequestBody, clock, emitRequest, mimeOf, trimAscii } from "./body";
 import { newExchangeId } from "./ids";
 import {
-  addListener, apply, arrayBufferLength, blobSizeOf, dict, eventType, getter, isArrayBuffer, isBlob, isUrl, matches, nativeMethod, pageUrl,
-  safeWeakMap, stringIndexOf, stringSlice, stringify, toLowerCase, Uint8ArrayNative,
+  addListener, apply, arrayBufferLength, blobSizeOf, dict, errorInfo, eventType, getter, isArrayBuffer, isBlob, isUrl, matches, nativeMethod,
+  pageUrl, safeWeakMap, stringIndexOf, stringSlice, stringify, toLowerCase, Uint8ArrayNative,
 } from "./natives";
 import { patchMethod } from "./patch";
-import { normalMethod, parseUrl } from "./request-info";
+import { normalMethod, parseUrl, text } from "./request-info";
 import { SNIFF_CHARS, isStreamAccept, routeRequest, type Route } from "./route";
 
 interface Exchange {
@@ -31,12 +31,12 @@ interface Exchange {
   bodies: boolean;
   /** The response body is recorded (the recorded path, or a streamed response). */
   recording: boolean;
-  recorder?: BodyRecorder;
+  recorder: BodyRecorder | undefined;
   responded: boolean;
   /** responseText length already recorded */
   seen: number;
   /** load | error | abort | timeout, whichever ended it */
-  ending?: string;
+  ending: string | undefined;
   ended: boolean;
 }
 
@@ -47,10 +47,10 @@ interface XhrState {
   async: boolean;
   headers: Header[];
   headerNames: string[];
-  current?: Exchange;
+  current: Exchange | undefined;
   /** Events our listener is on: none yet, `loadend` only, or all of EVENTS. */
   listening: "none" | "end" | "all";
-  onEvent?: (e: Event) => void;
+  onEvent: ((e: Event) => void) | undefined;
   /** The page called abort() on the request in flight. */
   aborted: boolean;
 }
@@ -95,17 +95,21 @@ export function hookXhr(channel: Channel): void {
       const previous = states.get(xhr);
       // open() on a request in flight terminates it without firing any event.
       if (previous?.current && !previous.current.ended) finish(channel, previous.current, { state: "abort", errorName: "AbortError", errorMessage: "open() called again" });
-      const method = args[0] as unknown;
+      // A method that is no string or number is not converted again: its toString is page code.
+      const method = text(args[0]);
       const url = args[1] as unknown;
       const parsed = typeof url === "string" ? parseUrl(url) : isUrl(url) ? parseUrl(urlHref(url)) : { href: "", path: "" };
-      states.set(xhr, {
-        method: normalMethod(`${method}`),
+      // Every member is set, so that none is ever looked up on Object.prototype.
+      if (method === undefined) states.delete(xhr);
+      else states.set(xhr, {
+        method: normalMethod(method),
         url: parsed.href, path: parsed.path,
         async: args.length < 3 || !!args[2],
         headers: [],
         headerNames: [],
+        current: undefined,
         listening: previous?.listening ?? "none",
-        ...(previous?.onEvent ? { onEvent: previous.onEvent } : {}),
+        onEvent: previous?.onEvent,
         aborted: false,
       });
     } catch {
@@ -117,9 +121,10 @@ export function hookXhr(channel: Channel): void {
   patchMethod<XMLHttpRequest["setRequestHeader"]>(XHR, "setRequestHeader", (original, self, args) => {
     apply(original, self, args);
     const state = states.get(self as XMLHttpRequest);
-    if (state) {
-      const name = `${args[0]}`;
-      state.headers[state.headers.length] = [name, `${args[1]}`];
+    const name = text(args[0]);
+    const value = text(args[1]);
+    if (state && name !== undefined && value !== undefined) {
+      state.headers[state.headers.length] = [name, value];
       state.headerNames[state.headerNames.length] = toLowerCase(name);
     }
   });
@@ -140,7 +145,10 @@ export function hookXhr(channel: Channel): void {
         bodyHead: typeof body === "string" ? (body.length > SNIFF_CHARS ? stringSlice(body, 0, SNIFF_CHARS) : body) : undefined,
         otherBody: body !== undefined && body !== null && typeof body !== "string",
       }, config.capture, acceptsStream);
-      exchange = { id: newExchangeId(), start, route, seen: 0, ended: false, bodies: config.bodies, recording: route === "record" && config.bodies, responded: false };
+      exchange = {
+        id: newExchangeId(), start, route, seen: 0, ended: false, bodies: config.bodies, recording: route === "record" && config.bodies, responded: false,
+        recorder: undefined, ending: undefined,
+      };
       state.aborted = false;
       const onEvent = state.onEvent ??= (e: Event) => observe(channel, xhr, e);
       // Capture-phase listeners on the target run before the page's own bubbling ones, so a
@@ -163,7 +171,7 @@ export function hookXhr(channel: Channel): void {
       // Not opened / already sent: nothing was sent, so nothing is recorded.
       if (!state.async && readyState(xhr) === 4) {
         recordRequest(channel, exchange, start, state, args[0]);
-        finish(channel, exchange, { state: "error", errorName: errorName(error), errorMessage: "" });
+        finish(channel, exchange, { state: "error", errorName: errorInfo(error).name, errorMessage: "" });
       } else {
         state.current = previous;
       }
@@ -180,15 +188,6 @@ export function hookXhr(channel: Channel): void {
     if (state) state.aborted = true;
     return apply(original, self, args);
   });
-}
-
-/** The name of a DOMException send() threw (the platform's own error, safe to read through its getter). */
-function errorName(error: unknown): string {
-  try {
-    return getter<string>(DOMException.prototype, "name")(error);
-  } catch {
-    return "Error";
-  }
 }
 
 

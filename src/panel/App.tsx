@@ -3,7 +3,7 @@
  * span's detail on the right. Panes are resizable and stack in a narrow docked DevTools.
  */
 import { signal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useMemo, useRef } from "preact/hooks";
 import type { Connection } from "./connection";
 import type { PanelHost } from "./host";
 import { FileActions, NoticeBar, importFiles, refreshSessions } from "./components/FileActions";
@@ -12,11 +12,19 @@ import { HealthNotices } from "./components/HealthNotices";
 import { SiteToggle } from "./components/SiteToggle";
 import { userPrices } from "./components/detail/detail-state";
 import { parsePriceTable } from "../core/providers";
+import { count } from "./format";
+import { filterHint } from "./state/filter-hint";
 import { Splitter } from "./components/Splitter";
 import { Toolbar } from "./components/Toolbar";
+import { CompareBar, sourceLabel } from "./components/CompareBar";
+import { CompareView } from "./components/CompareView";
+import { PromptVersions } from "./components/PromptVersions";
+import { ReplayEditor } from "./components/ReplayEditor";
 import { TraceList } from "./components/TraceList";
 import { TurnNav } from "./components/TurnNav";
 import { Waterfall } from "./components/Waterfall";
+import { sideOfSpan, type CompareStore } from "./state/compare";
+import type { ReplayStore } from "./state/replay";
 import type { ExchangeLoader } from "./state/selection";
 import type { SpanStore } from "./state/spans";
 import type { TraceStore } from "./state/traces";
@@ -25,6 +33,8 @@ export interface AppProps {
   spans: SpanStore;
   traces: TraceStore;
   exchange: ExchangeLoader;
+  compare: CompareStore;
+  replay: ReplayStore;
   connection: Connection;
   host: PanelHost;
 }
@@ -59,7 +69,7 @@ performance.mark("llm-trace:end");`}</pre>
   );
 }
 
-export function App({ spans, traces, exchange, connection, host }: AppProps) {
+export function App({ spans, traces, exchange, compare, replay, connection, host }: AppProps) {
   const filterRef = useRef<HTMLInputElement>(null);
   const detailRef = useRef<HTMLDivElement>(null);
 
@@ -68,7 +78,11 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
     host.onNavigated(() => {
       if (!preserveLog.value) traces.since.value = Date.now();
     });
-    void connection.call("getRecording", {}).then((r) => (recording.value = r.recording), () => {});
+    // Asked again whenever the line (re)opens or all data is cleared: Clear all resumes a paused tab.
+    const askRecording = () => void connection.call("getRecording", {}).then((r) => (recording.value = r.recording), () => {});
+    const stopWatching = connection.subscribe((push) => {
+      if (push === null || push.type === "tab-cleared") askRecording();
+    });
     void refreshSessions(connection);
     host.watchSettings((settings) => (userPrices.value = parsePriceTable(settings.prices).table));
     const onKey = (e: KeyboardEvent) => {
@@ -76,6 +90,10 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
         e.preventDefault();
         filterRef.current?.focus();
         filterRef.current?.select();
+      } else if (e.key === "Escape" && (compare.open.value || compare.showVersions.value || replay.active.value) && !(e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLInputElement)) {
+        if (compare.open.value) compare.close();
+        else if (compare.showVersions.value) compare.showVersions.value = false;
+        else replay.close();
       } else if (e.key === "Escape" && document.activeElement !== filterRef.current && traces.query.value) {
         traces.query.value = "";
       } else if ((e.key === "[" || e.key === "]") && !e.ctrlKey && !e.metaKey && !e.altKey && !isTextField(document.activeElement) && traces.selectedTurn.value) {
@@ -84,7 +102,10 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
       }
     };
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    return () => {
+      window.removeEventListener("keydown", onKey);
+      stopWatching();
+    };
   }, []);
 
   // Follow the newest trace until the user picks one.
@@ -93,12 +114,18 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
     if (!traces.selectedTraceId.value && visible[0]) traces.selectTrace(visible[0].trace.traceId);
   }, [visible[0]?.trace.traceId]);
 
+  const hint = filterHint(traces.query.value);
   const span = traces.selectedSpan.value;
   const trace = traces.selectedTrace.value;
+  const turn = traces.selectedTurn.value;
+  const conversation = useMemo(() => turn && {
+    turn: turn.turn,
+    turns: turn.conversation.turns.map((t, i) => ({ traceId: t.trace.traceId, spans: t.trace.spans, ...(turn.conversation.questions[i] !== undefined && { question: turn.conversation.questions[i] }) })),
+  }, [turn?.conversation, turn?.turn]);
   const total = spans.list.value.length;
   const status = spans.loadState.value === "connecting" ? "Connecting…"
     : spans.loadState.value === "error" ? `Error: ${spans.loadError.value}`
-    : `${visible.length} of ${traces.traces.value.length} traces · ${total} spans${spans.loadState.value === "loading" ? " · loading older…" : ""}`;
+    : `${visible.length} of ${count(traces.traces.value.length, "trace")} · ${count(total, "span")}${spans.loadState.value === "loading" ? " · loading older…" : ""}`;
 
   async function clear(): Promise<void> {
     if (spans.session.value !== undefined) {
@@ -146,22 +173,28 @@ export function App({ spans, traces, exchange, connection, host }: AppProps) {
         "--waterfall-height": `${layout.value.waterfallHeight ?? Math.max(120, WATERFALL_CHROME + (traces.selectedTurn.value ? TURN_NAV : 0) + (traces.waterfallRows.value.length + 1) * WATERFALL_ROW)}px`,
       }}>
         <div class="list-pane">
+          <CompareBar compare={compare} traces={traces} spans={spans} />
+          {hint && <div class="filter-hint" role="status">{hint}</div>}
           {total === 0 && live ? <EmptyState onOpenSettings={host.openOptions} /> : total === 0 ? <div class="empty muted">This session has no spans.</div> : visible.length === 0
             ? <div class="empty muted">No trace matches the filter.</div>
-            : <TraceList traces={traces} />}
+            : <TraceList traces={traces} compare={compare} source={sourceLabel(spans.session.value)} />}
         </div>
         <Splitter vertical label="Resize trace list" onResize={(px) => (layout.value = { ...layout.value, listWidth: px })} />
-        <div class="right-pane">
+        {compare.open.value ? <div class="right-pane is-compare"><CompareView key={`${compare.open.value.before.id}:${compare.open.value.after.id}`} compare={compare} /></div>
+          : compare.showVersions.value ? <div class="right-pane is-compare"><PromptVersions compare={compare} spans={spans.list.value} source={sourceLabel(spans.session.value)} /></div>
+          : replay.active.value ? <div class="right-pane is-compare"><ReplayEditor replay={replay} /></div> : <div class="right-pane">
           <div class="waterfall-pane">
             <TurnNav traces={traces} />
             <Waterfall traces={traces} onOpen={() => detailRef.current?.focus()} />
           </div>
           <Splitter vertical={false} label="Resize waterfall" onResize={(px) => (layout.value = { ...layout.value, waterfallHeight: px })} />
           <div class="detail-pane" ref={detailRef} tabIndex={-1}>
-            {span ? <SpanDetail span={span} exchange={exchange.exchange.value} trace={trace} onSelectSpan={traces.selectSpan} />
+            {span ? <SpanDetail span={span} exchange={exchange.exchange.value} trace={trace} conversation={conversation} onSelectSpan={traces.selectSpan}
+              onEditAndResend={span.kind === "llm" && live ? () => replay.open(span) : undefined}
+              compareWith={span.kind === "llm" ? { candidates: traces.traces.value, onPick: (other, name) => compare.compare(sideOfSpan(span, sourceLabel(spans.session.value), trace ? traces.visible.value.find((r) => r.trace === trace)?.summary.name : undefined), sideOfSpan(other, sourceLabel(spans.session.value), name), "spans") } : undefined} />
               : <div class="muted pad">Select a span to see its prompts, output, tokens and timing.</div>}
           </div>
-        </div>
+        </div>}
       </div>
       {dragging.value && <div class="drop-hint" aria-hidden="true">Drop a HAR or OTLP file to import it</div>}
     </div>

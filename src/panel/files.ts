@@ -5,7 +5,7 @@
  */
 import { assembleTraces } from "../core/assembly";
 import type { Exchange, SpanRecord } from "../core/contract";
-import { harFileName, harText, importSizeProblem, importTraceFile, toEvalJsonl, toHar, toOtlp } from "../core/files";
+import { harFileName, harText, importSizeProblem, importTraceFile, pageHostOf, toEvalJsonl, toHar, toOtlpByPage } from "../core/files";
 import { approximateBytes } from "../core/capture";
 import type { Connection } from "./connection";
 
@@ -33,11 +33,15 @@ async function exchangesOf(spans: readonly SpanRecord[], connection: Connection,
   return out;
 }
 
-export async function buildExport(format: ExportFormat, spans: readonly SpanRecord[], connection: Connection, meta: { host: string; version: string; session?: number }): Promise<ExportFile> {
+/**
+ * `meta.host`: what the file is named after (an imported file's name), else the traces' page
+ * host; every kind of file is named `<host>-<time>` (`localhost_5173-20260102-170509.har`).
+ */
+export async function buildExport(format: ExportFormat, spans: readonly SpanRecord[], connection: Connection, meta: { host?: string; version: string; session?: number }): Promise<ExportFile> {
   const now = new Date();
-  const base = harFileName(meta.host || "traces", now).replace(/\.har$/, "");
+  const base = harFileName(meta.host ?? pageHostOf(spans) ?? "traces", now).replace(/\.har$/, "");
   if (format === "otlp") {
-    return { fileName: `${base}.otlp.json`, mimeType: "application/json", text: `${JSON.stringify(toOtlp(spans, { serviceName: meta.host || "web-page" }, meta.version), null, 2)}\n` };
+    return { fileName: `${base}.otlp.json`, mimeType: "application/json", text: `${JSON.stringify(toOtlpByPage(spans, meta.version), null, 2)}\n` };
   }
   if (format === "jsonl") return { fileName: `${base}.jsonl`, mimeType: "application/x-ndjson", text: toEvalJsonl(spans) };
   const exchanges = await exchangesOf(spans, connection, meta.session);

@@ -15,33 +15,24 @@ export function formatBytes(n: number | undefined): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
-export function formatClock(epochMs: number): string {
+/** A 24-hour local clock, as DevTools shows times: 17:06:05.713 (without `ms`: 17:06:05). */
+export function formatClock(epochMs: number, ms = true): string {
   const d = new Date(epochMs);
   const pad = (n: number, w = 2) => String(n).padStart(w, "0");
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  const clock = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+  return ms ? `${clock}.${pad(d.getMilliseconds(), 3)}` : clock;
 }
 
-/** Pretty-print JSON text; anything else comes back as it was. */
-export function prettyJson(text: string): string {
-  const t = text.trim();
-  if (!(t.startsWith("{") || t.startsWith("["))) return text;
-  try {
-    return JSON.stringify(JSON.parse(t), null, 2);
-  } catch {
-    return text;
-  }
+/** "1 trace", "3 traces"; `plural` when adding an s is wrong. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
 }
 
+/** Input → output tokens; a count the provider did not report is a dash (never a guess). */
 export function formatTokens(input: number | undefined, output: number | undefined): string {
   if (input === undefined && output === undefined) return "";
-  const f = (n: number | undefined) => (n === undefined ? "?" : n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : String(n));
+  const f = (n: number | undefined) => (n === undefined ? "–" : n >= 10_000 ? `${(n / 1000).toFixed(1)}k` : String(n));
   return `${f(input)} → ${f(output)} tok`;
-}
-
-export function formatCost(usd: number): string {
-  if (usd === 0) return "$0";
-  if (usd < 0.01) return `$${usd.toFixed(4)}`;
-  return `$${usd.toFixed(2)}`;
 }
 
 /** Tick spacing for a time axis: 1, 2 or 5 times a power of ten, about `count` ticks. */

@@ -7,7 +7,12 @@ import { render } from "preact";
 import { signal } from "@preact/signals";
 import { App } from "./App";
 import { connect } from "./connection";
+import { NoTab } from "./components/NoTab";
 import { createHost } from "./host";
+import { tabIdFromSearch } from "./tab-id";
+import { userPrices } from "./components/detail/detail-state";
+import { createCompareStore, sideOfSpan } from "./state/compare";
+import { createReplayStore } from "./state/replay";
 import { createExchangeLoader } from "./state/selection";
 import { createSpanStore } from "./state/spans";
 import { createTraceStore } from "./state/traces";
@@ -16,20 +21,25 @@ import { applyTheme } from "./theme";
 function inspectedTabId(): number | undefined {
   const fromDevtools = browser.devtools?.inspectedWindow?.tabId;
   if (typeof fromDevtools === "number") return fromDevtools;
-  const fromUrl = Number(new URLSearchParams(location.search).get("tabId"));
-  return Number.isInteger(fromUrl) && fromUrl >= 0 ? fromUrl : undefined;
+  // Without ?tabId= there is no tab: not tab 0 (Number(null)), which would record nothing forever.
+  return tabIdFromSearch(location.search);
 }
 
 const root = document.getElementById("root")!;
 const tabId = inspectedTabId();
 applyTheme();
 if (tabId === undefined) {
-  root.textContent = "No tab to inspect: open this panel from DevTools, or as panel.html?tabId=N.";
+  render(<NoTab />, root);
 } else {
   const connection = connect(tabId);
   const spans = createSpanStore(connection, signal<number | undefined>(undefined));
   const traces = createTraceStore(spans);
   const exchange = createExchangeLoader(connection, traces, spans.session);
   document.documentElement.dataset.tabId = String(tabId);
-  render(<App spans={spans} traces={traces} exchange={exchange} connection={connection} host={createHost(tabId)} />, root);
+  const compare = createCompareStore(userPrices);
+  // One send of an edited call opens original against replay; several show their spread in the editor.
+  const replay = createReplayStore(connection, spans, exchange.exchange, (original, replays) => {
+    if (replays.length === 1) compare.compare(sideOfSpan(original, "original"), sideOfSpan(replays[0]!, "replay"), "spans", true);
+  });
+  render(<App spans={spans} traces={traces} exchange={exchange} compare={compare} replay={replay} connection={connection} host={createHost(tabId)} />, root);
 }

@@ -1,10 +1,21 @@
-/** Follow the DevTools theme where DevTools tells it, else the system's. */
+/**
+ * Follow the DevTools theme where DevTools tells it (and its changes), else the system's, live:
+ * a panel opened as a page or window switches when the system's light/dark setting does.
+ */
 import browser from "webextension-polyfill";
 
+type ThemePanels = { themeName?: string; onThemeChanged?: { addListener(cb: (name: string) => void): void } };
+
+const set = (dark: boolean) => (document.documentElement.dataset.theme = dark ? "dark" : "light");
+
 export function applyTheme(): void {
-  const devtoolsTheme = (browser.devtools?.panels as { themeName?: string } | undefined)?.themeName;
-  const dark = devtoolsTheme ? devtoolsTheme === "dark" : matchMedia("(prefers-color-scheme: dark)").matches;
-  document.documentElement.dataset.theme = dark ? "dark" : "light";
-  const onThemeChanged = (browser.devtools?.panels as { onThemeChanged?: { addListener(cb: (name: string) => void): void } } | undefined)?.onThemeChanged;
-  onThemeChanged?.addListener((name) => (document.documentElement.dataset.theme = name === "dark" ? "dark" : "light"));
+  const panels = browser.devtools?.panels as ThemePanels | undefined;
+  const devtoolsTheme = panels?.themeName;
+  const system = matchMedia("(prefers-color-scheme: dark)");
+  if (devtoolsTheme) set(devtoolsTheme === "dark");
+  else {
+    set(system.matches);
+    system.addEventListener("change", (e) => set(e.matches));
+  }
+  panels?.onThemeChanged?.addListener((name) => set(name === "dark"));
 }

@@ -1,10 +1,17 @@
 /**
- * The one typed, versioned envelope between the extension's contexts, with the guards that are
- * the only way in: anything that fails them is dropped at the edge.
+ * The one typed, versioned envelope between the extension's contexts, every message each side
+ * may send, and the guards that are the only way in: anything that fails them is dropped at the
+ * edge.
  *
- *   page hook --MessagePort--> relay --runtime.sendMessage--> background <--Port--> panel
+ *   page hook --MessagePort--> relay --runtime.sendMessage--> background <--Port--> panel, settings
+ *
+ * Between the background and the extension's own pages, one map states every call (RpcMap:
+ * method -> params -> result) and one every push (PushMap: type -> payload); the background's
+ * handler table (RpcHandlers) and the pages' `call` are both typed from them, so a call without
+ * a handler, or a handler or caller of the wrong shape, fails `npm run typecheck`.
  */
 import type { CaptureEvent, Exchange, HookConfig, SpanRecord } from "../core/contract";
+import type { CapturePolicy } from "../core/settings";
 
 export const SOURCE = "llm-trace";
 export const PROTOCOL_VERSION = 1;
@@ -73,6 +80,56 @@ export function isHookConfig(m: unknown): m is HookConfigMessage {
   return isEnvelope(m) && m.type === "config" && isHookConfigValue((m as { config?: unknown }).config) && typeof (m as { token?: unknown }).token === "string";
 }
 
+// ---- replay: background -> relay -> hook, and back (docs/DESIGN.md, "Compare and replay") ----
+
+/**
+ * Send a recorded call again from the page. The hook sends it with the headers it kept for
+ * `originalId` (they never left the page), or with `headers` when it no longer has them; `url`
+ * and `method` (as stored, possibly redacted) are used only then.
+ */
+export type ReplayCommand = Envelope<"replay", {
+  requestId: string;
+  originalId: string;
+  url: string;
+  method: string;
+  body: string;
+  count: number;
+  /** Always present (empty: none given), so the hook never looks a missing key up the prototype chain. */
+  headers: [string, string][];
+}>;
+/** What the hook did with a replay: the ids of the calls it started, or why it started none. */
+export type ReplayOutcome = { ok: true; spanIds: string[] } | { ok: false; reason: "credentials-gone" | "refused"; message: string };
+export type ReplayAnswer = Envelope<"replay-answer", { requestId: string } & ReplayOutcome>;
+
+export const replayCommand = (c: Omit<ReplayCommand, "source" | "v" | "type" | "headers"> & { headers?: [string, string][] }): ReplayCommand =>
+  envelope("replay", { ...c, headers: c.headers ?? [] });
+export const replayAnswer = (requestId: string, outcome: ReplayOutcome): ReplayAnswer => envelope("replay-answer", { requestId, ...outcome });
+
+/** Loops, not Array.prototype.every: the page hook checks commands with it, and the page may have patched that. */
+function isStringPairs(v: unknown): v is [string, string][] {
+  if (!Array.isArray(v) || v.length > 20) return false;
+  for (let i = 0; i < v.length; i++) {
+    const p: unknown = v[i];
+    if (!Array.isArray(p) || p.length !== 2 || typeof p[0] !== "string" || typeof p[1] !== "string") return false;
+  }
+  return true;
+}
+
+export function isReplayCommand(m: unknown): m is ReplayCommand {
+  if (!isEnvelope(m) || m.type !== "replay") return false;
+  const c = m as Partial<ReplayCommand>;
+  return typeof c.requestId === "string" && typeof c.originalId === "string" && typeof c.url === "string" && typeof c.method === "string"
+    && typeof c.body === "string" && typeof c.count === "number" && Number.isInteger(c.count) && c.count >= 1 && c.count <= 10
+    && isStringPairs(c.headers);
+}
+
+export function isReplayAnswer(m: unknown): m is ReplayAnswer {
+  if (!isEnvelope(m) || m.type !== "replay-answer") return false;
+  const a = m as { requestId?: unknown; ok?: unknown; spanIds?: unknown; reason?: unknown; message?: unknown };
+  return typeof a.requestId === "string" && (a.ok === true ? Array.isArray(a.spanIds) && a.spanIds.every((x) => typeof x === "string")
+    : a.ok === false && (a.reason === "credentials-gone" || a.reason === "refused") && typeof a.message === "string");
+}
+
 // ---- relay -> background ----
 
 export type CaptureMessage = Envelope<"capture", { events: CaptureEvent[]; dropped: number; origin: string }>;
@@ -108,32 +165,24 @@ export const scopeChanged = (): ScopeChanged => envelope("scope-changed", {});
 export const isConfigRequest = (m: unknown): m is ConfigRequest => isEnvelope(m) && m.type === "hook-config-request";
 export const isScopeChanged = (m: unknown): m is ScopeChanged => isEnvelope(m) && m.type === "scope-changed";
 
+// The page hook checks the relay's config with this while page scripts run: the built-ins it
+// uses are taken when the hook starts, not looked up then (docs/DESIGN.md, "Captured natives").
+const isArray = Array.isArray;
+
 export function isHookConfigValue(c: unknown): c is HookConfig {
   const v = c as Partial<HookConfig> | null;
-  return typeof v === "object" && v !== null && typeof v.enabled === "boolean" && typeof v.bodyCap === "number" && typeof v.bodies === "boolean" &&
-    Array.isArray(v.capture) && v.capture.every((p) => typeof p === "string");
+  if (typeof v !== "object" || v === null || typeof v.enabled !== "boolean" || typeof v.bodyCap !== "number" || typeof v.bodies !== "boolean" || !isArray(v.capture)) return false;
+  for (let i = 0; i < v.capture.length; i++) if (typeof v.capture[i] !== "string") return false;
+  return true;
 }
 
-// ---- settings page -> background ----
+// ---- extension pages <-> background (a runtime Port each) ----
 
-/** Remove every trace, imported file and capture state (and the settings, if asked). */
-export type ClearAllData = Envelope<"clear-all-data", { settings: boolean }>;
-/** Recent captured calls, as text, for the redaction preview. Answer: Sample[]. */
-export type SampleRequest = Envelope<"sample-request", object>;
-export interface Sample {
-  label: string;
-  text: string;
-}
-
-export const clearAllData = (settings: boolean): ClearAllData => envelope("clear-all-data", { settings });
-export const sampleRequest = (): SampleRequest => envelope("sample-request", {});
-export const isClearAllData = (m: unknown): m is ClearAllData => isEnvelope(m) && m.type === "clear-all-data";
-export const isSampleRequest = (m: unknown): m is SampleRequest => isEnvelope(m) && m.type === "sample-request";
-
-// ---- panel <-> background (runtime Port named panelPortName(tabId)) ----
-
+/** A panel's port: its calls are scoped to the tab it inspects. */
 export const PANEL_PORT_PREFIX = "panel:";
 export const panelPortName = (tabId: number): string => `${PANEL_PORT_PREFIX}${tabId}`;
+/** The settings page's port: no tab, so no call scoped to one. */
+export const SETTINGS_PORT = "settings";
 
 export function tabIdOfPanelPort(name: string): number | undefined {
   if (!name.startsWith(PANEL_PORT_PREFIX)) return undefined;
@@ -150,56 +199,141 @@ export interface SessionInfo {
   spans: number;
 }
 
-/**
- * Calls the panel makes. Each is scoped to the tab its port was opened for, or, with `session`,
- * to an imported session (any panel may look at those).
- */
-export interface PanelRpc {
-  /** Oldest first. `newest`: only the latest N; `until`: only those started at or before it. */
-  listSpans(params: { session?: number; newest?: number; until?: number }): SpanRecord[];
-  getExchange(params: { id: string; session?: number }): Exchange | null;
-  getExchanges(params: { ids: string[]; session?: number }): (Exchange | null)[];
-  listSessions(params: Record<string, never>): SessionInfo[];
-  importBatch(params: { session?: number; name: string; format: string; spans: SpanRecord[]; exchanges: Exchange[]; done: boolean }): { session: number };
-  removeSession(params: { session: number }): { removed: boolean };
-  clearTab(params: Record<string, never>): { removed: number };
-  /** Whether capture is on for the tab (the panel's record button). */
-  getRecording(params: Record<string, never>): { recording: boolean };
-  /** Events of this tab that were dropped, and storage notices newer than `since`. */
-  getHealth(params: { since?: number }): { dropped: { invalid: number; rateLimited: number; relayDropped: number }; notices: { at: number; message: string }[] };
-  /** The inspected page's site and whether it is recorded always, never, or while DevTools is open. */
-  getSiteState(params: Record<string, never>): { host: string; policy: "always" | "never" | "devtools"; recording: boolean };
-  /** Always (true) or never (false) record the tab's site, or back to the default (null). */
-  setSiteCapture(params: { capture: boolean | null }): { host: string; policy: "always" | "never" | "devtools"; recording: boolean };
-  setRecording(params: { recording: boolean }): { recording: boolean };
+/** One batch of an imported file, as the panel parsed it (the background redacts it again). */
+export interface ImportBatch {
+  /** Absent on the first batch: a new session is made and its id returned. */
+  session?: number;
+  name: string;
+  format: string;
+  spans: SpanRecord[];
+  exchanges: Exchange[];
+  /** The last batch (sent once the others are stored): the session is listed. */
+  done: boolean;
 }
-export type RpcMethod = keyof PanelRpc;
-export type RpcParams<M extends RpcMethod> = Parameters<PanelRpc[M]>[0];
-export type RpcResult<M extends RpcMethod> = ReturnType<PanelRpc[M]>;
+
+/** The inspected page's site and whether it is recorded always, never, or while DevTools is open. */
+export interface SiteState {
+  host: string;
+  policy: CapturePolicy;
+  recording: boolean;
+}
+
+/** Events a tab sent that were dropped, by reason. */
+export interface TabHealth {
+  invalid: number;
+  rateLimited: number;
+  relayDropped: number;
+}
+
+/** Something the user should know about storage (an eviction, a database reset). */
+export interface StorageNotice {
+  at: number;
+  message: string;
+}
+
+/** The OTLP push, as the settings page shows it. */
+export interface PushStatus {
+  lastSuccess?: number;
+  lastError?: { at: number; message: string };
+  pushedTraces: number;
+  /** Traces waiting for a retry. */
+  pending: number;
+}
+
+/** Recent captured calls, as text, for the redaction preview. */
+export interface Sample {
+  label: string;
+  text: string;
+}
+
+type NoParams = Record<string, never>;
+type Call<P, R> = { params: P; result: R };
+
+/** Send a captured model call again from its page (docs/DESIGN.md, "Compare and replay"). */
+export interface ReplayParams {
+  /** The original call's span (= exchange) id, of the panel's tab. */
+  spanId: string;
+  /** The (edited) request body. */
+  body: string;
+  /** How many times, 1 to 10. */
+  count: number;
+  /** Headers for this send only (the page forgot the original's after a reload): never stored. */
+  headers?: [string, string][];
+}
+
+export type ReplayResult =
+  | { ok: true; spanIds: string[]; replayGroup: string }
+  | { ok: false; reason: "credentials-gone" | "not-replayable" | "page-gone" | "refused"; message: string };
+
+/**
+ * Every call an extension page makes to the background. A panel's calls are scoped to the tab
+ * its port was opened for or, with `session`, to an imported session (any panel may look at
+ * those); the settings page's, marked so, reach no tab.
+ */
+export interface RpcMap {
+  /** Oldest first. `newest`: only the latest N; `until`: only those started at or before it. */
+  listSpans: Call<{ session?: number; newest?: number; until?: number }, SpanRecord[]>;
+  getExchange: Call<{ id: string; session?: number }, Exchange | null>;
+  getExchanges: Call<{ ids: string[]; session?: number }, (Exchange | null)[]>;
+  listSessions: Call<NoParams, SessionInfo[]>;
+  importBatch: Call<ImportBatch, { session: number }>;
+  removeSession: Call<{ session: number }, { removed: boolean }>;
+  clearTab: Call<NoParams, { removed: number }>;
+  /** Whether capture is on for the tab (the panel's record button). */
+  getRecording: Call<NoParams, { recording: boolean }>;
+  setRecording: Call<{ recording: boolean }, { recording: boolean }>;
+  /** Events of this tab that were dropped, and storage notices newer than `since`. */
+  getHealth: Call<{ since?: number }, { dropped: TabHealth; notices: StorageNotice[] }>;
+  getSiteState: Call<NoParams, SiteState>;
+  /** Always (true) or never (false) record the tab's site, or back to the default (null). */
+  setSiteCapture: Call<{ capture: boolean | null }, SiteState>;
+  /** Settings page: remove every trace, imported file and capture state (and the settings, if asked). */
+  clearAllData: Call<{ settings: boolean }, { removed: number }>;
+  /** Settings page: recent captured calls for the redaction preview. */
+  recentSamples: Call<NoParams, Sample[]>;
+  /** Settings page: the OTLP push so far (null before the first); later changes are pushed. */
+  getPushStatus: Call<NoParams, PushStatus | null>;
+  /** Panel: send a model call of its tab again, from the page, edited; answers the new spans' ids. */
+  replay: Call<ReplayParams, ReplayResult>;
+}
+export type RpcMethod = keyof RpcMap;
+export type RpcParams<M extends RpcMethod> = RpcMap[M]["params"];
+export type RpcResult<M extends RpcMethod> = RpcMap[M]["result"];
+/** The background's answers: one per method of RpcMap, of its exact shape. */
+export type RpcHandlers = { [M in RpcMethod]: (params: RpcParams<M>) => Promise<RpcResult<M>> };
+
+/** What the background tells open pages unasked: type -> payload. */
+export interface PushMap {
+  /** To a tab's panels after each commit: the spans that changed, and ids of spans gone. */
+  "spans-changed": { spans: SpanRecord[]; removed: string[] };
+  /** To a tab's panels: its spans are gone. */
+  "tab-cleared": NoParams;
+  /** To every page: the OTLP push status changed (null: cleared with all data). */
+  "push-status": { status: PushStatus | null };
+}
+export type PushType = keyof PushMap;
+export type Push<T extends PushType = PushType> = { [K in T]: Envelope<K, PushMap[K]> }[T];
 
 export type RpcRequest<M extends RpcMethod = RpcMethod> = Envelope<"rpc", { id: number; method: M; params: RpcParams<M> }>;
 export type RpcResponse = Envelope<"rpc-result", { id: number; result?: unknown; error?: string }>;
-/** Pushed to a tab's panels after each commit: the spans that changed, and ids of spans gone. */
-export type SpansChanged = Envelope<"spans-changed", { spans: SpanRecord[]; removed: string[] }>;
-export type TabCleared = Envelope<"tab-cleared", object>;
-export type PanelPush = SpansChanged | TabCleared;
 
 export const rpcRequest = <M extends RpcMethod>(id: number, method: M, params: RpcParams<M>): RpcRequest<M> =>
   envelope("rpc", { id, method, params }) as RpcRequest<M>;
 export const rpcResponse = (id: number, outcome: { result?: unknown; error?: string }): RpcResponse =>
   envelope("rpc-result", { id, ...outcome });
-export const spansChanged = (spans: SpanRecord[], removed: string[] = []): SpansChanged => envelope("spans-changed", { spans, removed });
-export const tabCleared = (): TabCleared => envelope("tab-cleared", {});
+export const push = <T extends PushType>(type: T, payload: PushMap[T]): Push<T> => envelope(type, payload) as Push<T>;
+export const spansChanged = (spans: SpanRecord[], removed: string[] = []): Push<"spans-changed"> => push("spans-changed", { spans, removed });
+export const tabCleared = (): Push<"tab-cleared"> => push("tab-cleared", {});
+export const pushStatusChanged = (status: PushStatus | null): Push<"push-status"> => push("push-status", { status });
 
-const RPC_METHODS: readonly string[] = [
-  "listSpans", "getExchange", "getExchanges", "clearTab", "getRecording", "setRecording", "getSiteState", "setSiteCapture", "getHealth",
-  "listSessions", "importBatch", "removeSession",
-] satisfies RpcMethod[];
-
-export function isRpcRequest(m: unknown): m is RpcRequest {
+/**
+ * A call the receiver answers: `methods` is its own handler table, so only a method it has
+ * passes (an own property: `constructor` or `__proto__` name no method).
+ */
+export function isRpcRequest(m: unknown, methods: Readonly<Record<RpcMethod, unknown>>): m is RpcRequest {
   if (!isEnvelope(m) || m.type !== "rpc") return false;
   const r = m as { id?: unknown; method?: unknown; params?: unknown };
-  return typeof r.id === "number" && typeof r.method === "string" && RPC_METHODS.includes(r.method) &&
+  return typeof r.id === "number" && typeof r.method === "string" && Object.hasOwn(methods, r.method) &&
     typeof r.params === "object" && r.params !== null;
 }
 
@@ -207,6 +341,9 @@ export function isRpcResponse(m: unknown): m is RpcResponse {
   return isEnvelope(m) && m.type === "rpc-result" && typeof (m as { id?: unknown }).id === "number";
 }
 
-export function isPanelPush(m: unknown): m is PanelPush {
-  return isEnvelope(m) && (m.type === "spans-changed" || m.type === "tab-cleared");
+/** Every push type, once: `satisfies` fails the typecheck when PushMap gains or loses one. */
+const PUSH_TYPES = { "spans-changed": true, "tab-cleared": true, "push-status": true } satisfies Record<PushType, true>;
+
+export function isPush(m: unknown): m is Push {
+  return isEnvelope(m) && Object.hasOwn(PUSH_TYPES, m.type);
 }

@@ -2,10 +2,11 @@
  * Settings → Clear all data (issue 15, item 7): with data everywhere the extension keeps it —
  * live spans, a stream in flight whose last text the redactor still holds back, an imported
  * file, the database an import that failed midway left unlisted, storage notices, push state,
- * a paused tab — clearing leaves nothing of it: no database but what is captured afterwards,
- * nothing in storage.local or storage.session, open panels emptied, the paused tab recording
- * again, and the stream's earlier text never written back when it goes on. In Chromium, and
- * in Firefox (whose event page lists databases too).
+ * a paused tab, dropped events counted — clearing leaves nothing of it: no database but what is
+ * captured afterwards, nothing in storage.local or storage.session, open panels emptied and
+ * their notices gone, the settings page's push status gone, the paused tab recording again, and
+ * the stream's earlier text never written back when it goes on. In Chromium, and in Firefox
+ * (whose event page lists databases too).
  */
 import { expect, test } from "@playwright/test";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -16,7 +17,7 @@ import path from "node:path";
 import type { Page as PuppeteerPage } from "puppeteer-core";
 import { plantedHar } from "../fixtures/planted-secrets";
 import { startServer, type TestServer } from "./support/server";
-import { launchWithExtension, openPanelTab, tabIdOf, waitFor, type WithExtension } from "./support/chromium";
+import { launchWithExtension, openContentWorld, openPanelTab, tabIdOf, waitFor, type WithExtension } from "./support/chromium";
 import { dumpExtensionStorage, type ExtensionStorage } from "./support/extension-storage";
 import { launchFirefox, openExtensionPage } from "./support/firefox";
 
@@ -123,14 +124,28 @@ test("Clear all data leaves nothing stored before it, in Chromium", async () => 
       const held = JSON.stringify(d.session);
       return text.includes("before-clear-0") && held.includes("before-clear-9") && Object.keys(d.databases).length === 3;
     }, "data everywhere, and the stream's tail in storage.session");
+    // Events the tab's relay had to drop, counted for its panel (as a relay reports them).
+    const world = await openContentWorld(ext, page);
+    await world.evaluate(`chrome.runtime.sendMessage({ source: "llm-trace", v: 1, type: "capture", events: [], dropped: 7, origin: location.origin }).then(() => undefined)`);
+    await world.close();
     const panel = await openPanelTab(ext, tabId);
     await expect(panel.locator(".trace-row").first()).toBeVisible();
+    const droppedAlert = panel.getByRole("alert").filter({ hasText: "7 capture events from this page were dropped" });
+    const noticeAlert = panel.getByRole("alert").filter({ hasText: "notice-before-clear" });
+    await expect(droppedAlert).toBeVisible();
+    await expect(noticeAlert).toBeVisible();
 
     const options = await ext.context.newPage();
     await options.goto(`chrome-extension://${ext.extensionId}/options.html`);
+    const pushStatus = options.getByRole("status").filter({ hasText: "pushed-before-clear" });
+    await expect(pushStatus).toBeVisible();
     await options.getByRole("button", { name: "Clear all data" }).click();
     await expect(options.getByRole("status").filter({ hasText: "Removed all traces and imported files" })).toBeVisible();
     await expect(panel.locator(".trace-row"), "an open panel forgets what it showed").toHaveCount(0);
+    await expect(droppedAlert, "and the drops it counted").toHaveCount(0);
+    await expect(noticeAlert, "and the storage notices").toHaveCount(0);
+    await expect(pushStatus, "the settings page forgets the push status").toHaveCount(0);
+    await expect(pausedPanel.getByRole("button", { name: "Stop recording" }), "the paused tab's open panel says it records again").toBeVisible();
     expectNothingFromBefore(await dump());
 
     // The stream goes on and ends; the paused tab records again.

@@ -54,7 +54,10 @@ test("Export downloads a HAR matching IndexedDB; importing it in a fresh profile
     const download = panel.waitForEvent("download");
     await panel.getByRole("menuitem", { name: /HAR/ }).click();
     const saved = await download;
-    expect(saved.suggestedFilename()).toMatch(/^127\.0\.0\.1[-_]\d+-\d{8}-\d{6}\.har$/);
+    // Named after the page's host and port, in a form every file system takes (no colon).
+    const port = new URL(server.origin).port;
+    const stem = new RegExp(`^127\\.0\\.0\\.1_${port}-\\d{8}-\\d{6}`);
+    expect(saved.suggestedFilename()).toMatch(new RegExp(`${stem.source}\\.har$`));
     file = path.join(dir, saved.suggestedFilename());
     await saved.saveAs(file);
 
@@ -68,6 +71,21 @@ test("Export downloads a HAR matching IndexedDB; importing it in a fresh profile
       expect([f.traceId, f.parentSpanId]).toEqual([s.traceId, s.parentSpanId]);
     }
     expect(await readFile(file, "utf8")).not.toContain("sk-demo-not-a-real-key");
+
+    // The other kinds are named the same way; OTLP names the traced app, the page host, as service.name.
+    for (const [item, suffix] of [[/OpenTelemetry/, ".otlp.json"], [/JSONL/, ".jsonl"]] as const) {
+      await panel.getByRole("button", { name: "Export" }).click();
+      const next = panel.waitForEvent("download");
+      await panel.getByRole("menuitem", { name: item }).click();
+      const other = await next;
+      expect(other.suggestedFilename()).toMatch(new RegExp(`${stem.source}${suffix.replaceAll(".", "\\.")}$`));
+      if (suffix === ".otlp.json") {
+        const otlp = JSON.parse(await readFile((await other.path())!, "utf8")) as { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] } }[] };
+        const attributes = Object.fromEntries(otlp.resourceSpans[0]!.resource.attributes.map((a) => [a.key, a.value.stringValue]));
+        expect(attributes["service.name"]).toBe(`127.0.0.1:${port}`);
+        expect(attributes["telemetry.sdk.name"]).toBe("llm-trace-devtools");
+      }
+    }
   } finally {
     await ext.close();
   }
@@ -108,7 +126,7 @@ test("a HAR the browser recorded itself is re-derived into model spans; a broken
     await expect(panel.getByRole("status").filter({ hasText: /Imported \d+ spans from network.har/ })).toBeVisible();
     // No interactions in a Network HAR: the calls form a page-activity trace of model steps.
     const trace = panel.locator(".trace-row", { hasText: "gpt-4o-mini" }).first();
-    await expect(trace).toContainText("2 model · 1 tool · 1 retrieval");
+    await expect(trace).toContainText("2 model calls · 1 tool · 1 retrieval");
     await trace.click();
     await expect(panel.locator(".wf-row", { hasText: "chat gpt-4o-mini" })).toHaveCount(2);
     await expect(panel.locator(".wf-row", { hasText: "execute_tool check_account_status" })).toBeVisible();

@@ -10,6 +10,7 @@ import { startServer, type TestServer } from "./support/server";
 import { waitFor } from "./support/chromium";
 import { probeNames } from "./support/probes";
 import { launchFirefox, openExtensionPage, readFirefoxStore, type FirefoxLaunched } from "./support/firefox";
+import { expectRecordedDespiteReplacedBuiltins, replacedBuiltinsPage, type ReplacedBuiltinsResult } from "./support/replaced-builtins";
 
 let server: TestServer;
 // Every probe: engines differ most in streams, aborts and XHR, exactly what these observe.
@@ -77,6 +78,15 @@ test.describe("Firefox ESR", () => {
       return texts.some((t) => t.includes("GET /api/status")) ? texts : undefined;
     }, "the 503 call in the panel");
     expect(rows.some((r) => r.includes("GET /api/sse"))).toBe(true);
+  });
+
+  test("a page that replaced the built-ins after the hook started still has its model calls recorded whole", async () => {
+    const tag = `replaced-${Math.random().toString(36).slice(2)}`;
+    const page = await ff.browser.newPage();
+    await page.goto(replacedBuiltinsPage(server.origin, tag));
+    const store = await openExtensionPage(ff, "options.html");
+    const result = (await page.evaluate(() => window.probes.builtinsReplacedByPage())) as ReplacedBuiltinsResult;
+    await expectRecordedDespiteReplacedBuiltins(() => readFirefoxStore(store), tag, result);
   });
 
   test("nothing is lost while the event page suspends and wakes", async () => {

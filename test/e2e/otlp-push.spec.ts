@@ -72,6 +72,11 @@ test("finished traces are pushed to the collector the user enabled, after a fail
     expect(trace.every((s) => s.spanId !== root.spanId ? trace.some((p) => p.spanId === s.parentSpanId) : !s.parentSpanId)).toBe(true);
     const otlpSpans = (push.body as { resourceSpans: { scopeSpans: { spans: { startTimeUnixNano: unknown; traceId: string }[] }[] }[] }).resourceSpans[0]!.scopeSpans[0]!.spans;
     expect(typeof otlpSpans[0]!.startTimeUnixNano).toBe("string");
+    // The same resource an exported file has: service.name is the traced app (the page's host).
+    const resource = (push.body as { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] } }[] }).resourceSpans[0]!.resource;
+    const attributes = Object.fromEntries(resource.attributes.map((a) => [a.key, a.value.stringValue]));
+    expect(attributes["service.name"]).toBe(new URL(demo.origin).host);
+    expect(attributes["telemetry.sdk.name"]).toBe("llm-trace-devtools");
     expect(otlpSpans[0]!.traceId).toMatch(/^[0-9a-f]{32}$/);
     // Pushed once: more traffic later does not push this trace again.
     const count = received.filter((r) => JSON.stringify(r.body).includes(root.spanId)).length;

@@ -9,7 +9,7 @@ import path from "node:path";
 import { startDemoServer, type DemoServer } from "../../demo/server";
 import { harText, toHar } from "../../src/core/files";
 import type { Exchange, SpanRecord } from "../../src/core/contract";
-import { launchWithExtension, openPanelTab, readStore, waitFor, type WithExtension } from "./support/chromium";
+import { launchWithExtension, openPanelTab, readStore, tabIdOf, waitFor, type WithExtension } from "./support/chromium";
 
 let server: DemoServer;
 let ext: WithExtension;
@@ -58,6 +58,19 @@ test("filters, keyboard navigation and markup-looking prompts shown as text", as
   await expect(traces).toHaveCount(1);
   await filter.fill("reset my account");
   await expect(traces.first()).toContainText("submit form#chat");
+  // A key the language does not have gets a hint; a selected trace the filter hides leaves the detail pane.
+  await filter.fill("");
+  await traces.filter({ hasText: "submit form#chat" }).click();
+  await expect(panel.locator(".dt-head")).toContainText("submit form#chat");
+  await filter.fill("model:claude");
+  await expect(panel.locator(".trace-row.is-selected")).toContainText("Run account agent");
+  await expect(panel.locator(".dt-head")).not.toContainText("submit form#chat");
+  await filter.fill("bogus:x");
+  await expect(panel.locator(".filter-hint")).toHaveText("Unknown key bogus: (searched as text) — try model:, provider:, kind:, status:, is:, tool:, method:, trace:");
+  await expect(traces).toHaveCount(0);
+  await expect(panel.locator(".detail-pane")).toContainText("Select a span");
+  await filter.fill("");
+  await expect(panel.locator(".filter-hint")).toHaveCount(0);
   // Ctrl+F focuses the filter, Esc clears it.
   await panel.locator(".trace-list").focus();
   await panel.keyboard.press("Control+f");
@@ -94,6 +107,85 @@ test("filters, keyboard navigation and markup-looking prompts shown as text", as
   expect(await detail.locator("img, script, b").count()).toBe(0);
   expect(await panel.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   expect(dialogs).toEqual([]);
+});
+
+test("at 1280 px: a trace row reads at the 380 px list width (model and steps keep their room); the Export menu opens in view", async () => {
+  const page = await ext.context.newPage();
+  await page.goto(server.origin);
+  await page.getByRole("button", { name: "Send" }).click();
+  await page.getByText("Your account is active").first().waitFor();
+  const tabId = await tabIdOf(ext, page);
+  await waitFor(async () => (await readStore(ext)).spans.filter((s) => s.tabId === tabId && s.kind === "llm" && s.endTime !== undefined).length >= 2, "the chat's model calls");
+  await page.evaluate(() => fetch("/app.css").then((r) => r.text()));
+
+  const panel = await openPanelTab(ext, tabId);
+  await panel.setViewportSize({ width: 1280, height: 720 });
+  const row = panel.locator(".trace-row", { hasText: "submit form#chat" });
+  await expect(row.locator(".trace-steps")).toHaveText("2 model calls · 1 tool · 1 retrieval · 1 embedding");
+  expect((await panel.locator(".list-pane").boundingBox())!.width).toBe(380);
+  const rowBox = (await row.boundingBox())!;
+  // The model is there to read (not squeezed to an ellipsis), the steps whole and inside the row.
+  const models = row.locator(".trace-models");
+  await expect(models).toContainText("gpt-4o-mini");
+  expect((await models.boundingBox())!.width).toBeGreaterThan(120);
+  const steps = row.locator(".trace-steps");
+  expect(await steps.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
+  const stepsBox = (await steps.boundingBox())!;
+  expect(stepsBox.x + stepsBox.width).toBeLessThanOrEqual(rowBox.x + rowBox.width);
+  // Whatever else is shown on a line is whole and on it; what does not fit is not shown at all.
+  for (const item of await row.locator(".trace-meta > *").all()) {
+    const box = await item.boundingBox();
+    const line = (await item.evaluate((el) => el.parentElement!.getBoundingClientRect().toJSON())) as DOMRect;
+    if (!box || box.y >= line.y + line.height) continue;
+    expect(box.x + box.width, await item.innerText()).toBeLessThanOrEqual(line.x + line.width + 0.5);
+  }
+  // The Export menu opens inside the viewport, where the toolbar wraps (1280 px) and narrower.
+  for (const width of [1280, 700]) {
+    await panel.setViewportSize({ width, height: 720 });
+    await panel.getByRole("button", { name: "Export" }).click();
+    const menu = panel.getByRole("menu", { name: "Export" });
+    await expect(menu).toBeVisible();
+    const box = (await menu.boundingBox())!;
+    expect(box.x, `menu at ${width} px`).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, `menu at ${width} px`).toBeLessThanOrEqual(width);
+    expect(box.y + box.height).toBeLessThanOrEqual(720);
+    await panel.getByRole("button", { name: "Export" }).click();
+    await expect(menu).toHaveCount(0);
+  }
+
+  // A plain page-requests trace is muted with a neutral dot, in the list and in its waterfall; model work keeps its colour.
+  const plain = panel.locator(".trace-row.is-plain").first();
+  await expect(plain).toBeVisible();
+  const dotColour = (dot: import("@playwright/test").Locator) => dot.evaluate((el) => getComputedStyle(el).backgroundColor);
+  expect(await dotColour(plain.locator(".kind-dot"))).toBe("rgba(0, 0, 0, 0)");
+  expect(await dotColour(row.locator(".kind-dot"))).not.toBe("rgba(0, 0, 0, 0)");
+  await plain.click();
+  expect(await dotColour(panel.locator(".wf-row").first().locator(".kind-dot"))).toBe("rgba(0, 0, 0, 0)");
+  await page.close();
+});
+
+test("panel.html without ?tabId= says there is no tab and how to open one; the README's way to a tab id works", async () => {
+  const panel = await ext.context.newPage();
+  await panel.goto(`chrome-extension://${ext.extensionId}/panel.html`);
+  const alert = panel.getByRole("alert");
+  await expect(alert.getByRole("heading", { name: "No tab to show" })).toBeVisible();
+  await expect(alert).toContainText("LLM Traces panel");
+  await expect(alert).toContainText("panel.html?tabId=N");
+  // Not silently watching tab 0: no toolbar, no "Recording…".
+  await expect(panel.locator(".toolbar")).toHaveCount(0);
+  await expect(panel.getByText("Recording this page's model calls")).toHaveCount(0);
+
+  // The README: in the extension's service worker console, the tab ids come from tabs.query.
+  const page = await ext.context.newPage();
+  await page.goto(server.origin);
+  const expected = await tabIdOf(ext, page);
+  const ids = await ext.worker.evaluate(async () => (await chrome.tabs.query({})).map((t) => t.id));
+  expect(ids).toContain(expected);
+  await page.bringToFront();
+  const active = await ext.worker.evaluate(async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0]?.id);
+  expect(active).toBe(expected);
+  await page.close();
+  await panel.close();
 });
 
 test("a 10,000-span session opens and scrolls: only the rows in view are in the page", async () => {
@@ -160,10 +252,17 @@ test("a content type that hides a shell command: dropped on import, said so, and
       Object.defineProperty(navigator, "clipboard", { value: { writeText: async (text: string) => void ((window as unknown as { copied: string }).copied = text) } });
     });
     await panel.locator('input[type="file"]').setInputFiles(file);
-    const status = panel.getByRole("status").filter({ hasText: "Imported 1 spans" });
+    const status = panel.getByRole("status").filter({ hasText: "Imported 1 span from" });
     await expect(status).toBeVisible();
     await status.locator("summary").click();
     await expect(status).toContainText("the request body's content type was not a valid media type and was dropped");
+
+    // The toolbar's icons are drawn (inline SVG), not glyphs that need an emoji or symbol font.
+    for (const name of ["Clear", "Settings", "Remove imported session"]) {
+      const button = panel.getByRole("button", { name, exact: true });
+      await expect(button.locator("svg")).toHaveCount(1);
+      expect(await button.textContent(), name).toBe("");
+    }
 
     await panel.locator(".trace-row").first().click();
     await panel.locator(".wf-row", { hasText: "POST uploads.example.com" }).click();

@@ -4,12 +4,13 @@
  * docs/screenshots/ (the README's) with UPDATE_SCREENSHOTS=1. Each view is also checked, so
  * this is a test and not only a camera.
  */
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { startDemoServer, type DemoServer } from "../../demo/server";
 import { launchWithExtension, openPanelTab, readStore, waitFor, type WithExtension } from "./support/chromium";
 import { REPO_ROOT } from "./support/paths";
+import { HOSTILE_PROMPT, makeReadingCalls, MODELS, showSpan } from "./support/reading";
 
 const OUT = path.join(REPO_ROOT, process.env.UPDATE_SCREENSHOTS ? "docs/screenshots" : "artifacts/screenshots");
 
@@ -86,10 +87,89 @@ test("a stream in flight", async () => {
   await panel.screenshot({ path: path.join(OUT, "streaming.png") });
 });
 
-test("a narrow docked DevTools", async () => {
-  await panel.setViewportSize({ width: 700, height: 800 });
+/** Where an element is, and whether its content is wider than its box (clipped or scrolled sideways). */
+async function box(locator: Locator): Promise<{ left: number; right: number; top: number; bottom: number; overflows: boolean }> {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, overflows: el.scrollWidth > el.clientWidth };
+  });
+}
+
+test("a narrow docked DevTools: panes stacked, nothing wider than the panel, the key cells whole", async () => {
+  const WIDTH = 700;
+  await panel.setViewportSize({ width: WIDTH, height: 800 });
+  try {
+    await openTrace("submit form#chat");
+    await openSpan("chat gpt-4o-mini", "Usage & cost");
+    // Nothing scrolls sideways: not the page, not a pane, not the toolbar.
+    expect(await panel.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(WIDTH);
+    for (const pane of [".toolbar", ".list-pane", ".waterfall-pane", ".detail-pane"]) {
+      const b = await box(panel.locator(pane).first());
+      expect(b.overflows, `${pane} is no wider than its box`).toBe(false);
+      expect(b.left, `${pane} starts in the panel`).toBeGreaterThanOrEqual(0);
+      expect(b.right, `${pane} ends in the panel`).toBeLessThanOrEqual(WIDTH);
+    }
+    // The panes stack: the trace list above the waterfall, the waterfall above the detail, each full width.
+    const list = await box(panel.locator(".list-pane"));
+    const waterfall = await box(panel.locator(".waterfall-pane"));
+    const detail = await box(panel.locator(".detail-pane"));
+    expect(list.bottom).toBeLessThanOrEqual(waterfall.top);
+    expect(waterfall.bottom).toBeLessThanOrEqual(detail.top);
+    for (const b of [list, waterfall, detail]) expect(b.right - b.left).toBeGreaterThan(WIDTH * 0.95);
+    // The cells one reads first are there whole: the trace's name and duration, the selected
+    // span's name (its model meta gives way first), its bar and the tokens it used.
+    const row = panel.locator(".trace-row.is-selected");
+    for (const cell of [row.locator(".trace-name"), row.locator(".trace-duration")]) {
+      await expect(cell).toBeInViewport();
+      expect((await box(cell)).overflows, `${await cell.textContent()} is not cut`).toBe(false);
+    }
+    const span = panel.locator(".wf-row.is-selected");
+    await expect(span.locator(".wf-text")).toHaveText("chat gpt-4o-mini");
+    expect((await box(span.locator(".wf-text"))).overflows, "the span name is not cut").toBe(false);
+    const bar = await box(span.locator(".wf-bar"));
+    expect(bar.right - bar.left).toBeGreaterThan(0);
+    expect(bar.right).toBeLessThanOrEqual(WIDTH);
+    await expect(panel.getByRole("tab", { name: "Usage & cost" })).toHaveAttribute("aria-selected", "true");
+    await expect(panel.locator(".detail-pane").getByText("Input", { exact: true }).first()).toBeInViewport();
+    await panel.screenshot({ path: path.join(OUT, "narrow.png") });
+  } finally {
+    await panel.setViewportSize({ width: 1280, height: 800 });
+  }
+});
+
+test("reading: a Markdown answer light and dark, an image input, a trace's chat, a root's summary", async () => {
+  await app.evaluate(makeReadingCalls, { models: MODELS, hostile: HOSTILE_PROMPT });
+  await app.getByRole("button", { name: "Trigger a rate limit" }).click();
+  await waitFor(async () => {
+    const { spans } = await readStore(ext);
+    return spans.some((s) => s.attributes["gen_ai.request.model"] === MODELS.long && s.endTime !== undefined) && spans.some((s) => s.status === "error" && s.endTime !== undefined) || undefined;
+  }, "the reading calls", 30_000);
+  const show = (model: string, tab: string) => waitFor(() => panel.evaluate(showSpan, { model, tab }).then((ok) => ok || undefined), `${model} in ${tab}`);
+  const filter = (text: string) => panel.getByRole("searchbox", { name: "Filter" }).fill(text);
+
+  await show(MODELS.markdown, "Output");
+  await expect(panel.locator(".detail-pane .md table")).toBeVisible();
+  await theme("light");
+  await panel.screenshot({ path: path.join(OUT, "reading-markdown-light.png") });
+  await theme("dark");
+  await panel.screenshot({ path: path.join(OUT, "reading-markdown-dark.png") });
+  await theme("light");
+
+  await show(MODELS.vision, "Messages");
+  await expect(panel.locator(".dt-thumb img")).toBeVisible();
+  await panel.waitForFunction(() => (document.querySelector(".dt-thumb img") as HTMLImageElement | null)?.naturalWidth === 64);
+  await panel.screenshot({ path: path.join(OUT, "reading-image.png") });
+
+  await filter("");
   await openTrace("submit form#chat");
-  await openSpan("chat gpt-4o-mini", "Usage & cost");
-  await panel.screenshot({ path: path.join(OUT, "narrow.png") });
-  await panel.setViewportSize({ width: 1280, height: 800 });
+  await panel.getByRole("tab", { name: "Chat" }).click();
+  await expect(panel.locator(".chat-message").first()).toBeVisible();
+  await theme("dark");
+  await panel.screenshot({ path: path.join(OUT, "reading-chat-dark.png") });
+  await theme("light");
+
+  await openTrace("Trigger a rate limit");
+  await panel.getByRole("tab", { name: "Summary" }).click();
+  await expect(panel.locator(".dt-failed")).toContainText("rate_limit_exceeded");
+  await panel.screenshot({ path: path.join(OUT, "trace-summary.png") });
 });

@@ -9,7 +9,8 @@
 import { expect, test } from "@playwright/test";
 import { startServer, type TestServer } from "./support/server";
 import { probeNames } from "./support/probes";
-import { launchPlain, launchWithExtension, type Launched, type WithExtension } from "./support/chromium";
+import { launchPlain, launchWithExtension, readStore, type Launched, type WithExtension } from "./support/chromium";
+import { expectRecordedDespiteReplacedBuiltins, replacedBuiltinsPage, type ReplacedBuiltinsResult } from "./support/replaced-builtins";
 
 let server: TestServer;
 let plain: Launched;
@@ -71,6 +72,18 @@ test("stack traces taken inside fetch() do not name the extension", async () => 
     });
     expect(stack).toContain("probe");
     expect(stack).not.toMatch(/chrome-extension:|moz-extension:/);
+  } finally {
+    await page.close();
+  }
+});
+
+test("a page that replaced the built-ins after the hook started still has its model calls recorded whole", async () => {
+  const tag = `replaced-${Math.random().toString(36).slice(2)}`;
+  const page = await ext.context.newPage();
+  try {
+    await page.goto(replacedBuiltinsPage(server.origin, tag));
+    const result = (await page.evaluate(() => window.probes.builtinsReplacedByPage())) as ReplacedBuiltinsResult;
+    await expectRecordedDespiteReplacedBuiltins(() => readStore(ext), tag, result);
   } finally {
     await page.close();
   }

@@ -12,11 +12,11 @@ import { test } from "node:test";
 import type { Runtime } from "webextension-polyfill";
 import { assembleLive } from "../../src/background/assembly";
 import { ingestBatch } from "../../src/background/ingest";
-import { acceptPanel, notifySpans } from "../../src/background/panels";
+import { acceptPage, notifySpans } from "../../src/background/ports";
 import { cachedWindow } from "../../src/background/windows";
 import { isPlaced } from "../../src/core/assembly";
 import type { CaptureEvent, SpanRecord } from "../../src/core/contract";
-import type { PanelPush } from "../../src/shared/messages";
+import type { Push, RpcHandlers } from "../../src/shared/messages";
 
 let counter = 0;
 const newId = (): string => (0x5000_0000_0000 + ++counter).toString(16).padStart(16, "e");
@@ -61,12 +61,12 @@ function panel(tabId: number): SpanRecord[] {
     sender: { id: "unit-test", url: "chrome-extension://unit-test/panel.html" },
     onMessage: listeners,
     onDisconnect: listeners,
-    postMessage(message: PanelPush) {
+    postMessage(message: Push) {
       if (message.type === "spans-changed") sent.push(...message.spans);
     },
     disconnect() {},
   };
-  assert.ok(acceptPanel(port as unknown as Runtime.Port));
+  assert.ok(acceptPage(port as unknown as Runtime.Port, () => ({}) as RpcHandlers));
   return sent;
 }
 

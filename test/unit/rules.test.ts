@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { classifyExchange, type UserRule } from "../../src/core/providers";
 import { compileGlob } from "../../src/core/providers/glob";
-import { matchRule, parsePath, selectPath, validateRules } from "../../src/core/providers/rules";
-import { makeExchange } from "../fixtures/providers/make-exchange";
+import { matchRule, parsePath, RULE_FIELDS, selectPath, validateRules } from "../../src/core/providers/rules";
+import { normalizeSettings } from "../../src/core/settings";
+import { makeExchange, sse } from "../fixtures/providers/make-exchange";
+import { assertFast } from "./timing";
 import type { ExchangeSpec } from "../fixtures/providers/make-exchange";
 import * as chat from "../fixtures/providers/openai-chat";
 
@@ -35,6 +37,18 @@ describe("JSON paths", () => {
       assert.equal(typeof parsePath(bad), "string", bad);
     }
     assert.match(parsePath("a[x]") as string, /not an index/);
+    assert.match(parsePath('a["b') as string, /missing closing "/);
+  });
+
+  it("quoted keys may hold brackets, dots and quotes; spaces inside brackets are allowed", () => {
+    assert.deepEqual(parsePath('a["x]y.z"][ 2 ][\'it\\\'s\']'), [{ key: "a" }, { key: "x]y.z" }, { index: 2 }, { key: "it's" }]);
+    assert.deepEqual(parsePath("$[*].text"), [{ all: true }, { key: "text" }]);
+  });
+
+  it("are read in one pass: a path of 100,000 steps parses as fast as a short one scales", () => {
+    const long = `${"a.".repeat(100_000)}b`;
+    assertFast(() => assert.equal((parsePath(long) as unknown[]).length, 100_001), "parsing a 200 KB path");
+    assertFast(() => assert.equal(typeof parsePath(`a${"[".repeat(100_000)}`), "string"), "an unclosed run of brackets");
   });
 });
 
@@ -106,6 +120,27 @@ describe("rule validation", () => {
     assert.deepEqual(by(4), ["rule"]);
     for (const e of errors) assert.ok(e.message.length > 10, e.message);
     assert.deepEqual(validateRules("nope").map((e) => e.index), [-1]);
+  });
+
+  it("refuses what a kind does not read (llm: queryPath; tool: idPath; a misspelt field), and says what it reads", () => {
+    const errors = validateRules([
+      { urlPattern: "*/api/answer", kind: "llm", queryPath: "question" },
+      { urlPattern: "*/api/tool", kind: "tool", toolName: "t", idPath: "id" },
+      { urlPattern: "*/api/answer", kind: "llm", outputpath: "answer" },
+      { urlPattern: "*/api/kb", kind: "retrieval", modelPath: "model" },
+    ]);
+    assert.deepEqual(errors.map((e) => [e.index, e.field]), [[0, "queryPath"], [1, "idPath"], [2, "outputpath"], [3, "modelPath"]]);
+    assert.match(errors[0]!.message, /queryPath does not apply to rules of kind llm \(only to retrieval and tool\); a llm rule reads name, modelPath, inputPath, outputPath/);
+    assert.match(errors[2]!.message, /outputpath is not a rule field/);
+    assert.ok(errors.every((e) => e.inapplicable));
+    assert.deepEqual(validateRules([{ urlPattern: "*/x", kind: "llm", modelPath: "a..b" }]).map((e) => e.field), ["modelPath"]);
+    for (const kind of ["retrieval", "tool", "llm"] as const) assert.ok(RULE_FIELDS[kind].length > 0);
+  });
+
+  it("a rule saved before the check still applies, its inapplicable field ignored", () => {
+    const rules = [{ urlPattern: "*/api/answer", kind: "llm", queryPath: "question" }] as UserRule[];
+    assert.equal(matchRule(rules, "https://a.example/api/answer")?.kind, "llm");
+    assert.deepEqual(normalizeSettings({ rules }).rules, rules, "stored settings keep it");
   });
 });
 
@@ -204,6 +239,68 @@ describe("classifyExchange with user rules", () => {
     const d = classify({ ...chat.chatStream, url: "https://proxy.example.com/llm" }, [{ urlPattern: "*/llm", kind: "llm" }]);
     assert.equal(d.kind, "llm");
     assert.equal(d.attributes["gen_ai.request.model"], "gpt-4o-mini");
+  });
+
+  const jsonAnswer = {
+    url: "https://app.example.com/api/answer",
+    requestJson: { question: "How do I reset my password?", model: "gpt-4o-mini" },
+    status: 200,
+    responseHeaders: { "content-type": "application/json" },
+    chunks: [{ dt: 640, text: JSON.stringify({ answer: "Open Settings, then Security.", model: "gpt-4o-mini-2024-07-18", usage: { prompt_tokens: 31, completion_tokens: 7 } }) }],
+  };
+
+  it("kind llm on an app's JSON endpoint: model, input and answer by their common names; no TTFT (not streamed)", () => {
+    const d = classify(jsonAnswer, [{ urlPattern: "*/api/answer", kind: "llm", name: "support-bot" }]);
+    assert.equal(d.kind, "llm");
+    assert.equal(d.name, "chat gpt-4o-mini");
+    assert.equal(d.attributes["gen_ai.request.model"], "gpt-4o-mini");
+    assert.equal(d.attributes["gen_ai.response.model"], "gpt-4o-mini-2024-07-18");
+    assert.equal(d.attributes["gen_ai.provider.name"], "support-bot");
+    assert.deepEqual(JSON.parse(d.attributes["gen_ai.input.messages"] as string), [{ role: "user", parts: [{ type: "text", content: "How do I reset my password?" }] }]);
+    assert.deepEqual(JSON.parse(d.attributes["gen_ai.output.messages"] as string), [{ role: "assistant", parts: [{ type: "text", content: "Open Settings, then Security." }] }]);
+    assert.equal(d.attributes["gen_ai.usage.input_tokens"], 31);
+    assert.equal(d.attributes["gen_ai.response.time_to_first_chunk"], undefined);
+    assert.equal(d.attributes["llm_trace.parse_error"], undefined);
+    assert.equal(d.status, "ok");
+  });
+
+  it("kind llm with paths: the model, input and output are read where the rule says", () => {
+    const d = classify(
+      {
+        url: "https://app.example.com/bot/v2",
+        requestJson: { config: { engine: "claude-haiku" }, conversation: { turns: [{ role: "system", content: "Be brief." }, { role: "user", content: "Reset?" }] } },
+        status: 200,
+        responseHeaders: { "content-type": "application/json; charset=utf-8" },
+        chunks: [{ dt: 300, text: JSON.stringify({ data: { reply: { text: "Settings → Security." } }, raw: "{…}" }) }],
+      },
+      [{ urlPattern: "*/bot/v2", kind: "llm", modelPath: "config.engine", inputPath: "conversation.turns", outputPath: "data.reply.text" }],
+    );
+    assert.equal(d.name, "chat claude-haiku");
+    assert.deepEqual(JSON.parse(d.attributes["gen_ai.input.messages"] as string).map((m: { role: string }) => m.role), ["system", "user"]);
+    assert.equal(JSON.parse(d.attributes["gen_ai.output.messages"] as string)[0].parts[0].content, "Settings → Security.");
+    assert.equal(d.attributes["gen_ai.response.time_to_first_chunk"], undefined);
+  });
+
+  it("kind llm with paths on a stream: each event's piece at outputPath, joined, with a TTFT", () => {
+    const d = classify(
+      {
+        url: "https://app.example.com/bot/stream",
+        requestJson: { q: "Reset?" },
+        status: 200,
+        responseHeaders: { "content-type": "text/event-stream" },
+        chunks: [{ dt: 120, text: sse({ v: { t: "Open " } }) }, { dt: 180, text: sse({ v: { t: "Settings." } }, { done: true }) }],
+      },
+      [{ urlPattern: "*/bot/stream", kind: "llm", name: "bot", inputPath: "q", outputPath: "v.t" }],
+    );
+    assert.equal(d.name, "chat bot");
+    assert.equal(JSON.parse(d.attributes["gen_ai.output.messages"] as string)[0].parts[0].content, "Open Settings.");
+    assert.equal(d.attributes["gen_ai.response.time_to_first_chunk"], 0.12);
+  });
+
+  it("a path that selects nothing is said, not silently empty", () => {
+    const d = classify(jsonAnswer, [{ urlPattern: "*/api/answer", kind: "llm", outputPath: "data.text" }]);
+    assert.match(String(d.attributes["llm_trace.parse_error"]), /outputPath "data.text" selects nothing in the response/);
+    assert.equal(d.attributes["gen_ai.output.messages"], undefined);
   });
 
   it("classifyExchange(ex) without options is unchanged", () => {

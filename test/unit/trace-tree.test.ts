@@ -33,6 +33,16 @@ describe("trace tree", () => {
     assert.equal(traces[1]!.endTime, undefined);
     assert.match(formatTraces(traces), /in flight/);
   });
+
+  it("the text tree leaves out a token count the provider did not report (no \"?\")", () => {
+    const text = formatTraces(groupTraces([
+      span({ spanId: "m", kind: "llm", name: "chat m", attributes: { "gen_ai.usage.input_tokens": 9 } }),
+      span({ spanId: "e", kind: "llm", name: "chat m", attributes: { "gen_ai.usage.input_tokens": 12, "gen_ai.usage.output_tokens": 3 } }),
+    ]));
+    assert.match(text, /\(9 in tokens\)/);
+    assert.match(text, /\(12 in \/ 3 out tokens\)/);
+    assert.doesNotMatch(text, /\?/);
+  });
 });
 
 describe("filter query", () => {

@@ -32,12 +32,14 @@ import { hashSpanId, sourceSpanId, traceIdFor } from "./ids";
 import { IntervalIndex, lastAtOrBefore } from "./intervals";
 import { markLookup, outermost, pairMarks } from "./marks";
 import type { MarkWindow } from "./marks";
-import { activityRoot, addToSummary, interactionRoot, isSynthesized, markSpan, toolSpan } from "./synthesize";
+import { activityRoot, addToSummary, interactionRoot, isSynthesized, markSpan, replayRoot, summarize, toolSpan } from "./synthesize";
 import type { Summary } from "./synthesize";
 import { chainTools, TOOL_START_SLACK } from "./tool-chain";
 import type { ToolExec } from "./tool-chain";
 import { memoByAttributes } from "./tool-messages";
 import type { ToolCall } from "./tool-messages";
+
+const REPLAY_GROUP = "llm_trace.replay.group";
 
 export interface AssemblyInput {
   /** One tab's spans, as derived per exchange; may include spans synthesized by an earlier run. */
@@ -83,7 +85,16 @@ interface Placement {
 export function assembleTraces(input: AssemblyInput): SpanRecord[] {
   const all = latestExchangeSpans(input.spans).sort(byStart);
   const adopted = all.filter(isAdopted);
-  const spans = all.filter((s) => !isAdopted(s));
+  // 0. Replays the panel asked for: one trace per send, whatever else ran then.
+  const replays = new Map<string, SpanRecord[]>();
+  for (const s of all) {
+    const group = s.attributes[REPLAY_GROUP];
+    if (typeof group !== "string" || isAdopted(s)) continue;
+    const list = replays.get(group);
+    if (list) list.push(s);
+    else replays.set(group, [s]);
+  }
+  const spans = all.filter((s) => !isAdopted(s) && typeof s.attributes[REPLAY_GROUP] !== "string");
   const interactions = uniqueById(input.interactions).sort((a, b) => a.time - b.time || byId(a.id, b.id));
   const windows = pairMarks(uniqueById(input.marks), interactions);
   const markAt = markLookup(windows);
@@ -178,6 +189,12 @@ export function assembleTraces(input: AssemblyInput): SpanRecord[] {
   }
   for (const w of windows) out.push(markSpan(w, markTrace(w), summaries.get(markTrace(w))));
 
+  for (const [group, members] of replays) {
+    const spanId = hashSpanId(`replay:${group}`);
+    const traceId = traceIdFor(spanId);
+    const placed = members.map((s) => ({ ...s, traceId, parentSpanId: spanId }));
+    out.push(...placed, replayRoot(placed, spanId, traceId, summarize(placed)!));
+  }
   for (const s of adopted) out.push({ ...s });
   return out.sort(outputOrder);
 }

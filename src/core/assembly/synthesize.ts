@@ -117,6 +117,24 @@ export function activityRoot(kind: Exclude<GroupKind, "interaction">, start: num
 }
 
 /**
+ * The root of a replay: the calls one "Send" or "Resend N times" made from the page at the
+ * panel's request (docs/DESIGN.md, "Compare and replay"), named after the call they replay.
+ */
+export function replayRoot(members: readonly SpanRecord[], spanId: string, traceId: string, s: Summary): SpanRecord {
+  const first = members[0]!;
+  return {
+    ...base(traceId, spanId, undefined, s.tabId, s.frameId),
+    name: `replay · ${first.name}${members.length > 1 ? ` ×${members.length}` : ""}`,
+    kind: "interaction",
+    startTime: first.startTime,
+    ...endOf(first.startTime, s),
+    status: rootStatus(s, false),
+    attributes: { [SYNTHESIZED]: true, "llm_trace.root.source": "replay", "llm_trace.replay.of": String(first.attributes["llm_trace.replay.of"] ?? "") },
+    updatedAt: s.updatedAt,
+  };
+}
+
+/**
  * A marked unit of work. Kind "agent" with gen_ai.operation.name invoke_agent: the app named a
  * piece of work it runs (typically an agent loop, possibly nested in another); OTel GenAI
  * models exactly that as invoke_agent {gen_ai.agent.name}, so OTLP backends (Langfuse,

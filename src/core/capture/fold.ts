@@ -50,11 +50,12 @@ export function emptyExchange(id: string, tabId: number, frameId: number | undef
 export function applyEvent(ex: ExchangeRecord, event: Exclude<ExchangeEvent, ChunksEvent>): ExchangeRecord {
   switch (event.t) {
     case "request": {
-      const { method, url, headers, body, transport, pageUrl, time } = event;
+      const { method, url, headers, body, transport, pageUrl, time, replayOf, replayGroup } = event;
       const { unverified: was, ...rest } = ex;
       const unverified = was?.filter((r) => r !== "no-request");
       return {
         ...rest, transport, pageUrl,
+        ...(replayOf !== undefined && replayGroup !== undefined ? { replay: { of: replayOf, group: replayGroup } } : {}),
         ...(unverified?.length ? { unverified } : {}),
         request: { method, url: url || ex.request.url, headers, ...(body ? { body: checkedBodyType(body) } : {}) },
         timing: { ...ex.timing, start: time },

@@ -12,6 +12,9 @@ export interface RequestEvent extends ExchangeRequest {
   transport: Exchange["transport"];
   time: number;
   pageUrl: string;
+  /** A replay the panel asked for: the original call's id, and the id of the send it is part of. */
+  replayOf?: string;
+  replayGroup?: string;
 }
 
 /**

@@ -80,6 +80,8 @@ export interface Exchange {
   chunks: Chunk[];
   /** Absent while in flight. */
   outcome?: Outcome;
+  /** Sent by the extension from the page at the panel's request: which call it replays, and with which others (docs/DESIGN.md, "Compare and replay"). */
+  replay?: { of: string; group: string };
 }
 
 export function headerValue(headers: readonly Header[] | undefined, name: string): string | undefined {

@@ -94,17 +94,23 @@ export function harText(har: LlmTraceHar): string {
   return JSON.stringify(har, null, 2) + "\n";
 }
 
-/** `<host>-<yyyymmdd-hhmmss>.har`, in local time (it names a file on the user's disk). */
+/**
+ * `<host>-<yyyymmdd-hhmmss>.har`, in local time (it names a file on the user's disk); a port is
+ * kept as `_port` (`localhost_5173-…`): a colon is not allowed in file names everywhere.
+ */
 export function harFileName(hostOrUrl: string, date: Date): string {
   let host = hostOrUrl.trim();
-  if (/^[a-z][a-z0-9+.-]*:/i.test(host)) {
+  // Only a URL has "://": "localhost:5173" is a host and port (as a URL it is a scheme and a path).
+  if (host.includes("://")) {
     try {
       host = new URL(host).host;
     } catch {
       // keep the text as given
     }
   }
-  host = host.toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "") || "trace";
+  const port = /:(\d{1,5})$/.exec(host);
+  const name = (port ? host.slice(0, port.index) : host).toLowerCase().replace(/[^a-z0-9.-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "");
+  host = name ? (port ? `${name}_${port[1]}` : name) : "trace";
   const d = Number.isNaN(date.getTime()) ? new Date(0) : date;
   const p = (n: number, w = 2): string => String(n).padStart(w, "0");
   const stamp = `${p(d.getFullYear(), 4)}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;

@@ -20,6 +20,7 @@ import { fromKeyValues, toKeyValues } from "./otlp-values";
 import { SPAN_KINDS } from "./read";
 import { compareStartId } from "./session";
 import { Warnings } from "./warnings";
+import { pageHostOf } from "./page-host";
 
 export type { OtlpAnyValue, OtlpKeyValue } from "./otlp-values";
 
@@ -80,6 +81,41 @@ export function toOtlpSpan(s: SpanRecord): OtlpSpan | undefined {
   };
 }
 
+/**
+ * The resource of the spans of one app (docs/DESIGN.md, "Trace files"): `service.name` is the
+ * service being traced, the page's host (`pageHostOf`); this extension is the telemetry SDK that
+ * recorded it (`telemetry.sdk.*`), and the instrumentation scope.
+ */
+export function pageResource(host: string | undefined, version?: string): OtlpResource {
+  return {
+    serviceName: host ?? "web-page",
+    attributes: { "telemetry.sdk.name": OTLP_SCOPE_NAME, "telemetry.sdk.language": "webjs", ...(version !== undefined ? { "telemetry.sdk.version": version } : {}) },
+  };
+}
+
+/**
+ * The spans as OTLP, one resource per page host: each trace goes under the host it was recorded
+ * on (else the host of all the spans). What the panel's export and the push both send.
+ */
+export function toOtlpByPage(spans: readonly SpanRecord[], version?: string): OtlpTraces {
+  const byTrace = new Map<string, SpanRecord[]>();
+  for (const s of spans) {
+    const list = byTrace.get(s.traceId);
+    if (list) list.push(s);
+    else byTrace.set(s.traceId, [s]);
+  }
+  const fallback = pageHostOf(spans);
+  const byHost = new Map<string | undefined, SpanRecord[]>();
+  for (const list of byTrace.values()) {
+    const host = pageHostOf(list) ?? fallback;
+    const group = byHost.get(host);
+    if (group) group.push(...list);
+    else byHost.set(host, [...list]);
+  }
+  if (byHost.size === 0) byHost.set(fallback, []);
+  return { resourceSpans: [...byHost].map(([host, list]) => toOtlp(list, pageResource(host, version), version).resourceSpans[0]!) };
+}
+
 export function toOtlp(spans: readonly SpanRecord[], resource: OtlpResource, scopeVersion?: string): OtlpTraces {
   const seen = new Set<string>();
   const out = [...spans]
@@ -123,17 +159,15 @@ export function otlpTracesUrl(url: string): string {
   return `${path.replace(/(?<!\/)\/+$/, "")}/v1/traces${rest}`;
 }
 
-/** The request that pushes finished spans to a collector; the caller does fetch, retries, permissions. */
-export function otlpRequest(
-  spans: readonly SpanRecord[],
-  collector: OtlpCollector,
-  resource: OtlpResource = { serviceName: OTLP_SCOPE_NAME },
-  scopeVersion?: string,
-): OtlpRequest {
+/**
+ * The request that pushes finished spans to a collector, with the resources the export writes
+ * (`toOtlpByPage`); the caller does fetch, retries, permissions.
+ */
+export function otlpRequest(spans: readonly SpanRecord[], collector: OtlpCollector, version?: string): OtlpRequest {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(collector.headers)) if (k.toLowerCase() !== "content-type") headers[k] = v;
   headers["content-type"] = "application/json";
-  return { url: otlpTracesUrl(collector.url), init: { method: "POST", headers, body: JSON.stringify(toOtlp(spans, resource, scopeVersion)) } };
+  return { url: otlpTracesUrl(collector.url), init: { method: "POST", headers, body: JSON.stringify(toOtlpByPage(spans, version)) } };
 }
 
 // ---- import ----

@@ -32,6 +32,7 @@ import { parseOpenAIResponses } from "./openai-responses";
 import { detectRetrieval, parseRetrieval } from "./retrieval";
 import type { RetrievalRequest } from "./retrieval";
 import { parseRuleRetrieval, parseRuleTool } from "./retrieval-rules";
+import { parseRuleLlm, rulePaths } from "./rule-llm";
 import { matchRule } from "./rules";
 import type { ClassifyOptions, UserRule } from "./rules";
 
@@ -48,7 +49,8 @@ type Route =
   | { kind: "agui" }
   | { kind: "langchain"; format: LangChainFormat }
   | { kind: "retrieval"; request: RetrievalRequest }
-  | { kind: "rule"; rule: UserRule };
+  | { kind: "rule"; rule: UserRule }
+  | { kind: "rule-llm"; rule: UserRule };
 
 /** `options.rules`: the user's rules, applied (first match) before built-in detection. */
 export function classifyExchange(ex: Exchange, options?: ClassifyOptions): SpanDraft {
@@ -80,7 +82,7 @@ function classify(ex: Exchange, options: ClassifyOptions | undefined): SpanDraft
     b.set("gen_ai.provider.name", revealedProvider ?? providerOf(familyOf(route, ctx), ctx.url));
     if (ctx.reqProblem) b.problem(ctx.reqProblem);
   }
-  return b.finish(ctx, spanName(ctx, b));
+  return b.finish(ctx, spanName(ctx, b, rule));
 }
 
 function runRoute(route: Route, ctx: Ctx, b: DraftBuilder): string | undefined {
@@ -119,6 +121,9 @@ function runRoute(route: Route, ctx: Ctx, b: DraftBuilder): string | undefined {
       return parseLangChain(ctx, b, route.format);
     case "retrieval":
       return parseRetrieval(ctx, b, route.request);
+    case "rule-llm":
+      parseRuleLlm(ctx, b, route.rule);
+      return undefined;
     case "rule":
       if (route.rule.kind === "tool") {
         parseRuleTool(ctx, b, route.rule);
@@ -140,14 +145,29 @@ function withRetrieval(ctx: Ctx, route: Route): Route {
   return request ? { kind: "retrieval", request } : route;
 }
 
-/** A user rule decides the kind; an llm rule still lets the wire format pick its parser. */
+/**
+ * A user rule decides the kind. An llm rule that names paths is read where they say; without
+ * paths a known wire format keeps its parser, and an app's own JSON endpoint is read by common
+ * field names (providers/rule-llm.ts) rather than as a text stream.
+ */
 function ruleRoute(ctx: Ctx, rule: UserRule): Route {
   if (rule.kind !== "llm") return { kind: "rule", rule };
+  if (rulePaths(rule)) return { kind: "rule-llm", rule };
   const route = detectRoute(ctx);
   if (route.kind !== "http") return route;
+  const chatRequest = ctx.req !== undefined && Array.isArray(ctx.req.messages) && name(ctx.req.model) !== undefined;
+  if (jsonAnswer(ctx) || (ctx.chunks.length === 0 && ctx.req !== undefined && !chatRequest && !hasUiParts(ctx.req))) return { kind: "rule-llm", rule };
   // The generic chat shapes: OpenAI-style messages with a model, else an AI SDK / plain text stream.
   if (ctx.req && Array.isArray(ctx.req.messages) && name(ctx.req.model) && !hasUiParts(ctx.req)) return { kind: "openai-chat" };
   return { kind: "aisdk", protocol: hasUiParts(ctx.req ?? {}) ? "ui" : looksLikeDataStream(ctx) ? "data" : "text" };
+}
+
+/** A whole JSON response, not a stream: an app's own answer. */
+function jsonAnswer(ctx: Ctx): boolean {
+  if (ctx.chunks.length === 0 || isEventStream(ctx) || isNdjson(ctx)) return false;
+  if (ctx.mime === "application/json" || ctx.mime.endsWith("+json")) return true;
+  const head = ctx.head(64).trimStart();
+  return ctx.mime === "" && (head.startsWith("{") || head.startsWith("["));
 }
 
 /** The wire family of a model-API route; none for retrieval, tool and plain http spans. */
@@ -191,7 +211,7 @@ function setCommonAttributes(ctx: Ctx, b: DraftBuilder): void {
   }
 }
 
-function spanName(ctx: Ctx, b: DraftBuilder): string {
+function spanName(ctx: Ctx, b: DraftBuilder, rule: UserRule | undefined): string {
   // MCP protocol messages are named by their method (OTel MCP conventions: "{method} {target}").
   const mcpMethod = b.attributes["mcp.method.name"];
   if (b.kind === "http" && typeof mcpMethod === "string") return `${mcpMethod} ${String(b.attributes["llm_trace.mcp.target"] ?? "")}`.trim();
@@ -200,7 +220,10 @@ function spanName(ctx: Ctx, b: DraftBuilder): string {
   if (b.kind === "tool") return `execute_tool ${String(b.attributes["gen_ai.tool.name"] ?? "")}`.trim();
   const model = b.attributes["gen_ai.request.model"] ?? b.attributes["gen_ai.response.model"];
   const op = b.operation ?? "chat";
-  return typeof model === "string" && model !== "" ? `${op} ${model}` : op;
+  if (typeof model === "string" && model !== "") return `${op} ${model}`;
+  // No model on the wire: the name the user gave the endpoint says which one it is.
+  const named = rule?.kind === "llm" ? rule.name?.trim() : undefined;
+  return named ? `${op} ${named}` : op;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -23,6 +23,10 @@ export function deriveSpan(exchange: Exchange, origin: Pick<ExchangeRecord, "tab
   const cost = draft.kind === "llm" || draft.kind === "embedding" ? costOf(draft.attributes, options.prices) : undefined;
   if (cost) draft.attributes["llm_trace.cost.usd"] = Number(cost.usd.toFixed(8));
   if (origin.unverified?.length) draft.attributes["llm_trace.unverified"] = [...origin.unverified];
+  if (exchange.replay) {
+    draft.attributes["llm_trace.replay.of"] = exchange.replay.of;
+    draft.attributes["llm_trace.replay.group"] = exchange.replay.group;
+  }
   return placeFirst({
     spanId: exchange.id,
     name: draft.name,

@@ -14,7 +14,9 @@ export {
   DEFAULT_PRICES, PRICES_AS_OF, costOf, findPrice, parsePriceTable,
   type Cost, type CostLine, type CostPart, type ModelPrice, type ParsedPrices, type PriceMatch, type PriceTable,
 } from "./cost";
-export { validateRules, type RuleError, type RuleKind, type UserRule } from "./rules";
+export { RULE_FIELDS, validateRules, type RuleError, type RuleKind, type UserRule } from "./rules";
+export type { RetrievedDoc } from "./retrieval-docs";
 export { parseSse, type SseEvent } from "./sse";
 export { parseNdjson, splitJsonArray, splitLines } from "./ndjson";
 export { isObj, type Obj } from "./json";
+export { providerForUrl } from "./hosts";

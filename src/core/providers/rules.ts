@@ -1,9 +1,10 @@
 /**
  * User-defined classification rules from the settings page: "requests to this URL are a
  * retrieval / a tool / a model call", with tiny JSON paths saying where the query, documents and
- * their fields are. This module is the rules' grammar only (types, validation, URL glob, JSON
- * path); applying a matched rule to an exchange lives in providers/retrieval-rules.ts. No
- * provider imports here, so the settings page can validate rules without pulling in parsers.
+ * their fields, or a model call's model, input and output are. This module is the rules' grammar
+ * only (types, the fields of each kind, validation, URL glob, JSON path); applying a matched rule
+ * to an exchange lives in providers/retrieval-rules.ts and providers/rule-llm.ts. No provider
+ * imports here, so the settings page can validate rules without pulling in parsers.
  */
 
 import { compileGlob } from "./glob";
@@ -17,17 +18,30 @@ export interface UserRule {
   kind: RuleKind;
   /** retrieval: the data source name; tool: the tool name (unless toolName); llm: the provider name. */
   name?: string;
-  /** Where the query text is: a path into the request JSON, or a URL query parameter name. */
+  /** retrieval: where the query text is, a path into the request JSON or a URL query parameter name. tool: the arguments. */
   queryPath?: string;
   /** retrieval: the array of documents in the response JSON. tool: the part of the response kept as result. */
   documentsPath?: string;
-  /** Per document (relative to one item of documentsPath). */
+  /** retrieval, per document (relative to one item of documentsPath). */
   idPath?: string;
   scorePath?: string;
   contentPath?: string;
   /** tool: gen_ai.tool.name. */
   toolName?: string;
+  /** llm: the model, in the request JSON, else in the response JSON (or a stream's events). */
+  modelPath?: string;
+  /** llm: the input (chat messages, or a prompt string) in the request JSON. */
+  inputPath?: string;
+  /** llm: the answer in the response JSON; in an SSE or NDJSON stream, each event's text piece. */
+  outputPath?: string;
 }
+
+/** The fields each kind of rule reads, besides urlPattern and kind; any other is refused. */
+export const RULE_FIELDS: Readonly<Record<RuleKind, readonly (keyof UserRule)[]>> = {
+  retrieval: ["name", "queryPath", "documentsPath", "idPath", "scorePath", "contentPath"],
+  tool: ["toolName", "name", "queryPath", "documentsPath"],
+  llm: ["name", "modelPath", "inputPath", "outputPath"],
+};
 
 export interface ClassifyOptions {
   /** Applied in order before built-in detection; the first rule whose urlPattern matches wins. */
@@ -39,12 +53,24 @@ export interface ClassifyOptions {
 
 export type PathStep = { key: string } | { index: number } | { all: true };
 
-/** Parse a path, or return a readable error. An empty path ("" or "$") selects the root. */
+const isSpace = (c: string | undefined): boolean => c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f" || c === "\v";
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= "0" && c <= "9";
+
+/**
+ * Parse a path, or return a readable error. An empty path ("" or "$") selects the root. Read
+ * once, left to right, character by character: no regular expression to backtrack on what a
+ * user pastes.
+ */
 export function parsePath(path: string): PathStep[] | string {
   const steps: PathStep[] = [];
+  const n = path.length;
   let i = path.startsWith("$") ? 1 : 0;
   let expectKey = i === 0;
-  while (i < path.length) {
+  const skipSpaces = (j: number): number => {
+    while (j < n && isSpace(path[j])) j++;
+    return j;
+  };
+  while (i < n) {
     const c = path[i]!;
     if (c === ".") {
       if (expectKey) return `unexpected "." at position ${i + 1}`;
@@ -53,26 +79,47 @@ export function parsePath(path: string): PathStep[] | string {
       continue;
     }
     if (c === "[") {
-      const close = path.indexOf("]", i);
-      if (close < 0) return `missing "]" after position ${i + 1}`;
-      const inner = path.slice(i + 1, close).trim();
-      if (inner === "*") steps.push({ all: true });
-      else if (/^\d+$/.test(inner)) steps.push({ index: Number(inner) });
-      else if (/^"(?:[^"\\]|\\.)*"$/.test(inner) || /^'(?:[^'\\]|\\.)*'$/.test(inner)) {
-        steps.push({ key: inner.slice(1, -1).replace(/\\(.)/g, "$1") });
-      } else return `"[${inner}]" is not an index, [*] or a quoted key`;
-      i = close + 1;
+      let j = skipSpaces(i + 1);
+      const first = path[j];
+      let step: PathStep | undefined;
+      if (first === '"' || first === "'") {
+        let key = "";
+        for (j++; j < n && path[j] !== first; j++) {
+          if (path[j] === "\\" && j + 1 < n) j++;
+          key += path[j];
+        }
+        if (j >= n) return `missing closing ${first} after position ${i + 1}`;
+        step = { key };
+        j++;
+      } else if (first === "*") {
+        step = { all: true };
+        j++;
+      } else if (isDigit(first)) {
+        const from = j;
+        while (isDigit(path[j])) j++;
+        step = { index: Number(path.slice(from, j)) };
+      }
+      j = skipSpaces(j);
+      if (path[j] !== "]") {
+        const close = path.indexOf("]", i);
+        if (close < 0) return `missing "]" after position ${i + 1}`;
+        return `"[${path.slice(i + 1, close).trim()}]" is not an index, [*] or a quoted key`;
+      }
+      if (!step) return `"[${path.slice(i + 1, j).trim()}]" is not an index, [*] or a quoted key`;
+      steps.push(step);
+      i = j + 1;
       expectKey = false;
       continue;
     }
-    const m = /^[^.[\]\s]+/.exec(path.slice(i));
-    if (!m) return `unexpected "${c}" at position ${i + 1}`;
-    if (!expectKey) return `expected "." or "[" before "${m[0]}"`;
-    steps.push({ key: m[0] });
-    i += m[0].length;
+    let j = i;
+    while (j < n && path[j] !== "." && path[j] !== "[" && path[j] !== "]" && !isSpace(path[j])) j++;
+    if (j === i) return `unexpected "${c}" at position ${i + 1}`;
+    if (!expectKey) return `expected "." or "[" before "${path.slice(i, j)}"`;
+    steps.push({ key: path.slice(i, j) });
+    i = j;
     expectKey = false;
   }
-  if (expectKey && path.length > (path.startsWith("$") ? 1 : 0)) return "path ends with \".\"";
+  if (expectKey && n > (path.startsWith("$") ? 1 : 0)) return 'path ends with "."';
   return steps;
 }
 
@@ -127,7 +174,7 @@ export function compileRules(rules: readonly UserRule[]): CompiledRule[] {
   if (cached) return cached;
   const out: CompiledRule[] = [];
   for (const rule of rules) {
-    if (ruleErrors(rule).length === 0) out.push({ rule, test: compileGlob(rule.urlPattern.trim()) });
+    if (usable(rule)) out.push({ rule, test: compileGlob(rule.urlPattern.trim()) });
   }
   compiledCache.set(rules, out);
   return out;
@@ -146,13 +193,19 @@ export function matchRule(rules: readonly UserRule[] | undefined, url: string): 
 export interface RuleError {
   /** Index of the rule in the list. */
   index: number;
-  field: keyof UserRule | "rule";
+  field: keyof UserRule | "rule" | (string & {});
   message: string;
+  /**
+   * A field the rule's kind does not read: refused by the settings page, but a rule saved before
+   * the check still works (the field is ignored, as it always was).
+   */
+  inapplicable?: true;
 }
 
 const KINDS: readonly RuleKind[] = ["retrieval", "tool", "llm"];
-const PATH_FIELDS = ["queryPath", "documentsPath", "idPath", "scorePath", "contentPath"] as const;
+const PATH_FIELDS = ["queryPath", "documentsPath", "idPath", "scorePath", "contentPath", "modelPath", "inputPath", "outputPath"] as const;
 const MAX_PATTERN = 2048;
+const MAX_PATH = 512;
 
 function ruleErrors(rule: unknown): Omit<RuleError, "index">[] {
   if (typeof rule !== "object" || rule === null || Array.isArray(rule)) return [{ field: "rule", message: "a rule must be an object" }];
@@ -179,16 +232,34 @@ function ruleErrors(rule: unknown): Omit<RuleError, "index">[] {
       errors.push({ field: key, message: `${key} must be a JSON path such as results[*].text` });
       continue;
     }
+    if (v.length > MAX_PATH) {
+      errors.push({ field: key, message: `${key} is longer than ${MAX_PATH} characters` });
+      continue;
+    }
     const parsed = parsePath(v.trim());
     if (typeof parsed === "string") errors.push({ field: key, message: `${key}: ${parsed}` });
   }
-  if (r.toolName !== undefined && r.kind !== "tool") errors.push({ field: "toolName", message: "toolName only applies to rules of kind tool" });
-  if (r.kind === "llm") {
-    for (const key of ["documentsPath", "idPath", "scorePath", "contentPath"] as const) {
-      if (r[key]) errors.push({ field: key, message: `${key} does not apply to rules of kind llm` });
+  const kind = KINDS.includes(r.kind as RuleKind) ? (r.kind as RuleKind) : undefined;
+  if (kind) {
+    const reads = RULE_FIELDS[kind];
+    for (const key of Object.keys(r)) {
+      if (key === "urlPattern" || key === "kind" || (reads as readonly string[]).includes(key) || r[key] === undefined || r[key] === "") continue;
+      const known = KINDS.filter((k) => (RULE_FIELDS[k] as readonly string[]).includes(key));
+      errors.push({
+        field: key,
+        message: known.length
+          ? `${key} does not apply to rules of kind ${kind} (only to ${known.join(" and ")}); a ${kind} rule reads ${reads.join(", ")}`
+          : `${key} is not a rule field; a ${kind} rule reads ${reads.join(", ")}`,
+        inapplicable: true,
+      });
     }
   }
   return errors;
+}
+
+/** Whether the extension can apply the rule: a field its kind does not read is ignored. */
+function usable(rule: unknown): boolean {
+  return ruleErrors(rule).every((e) => e.inapplicable);
 }
 
 /** Readable problems with each rule, in list order; an empty list means every rule is usable. */

@@ -12,11 +12,14 @@ export interface Term {
   negate: boolean;
 }
 
-const KEYS = new Set(["model", "provider", "kind", "status", "is", "method", "trace", "tool"]);
+/** The keys, most used first (the order hints list them in). */
+export const QUERY_KEYS = ["model", "provider", "kind", "status", "is", "tool", "method", "trace"] as const;
+const KEYS = new Set<string>(QUERY_KEYS);
+const TERM = /(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))/g;
 
 export function parseQuery(text: string): Term[] {
   const terms: Term[] = [];
-  for (const m of text.matchAll(/(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))/g)) {
+  for (const m of text.matchAll(TERM)) {
     const [, minus, key, quoted, bare] = m;
     const value = (quoted ?? bare ?? "").toLowerCase();
     if (key && KEYS.has(key.toLowerCase())) {
@@ -27,6 +30,21 @@ export function parseQuery(text: string): Term[] {
     }
   }
   return terms;
+}
+
+/**
+ * `key:` words of the query that are no key of the language: a typo the filter would otherwise
+ * search for as text, silently. An address (`https://…`) and a time (`12:30`) are text.
+ */
+export function unknownKeys(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(TERM)) {
+    const [, , key, quoted, bare] = m;
+    if (!key || KEYS.has(key.toLowerCase()) || /^\d+$/.test(key)) continue;
+    if (quoted === undefined && bare?.startsWith("//")) continue;
+    if (!out.includes(key.toLowerCase())) out.push(key.toLowerCase());
+  }
+  return out;
 }
 
 const TEXT_KEYS = [
@@ -87,8 +105,4 @@ export function matchesSpans(terms: readonly Term[], spans: readonly Span[]): bo
     if (term.negate ? any : !any) return false;
   }
   return true;
-}
-
-export function matchesSpan(terms: readonly Term[], span: Span): boolean {
-  return matchesSpans(terms, [span]);
 }

@@ -6,5 +6,5 @@
  */
 export { flatten, formatTraces, groupTraces, type Trace, type TreeNode } from "./trace-tree";
 export { summarizeTrace, type TraceSummary } from "./trace-summary";
-export { matchesSpans, parseQuery, type Term } from "./filter";
+export { QUERY_KEYS, matchesSpans, parseQuery, unknownKeys, type Term } from "./filter";
 export { providerLabel, serverLabel } from "./provider-label";

@@ -44,7 +44,9 @@ function add(total: number | undefined, value: number | undefined): number | und
 }
 
 export function summarizeTrace(trace: Trace, costOf?: (span: Span) => number | undefined): TraceSummary {
+  // Models of model calls first, then embedding models: the chat model is what a row is read for.
   const models = new Set<string>();
+  const embeddingModels = new Set<string>();
   const steps = { llm: 0, tool: 0, retrieval: 0, embedding: 0, http: 0 };
   let inputTokens: number | undefined;
   let outputTokens: number | undefined;
@@ -58,7 +60,8 @@ export function summarizeTrace(trace: Trace, costOf?: (span: Span) => number | u
     // A root is in error because a step is: count the step, not the root again.
     if (span.status === "error" && !(span.attributes["llm_trace.synthesized"] === true && (span.kind === "interaction" || span.kind === "agent"))) errors++;
     const model = a["gen_ai.response.model"] ?? a["gen_ai.request.model"];
-    if ((span.kind === "llm" || span.kind === "embedding") && model !== undefined) models.add(String(model));
+    if (span.kind === "llm" && model !== undefined) models.add(String(model));
+    else if (span.kind === "embedding" && model !== undefined) embeddingModels.add(String(model));
     inputTokens = add(inputTokens, num(a["gen_ai.usage.input_tokens"]));
     outputTokens = add(outputTokens, num(a["gen_ai.usage.output_tokens"]));
     costUsd = add(costUsd, num(a["llm_trace.cost.usd"]) ?? costOf?.(span));
@@ -69,7 +72,7 @@ export function summarizeTrace(trace: Trace, costOf?: (span: Span) => number | u
     name: traceName(trace),
     startTime: trace.startTime,
     durationMs: trace.endTime === undefined ? undefined : trace.endTime - trace.startTime,
-    models: [...models],
+    models: [...models, ...[...embeddingModels].filter((m) => !models.has(m))],
     inputTokens, outputTokens, costUsd, steps, errors,
     spanCount: trace.spans.length,
     plain: root.attributes["llm_trace.root.source"] === "requests" || trace.spans.every((s) => s.kind === "http"),

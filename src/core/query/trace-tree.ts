@@ -82,7 +82,9 @@ function describe(span: Span): string {
   if (model !== undefined && !span.name.includes(String(model))) parts.push(String(model));
   const input = a["gen_ai.usage.input_tokens"];
   const output = a["gen_ai.usage.output_tokens"];
-  if (input !== undefined || output !== undefined) parts.push(`${input ?? "?"} in / ${output ?? "?"} out tokens`);
+  // A count the provider did not report is left out, never shown as a guess or a "?".
+  const tokens = [input !== undefined ? `${input} in` : undefined, output !== undefined ? `${output} out` : undefined].filter(Boolean);
+  if (tokens.length) parts.push(`${tokens.join(" / ")} tokens`);
   const ttft = a["gen_ai.response.time_to_first_chunk"];
   if (typeof ttft === "number") parts.push(`TTFT ${Math.round(ttft * 1000)} ms`);
   const docs = a["gen_ai.retrieval.documents"];

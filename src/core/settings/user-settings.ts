@@ -89,7 +89,8 @@ export function normalizeSettings(stored: unknown): Settings {
     metadataOnly: s.metadataOnly === true,
     recordPrivate: s.recordPrivate === true,
     redaction: normalizeRedaction(s.redaction),
-    rules: Array.isArray(s.rules) && validateRules(s.rules).length === 0 ? (s.rules as UserRule[]) : [],
+    // A field a rule's kind does not read is ignored, not a reason to drop the user's rules.
+    rules: Array.isArray(s.rules) && validateRules(s.rules).every((e) => e.inapplicable) ? (s.rules as UserRule[]) : [],
     prices: typeof s.prices === "string" ? s.prices : "",
     otlp: normalizeOtlp(s.otlp),
   };

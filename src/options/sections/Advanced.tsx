@@ -1,48 +1,13 @@
 import browser from "webextension-polyfill";
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { parsePriceTable, PRICES_AS_OF, validateRules } from "../../core/providers";
+import { parsePriceTable, PRICES_AS_OF } from "../../core/providers";
+import { count, formatClock } from "../../panel/format";
+import type { Connection } from "../../shared/connection";
+import type { PushStatus } from "../../shared/messages";
 import { save, settings } from "../store";
 
-const rulesText = signal<string | undefined>(undefined);
-const rulesErrors = signal<string[]>([]);
 const pricesErrors = signal<string[]>([]);
-
-const RULES_EXAMPLE = `[
-  { "urlPattern": "*/api/kb/search*", "kind": "retrieval", "name": "kb",
-    "queryPath": "query", "documentsPath": "results", "idPath": "id", "scorePath": "score", "contentPath": "text" }
-]`;
-
-export function RulesSection() {
-  const s = settings.value;
-  useEffect(() => {
-    rulesText.value ??= s.rules.length ? JSON.stringify(s.rules, null, 2) : "";
-  }, [s.rules]);
-  return (
-    <fieldset>
-      <legend>Classification rules</legend>
-      <p class="muted">Teach the extension your own endpoints: a URL pattern (* and ?) and what it is — retrieval (with JSON paths to the query and documents), tool, or llm. The first matching rule wins over built-in detection.</p>
-      <textarea aria-label="Classification rules (JSON)" rows={6} placeholder={RULES_EXAMPLE} value={rulesText.value ?? ""}
-        onInput={(e) => (rulesText.value = e.currentTarget.value)} />
-      <div class="row">
-        <button type="button" onClick={() => {
-          const text = (rulesText.value ?? "").trim();
-          let rules: unknown = [];
-          try {
-            rules = text ? JSON.parse(text) : [];
-          } catch (error) {
-            rulesErrors.value = [`Not valid JSON: ${error instanceof Error ? error.message : String(error)}`];
-            return;
-          }
-          const errors = validateRules(rules);
-          rulesErrors.value = errors.map((e) => `${e.index >= 0 ? `rule ${e.index + 1}, ` : ""}${e.field}: ${e.message}`);
-          if (errors.length === 0) void save({ rules: rules as typeof s.rules });
-        }}>Save rules</button>
-      </div>
-      {rulesErrors.value.length > 0 && <ul class="error" role="alert">{rulesErrors.value.map((e, i) => <li key={i}>{e}</li>)}</ul>}
-    </fieldset>
-  );
-}
 
 export function PricesSection() {
   const s = settings.value;
@@ -62,17 +27,24 @@ export function PricesSection() {
   );
 }
 
-interface PushStatus { lastSuccess?: number; lastError?: { at: number; message: string }; pushedTraces: number; pending: number }
-const status = signal<PushStatus | undefined>(undefined);
+const status = signal<PushStatus | null>(null);
 const permissionError = signal("");
 
-export function OtlpSection() {
+export function OtlpSection({ connection }: { connection: Connection }) {
   const o = settings.value.otlp;
+  // The status as the line (re)opens, then each change as the background tells it; an answer
+  // overtaken by a push is older than it.
   useEffect(() => {
-    const load = () => void browser.storage.local.get("otlp-status").then((r) => (status.value = r["otlp-status"] as PushStatus | undefined));
-    load();
-    const timer = setInterval(load, 2000);
-    return () => clearInterval(timer);
+    let pushes = 0;
+    return connection.subscribe((push) => {
+      if (push === null) {
+        const seen = pushes;
+        connection.call("getPushStatus", {}).then((s) => void (seen === pushes && (status.value = s)), () => {});
+      } else if (push.type === "push-status") {
+        pushes++;
+        status.value = push.status;
+      }
+    });
   }, []);
   const headersText = o.headers.map(([k, v]) => `${k}: ${v}`).join("\n");
   async function enable(on: boolean): Promise<void> {
@@ -108,8 +80,8 @@ export function OtlpSection() {
       {permissionError.value && <p class="error" role="alert">{permissionError.value}</p>}
       {status.value && (
         <p class="muted" role="status">
-          {status.value.pushedTraces} traces pushed{status.value.lastSuccess ? `, last at ${new Date(status.value.lastSuccess).toLocaleTimeString()}` : ""}.
-          {status.value.lastError ? ` Last error (${new Date(status.value.lastError.at).toLocaleTimeString()}): ${status.value.lastError.message}${status.value.pending ? ` — ${status.value.pending} traces will be retried.` : ""}` : ""}
+          {count(status.value.pushedTraces, "trace")} pushed{status.value.lastSuccess ? `, last at ${formatClock(status.value.lastSuccess, false)}` : ""}.
+          {status.value.lastError ? ` Last error (${formatClock(status.value.lastError.at, false)}): ${status.value.lastError.message}${status.value.pending ? ` — ${count(status.value.pending, "trace")} will be retried.` : ""}` : ""}
         </p>
       )}
     </fieldset>

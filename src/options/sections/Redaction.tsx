@@ -1,8 +1,8 @@
-import browser from "webextension-polyfill";
 import { computed, signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { checkUserPattern, createRedactor, DETECTOR_INFO, WHERE, type UserPattern } from "../../core/redaction";
-import { sampleRequest, type Sample } from "../../shared/messages";
+import type { Connection } from "../../shared/connection";
+import type { Sample } from "../../shared/messages";
 import { save, settings } from "../store";
 
 const draft = signal<UserPattern>({ pattern: "", kind: "regex", label: "" });
@@ -25,12 +25,10 @@ const preview = computed(() => {
   return parts;
 });
 
-export function RedactionSection() {
+export function RedactionSection({ connection }: { connection: Connection }) {
   const r = settings.value.redaction!;
   useEffect(() => {
-    void browser.runtime.sendMessage(sampleRequest()).then((answer) => {
-      if (Array.isArray(answer)) samples.value = answer as Sample[];
-    }, () => {});
+    connection.call("recentSamples", {}).then((answer) => (samples.value = answer), () => {});
   }, []);
   const setPatterns = (patterns: UserPattern[]) => void save({ redaction: { ...r, patterns } });
   const problems = createRedactor(settings.value).problems;

@@ -1,13 +1,12 @@
-import browser from "webextension-polyfill";
 import { signal } from "@preact/signals";
 import { LIMITS } from "../../core/settings";
-import { clearAllData } from "../../shared/messages";
+import type { Connection } from "../../shared/connection";
 import { save, settings } from "../store";
 
 const alsoSettings = signal(false);
 const cleared = signal("");
 
-export function StorageSection() {
+export function StorageSection({ connection }: { connection: Connection }) {
   const s = settings.value;
   return (
     <fieldset>
@@ -30,8 +29,11 @@ export function StorageSection() {
       </label>
       <div class="row">
         <button type="button" class="danger" onClick={async () => {
-          const answer = await browser.runtime.sendMessage(clearAllData(alsoSettings.value)) as { removed?: number } | undefined;
-          cleared.value = answer ? `Removed all traces and imported files${alsoSettings.value ? ", and reset the settings" : ""}.` : "The background did not answer; try again.";
+          const also = alsoSettings.value;
+          cleared.value = await connection.call("clearAllData", { settings: also }).then(
+            () => `Removed all traces and imported files${also ? ", and reset the settings" : ""}.`,
+            () => "The background did not answer; try again.",
+          );
         }}>Clear all data</button>
         <label class="inline"><input type="checkbox" checked={alsoSettings.value} onChange={(e) => (alsoSettings.value = e.currentTarget.checked)} /> also reset these settings</label>
         <span role="status" class="muted">{cleared.value}</span>

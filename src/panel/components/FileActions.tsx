@@ -3,11 +3,14 @@
  * file controls. Errors and results are reported through `notify`.
  */
 import { signal } from "@preact/signals";
-import { useRef } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { SpanRecord } from "../../core/contract";
 import type { SessionInfo } from "../../shared/messages";
 import type { Connection } from "../connection";
 import { buildExport, importFile, type ExportFormat } from "../files";
+import { count } from "../format";
+import { placeMenu, type Placement } from "../menu-place";
+import { Icon } from "./Icon";
 import type { PanelHost } from "../host";
 import type { SpanStore } from "../state/spans";
 import type { TraceStore } from "../state/traces";
@@ -44,7 +47,7 @@ export async function importFiles(files: readonly File[], connection: Connection
     spans.session.value = outcome.session;
     notice.value = {
       kind: "info",
-      text: `Imported ${outcome.spans} spans from ${file.name}.`,
+      text: `Imported ${count(outcome.spans, "span")} from ${file.name}.`,
       ...(outcome.warnings.length ? { details: outcome.warnings } : {}),
     };
   }
@@ -58,27 +61,41 @@ interface Props {
   version: string;
 }
 
-/** The host the traces came from, for the file name. */
-function hostOf(spans: readonly SpanRecord[]): string {
-  for (const s of spans) {
-    try {
-      const url = s.attributes["url.full"];
-      if (typeof url === "string") return new URL(url).host;
-    } catch {
-      // try the next
-    }
-  }
-  return "traces";
-}
-
 function scopedSpans(traces: TraceStore, spans: SpanStore): SpanRecord[] {
   if (exportScope.value === "selected") return traces.selectedTrace.value?.spans ?? [];
   if (exportScope.value === "filtered") return traces.visible.value.flatMap((row) => row.trace.spans);
   return spans.list.value;
 }
 
+/** A menu's place, kept inside the viewport (menu-place.ts) as it opens and when the window resizes. */
+function useMenuPlacement(open: boolean) {
+  const anchor = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+  const [place, setPlace] = useState<Placement | undefined>(undefined);
+  useLayoutEffect(() => {
+    if (!open) {
+      setPlace(undefined);
+      return;
+    }
+    const update = () => {
+      if (!anchor.current || !menu.current) return;
+      setPlace(placeMenu(anchor.current.getBoundingClientRect(), { width: menu.current.offsetWidth, height: menu.current.scrollHeight },
+        { width: document.documentElement.clientWidth, height: document.documentElement.clientHeight }));
+    };
+    update();
+    window.addEventListener("resize", update);
+    return () => window.removeEventListener("resize", update);
+  }, [open]);
+  // Hidden until measured, so it never shows where it does not fit.
+  const style = place
+    ? { left: `${place.left}px`, top: `${place.top}px`, ...(place.maxHeight !== undefined ? { maxHeight: `${place.maxHeight}px`, overflowY: "auto" } : {}) }
+    : { visibility: "hidden", left: "0px", top: "0px" };
+  return { anchor, menu, style };
+}
+
 export function FileActions({ connection, spans, traces, host, version }: Props) {
   const input = useRef<HTMLInputElement>(null);
+  const exportMenu = useMenuPlacement(exportOpen.value);
   const session = spans.session.value;
   const current = sessions.value.find((s) => s.id === session);
 
@@ -91,9 +108,9 @@ export function FileActions({ connection, spans, traces, host, version }: Props)
       return;
     }
     try {
-      const file = await buildExport(format, chosen, connection, { host: current?.name.replace(/\.[^.]+$/, "") ?? hostOf(chosen), version, ...(session !== undefined ? { session } : {}) });
+      const file = await buildExport(format, chosen, connection, { ...(current ? { host: current.name.replace(/\.[^.]+$/, "") } : {}), version, ...(session !== undefined ? { session } : {}) });
       host.download(file.fileName, file.text, file.mimeType);
-      notice.value = { kind: "info", text: `Exported ${chosen.length} spans to ${file.fileName}.` };
+      notice.value = { kind: "info", text: `Exported ${count(chosen.length, "span")} to ${file.fileName}.` };
     } catch (error) {
       notice.value = { kind: "error", text: `Export failed: ${error instanceof Error ? error.message : String(error)}` };
     }
@@ -116,7 +133,7 @@ export function FileActions({ connection, spans, traces, host, version }: Props)
         <option value="live">Live: this tab</option>
         {sessions.value.map((s) => <option key={s.id} value={String(s.id)}>Imported: {s.name} ({s.spans} spans)</option>)}
       </select>
-      {current && <button type="button" class="icon-button" aria-label="Remove imported session" title={`Remove ${current.name}`} onClick={() => void remove()}>🗑</button>}
+      {current && <button type="button" class="icon-button" aria-label="Remove imported session" title={`Remove ${current.name}`} onClick={() => void remove()}><Icon name="remove" /></button>}
       <button type="button" class="text-button" aria-label="Import" title="Import a HAR (ours or any Network export) or OTLP JSON file; or drop it on the panel"
         onClick={() => input.current?.click()}>Import</button>
       <input ref={input} type="file" accept=".har,.json,application/json" hidden multiple
@@ -126,10 +143,10 @@ export function FileActions({ connection, spans, traces, host, version }: Props)
           void importFiles(files, connection, spans);
         }} />
       <div class="menu-anchor">
-        <button type="button" class="text-button" aria-label="Export" aria-haspopup="menu" aria-expanded={exportOpen.value}
+        <button ref={exportMenu.anchor} type="button" class="text-button" aria-label="Export" aria-haspopup="menu" aria-expanded={exportOpen.value}
           onClick={() => (exportOpen.value = !exportOpen.value)}>Export ▾</button>
         {exportOpen.value && (
-          <div class="menu" role="menu" aria-label="Export" onKeyDown={(e) => { if (e.key === "Escape") exportOpen.value = false; }}>
+          <div ref={exportMenu.menu} class="menu" style={exportMenu.style} role="menu" aria-label="Export" onKeyDown={(e) => { if (e.key === "Escape") exportOpen.value = false; }}>
             <fieldset>
               <legend>Traces</legend>
               {(["selected", "filtered", "all"] as const).map((scope) => (
@@ -156,7 +173,7 @@ export function NoticeBar() {
   return (
     <div class={`notice notice-${n.kind}`} role={n.kind === "error" ? "alert" : "status"}>
       <span>{n.text}</span>
-      {n.details && <details><summary>{n.details.length} note{n.details.length > 1 ? "s" : ""}</summary><ul>{n.details.slice(0, 50).map((d, i) => <li key={i}>{d}</li>)}</ul></details>}
+      {n.details && <details><summary>{count(n.details.length, "note")}</summary><ul>{n.details.slice(0, 50).map((d, i) => <li key={i}>{d}</li>)}</ul></details>}
       <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => (notice.value = undefined)}>×</button>
     </div>
   );

@@ -4,18 +4,18 @@
  */
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
+import type { RpcResult } from "../../shared/messages";
 import type { Connection } from "../connection";
 
 const SEEN_KEY = "llm-traces.notices-seen";
 const POLL_MS = 2000;
 
-interface Health {
-  dropped: { invalid: number; rateLimited: number; relayDropped: number };
-  notices: { at: number; message: string }[];
-}
+type Health = RpcResult<"getHealth">;
 
 const health = signal<Health | undefined>(undefined);
 const droppedSeen = signal(0);
+
+const droppedTotal = (d: Health["dropped"]) => d.invalid + d.rateLimited + d.relayDropped;
 
 function droppedText(d: Health["dropped"]): string {
   const parts = [
@@ -23,20 +23,30 @@ function droppedText(d: Health["dropped"]): string {
     d.rateLimited && `${d.rateLimited} over the rate limit`,
     d.relayDropped && `${d.relayDropped} while the extension was unreachable`,
   ].filter(Boolean);
-  return `${d.invalid + d.rateLimited + d.relayDropped} capture events from this page were dropped (${parts.join(", ")}).`;
+  return `${droppedTotal(d)} capture events from this page were dropped (${parts.join(", ")}).`;
 }
 
 export function HealthNotices({ connection }: { connection: Connection }) {
   useEffect(() => {
-    const poll = () => void connection.call("getHealth", { since: Number(localStorage.getItem(SEEN_KEY) ?? 0) }).then((h) => (health.value = h), () => {});
-    poll();
+    const poll = () => void connection.call("getHealth", { since: Number(localStorage.getItem(SEEN_KEY) ?? 0) }).then((h) => {
+      // Counts that went back were cleared with all data: drops from now on are news again.
+      if (droppedTotal(h.dropped) < droppedSeen.value) droppedSeen.value = 0;
+      health.value = h;
+    }, () => {});
+    // Asked again at once when the line (re)opens and when the tab is cleared, else every POLL_MS.
+    const unsubscribe = connection.subscribe((push) => {
+      if (push === null || push.type === "tab-cleared") poll();
+    });
     const timer = setInterval(poll, POLL_MS);
-    return () => clearInterval(timer);
+    return () => {
+      unsubscribe();
+      clearInterval(timer);
+    };
   }, []);
   const h = health.value;
   if (!h) return null;
   const d = h.dropped;
-  const dropped = d.invalid + d.rateLimited + d.relayDropped;
+  const dropped = droppedTotal(d);
   const items: { key: string; text: string; dismiss(): void }[] = h.notices.map((n) => ({
     key: `n${n.at}`, text: n.message,
     dismiss: () => {

@@ -5,11 +5,10 @@
  */
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
+import type { CapturePolicy as Policy } from "../../core/settings";
+import type { SiteState } from "../../shared/messages";
 import type { Connection } from "../connection";
 import type { PanelHost } from "../host";
-
-type Policy = "always" | "never" | "devtools";
-interface SiteState { host: string; policy: Policy; recording: boolean }
 
 const site = signal<SiteState | undefined>(undefined);
 const offerReload = signal(false);

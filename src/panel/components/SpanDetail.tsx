@@ -6,13 +6,19 @@
 import type { JSX } from "preact";
 import { useMemo } from "preact/hooks";
 import type { Exchange, SpanRecord } from "../../core/contract";
-import { chooseTab, tabsFor } from "../detail-model/tabs";
+import type { Trace } from "../../core/query";
+import { isTraceRoot } from "../detail-model/trace-overview";
+import { chooseTab, rootTabs, tabsFor } from "../detail-model/tabs";
 import type { TabId } from "../detail-model/tabs";
 import { AttributesTab } from "./detail/AttributesTab";
+import { ChatTab, type ChatConversation } from "./detail/ChatTab";
+import { CompareWith, type CompareWithProps } from "./detail/CompareWith";
 import { DetailHeader } from "./detail/DetailHeader";
 import { rememberedTab } from "./detail/detail-state";
 import { DocumentsTab } from "./detail/DocumentsTab";
+import { SpanExchange } from "./detail/MediaPart";
 import { RequestTab, ResponseTab } from "./detail/HttpTabs";
+import { SummaryTab } from "./detail/SummaryTab";
 import { MessagesTab } from "./detail/MessagesTab";
 import { OutputTab } from "./detail/OutputTab";
 import { panelDomId, TabStrip, tabDomId } from "./detail/TabStrip";
@@ -26,13 +32,33 @@ export interface SpanDetailProps {
   span: SpanRecord;
   /** undefined: loading; null: no HTTP data, or no longer stored. */
   exchange: Exchange | null | undefined;
-  /** The spans of the span's trace, for links between tool calls and results. */
-  trace: { spans: SpanRecord[] } | undefined;
+  /** The span's trace: links between tool calls and results, and a root's summary and chat. */
+  trace: Trace<SpanRecord> | undefined;
+  /** The conversation the trace is a turn of, for the root's chat. */
+  conversation?: ChatConversation | undefined;
+  onSelectSpan(spanId: string): void;
+  /** Model calls: what "Compare with…" offers. */
+  compareWith?: CompareWithProps | undefined;
+  /** Model calls of the live tab: open the request in the replay editor. */
+  onEditAndResend?: (() => void) | undefined;
+}
+
+interface TabProps {
+  tab: TabId;
+  span: SpanRecord;
+  exchange: Exchange | null | undefined;
+  spans: readonly SpanRecord[];
+  trace: Trace<SpanRecord> | undefined;
+  conversation: ChatConversation | undefined;
   onSelectSpan(spanId: string): void;
 }
 
-function TabContent({ tab, span, exchange, spans }: { tab: TabId; span: SpanRecord; exchange: Exchange | null | undefined; spans: readonly SpanRecord[] }) {
+function TabContent({ tab, span, exchange, spans, trace, conversation, onSelectSpan }: TabProps) {
   switch (tab) {
+    case "summary":
+      return trace ? <SummaryTab trace={trace} onSelectSpan={onSelectSpan} /> : null;
+    case "chat":
+      return trace ? <ChatTab trace={trace} conversation={conversation} onSelectSpan={onSelectSpan} /> : null;
     case "messages":
       return <MessagesTab span={span} />;
     case "output":
@@ -56,8 +82,16 @@ function TabContent({ tab, span, exchange, spans }: { tab: TabId; span: SpanReco
   }
 }
 
-export function SpanDetail({ span, exchange, trace, onSelectSpan }: SpanDetailProps): JSX.Element {
-  const tabs = useMemo(() => tabsFor(span), [span]);
+/** Whether a model call of the trace recorded messages. */
+const hasMessages = (spans: readonly SpanRecord[]) => spans.some((s) => (s.kind === "llm" || s.kind === "agent") && (s.attributes["gen_ai.input.messages"] !== undefined || s.attributes["gen_ai.output.messages"] !== undefined));
+
+export function SpanDetail({ span, exchange, trace, conversation, onSelectSpan, compareWith, onEditAndResend }: SpanDetailProps): JSX.Element {
+  const root = isTraceRoot(span, trace);
+  const tabs = useMemo(() => {
+    const own = tabsFor(span);
+    if (!root || !trace) return own;
+    return rootTabs(span, own, trace.spans.length, hasMessages(trace.spans) || conversation !== undefined);
+  }, [span, root, trace, conversation !== undefined]);
   const active = chooseTab(tabs, rememberedTab.value);
   // The trace as the links should see it: with this (possibly newer) copy of the span in it.
   const spans = useMemo(() => {
@@ -67,12 +101,17 @@ export function SpanDetail({ span, exchange, trace, onSelectSpan }: SpanDetailPr
   const nav = useMemo(() => makeToolNav(span, spans, onSelectSpan), [span, spans, onSelectSpan]);
   return (
     <section class="span-detail" aria-label={`Span detail: ${span.name}`}>
-      <DetailHeader span={span} exchange={exchange} />
+      <DetailHeader span={span} exchange={exchange}>
+        {onEditAndResend && <button type="button" onClick={onEditAndResend} title="Edit this call's request and send it again from the page">Edit and resend</button>}
+        {compareWith && <CompareWith span={span} {...compareWith} />}
+      </DetailHeader>
       <TabStrip tabs={tabs} active={active} onSelect={(id) => (rememberedTab.value = id)} />
       <ToolNavContext.Provider value={nav}>
         {/* Keyed by span and tab: a new selection starts collapsed and scrolled to the top. */}
         <div class="dt-panel" role="tabpanel" id={panelDomId(active)} aria-labelledby={tabDomId(active)} tabIndex={0} key={`${span.spanId}:${active}`}>
-          <TabContent tab={active} span={span} exchange={exchange} spans={spans} />
+          <SpanExchange.Provider value={{ exchange }}>
+            <TabContent tab={active} span={span} exchange={exchange} spans={spans} trace={trace} conversation={root ? conversation : undefined} onSelectSpan={onSelectSpan} />
+          </SpanExchange.Provider>
         </div>
       </ToolNavContext.Provider>
     </section>

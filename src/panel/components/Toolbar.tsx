@@ -2,6 +2,7 @@
 import type { Ref } from "preact";
 import type { SpanKind } from "../../core/contract";
 import { KIND_CHIPS, type TraceStore } from "../state/traces";
+import { Icon } from "./Icon";
 
 const KIND_LABEL: Record<SpanKind, string> = {
   llm: "Model", tool: "Tool", retrieval: "Retrieval", embedding: "Embedding", http: "HTTP", interaction: "Interaction", agent: "Agent",
@@ -33,7 +34,7 @@ export function Toolbar(props: ToolbarProps) {
         onClick={props.onToggleRecording}>
         <span class="record-dot" />
       </button>
-      <button type="button" class="icon-button" aria-label="Clear" title="Clear this tab's traces" onClick={props.onClear}>⊘</button>
+      <button type="button" class="icon-button" aria-label="Clear" title="Clear this tab's traces" onClick={props.onClear}><Icon name="clear" /></button>
       <span class="divider" />
       <input ref={props.filterRef} class="filter" type="search" placeholder="Filter"
         title="Text in prompts and outputs, or model:  provider:  kind:  status:error  is:streaming  tool:  -term"
@@ -57,8 +58,8 @@ export function Toolbar(props: ToolbarProps) {
       <span class="spacer" />
       <span class="status" aria-live="polite">{props.status}</span>
       {props.children}
-      {props.onOpenInWindow && <button type="button" class="icon-button" aria-label="Open in window" title="Open this panel in its own window" onClick={props.onOpenInWindow}>⧉</button>}
-      <button type="button" class="icon-button" aria-label="Settings" title="Settings" onClick={props.onOpenSettings}>⚙</button>
+      {props.onOpenInWindow && <button type="button" class="icon-button" aria-label="Open in window" title="Open this panel in its own window" onClick={props.onOpenInWindow}><Icon name="open-window" /></button>}
+      <button type="button" class="icon-button" aria-label="Settings" title="Settings" onClick={props.onOpenSettings}><Icon name="settings" /></button>
     </div>
   );
 }

@@ -44,6 +44,9 @@ function modelMeta(span: SpanRecord): string {
   return parts.join(" · ");
 }
 
+/** The root of a plain page-requests trace: neutral, like its row in the trace list (not model work's blue). */
+const isPlainRoot = (span: SpanRecord): boolean => span.attributes["llm_trace.root.source"] === "requests";
+
 function Bar({ span, scale, now }: { span: SpanRecord; scale: Scale; now: number }) {
   const end = span.endTime ?? now;
   const left = span.startTime - scale.start;
@@ -54,7 +57,7 @@ function Bar({ span, scale, now }: { span: SpanRecord; scale: Scale; now: number
   return (
     <div class="wf-track">
       <div
-        class={`wf-bar kind-bg-${span.kind} ${span.status === "error" ? "is-error" : ""} ${span.endTime === undefined ? "is-live" : ""}`}
+        class={`wf-bar kind-bg-${isPlainRoot(span) ? "http" : span.kind} ${span.status === "error" ? "is-error" : ""} ${span.endTime === undefined ? "is-live" : ""}`}
         style={{ left: pct(left, scale), width: `max(2px, ${pct(width, scale)})` }}
       >
         {waitShare !== undefined && <div class="wf-wait" style={{ width: `${waitShare}%` }} />}
@@ -130,7 +133,7 @@ export function Waterfall({ traces, onOpen }: { traces: TraceStore; onOpen(): vo
               {isCollapsed ? "▸" : "▾"}
             </button>
           ) : <span class="wf-caret-space" />}
-          <span class={`kind-dot kind-${span.kind}`} />
+          <span class={`kind-dot ${isPlainRoot(span) ? "is-plain" : `kind-${span.kind}`}`} />
           <span class="wf-text">{span.name}</span>
           {span.kind === "llm" || span.kind === "embedding" ? <span class="wf-meta">{modelMeta(span)}</span> : null}
         </div>

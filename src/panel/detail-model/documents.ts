@@ -1,11 +1,10 @@
 /** gen_ai.retrieval.documents ([{id, score, content?}]) read for the Documents table. */
 import type { AttributeValue } from "../../core/contract";
+import type { RetrievedDoc as StoredDoc } from "../../core/providers";
 
-export interface RetrievedDoc {
+/** A document as the attribute stores it, with its place in the table. */
+export interface RetrievedDoc extends StoredDoc {
   rank: number;
-  id?: string;
-  score?: number;
-  content?: string;
   /** Score as a 0..1 bar length. */
   bar?: number;
 }

@@ -1,9 +1,11 @@
 /** Which detail tabs a span gets, in order, and which one opens. */
 import type { SpanRecord } from "../../core/contract";
 
-export type TabId = "messages" | "output" | "tools" | "documents" | "call" | "usage" | "timing" | "request" | "response" | "attributes";
+export type TabId = "summary" | "chat" | "messages" | "output" | "tools" | "documents" | "call" | "usage" | "timing" | "request" | "response" | "attributes";
 
 export const TAB_LABELS: Record<TabId, string> = {
+  summary: "Summary",
+  chat: "Chat",
   messages: "Messages",
   output: "Output",
   tools: "Tools",
@@ -43,6 +45,18 @@ export function tabsFor(span: SpanRecord): TabId[] {
     default:
       return ["timing", ...http, "attributes"];
   }
+}
+
+/**
+ * A trace root's tabs: the trace's summary and its chat (the model calls' messages as one
+ * conversation) before its own. `chat`: the trace has model calls with messages, or is a turn of
+ * a conversation.
+ */
+export function rootTabs(span: SpanRecord, own: readonly TabId[], spanCount: number, chat: boolean): TabId[] {
+  const extra: TabId[] = [];
+  if (spanCount > 1) extra.push("summary");
+  if (chat && (span.kind !== "llm" || spanCount > 1)) extra.push("chat");
+  return [...extra, ...own];
 }
 
 /** The remembered tab when this span has it, else the span's first. */

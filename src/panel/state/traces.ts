@@ -3,7 +3,7 @@
  * and chips, optionally grouped by conversation, the selected trace and span (and its turn of
  * a conversation), collapsed rows, and the rows of the waterfall.
  */
-import { batch, computed, signal } from "@preact/signals";
+import { batch, computed, effect, signal, untracked } from "@preact/signals";
 import type { SpanKind, SpanRecord } from "../../core/contract";
 import { flatten, groupTraces, matchesSpans, parseQuery, summarizeTrace, type Trace, type TraceSummary, type TreeNode } from "../../core/query";
 import { conversationsOf, listItems, turnOf } from "./conversations";
@@ -65,6 +65,15 @@ export function createTraceStore(spans: SpanStore) {
     return id ? spans.byId.value.get(id) : undefined;
   });
 
+  // The detail pane never shows a trace the list does not: when the filter (or a navigation)
+  // hides the selected trace, the selection moves to the first trace shown, or to none.
+  const stopFollowingFilter = effect(() => {
+    const shown = visible.value;
+    const trace = selectedTrace.value;
+    if (!trace || shown.some((r) => r.trace.traceId === trace.traceId)) return;
+    untracked(() => selectTrace(shown[0]?.trace.traceId));
+  });
+
   function selectTrace(traceId: string | undefined): void {
     batch(() => {
       selectedTraceId.value = traceId;
@@ -106,7 +115,7 @@ export function createTraceStore(spans: SpanStore) {
   return {
     query, kinds, errorsOnly, since, selectedTraceId, selectedSpanId, collapsed, groupByConversation,
     terms, traces, visible, items, conversations, selectedTrace, selectedTurn, selectedSpan, waterfallRows,
-    selectTrace, selectSpan, stepTurn, setCollapsed, toggleKind,
+    selectTrace, selectSpan, stepTurn, setCollapsed, toggleKind, dispose: stopFollowingFilter,
   };
 }
 

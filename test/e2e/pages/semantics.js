@@ -16,6 +16,8 @@ const unhandled = [];
 window.addEventListener("unhandledrejection", (e) => unhandled.push(String(e.reason?.name ?? e.reason)));
 
 const uid = () => Math.random().toString(36).slice(2);
+// ?tag=...: marks a probe's requests, for a spec that looks for them in the extension's store.
+const TAG = new URLSearchParams(location.search).get("tag") ?? "";
 const errorOf = (e) => (e === null || typeof e !== "object" ? { value: e } : { name: e.name, message: e.message, ctor: e.constructor?.name });
 async function settle(promise) {
   try {
@@ -491,6 +493,141 @@ window.probes = {
       Object.defineProperty(Promise, Symbol.species, desc);
     }
     return { ...result, speciesCalls };
+  },
+  // A page that replaces the built-ins after the hook started, and keeps them replaced while its
+  // model calls run and the hook's batches go out: every method and accessor a hook could call
+  // counts its calls (and still works), and Object.prototype gets accessors for members a hook's
+  // own objects might leave out. The page's own code calls the originals it kept, so a count is
+  // a call by someone else: the same with and without the extension (none). Its results are the
+  // same too; support/replaced-builtins.ts checks that the calls were still recorded whole.
+  builtinsReplacedByPage: async () => {
+    const { apply } = Reflect;
+    const { defineProperty, getOwnPropertyDescriptor, getPrototypeOf } = Object;
+    const keptSetTimeout = window.setTimeout;
+    const text = Response.prototype.text;
+    const bodyOf = getOwnPropertyDescriptor(Response.prototype, "body").get;
+    const getReader = ReadableStream.prototype.getReader;
+    const read = ReadableStreamDefaultReader.prototype.read;
+    const decode = TextDecoder.prototype.decode;
+    const listen = EventTarget.prototype.addEventListener;
+    const responseTextOf = getOwnPropertyDescriptor(XMLHttpRequest.prototype, "responseText").get;
+    const counts = {};
+    const restore = [];
+    // Index loops and index writes only from here on: the array iterator and push are replaced too.
+    const replace = (owner, label, keys) => {
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
+        const desc = getOwnPropertyDescriptor(owner, key);
+        if (!desc) continue;
+        const name = `${label}.${String(key)}`;
+        counts[name] = 0;
+        if (typeof desc.value === "function") {
+          const original = desc.value;
+          defineProperty(owner, key, { ...desc, value: function (...args) { counts[name]++; return apply(original, this, args); } });
+        } else if (desc.get) {
+          const replaced = { ...desc, get() { counts[name]++; return apply(desc.get, this, []); } };
+          if (desc.set) replaced.set = function (v) { counts[name]++; apply(desc.set, this, [v]); };
+          defineProperty(owner, key, replaced);
+        } else {
+          continue;
+        }
+        restore[restore.length] = () => defineProperty(owner, key, desc);
+      }
+    };
+    const absent = ["tap", "source", "recorder", "ending", "current", "onEvent", "deferred", "charset", "mimeType", "value", "toJSON", "timing"];
+    // Prepared before anything is replaced.
+    const body = JSON.stringify({ model: "gpt-e2e", messages: [{ role: "user", content: "replaced built-ins" }] });
+    const blob = new Blob([body], { type: "application/json" });
+    const decoder = new TextDecoder();
+    const q = `tag=${TAG}`;
+    // Model calls in every mode: the hook's recorded path (a Blob body says nothing by itself).
+    const M = "/model/chat/completions";
+    const arrayIteratorProto = getPrototypeOf([][Symbol.iterator]());
+
+    replace(Array.prototype, "Array", ["push", "pop", "slice", "splice", "map", "forEach", "filter", "some", "every", "join", "indexOf", "includes", "concat", "at", Symbol.iterator]);
+    replace(arrayIteratorProto, "ArrayIterator", ["next"]);
+    replace(Array, "Array", ["isArray", "from"]);
+    replace(String.prototype, "String", ["toLowerCase", "toUpperCase", "slice", "substring", "indexOf", "includes", "startsWith", "split", "trim", "replace", "charCodeAt", "match", Symbol.iterator]);
+    replace(RegExp.prototype, "RegExp", ["exec", "test", Symbol.match, Symbol.replace, Symbol.split]);
+    replace(Map.prototype, "Map", ["get", "set", "has", "delete"]);
+    replace(Set.prototype, "Set", ["add", "has", "delete"]);
+    replace(WeakMap.prototype, "WeakMap", ["get", "set", "has", "delete"]);
+    replace(Promise.prototype, "Promise", ["then", "catch", "finally"]);
+    replace(Promise, "Promise", ["resolve", "reject", "all"]);
+    replace(Function.prototype, "Function", ["call", "apply", "bind"]);
+    replace(JSON, "JSON", ["stringify", "parse"]);
+    replace(Object, "Object", ["keys", "entries", "assign", "create", "defineProperty", "getOwnPropertyDescriptor", "getPrototypeOf", "setPrototypeOf", "hasOwn", "freeze"]);
+    replace(Reflect, "Reflect", ["apply", "construct", "ownKeys"]);
+    replace(Headers.prototype, "Headers", ["get", "has", "set", "append", "delete", "forEach", "entries", Symbol.iterator]);
+    replace(Response.prototype, "Response", ["clone", "text", "json", "arrayBuffer", "blob", "status", "statusText", "headers", "body", "bodyUsed", "url", "type", "redirected", "ok"]);
+    replace(Request.prototype, "Request", ["clone", "arrayBuffer", "text", "url", "method", "headers", "signal", "body", "bodyUsed"]);
+    replace(ReadableStream.prototype, "ReadableStream", ["getReader", "cancel", "tee", "pipeTo", "pipeThrough", "locked"]);
+    replace(ReadableStreamDefaultReader.prototype, "ReadableStreamDefaultReader", ["read", "cancel", "releaseLock"]);
+    replace(ReadableByteStreamController.prototype, "ReadableByteStreamController", ["enqueue", "close", "error", "byobRequest"]);
+    replace(TextDecoder.prototype, "TextDecoder", ["decode"]);
+    replace(TextEncoder.prototype, "TextEncoder", ["encode"]);
+    replace(getPrototypeOf(Uint8Array.prototype), "TypedArray", ["set", "slice", "subarray", "indexOf", "byteLength", "byteOffset", "buffer"]);
+    replace(ArrayBuffer.prototype, "ArrayBuffer", ["slice", "byteLength"]);
+    replace(Blob.prototype, "Blob", ["stream", "text", "arrayBuffer", "slice", "size", "type"]);
+    replace(XMLHttpRequest.prototype, "XMLHttpRequest", ["getResponseHeader", "getAllResponseHeaders", "readyState", "status", "statusText", "responseURL", "responseType", "responseText", "response", "timeout"]);
+    replace(EventTarget.prototype, "EventTarget", ["addEventListener", "removeEventListener", "dispatchEvent"]);
+    replace(Event.prototype, "Event", ["type", "stopImmediatePropagation"]);
+    replace(ProgressEvent.prototype, "ProgressEvent", ["loaded"]);
+    replace(MessageEvent.prototype, "MessageEvent", ["data"]);
+    replace(MessageChannel.prototype, "MessageChannel", ["port1", "port2"]);
+    replace(MessagePort.prototype, "MessagePort", ["postMessage", "start", "onmessage"]);
+    replace(AbortSignal.prototype, "AbortSignal", ["aborted"]);
+    replace(URL.prototype, "URL", ["href", "pathname", "toString"]);
+    replace(DOMException.prototype, "DOMException", ["name", "message"]);
+    replace(Performance.prototype, "Performance", ["now"]);
+    replace(Crypto.prototype, "Crypto", ["getRandomValues"]);
+    replace(Object.prototype, "Object.prototype", ["toString", "valueOf", "hasOwnProperty"]);
+    replace(window, "window", ["setTimeout", "clearTimeout", "postMessage", "queueMicrotask"]);
+    for (let i = 0; i < absent.length; i++) {
+      const name = absent[i];
+      counts[`absent.${name}`] = 0;
+      // Descriptors without a prototype: "value" is one of the members put on Object.prototype.
+      defineProperty(Object.prototype, name, {
+        __proto__: null,
+        configurable: true,
+        get() { counts[`absent.${name}`]++; return undefined; },
+        set(v) { counts[`absent.${name}`]++; defineProperty(this, name, { __proto__: null, value: v, writable: true, enumerable: true, configurable: true }); },
+      });
+    }
+
+    let out;
+    try {
+      // JSON, and a Blob body (read by the hook from the Blob itself).
+      const json = await apply(text, await fetch(`${M}/api/echo?${q}&kind=json`, { method: "POST", body, headers: { "content-type": "application/json" } }), []);
+      const fromBlob = await apply(text, await fetch(`${M}/api/echo?${q}&kind=blob`, { method: "POST", body: blob }), []);
+      // A streamed answer, read chunk by chunk through the hook's forwarding body.
+      const r = await fetch(`${M}/api/chat-sse?${q}&n=3`, { method: "POST", body, headers: { accept: "text/event-stream" } });
+      const reader = apply(getReader, apply(bodyOf, r, []), []);
+      let streamed = "";
+      for (;;) {
+        const chunk = await apply(read, reader, []);
+        if (chunk.done) break;
+        streamed += apply(decode, decoder, [chunk.value, { stream: true }]);
+      }
+      // XHR, recorded from its events.
+      const x = new XMLHttpRequest();
+      x.open("POST", `${M}/api/echo?${q}&kind=xhr`);
+      x.setRequestHeader("content-type", "application/json");
+      const loaded = new Promise((resolve) => apply(listen, x, ["loadend", resolve]));
+      x.send(body);
+      await loaded;
+      const xhr = apply(responseTextOf, x, []);
+      // The hook's batches and timers go out while everything is still replaced.
+      await new Promise((resolve) => keptSetTimeout(resolve, 150));
+      out = { json, fromBlob, streamed, xhr };
+    } finally {
+      for (let i = 0; i < absent.length; i++) delete Object.prototype[absent[i]];
+      for (let i = restore.length - 1; i >= 0; i--) restore[i]();
+    }
+    const called = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+    // What the server echoed, less the headers (the page's URL is in the referer).
+    const echoed = (text) => ({ method: JSON.parse(text).method, body: JSON.parse(text).body });
+    return { called, sent: body, json: echoed(out.json), blob: echoed(out.fromBlob), xhr: echoed(out.xhr), streamed: out.streamed };
   },
   hasInstanceDuringFetch: async () => {
     let checks = 0;

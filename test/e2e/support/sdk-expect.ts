@@ -2,9 +2,9 @@
  * What the official SDKs handed the test page (test/e2e/pages/sdk/) against the spans the
  * extension stored, the same in every browser (test/e2e/sdk.spec.ts for Chromium,
  * sdk-firefox.spec.ts for Firefox). For every call the span must say what the SDK returned:
- * status ok (the SDK succeeded), an end, models, response id, usage (mapped as DESIGN.md says),
- * output text, tool calls, finish reasons, stream flag, provider, host, and for streams a time
- * to first chunk between the mock's first output and what the page saw.
+ * status ok (the SDK succeeded), an end, models, response id, usage (mapped as docs/DESIGN.md,
+ * "The span", says), output text, tool calls, finish reasons, stream flag, provider, host, and
+ * for streams a time to first chunk between the mock's first output and what the page saw.
  */
 import { expect, test } from "@playwright/test";
 import { writeFile } from "node:fs/promises";
@@ -97,7 +97,7 @@ export async function findCallSpans(read: () => Promise<StoredData>, calls: SdkC
 }
 
 // ---------------------------------------------------------------------------------------------
-// What the SDK said, in the span's vocabulary (DESIGN.md)
+// What the SDK said, in the span's vocabulary (docs/DESIGN.md, "The span")
 
 interface Part {
   type: string;
@@ -292,7 +292,7 @@ function checkCall({ call, exchanges, spans }: Found): void {
     expect.soft(defined, what("names in gen_ai.tool.definitions")).toEqual(call.sent.tools);
   }
 
-  // Usage, exactly as the provider reported it, mapped per DESIGN.md; none reported, none stored.
+  // Usage, exactly as the provider reported it, mapped per docs/DESIGN.md, "The span"; none reported, none stored.
   for (const [key, expected] of Object.entries(expectedUsage(call))) {
     const sdkSaw = `SDK usage ${JSON.stringify(call.usage)}`;
     if (expected === 0 && DETAIL_KEYS.has(key)) expect.soft([0, undefined], `${what(key)}; ${sdkSaw}`).toContain(a[key]);

@@ -142,7 +142,10 @@ describe("harFileName", () => {
     assert.equal(harFileName("chat.example.com", d), "chat.example.com-20250102-030405.har");
   });
   it("keeps the name safe for any file system", () => {
-    assert.equal(harFileName("http://localhost:5173/", d), "localhost-5173-20250102-030405.har");
+    assert.equal(harFileName("http://localhost:5173/", d), "localhost_5173-20250102-030405.har");
+    // A host with its port, as URL.host gives it, is no URL with a "localhost:" scheme.
+    assert.equal(harFileName("localhost:5173", d), "localhost_5173-20250102-030405.har");
+    assert.equal(harFileName("127.0.0.1:8080", d), "127.0.0.1_8080-20250102-030405.har");
     assert.equal(harFileName("", d), "trace-20250102-030405.har");
     assert.equal(harFileName("a/b\\c:d", d), "a-b-c-d-20250102-030405.har");
   });

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { msToUnixNanos, unixNanosToMs } from "../../../src/core/files/nanos";
-import { fromOtlp, otlpRequest, otlpTracesUrl, toOtlp, type OtlpSpan } from "../../../src/core/files";
+import { fromOtlp, otlpRequest, otlpTracesUrl, pageHostOf, toOtlp, toOtlpByPage, type OtlpSpan } from "../../../src/core/files";
 import type { SpanRecord } from "../../../src/core/contract";
 import { T0 } from "../../fixtures/providers/make-exchange";
 import { fullSession, supportBotTrace, TRACE } from "../../fixtures/files/session";
@@ -171,14 +171,51 @@ describe("fromOtlp", () => {
   });
 });
 
+describe("service.name: the app being traced", () => {
+  const span = (traceId: string, spanId: string, attributes: SpanRecord["attributes"]): SpanRecord => spanOf({ traceId, spanId, attributes });
+  const resource = (out: ReturnType<typeof toOtlpByPage>, i = 0) => Object.fromEntries(out.resourceSpans[i]!.resource.attributes.map((a) => [a.key, (a.value as { stringValue?: string }).stringValue]));
+
+  it("is the page's host with its port, the extension being the telemetry SDK; push and export alike", () => {
+    const spans = [
+      span(TRACE, "b000000000000001", { "llm_trace.page.url": "http://localhost:5173/chat?x=1" }),
+      span(TRACE, "b000000000000002", { "url.full": "https://api.openai.com/v1/chat/completions" }),
+    ];
+    const out = toOtlpByPage(spans, "0.1.0");
+    assert.deepEqual(resource(out), {
+      "service.name": "localhost:5173", "telemetry.sdk.name": "llm-trace-devtools", "telemetry.sdk.language": "webjs", "telemetry.sdk.version": "0.1.0",
+    });
+    assert.deepEqual(JSON.parse(otlpRequest(spans, { url: "http://c:4318", headers: {} }, "0.1.0").init.body), out);
+  });
+
+  it("without a page URL, the host of the app's own backend, never a model provider's", () => {
+    assert.equal(pageHostOf(supportBotTrace().spans), "app.example.com");
+    assert.equal(pageHostOf([span(TRACE, "b000000000000002", { "url.full": "https://api.openai.com/v1/chat/completions" })]), undefined);
+    assert.equal(resource(toOtlpByPage([span(TRACE, "b000000000000002", { "url.full": "https://api.openai.com/v1/chat/completions" })]))["service.name"], "web-page");
+  });
+
+  it("traces from two pages go under two resources; a trace with no host of its own joins the others' host", () => {
+    const other = "c".repeat(32);
+    const third = "d".repeat(32);
+    const out = toOtlpByPage([
+      span(TRACE, "b000000000000001", { "llm_trace.page.url": "https://a.example/" }),
+      span(other, "b000000000000002", { "llm_trace.page.url": "https://b.example:8443/" }),
+      span(third, "b000000000000003", { "url.full": "https://api.anthropic.com/v1/messages" }),
+    ]);
+    assert.deepEqual(out.resourceSpans.map((_, i) => resource(out, i)["service.name"]), ["a.example", "b.example:8443"]);
+    assert.deepEqual(out.resourceSpans.map((r) => r.scopeSpans[0]!.spans.map((s) => s.spanId)), [["b000000000000001", "b000000000000003"], ["b000000000000002"]]);
+    assert.deepEqual(fromOtlp(JSON.parse(JSON.stringify(out))).spans.map((s) => s.spanId).sort(), ["b000000000000001", "b000000000000002", "b000000000000003"]);
+  });
+});
+
 describe("otlpRequest", () => {
   it("is a pure POST of the OTLP JSON to the traces endpoint, with the user's headers", () => {
     const spans = supportBotTrace().spans;
-    const r = otlpRequest(spans, { url: "http://localhost:4318", headers: { Authorization: "Basic abc", "Content-Type": "text/plain" } }, { serviceName: "svc" }, "0.1.0");
+    const r = otlpRequest(spans, { url: "http://localhost:4318", headers: { Authorization: "Basic abc", "Content-Type": "text/plain" } }, "0.1.0");
     assert.equal(r.url, "http://localhost:4318/v1/traces");
     assert.equal(r.init.method, "POST");
     assert.deepEqual(r.init.headers, { Authorization: "Basic abc", "content-type": "application/json" });
-    assert.deepEqual(JSON.parse(r.init.body), toOtlp(spans, { serviceName: "svc" }, "0.1.0"));
+    // The push sends what the export writes: the same resources, named after the page's host.
+    assert.deepEqual(JSON.parse(r.init.body), toOtlpByPage(spans, "0.1.0"));
   });
 
   it("appends /v1/traces to a base endpoint and leaves a full traces URL alone", () => {

@@ -8,7 +8,7 @@ import { signal } from "@preact/signals";
 import type { SpanRecord } from "../../../src/core/contract";
 import type { Connection } from "../../../src/panel/connection";
 import { createSpanStore } from "../../../src/panel/state/spans";
-import { spansChanged, tabCleared, type PanelPush, type RpcMethod } from "../../../src/shared/messages";
+import { spansChanged, tabCleared, type Push, type RpcMethod } from "../../../src/shared/messages";
 
 const span = (i: number): SpanRecord => ({
   traceId: "a".repeat(32), spanId: i.toString(16).padStart(16, "0"), name: `span ${i}`, kind: "http",
@@ -19,7 +19,7 @@ const span = (i: number): SpanRecord => ({
 function fakeConnection(stored: SpanRecord[]) {
   const calls: Record<string, unknown>[] = [];
   const gates: (() => void)[] = [];
-  let listener: (push: PanelPush | null) => void = () => {};
+  let listener: (push: Push | null) => void = () => {};
   const connection: Connection = {
     async call(method: RpcMethod, params: never) {
       assert.equal(method, "listSpans");
@@ -39,7 +39,7 @@ function fakeConnection(stored: SpanRecord[]) {
     gates.shift()?.();
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
   };
-  return { connection, calls, release, push: (p: PanelPush | null) => listener(p) };
+  return { connection, calls, release, push: (p: Push | null) => listener(p) };
 }
 
 test("a long session: the newest page first, then everything older, each span once", async () => {

@@ -21,7 +21,8 @@ function CopyButton({ label, title, text, disabled }: { label: string; title: st
 }
 
 export function CopyActions({ span, exchange }: { span: SpanRecord; exchange: Exchange | null | undefined }) {
-  const noRequest = exchange === undefined ? (span.exchangeId ? "Loading the request…" : "This span has no HTTP request") : exchange === null ? "The request data is not stored" : undefined;
+  const noRequest = !span.exchangeId ? "This span has no HTTP request of its own"
+    : exchange === undefined ? "Loading the request…" : exchange === null ? "The request data is no longer stored" : undefined;
   const build = (what: What) => () => (what === "json" ? JSON.stringify(span, null, 2) : what === "curl" ? toCurl(exchange!.request) : toFetch(exchange!.request));
   return (
     <span class="dt-actions" role="group" aria-label="Copy">

@@ -1,4 +1,5 @@
 /** The head of the detail: what the span is, how it ended, how long it took, and the copy actions. */
+import type { ComponentChildren } from "preact";
 import type { Exchange, SpanRecord } from "../../../core/contract";
 import { providerLabel } from "../../../core/query";
 import { formatClock, formatDuration } from "../../format";
@@ -38,7 +39,7 @@ function UnverifiedLine({ span }: { span: SpanRecord }) {
   return <Note tone="warn">Unverified: {reasons.map(say).join("; ")}.</Note>;
 }
 
-export function DetailHeader({ span, exchange }: { span: SpanRecord; exchange: Exchange | null | undefined }) {
+export function DetailHeader({ span, exchange, children }: { span: SpanRecord; exchange: Exchange | null | undefined; children?: ComponentChildren }) {
   const a = span.attributes;
   const model = a["gen_ai.response.model"] ?? a["gen_ai.request.model"];
   // A plain http span's server is already in its name and URL: only recognised work names one here.
@@ -55,6 +56,7 @@ export function DetailHeader({ span, exchange }: { span: SpanRecord; exchange: E
         <span class="dt-duration">{span.endTime !== undefined ? formatDuration(span.endTime - span.startTime) : ""}</span>
         {/* Keyed: a "Copied" confirmation belongs to the span it was given for. */}
         <CopyActions key={span.spanId} span={span} exchange={exchange} />
+        {children}
       </div>
       <div class="dt-head-meta dt-muted">{meta.join(" · ")}</div>
       <ErrorLine span={span} />

@@ -7,7 +7,9 @@ import type { SpanRecord } from "../../../core/contract";
 import { parseMessages, parseSystem } from "../../detail-model/messages";
 import { pendingAnchor } from "./detail-state";
 import { MessageList, MessageView } from "./MessageView";
+import { ReasoningTokens } from "./PartView";
 import { Note } from "./Section";
+import { TextViewToggle } from "./TextViewToggle";
 import { Unparsed } from "./Unparsed";
 
 /** Scroll to and flash the element a tool link asked for, once this span's messages are on screen. */
@@ -34,14 +36,17 @@ export function MessagesTab({ span }: { span: SpanRecord }) {
   const input = useMemo(() => parseMessages(a["gen_ai.input.messages"]), [a["gen_ai.input.messages"]]);
   const output = useMemo(() => parseMessages(a["gen_ai.output.messages"]), [a["gen_ai.output.messages"]]);
   const ref = useRef<HTMLDivElement>(null);
+  const revealing = pendingAnchor.value?.spanId === span.spanId;
   useRevealAnchor(ref, span.spanId);
+  const reasoning = a["gen_ai.usage.reasoning.output_tokens"];
   return (
     <div class="dt-transcript" ref={ref}>
+      <TextViewToggle />
       {system && (system.ok ? <MessageView role="system" parts={system.value} inInput /> : <Unparsed what="gen_ai.system_instructions" raw={system.raw} />)}
       {input === undefined ? (
         <Note>The input messages were not captured.</Note>
       ) : input.ok ? (
-        <MessageList messages={input.value} inInput />
+        <MessageList messages={input.value} inInput all={revealing} />
       ) : (
         <Unparsed what="gen_ai.input.messages" raw={input.raw} />
       )}
@@ -51,7 +56,9 @@ export function MessagesTab({ span }: { span: SpanRecord }) {
       {output === undefined ? (
         <Note>{span.endTime === undefined ? "Waiting for the response…" : span.status === "error" ? "No output: the call failed." : "No output was captured."}</Note>
       ) : output.ok ? (
-        <MessageList messages={output.value} inInput={false} />
+        <ReasoningTokens.Provider value={typeof reasoning === "number" && reasoning > 0 ? reasoning : undefined}>
+          <MessageList messages={output.value} inInput={false} all={revealing} />
+        </ReasoningTokens.Provider>
       ) : (
         <Unparsed what="gen_ai.output.messages" raw={output.raw} />
       )}

@@ -3,6 +3,8 @@ import { useMemo } from "preact/hooks";
 import type { SpanRecord } from "../../../core/contract";
 import { parseMessages } from "../../detail-model/messages";
 import { MessageList } from "./MessageView";
+import { ReasoningTokens } from "./PartView";
+import { TextViewToggle } from "./TextViewToggle";
 import { Unparsed } from "./Unparsed";
 import { KeyValues, Note } from "./Section";
 
@@ -10,9 +12,11 @@ export function OutputTab({ span }: { span: SpanRecord }) {
   const a = span.attributes;
   const output = useMemo(() => parseMessages(a["gen_ai.output.messages"]), [a["gen_ai.output.messages"]]);
   const reasons = a["gen_ai.response.finish_reasons"];
+  const reasoning = a["gen_ai.usage.reasoning.output_tokens"];
   const str = (k: string) => (typeof a[k] === "string" || typeof a[k] === "number" ? String(a[k]) : undefined);
   return (
     <div class="dt-transcript">
+      <TextViewToggle />
       <KeyValues
         rows={[
           ["Finish reasons", Array.isArray(reasons) ? reasons.map((r) => <span class="dt-finish" key={String(r)}>{String(r)}</span>) : span.endTime === undefined ? "streaming…" : "not reported", true],
@@ -23,7 +27,9 @@ export function OutputTab({ span }: { span: SpanRecord }) {
       {output === undefined ? (
         <Note>{span.endTime === undefined ? "Waiting for the response…" : "No output was captured."}</Note>
       ) : output.ok ? (
-        <MessageList messages={output.value} inInput={false} />
+        <ReasoningTokens.Provider value={typeof reasoning === "number" && reasoning > 0 ? reasoning : undefined}>
+          <MessageList messages={output.value} inInput={false} />
+        </ReasoningTokens.Provider>
       ) : (
         <Unparsed what="gen_ai.output.messages" raw={output.raw} />
       )}

@@ -1,16 +1,21 @@
 /**
  * One part of a chat message, by type: text (with the sources it cites), reasoning (collapsed),
  * redacted reasoning, refusal (highlighted), tool call and tool result (linked to each other), a
- * tool call waiting for approval, a source, media (described, never loaded; audio with its
- * transcript), and anything else as JSON. All captured strings are text nodes: URLs are shown,
- * never made into links.
+ * tool call waiting for approval, a source, media (MediaPart: thumbnails and players of inline
+ * data, remote addresses never loaded), and anything else as JSON. Text is read as Markdown
+ * (Markdown.tsx) unless the raw switch is on. All captured strings are text nodes: URLs are
+ * shown, never made into links.
  */
-import { useMemo } from "preact/hooks";
+import { createContext } from "preact";
+import { useContext, useMemo } from "preact/hooks";
 import { callKey, citationsOf, decodeJsonText, partText, resultKey, sourceOf } from "../../detail-model/messages";
 import type { Part } from "../../detail-model/messages";
 import { formatCount } from "../../detail-model/numbers";
 import { callAnchor, callOf, executionOf, resultAnchor, resultOf } from "../../detail-model/tool-links";
+import { textView } from "./detail-state";
 import { JsonTree } from "./JsonTree";
+import { RichText } from "./Markdown";
+import { MediaPart } from "./MediaPart";
 import { spanName, useToolNav } from "./tool-nav";
 import { TruncatedText } from "./TruncatedText";
 
@@ -97,23 +102,6 @@ function ToolResultPart({ part }: { part: Part }) {
   );
 }
 
-function MediaPart({ part }: { part: Part }) {
-  const where = [part.uri, part.file_id, part.content].find((v): v is string => typeof v === "string");
-  return (
-    <div class="dt-media">
-      <span class="dt-tool-kind">{String(part.modality ?? part.type)}</span>
-      {typeof part.mime_type === "string" && <span class="dt-mono dt-muted">{part.mime_type}</span>}
-      {where !== undefined && <span class="dt-mono dt-media-ref">{where.length > 200 ? `${where.slice(0, 200)}…` : where}</span>}
-      {typeof part.transcript === "string" && (
-        <div class="dt-transcript-text">
-          <span class="dt-tool-kind">Transcript</span>
-          <TruncatedText text={part.transcript} />
-        </div>
-      )}
-    </div>
-  );
-}
-
 /** The sources a text part cites, numbered, each with what it quotes and the range it supports. */
 function Citations({ part }: { part: Part }) {
   const citations = useMemo(() => citationsOf(part), [part]);
@@ -158,30 +146,52 @@ function ApprovalPart({ part }: { part: Part }) {
   );
 }
 
+/**
+ * The reasoning tokens the provider reported for the response whose output is shown (one count
+ * for the whole response: shown on its reasoning block when it has one).
+ */
+export const ReasoningTokens = createContext<number | undefined>(undefined);
+
+function ReasoningPart({ text }: { text: string }) {
+  const tokens = useContext(ReasoningTokens);
+  return (
+    <details class="dt-reasoning">
+      <summary>
+        Reasoning
+        {tokens !== undefined && ` · ${formatCount(tokens)} tokens`}
+        {` · ${formatCount(text.length)} characters`}
+      </summary>
+      <div class="dt-reasoning-body">
+        <RichText text={text} raw={textView.value === "raw"} />
+      </div>
+    </details>
+  );
+}
+
 export function PartView({ part, inInput }: { part: Part; inInput: boolean }) {
   const text = partText(part);
+  const raw = textView.value === "raw";
   switch (part.type) {
     case "text":
       return (
-        <>
-          <TruncatedText text={text ?? ""} />
+        <div class="dt-part-text">
+          <RichText text={text ?? ""} raw={raw} />
           <Citations part={part} />
-        </>
+        </div>
       );
     case "reasoning":
-      return (
-        <details class="dt-reasoning">
-          <summary>Reasoning{text !== undefined ? ` · ${formatCount(text.length)} characters` : ""}</summary>
-          <TruncatedText text={text ?? ""} />
-        </details>
-      );
+      return <ReasoningPart text={text ?? ""} />;
     case "redacted_reasoning":
-      return <div class="dt-reasoning dt-muted">Reasoning, encrypted by the provider (not readable)</div>;
+      return (
+        <div class="dt-reasoning dt-reasoning-redacted">
+          <span class="dt-tool-kind">Redacted reasoning</span> <span class="dt-muted">encrypted by the provider: not readable</span>
+        </div>
+      );
     case "refusal":
       return (
         <div class="dt-refusal" role="note">
           <span class="dt-tool-kind">Refusal</span>
-          <TruncatedText text={text ?? ""} />
+          <RichText text={text ?? ""} raw={raw} />
         </div>
       );
     case "tool_call":
@@ -191,7 +201,7 @@ export function PartView({ part, inInput }: { part: Part; inInput: boolean }) {
     case "uri":
     case "blob":
     case "file":
-      return <MediaPart part={part} />;
+      return <MediaPart part={part} inInput={inInput} />;
     case "source":
       return <SourcePart part={part} />;
     case "tool_approval_request":

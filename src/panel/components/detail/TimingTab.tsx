@@ -6,6 +6,7 @@ import { useMemo } from "preact/hooks";
 import type { Exchange, SpanRecord } from "../../../core/contract";
 import { formatClock, formatDuration } from "../../format";
 import { formatRatePerSecond } from "../../detail-model/numbers";
+import { missingTimesNote } from "../../detail-model/origin";
 import { timingOf } from "../../detail-model/timing";
 import type { Timing } from "../../detail-model/timing";
 import { ChunkTimeline } from "./ChunkTimeline";
@@ -62,6 +63,7 @@ function phasesOf(t: Timing): Phase[] {
 export function TimingTab({ span, exchange, traceSpans }: { span: SpanRecord; exchange: Exchange | null | undefined; traceSpans: readonly SpanRecord[] | undefined }) {
   const t = useMemo(() => timingOf(span, exchange, traceSpans), [span, exchange, traceSpans]);
   const phases = phasesOf(t);
+  const note = missingTimesNote(span, exchange);
   return (
     <>
       <Section title="Phases">
@@ -88,7 +90,7 @@ export function TimingTab({ span, exchange, traceSpans }: { span: SpanRecord; ex
           </tbody>
         </table>
         {t.total === undefined && <Note>In flight: the phases are complete once the response ends.</Note>}
-        {exchange === null && <Note>Header and chunk times are not available: the HTTP data is not stored.</Note>}
+        {note !== undefined && <Note>{note}</Note>}
       </Section>
       {(t.tokensPerSecond !== undefined || t.ttft !== undefined) && (
         <Section title="Generation">

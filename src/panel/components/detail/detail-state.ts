@@ -18,3 +18,6 @@ export const pendingAnchor = signal<LinkTarget | undefined>(undefined);
  * settings; the detail pane only reads it.
  */
 export const userPrices = signal<PriceTable | undefined>(undefined);
+
+/** Message text as read (Markdown rendered) or exactly as captured; one switch for every tab. */
+export const textView = signal<"rendered" | "raw">("rendered");
