@@ -12,7 +12,7 @@ import python from "highlight.js/lib/languages/python";
 import sql from "highlight.js/lib/languages/sql";
 import typescript from "highlight.js/lib/languages/typescript";
 import xml from "highlight.js/lib/languages/xml";
-import type { MdNode } from "./markdown";
+import type { MdNode } from "./md-tree";
 
 const lowlight = createLowlight({ bash, javascript, json, python, sql, typescript, xml });
 

@@ -5,7 +5,7 @@
  * trace is listed as a plain trace. Pure: the trace store computes these from its rows.
  */
 import { parseMessages } from "../detail-model/messages";
-import type { TraceRow } from "./traces";
+import type { TraceRow } from "./trace-row";
 
 export interface Conversation {
   id: string;

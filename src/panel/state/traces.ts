@@ -8,13 +8,11 @@ import type { SpanKind, SpanRecord } from "../../core/contract";
 import { flatten, groupTraces, matchesSpans, parseQuery, summarizeTrace, type Trace, type TraceSummary, type TreeNode } from "../../core/query";
 import { conversationsOf, listItems, turnOf } from "./conversations";
 import type { SpanStore } from "./spans";
+import type { TraceRow } from "./trace-row";
 
 export const KIND_CHIPS: readonly SpanKind[] = ["llm", "tool", "retrieval", "embedding", "http"];
 
-export interface TraceRow {
-  trace: Trace<SpanRecord>;
-  summary: TraceSummary;
-}
+export type { TraceRow } from "./trace-row";
 
 export function createTraceStore(spans: SpanStore) {
   const query = signal("");
