@@ -4,7 +4,7 @@
  * by the relay, off the page's read path.
  */
 import type { CapturedBody, Header, Outcome, RequestEvent } from "../core/contract";
-import type { Channel, PendingPieces } from "./channel";
+import { PAGE_LEFT, type Channel, type PendingPieces } from "./channel";
 import {
   TextDecoderNative, Uint8ArrayNative, arrayBufferLength, blobSizeOf, blobStream, blobTypeOf, bufferOf, byteLength,
   byteOffset, bytesIndexOf, cancelReader, copyBytes, decode, dict, errorInfo, fileNameOf, formDataForEach, getReader, hasOwn, ignoreSettled,
@@ -164,6 +164,8 @@ export class BodyRecorder {
     this.charset = charsetOf(headers);
     const length = headerValue(headers, "content-length");
     this.declared = length === undefined ? -1 : +length;
+    // Left mid-body, the recording ends with what it has (its pieces, its size so far).
+    channel.onLeave(id, () => this.end(PAGE_LEFT));
   }
 
   /** Raw bytes from a fetch body, copied (the page's own chunk is handed on as it is). */

@@ -9,7 +9,7 @@
  * our hello went out (the first page of a fresh browser), and says so with RELAY_READY, upon
  * which the hello is offered again on a new port.
  */
-import { DEFAULT_HOOK_CONFIG, type CaptureEvent, type HookConfig } from "../core/contract";
+import { DEFAULT_HOOK_CONFIG, type CaptureEvent, type HookConfig, type Outcome } from "../core/contract";
 import {
   FLUSH_EVENT, HELLO_KEY, PROTOCOL_VERSION, RELAY_READY, hookEvents, isHookConfig, isReplayCommand, replayAnswer, type HookEvent, type PiecesEvent,
   type ReplayCommand, type ReplayOutcome,
@@ -17,8 +17,13 @@ import {
 import {
   CustomEventNative, MessageChannelNative, TextDecoderNative, addListener, arrayBufferLength, bufferOf, createObject, decode, dict, dispatchEvent,
   listOf, messageData, objectKeys, ownValue, port1Of, port2Of, postPortMessage, postWindowMessage, setOnMessage, setPrototypeOf,
-  setTimeoutNative, stopImmediatePropagation, stringify,
+  now, perf, setTimeoutNative, stopImmediatePropagation, stringify, timeOrigin,
 } from "./natives";
+
+/** How an exchange the page left before it was over ends. */
+export const PAGE_LEFT: Outcome = { state: "abort", errorName: "page_left", errorMessage: "the page was left before the response ended" };
+
+const clockNow = (): number => timeOrigin + now(perf);
 
 /** Long enough to gather a burst into one message, short enough to feel live in the panel. */
 const FLUSH_DELAY_MS = 20;
@@ -40,6 +45,8 @@ export type ChannelEvent = Exclude<CaptureEvent, { t: "chunks" }>;
 
 export interface Channel {
   emit(event: ChannelEvent): void;
+  /** How to end exchange `id` properly (a body recorder flushes its pieces) if the page is left first. */
+  onLeave(id: string, end: () => void): void;
   /** Runs a replay command the relay passed (set by the fetch hook; see replay.ts). Always a member: never looked up the prototype chain. */
   onReplay: ((command: ReplayCommand) => ReplayOutcome) | undefined;
   /**
@@ -71,7 +78,7 @@ export function openChannel(win: Window, post = postWindowMessage): Channel {
   let scheduled = false;
   /** Shared with the relay over the private port; proves a flush event is ours. */
   let token = "";
-  const channel: Channel = { emit, piece, config: DEFAULT_HOOK_CONFIG, onReplay: undefined };
+  const channel: Channel = { emit, onLeave, piece, config: DEFAULT_HOOK_CONFIG, onReplay: undefined };
 
   function hello(): void {
     const ports = new MessageChannelNative();
@@ -145,9 +152,36 @@ export function openChannel(win: Window, post = postWindowMessage): Channel {
     transfer = buffers;
   }
 
+  /**
+   * Exchanges begun and not over: true, or how to end one. Left before they are over (the page
+   * navigates mid-stream), they end then, as "page_left": the hook will never see more of them
+   * (docs/DESIGN.md, "Leaving the page"). false: over (an end may come before a deferred request).
+   */
+  const open = createObject(null) as Record<string, boolean | (() => void)>;
+
   function emit(event: ChannelEvent): void {
+    if (event.t === "request") {
+      if (open[event.id] === undefined) open[event.id] = true;
+    } else if (event.t === "end") {
+      open[event.id] = false;
+    }
     queue[queue.length] = event;
     schedule();
+  }
+
+  function onLeave(id: string, end: () => void): void {
+    if (open[id] !== false) open[id] = end;
+  }
+
+  function endOpen(): void {
+    const ids = objectKeys(open);
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      const end = open[id];
+      if (typeof end === "function") end();
+      else if (end === true) emit({ t: "end", id, time: clockNow(), outcome: PAGE_LEFT, chunks: 0 });
+      open[id] = false;
+    }
   }
 
   function piece(id: string, seq: number, time: number, part: Uint8Array | string, charset: string, pending: PendingPieces | undefined): PendingPieces {
@@ -185,7 +219,10 @@ export function openChannel(win: Window, post = postWindowMessage): Channel {
     }
   }
 
-  addListener(win, "pagehide", flushNow, CAPTURE);
+  addListener(win, "pagehide", () => {
+    endOpen();
+    flushNow();
+  }, CAPTURE);
   // A relay that started late asks for the hello again; the page never sees the request.
   addListener(win, RELAY_READY, (event: Event) => {
     stopImmediatePropagation(event);

@@ -48,6 +48,8 @@ async function bigLineInPage(id: string): Promise<number> {
 /** What a scenario needs of a browser with the extension. */
 interface Subject {
   read(args: ReadArgs): Promise<{ text: string; errors: string[] }>;
+  /** Read as `read` does, then navigate the page away while the stream goes on. */
+  readThenLeave(args: ReadArgs): Promise<void>;
   bigLine(id: string): Promise<number>;
   data(): Promise<StoredData>;
 }
@@ -135,6 +137,16 @@ function scenarios(subject: () => Subject): void {
     expect(span.status).toBe("ok");
   });
 
+  test("the page navigates away mid-stream: the span ends as page_left at once, not in flight forever", async () => {
+    const id = uid();
+    await subject().readThenLeave({ url: `/api/chat-sse?id=${id}&n=6&stall=2&hold=1`, until: "w1", then: "stop" });
+    // Well before the idle watchdog would have ended it: the hook ended it as the page was left.
+    const span = await spanOf(id, ended, IDLE_MS / 2);
+    expect(span.status).toBe("error");
+    expect(span.attributes["error.type"]).toBe("page_left");
+    expect(String(span.attributes["gen_ai.output.messages"] ?? "")).toContain("w0");
+  });
+
   test("left unread before the terminal event: ends as incomplete after the idle time, not in flight forever", async () => {
     test.setTimeout(IDLE_MS + 40_000);
     const id = uid();
@@ -159,7 +171,14 @@ test.describe("Chromium", () => {
     await page.goto(`${server.origin}/pages/semantics.html`);
     return page.evaluate(fn as (arg: unknown) => Promise<R>, arg as unknown);
   };
-  scenarios(() => ({ read: (args) => inPage(readInPage, args), bigLine: (id) => inPage(bigLineInPage, id), data: () => readStore(ext) }));
+  const readThenLeave = async (args: ReadArgs): Promise<void> => {
+    const page = await ext.context.newPage();
+    await page.goto(`${server.origin}/pages/semantics.html`);
+    await page.evaluate(readInPage, args);
+    await page.goto(`${server.origin}/pages/app.html`);
+    await page.close();
+  };
+  scenarios(() => ({ read: (args) => inPage(readInPage, args), readThenLeave, bigLine: (id) => inPage(bigLineInPage, id), data: () => readStore(ext) }));
 });
 
 test.describe("Firefox", () => {
@@ -177,5 +196,12 @@ test.describe("Firefox", () => {
     await page.goto(`${server.origin}/pages/semantics.html`);
     return page.evaluate(fn as (arg: unknown) => Promise<R>, arg as unknown) as Promise<R>;
   };
-  scenarios(() => ({ read: (args) => inPage(readInPage, args), bigLine: (id) => inPage(bigLineInPage, id), data: () => readFirefoxStore(store) }));
+  const readThenLeave = async (args: ReadArgs): Promise<void> => {
+    const page = await ff.browser.newPage();
+    await page.goto(`${server.origin}/pages/semantics.html`);
+    await page.evaluate(readInPage as (arg: unknown) => Promise<unknown>, args as unknown);
+    await page.goto(`${server.origin}/pages/app.html`);
+    await page.close();
+  };
+  scenarios(() => ({ read: (args) => inPage(readInPage, args), readThenLeave, bigLine: (id) => inPage(bigLineInPage, id), data: () => readFirefoxStore(store) }));
 });

@@ -142,6 +142,7 @@ export class DraftBuilder {
       const why = outcome.state === "abort" ? outcome.errorName : undefined;
       type = why === "cancelled" ? "cancelled"
         : why === "incomplete" ? "incomplete_stream"
+        : why === "page_left" ? "page_left"
         : outcome.state === "abort" ? "AbortError"
         : outcome.errorName || (outcome.state === "timeout" ? "TimeoutError" : "Error");
       message = outcome.errorMessage;

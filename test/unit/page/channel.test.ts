@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import { openChannel, type Channel } from "../../../src/page/channel";
+import { openChannel, type Channel, type ChannelEvent } from "../../../src/page/channel";
 import { FLUSH_EVENT, hookConfig, type FlushDetail, type HookEventsMessage } from "../../../src/shared/messages";
 import type { HookConfig } from "../../../src/core/contract";
 
@@ -131,6 +131,36 @@ describe("the channel", () => {
     relay.channel.emit(end("a"));
     await settle();
     assert.equal(relay.batches.length, 0, "not connected by a bad config");
+  });
+
+  it("ends what is still open when the page is left: a recorder its own way, any other exchange as page_left, an ended one not again", async () => {
+    const relay = connect();
+    relay.answer(CONFIG, "secret-token");
+    await settle();
+    let detail: FlushDetail | undefined;
+    relay.win.addEventListener(FLUSH_EVENT, (e) => (detail = JSON.parse((e as CustomEvent).detail)));
+    const request = (id: string): ChannelEvent => ({ t: "request", id, transport: "fetch", time: 1, method: "POST", url: "https://api.example/v1/chat/completions", headers: [], pageUrl: "https://app.example/" });
+    relay.channel.emit(request("open"));
+    relay.channel.emit(request("recorded"));
+    relay.channel.emit(request("done"));
+    relay.channel.emit(end("done"));
+    let recorderEnded = 0;
+    relay.channel.onLeave("recorded", () => {
+      recorderEnded++;
+      relay.channel.emit({ t: "end", id: "recorded", time: 2, outcome: { state: "abort", errorName: "page_left" }, chunks: 3 });
+    });
+    // An end that came before a deferred request: over, not reopened.
+    relay.channel.emit(end("early"));
+    relay.channel.emit(request("early"));
+    relay.win.dispatchEvent(new Event("pagehide"));
+    assert.ok(detail, "dispatched during pagehide");
+    const ends = detail.events.filter((e) => e.t === "end") as { id: string; outcome: { state: string; errorName?: string }; chunks: number }[];
+    assert.equal(recorderEnded, 1);
+    assert.deepEqual(ends.map((e) => [e.id, e.outcome.errorName ?? e.outcome.state, e.chunks]), [["done", "ok", 0], ["early", "ok", 0], ["open", "page_left", 0], ["recorded", "page_left", 3]]);
+    // A second pagehide (back from the cache and left again) ends nothing twice.
+    detail = undefined;
+    relay.win.dispatchEvent(new Event("pagehide"));
+    assert.equal(detail, undefined);
   });
 
   it("hands the last batch over synchronously at pagehide, bytes decoded, with the token", async () => {

@@ -23,6 +23,7 @@ function hooked(native: Native, config: Partial<HookConfig> = {}) {
   const channel: Channel = {
     config: { enabled: true, bodyCap: 1 << 20, bodies: true, capture: [], ...config },
     onReplay: undefined,
+    onLeave: () => {},
     emit: (e) => void events.push(e),
     piece(id, seq, _time, part, _charset, pending): PendingPieces {
       pieces.push(typeof part === "string" ? part : decoder.decode(part));

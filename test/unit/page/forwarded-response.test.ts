@@ -24,6 +24,7 @@ function recorded(bodyCap = 1 << 20) {
   const channel: Channel = {
     config: { enabled: true, bodyCap, bodies: true, capture: [] },
     onReplay: undefined,
+    onLeave: () => {},
     emit: (e) => void events.push(e),
     piece(id, seq, _time, part, _charset, pending): PendingPieces {
       pieces.push(typeof part === "string" ? part : decoder.decode(part));
