@@ -114,7 +114,7 @@ export function chunkRecords(e: ChunksEvent): ChunkRecord[] {
 export function assembleExchange(record: ExchangeRecord, chunks: readonly ChunkRecord[]): Exchange {
   // The exchange's own fields, by name: a record may carry more (storage bookkeeping, fields of
   // older versions), and none of it belongs to the exchange.
-  const { id, transport, pageUrl, request, timing, outcome, binary, bodyBytes, bodyTruncated } = record;
+  const { id, transport, pageUrl, request, timing, outcome, binary, bodyBytes, bodyTruncated, replay } = record;
   const response = record.response && {
     ...record.response,
     ...(record.response.body ? {} : bodyBytes !== undefined || bodyTruncated || binary
@@ -128,6 +128,7 @@ export function assembleExchange(record: ExchangeRecord, chunks: readonly ChunkR
     timing: first !== undefined && timing.firstByte === undefined ? { ...timing, firstByte: first } : timing,
     chunks: binary ? [] : chunks.map(({ time, text }) => ({ time, text })),
     ...(outcome ? { outcome } : {}),
+    ...(replay ? { replay } : {}),
   };
 }
 
