@@ -95,7 +95,11 @@ function scenarios(subject: () => Subject): void {
     const { errors } = await subject().read({ url: `/api/chat-sse?id=${id}&hold=1`, until: "[DONE]", then: "stop" });
     expect(errors).toEqual([]);
     // Well before the hook's idle end: the terminal event alone says it is over.
-    const span = await spanOf(id, ended, IDLE_MS / 2);
+    const span = await spanOf(id, ended, IDLE_MS / 2).catch(async (error: unknown) => {
+      const data = await subject().data();
+      const ex = data.exchanges.find((e) => e.request.url.includes(id));
+      throw new Error(`${String(error)}: urls ${data.exchanges.map((e) => e.request.url.slice(-40)).join(" ")} exchange ${JSON.stringify(ex?.outcome)} span ${JSON.stringify(data.spans.find((s) => s.spanId === ex?.id)?.attributes["error.type"])} ended ${String(data.spans.find((s) => s.spanId === ex?.id)?.endTime)}`);
+    });
     expect(span.status).toBe("ok");
   });
 
@@ -141,7 +145,11 @@ function scenarios(subject: () => Subject): void {
     const id = uid();
     await subject().readThenLeave({ url: `/api/chat-sse?id=${id}&n=6&stall=2&hold=1`, until: "w1", then: "stop" });
     // Well before the idle watchdog would have ended it: the hook ended it as the page was left.
-    const span = await spanOf(id, ended, IDLE_MS / 2);
+    const span = await spanOf(id, ended, IDLE_MS / 2).catch(async (error: unknown) => {
+      const data = await subject().data();
+      const ex = data.exchanges.find((e) => e.request.url.includes(id));
+      throw new Error(`${String(error)}: urls ${data.exchanges.map((e) => e.request.url.slice(-40)).join(" ")} exchange ${JSON.stringify(ex?.outcome)} span ${JSON.stringify(data.spans.find((s) => s.spanId === ex?.id)?.attributes["error.type"])} ended ${String(data.spans.find((s) => s.spanId === ex?.id)?.endTime)}`);
+    });
     expect(span.status).toBe("error");
     expect(span.attributes["error.type"]).toBe("page_left");
     expect(String(span.attributes["gen_ai.output.messages"] ?? "")).toContain("w0");
@@ -175,8 +183,8 @@ test.describe("Chromium", () => {
     const page = await ext.context.newPage();
     await page.goto(`${server.origin}/pages/semantics.html`);
     await page.evaluate(readInPage, args);
+    // Left open: a closed tab's traces go with it.
     await page.goto(`${server.origin}/pages/app.html`);
-    await page.close();
   };
   scenarios(() => ({ read: (args) => inPage(readInPage, args), readThenLeave, bigLine: (id) => inPage(bigLineInPage, id), data: () => readStore(ext) }));
 });
@@ -200,8 +208,8 @@ test.describe("Firefox", () => {
     const page = await ff.browser.newPage();
     await page.goto(`${server.origin}/pages/semantics.html`);
     await page.evaluate(readInPage as (arg: unknown) => Promise<unknown>, args as unknown);
+    // Left open: a closed tab's traces go with it.
     await page.goto(`${server.origin}/pages/app.html`);
-    await page.close();
   };
   scenarios(() => ({ read: (args) => inPage(readInPage, args), readThenLeave, bigLine: (id) => inPage(bigLineInPage, id), data: () => readFirefoxStore(store) }));
 });
