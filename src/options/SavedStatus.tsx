@@ -3,14 +3,14 @@
  * in one polite live region so a screen reader hears it too. It fades after a moment.
  */
 import { useEffect, useState } from "preact/hooks";
-import { lastSave } from "./store";
+import type { SettingsStore } from "./store";
 
 const SHOWN_MS = 2500;
 /** Room the status needs to the right of a control; else it goes under the control's right end. */
 const WIDTH = 64;
 
-export function SavedStatus() {
-  const saved = lastSave.value;
+export function SavedStatus({ store }: { store: SettingsStore }) {
+  const saved = store.lastSave.value;
   const [visible, setVisible] = useState(false);
   useEffect(() => {
     if (!saved) return;

@@ -8,23 +8,24 @@ import { RulesSection } from "./sections/Rules";
 import { RedactionSection } from "./sections/Redaction";
 import { StorageSection } from "./sections/Storage";
 import { SavedStatus } from "./SavedStatus";
-import { loadSettings } from "./store";
+import { createSettingsStore, type SettingsStore } from "./store";
 
 const connection = connect(SETTINGS_PORT);
 
-function Options() {
+function Options({ store }: { store: SettingsStore }) {
   return (
     <main>
       <h1>LLM Traces settings</h1>
-      <SavedStatus />
-      <CaptureSection />
-      <RedactionSection connection={connection} />
-      <StorageSection connection={connection} />
-      <RulesSection />
-      <PricesSection />
-      <OtlpSection connection={connection} />
+      <SavedStatus store={store} />
+      <CaptureSection store={store} />
+      <RedactionSection store={store} connection={connection} />
+      <StorageSection store={store} connection={connection} />
+      <RulesSection store={store} />
+      <PricesSection store={store} />
+      <OtlpSection store={store} connection={connection} />
     </main>
   );
 }
 
-void loadSettings().then(() => render(<Options />, document.getElementById("root")!));
+const store = createSettingsStore();
+void store.load().then(() => render(<Options store={store} />, document.getElementById("root")!));

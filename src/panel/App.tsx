@@ -2,21 +2,19 @@
  * The panel: toolbar; trace list on the left; the selected trace's waterfall and the selected
  * span's detail on the right. Panes are resizable and stack in a narrow docked DevTools.
  */
-import { signal } from "@preact/signals";
+import { useSignal } from "@preact/signals";
 import { useEffect, useMemo, useRef } from "preact/hooks";
 import type { Connection } from "./connection";
 import type { PanelHost } from "./host";
-import { FileActions, NoticeBar, importFiles, refreshSessions } from "./components/FileActions";
+import { FileActions, NoticeBar, importFiles } from "./components/FileActions";
 import { SpanDetail } from "./components/SpanDetail";
 import { HealthNotices } from "./components/HealthNotices";
 import { SiteToggle } from "./components/SiteToggle";
-import { userPrices } from "./components/detail/detail-state";
-import { parsePriceTable } from "../core/providers";
 import { count } from "./format";
 import { filterHint } from "./state/filter-hint";
 import { Splitter } from "./components/Splitter";
 import { Toolbar } from "./components/Toolbar";
-import { CompareBar, sourceLabel } from "./components/CompareBar";
+import { CompareBar } from "./components/CompareBar";
 import { CompareView } from "./components/CompareView";
 import { PromptVersions } from "./components/PromptVersions";
 import { ReplayEditor } from "./components/ReplayEditor";
@@ -24,7 +22,15 @@ import { TraceList } from "./components/TraceList";
 import { TurnNav } from "./components/TurnNav";
 import { Waterfall } from "./components/Waterfall";
 import { sideOfSpan, type CompareStore } from "./state/compare";
+import type { DetailStore } from "./state/detail";
+import type { HealthStore } from "./state/health";
+import type { LayoutStore } from "./state/layout";
+import type { NoticeStore } from "./state/notices";
+import type { PricesStore } from "./state/prices";
+import type { RecordingStore } from "./state/recording";
 import type { ReplayStore } from "./state/replay";
+import type { SessionsStore } from "./state/sessions";
+import type { SiteStore } from "./state/site";
 import type { ExchangeLoader } from "./state/selection";
 import type { SpanStore } from "./state/spans";
 import type { TraceStore } from "./state/traces";
@@ -35,20 +41,22 @@ export interface AppProps {
   exchange: ExchangeLoader;
   compare: CompareStore;
   replay: ReplayStore;
+  detail: DetailStore;
+  prices: PricesStore;
+  sessions: SessionsStore;
+  notices: NoticeStore;
+  health: HealthStore;
+  site: SiteStore;
+  layout: LayoutStore;
+  recording: RecordingStore;
   connection: Connection;
   host: PanelHost;
 }
 
-const PRESERVE_KEY = "llm-traces.preserve-log";
 const GROUP_KEY = "llm-traces.group-by-conversation";
-/** Pane sizes; the waterfall fits its rows until the user drags the divider. */
-const layout = signal<{ listWidth: number; waterfallHeight: number | undefined }>({ listWidth: 380, waterfallHeight: undefined });
 const WATERFALL_ROW = 22;
 const WATERFALL_CHROME = 24;
-const preserveLog = signal(localStorage.getItem(PRESERVE_KEY) === "1");
 const TURN_NAV = 26;
-const recording = signal(true);
-const dragging = signal(false);
 
 const isTextField = (el: Element | null): boolean => el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || (el instanceof HTMLElement && el.isContentEditable);
 
@@ -69,22 +77,22 @@ performance.mark("llm-trace:end");`}</pre>
   );
 }
 
-export function App({ spans, traces, exchange, compare, replay, connection, host }: AppProps) {
+export function App({ spans, traces, exchange, compare, replay, detail, prices, sessions, notices, health, site, layout, recording, connection, host }: AppProps) {
+  const dragging = useSignal(false);
   const filterRef = useRef<HTMLInputElement>(null);
   const detailRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     traces.groupByConversation.value = localStorage.getItem(GROUP_KEY) === "1";
     host.onNavigated(() => {
-      if (!preserveLog.value) traces.since.value = Date.now();
+      if (!recording.preserveLog.value) traces.since.value = Date.now();
     });
     // Asked again whenever the line (re)opens or all data is cleared: Clear all resumes a paused tab.
-    const askRecording = () => void connection.call("getRecording", {}).then((r) => (recording.value = r.recording), () => {});
     const stopWatching = connection.subscribe((push) => {
-      if (push === null || push.type === "tab-cleared") askRecording();
+      if (push === null || push.type === "tab-cleared") recording.refresh();
     });
-    void refreshSessions(connection);
-    host.watchSettings((settings) => (userPrices.value = parsePriceTable(settings.prices).table));
+    void sessions.refresh();
+    host.watchSettings((settings) => prices.setFromSettings(settings.prices));
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "f") {
         e.preventDefault();
@@ -137,11 +145,6 @@ export function App({ spans, traces, exchange, compare, replay, connection, host
     traces.since.value = undefined;
   }
 
-  async function toggleRecording(): Promise<void> {
-    const next = !recording.value;
-    recording.value = (await connection.call("setRecording", { recording: next })).recording;
-  }
-
   const live = spans.session.value === undefined;
   return (
     <div
@@ -151,47 +154,47 @@ export function App({ spans, traces, exchange, compare, replay, connection, host
       onDrop={(e) => {
         e.preventDefault();
         dragging.value = false;
-        void importFiles([...(e.dataTransfer?.files ?? [])], connection, spans);
+        void importFiles([...(e.dataTransfer?.files ?? [])], { connection, spans, sessions, notices });
       }}
     >
       <Toolbar
-        traces={traces} recording={recording.value} onToggleRecording={() => void toggleRecording()}
-        preserveLog={preserveLog.value}
-        onPreserveLog={(v) => { preserveLog.value = v; localStorage.setItem(PRESERVE_KEY, v ? "1" : "0"); }}
+        traces={traces} recording={recording.recording.value} onToggleRecording={() => void recording.toggle()}
+        preserveLog={recording.preserveLog.value}
+        onPreserveLog={recording.setPreserveLog}
         groupByConversation={traces.groupByConversation.value}
         onGroupByConversation={(v) => { traces.groupByConversation.value = v; localStorage.setItem(GROUP_KEY, v ? "1" : "0"); }}
         onClear={() => void clear()} onOpenInWindow={host.openInWindow} onOpenSettings={host.openOptions}
         filterRef={filterRef} status={live ? status : `imported · ${status}`}
       >
-        {live && <SiteToggle connection={connection} host={host} hasSpans={total > 0} />}
-        <FileActions connection={connection} spans={spans} traces={traces} host={host} version={host.version} />
+        {live && <SiteToggle site={site} host={host} hasSpans={total > 0} />}
+        <FileActions connection={connection} spans={spans} sessions={sessions} notices={notices} traces={traces} host={host} version={host.version} />
       </Toolbar>
-      <NoticeBar />
-      <HealthNotices connection={connection} />
+      <NoticeBar notices={notices} />
+      <HealthNotices health={health} />
       <div class="main" style={{
-        "--list-width": `${layout.value.listWidth}px`,
-        "--waterfall-height": `${layout.value.waterfallHeight ?? Math.max(120, WATERFALL_CHROME + (traces.selectedTurn.value ? TURN_NAV : 0) + (traces.waterfallRows.value.length + 1) * WATERFALL_ROW)}px`,
+        "--list-width": `${layout.sizes.value.listWidth}px`,
+        "--waterfall-height": `${layout.sizes.value.waterfallHeight ?? Math.max(120, WATERFALL_CHROME + (traces.selectedTurn.value ? TURN_NAV : 0) + (traces.waterfallRows.value.length + 1) * WATERFALL_ROW)}px`,
       }}>
         <div class="list-pane">
-          <CompareBar compare={compare} traces={traces} spans={spans} />
+          <CompareBar compare={compare} traces={traces} spans={spans} sessions={sessions} />
           {hint && <div class="filter-hint" role="status">{hint}</div>}
           {total === 0 && live ? <EmptyState onOpenSettings={host.openOptions} /> : total === 0 ? <div class="empty muted">This session has no spans.</div> : visible.length === 0
             ? <div class="empty muted">No trace matches the filter.</div>
-            : <TraceList traces={traces} compare={compare} source={sourceLabel(spans.session.value)} />}
+            : <TraceList traces={traces} compare={compare} source={sessions.sourceLabel(spans.session.value)} />}
         </div>
-        <Splitter vertical label="Resize trace list" onResize={(px) => (layout.value = { ...layout.value, listWidth: px })} />
+        <Splitter vertical label="Resize trace list" onResize={layout.resizeList} />
         {compare.open.value ? <div class="right-pane is-compare"><CompareView key={`${compare.open.value.before.id}:${compare.open.value.after.id}`} compare={compare} /></div>
-          : compare.showVersions.value ? <div class="right-pane is-compare"><PromptVersions compare={compare} spans={spans.list.value} source={sourceLabel(spans.session.value)} /></div>
+          : compare.showVersions.value ? <div class="right-pane is-compare"><PromptVersions compare={compare} spans={spans.list.value} source={sessions.sourceLabel(spans.session.value)} /></div>
           : replay.active.value ? <div class="right-pane is-compare"><ReplayEditor replay={replay} /></div> : <div class="right-pane">
           <div class="waterfall-pane">
             <TurnNav traces={traces} />
             <Waterfall traces={traces} onOpen={() => detailRef.current?.focus()} />
           </div>
-          <Splitter vertical={false} label="Resize waterfall" onResize={(px) => (layout.value = { ...layout.value, waterfallHeight: px })} />
+          <Splitter vertical={false} label="Resize waterfall" onResize={layout.resizeWaterfall} />
           <div class="detail-pane" ref={detailRef} tabIndex={-1}>
-            {span ? <SpanDetail span={span} exchange={exchange.exchange.value} trace={trace} conversation={conversation} onSelectSpan={traces.selectSpan}
+            {span ? <SpanDetail span={span} detail={detail} exchange={exchange.exchange.value} trace={trace} conversation={conversation} onSelectSpan={traces.selectSpan}
               onEditAndResend={span.kind === "llm" && live ? () => replay.open(span) : undefined}
-              compareWith={span.kind === "llm" ? { candidates: traces.traces.value, onPick: (other, name) => compare.compare(sideOfSpan(span, sourceLabel(spans.session.value), trace ? traces.visible.value.find((r) => r.trace === trace)?.summary.name : undefined), sideOfSpan(other, sourceLabel(spans.session.value), name), "spans") } : undefined} />
+              compareWith={span.kind === "llm" ? { candidates: traces.traces.value, onPick: (other, name) => compare.compare(sideOfSpan(span, sessions.sourceLabel(spans.session.value), trace ? traces.visible.value.find((r) => r.trace === trace)?.summary.name : undefined), sideOfSpan(other, sessions.sourceLabel(spans.session.value), name), "spans") } : undefined} />
               : <div class="muted pad">Select a span to see its prompts, output, tokens and timing.</div>}
           </div>
         </div>}

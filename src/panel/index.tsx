@@ -10,10 +10,17 @@ import { connect } from "./connection";
 import { NoTab } from "./components/NoTab";
 import { createHost } from "./host";
 import { tabIdFromSearch } from "./tab-id";
-import { userPrices } from "./components/detail/detail-state";
 import { createCompareStore, sideOfSpan } from "./state/compare";
+import { createDetailStore } from "./state/detail";
+import { createHealthStore } from "./state/health";
+import { createLayoutStore } from "./state/layout";
+import { createNoticeStore } from "./state/notices";
+import { createPricesStore } from "./state/prices";
+import { createRecordingStore } from "./state/recording";
 import { createReplayStore } from "./state/replay";
 import { createExchangeLoader } from "./state/selection";
+import { createSessionsStore } from "./state/sessions";
+import { createSiteStore } from "./state/site";
 import { createSpanStore } from "./state/spans";
 import { createTraceStore } from "./state/traces";
 import { applyTheme } from "./theme";
@@ -36,10 +43,16 @@ if (tabId === undefined) {
   const traces = createTraceStore(spans);
   const exchange = createExchangeLoader(connection, traces, spans.session);
   document.documentElement.dataset.tabId = String(tabId);
-  const compare = createCompareStore(userPrices);
+  const prices = createPricesStore();
+  const compare = createCompareStore(prices.table);
   // One send of an edited call opens original against replay; several show their spread in the editor.
   const replay = createReplayStore(connection, spans, exchange.exchange, (original, replays) => {
     if (replays.length === 1) compare.compare(sideOfSpan(original, "original"), sideOfSpan(replays[0]!, "replay"), "spans", true);
   });
-  render(<App spans={spans} traces={traces} exchange={exchange} compare={compare} replay={replay} connection={connection} host={createHost(tabId)} />, root);
+  render(
+    <App spans={spans} traces={traces} exchange={exchange} compare={compare} replay={replay} detail={createDetailStore(prices.table)} prices={prices}
+      sessions={createSessionsStore(connection)} notices={createNoticeStore()} health={createHealthStore(connection)} site={createSiteStore(connection)}
+      layout={createLayoutStore()} recording={createRecordingStore(connection)} connection={connection} host={createHost(tabId)} />,
+    root,
+  );
 }

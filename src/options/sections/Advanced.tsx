@@ -1,15 +1,14 @@
 import browser from "webextension-polyfill";
-import { signal } from "@preact/signals";
+import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { parsePriceTable, PRICES_AS_OF } from "../../core/providers";
 import { count, formatClock } from "../../panel/format";
 import type { Connection } from "../../shared/connection";
 import type { PushStatus } from "../../shared/messages";
-import { save, settings } from "../store";
+import type { SettingsStore } from "../store";
 
-const pricesErrors = signal<string[]>([]);
-
-export function PricesSection() {
+export function PricesSection({ store: { settings, save } }: { store: SettingsStore }) {
+  const pricesErrors = useSignal<string[]>([]);
   const s = settings.value;
   return (
     <fieldset>
@@ -27,10 +26,9 @@ export function PricesSection() {
   );
 }
 
-const status = signal<PushStatus | null>(null);
-const permissionError = signal("");
-
-export function OtlpSection({ connection }: { connection: Connection }) {
+export function OtlpSection({ store: { settings, save }, connection }: { store: SettingsStore; connection: Connection }) {
+  const status = useSignal<PushStatus | null>(null);
+  const permissionError = useSignal("");
   const o = settings.value.otlp;
   // The status as the line (re)opens, then each change as the background tells it; an answer
   // overtaken by a push is older than it.

@@ -1,11 +1,10 @@
-import { signal } from "@preact/signals";
+import { useSignal } from "@preact/signals";
 import type { SiteRule } from "../../core/settings";
-import { save, settings } from "../store";
+import type { SettingsStore } from "../store";
 
-const newHost = signal("");
-const newCapture = signal<"always" | "never">("never");
-
-export function CaptureSection() {
+export function CaptureSection({ store: { settings, save } }: { store: SettingsStore }) {
+  const newHost = useSignal("");
+  const newCapture = useSignal<"always" | "never">("never");
   const s = settings.value;
   const setRules = (siteRules: SiteRule[]) => void save({ siteRules });
   return (

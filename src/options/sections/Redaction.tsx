@@ -1,19 +1,16 @@
-import { computed, signal } from "@preact/signals";
+import { useComputed, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { checkUserPattern, createRedactor, DETECTOR_INFO, WHERE, type UserPattern } from "../../core/redaction";
 import type { Connection } from "../../shared/connection";
 import type { Sample } from "../../shared/messages";
-import { save, settings } from "../store";
+import type { Settings } from "../../core/settings";
+import type { SettingsStore } from "../store";
 
-const draft = signal<UserPattern>({ pattern: "", kind: "regex", label: "" });
-const draftError = signal("");
-const samples = signal<Sample[]>([]);
-const previewText = signal("Authorization failed for ada@example.com with key sk-proj-AbC123xyz456DEF789ghi and card 4111 1111 1111 1111.");
+const PREVIEW_TEXT = "Authorization failed for ada@example.com with key sk-proj-AbC123xyz456DEF789ghi and card 4111 1111 1111 1111.";
 
 /** The preview of the current rules on the text: segments, redacted ones marked. */
-const preview = computed(() => {
-  const text = previewText.value;
-  const { matches } = createRedactor(settings.value).preview(text, "bodies");
+function previewParts(text: string, settings: Settings): { text: string; reason?: string }[] {
+  const { matches } = createRedactor(settings).preview(text, "bodies");
   const parts: { text: string; reason?: string }[] = [];
   let at = 0;
   for (const m of matches) {
@@ -23,9 +20,14 @@ const preview = computed(() => {
   }
   if (at < text.length) parts.push({ text: text.slice(at) });
   return parts;
-});
+}
 
-export function RedactionSection({ connection }: { connection: Connection }) {
+export function RedactionSection({ store: { settings, save }, connection }: { store: SettingsStore; connection: Connection }) {
+  const draft = useSignal<UserPattern>({ pattern: "", kind: "regex", label: "" });
+  const draftError = useSignal("");
+  const samples = useSignal<Sample[]>([]);
+  const previewText = useSignal(PREVIEW_TEXT);
+  const preview = useComputed(() => previewParts(previewText.value, settings.value));
   const r = settings.value.redaction!;
   useEffect(() => {
     connection.call("recentSamples", {}).then((answer) => (samples.value = answer), () => {});

@@ -3,11 +3,11 @@
  * (core/rules.ts RULE_FIELDS), a kind change drops the others, and a pasted sample previews what
  * the rule makes of a call (rule-preview.ts) before it is saved.
  */
-import { signal } from "@preact/signals";
+import { useSignal, type Signal } from "@preact/signals";
 import { RULE_FIELDS, validateRules } from "../../core/providers";
 import type { RuleError, RuleKind, UserRule } from "../../core/providers";
 import { previewRule } from "../rule-preview";
-import { save, settings } from "../store";
+import type { SettingsStore } from "../store";
 
 type Field = (typeof RULE_FIELDS)[RuleKind][number];
 
@@ -40,11 +40,6 @@ const FIELD_LABELS: Record<RuleKind, Partial<Record<Field, [label: string, examp
   },
 };
 
-const draft = signal<UserRule[] | undefined>(undefined);
-const errors = signal<RuleError[]>([]);
-const samples = signal<Record<number, { request: string; response: string }>>({});
-const savedNote = signal("");
-
 /** The rule with only what `kind` reads (a tool's old `name` becomes its toolName). */
 function forKind(rule: UserRule, kind: RuleKind): UserRule {
   const out: UserRule = { urlPattern: rule.urlPattern, kind };
@@ -56,15 +51,30 @@ function forKind(rule: UserRule, kind: RuleKind): UserRule {
   return out;
 }
 
-/** The rules being edited: the saved ones until the first edit. */
-const current = (): UserRule[] => draft.value ?? settings.value.rules;
-
-function update(index: number, next: UserRule): void {
-  draft.value = current().map((r, i) => (i === index ? next : r));
-  errors.value = errors.value.filter((e) => e.index !== index);
+/** The rules being edited (the saved ones until the first edit), their problems and samples. */
+interface RulesDraft {
+  draft: Signal<UserRule[] | undefined>;
+  errors: Signal<RuleError[]>;
+  samples: Signal<Record<number, { request: string; response: string }>>;
+  current(): UserRule[];
+  update(index: number, next: UserRule): void;
 }
 
-function RuleEditor({ rule, index }: { rule: UserRule; index: number }) {
+function useRulesDraft(store: SettingsStore): RulesDraft {
+  const draft = useSignal<UserRule[] | undefined>(undefined);
+  const errors = useSignal<RuleError[]>([]);
+  const samples = useSignal<Record<number, { request: string; response: string }>>({});
+  const current = (): UserRule[] => draft.value ?? store.settings.value.rules;
+  return {
+    draft, errors, samples, current,
+    update(index, next) {
+      draft.value = current().map((r, i) => (i === index ? next : r));
+      errors.value = errors.value.filter((e) => e.index !== index);
+    },
+  };
+}
+
+function RuleEditor({ rule, index, edit: { draft, errors, samples, current, update } }: { rule: UserRule; index: number; edit: RulesDraft }) {
   const mine = errors.value.filter((e) => e.index === index);
   const errorOf = (field: string) => mine.find((e) => e.field === field)?.message;
   const kind: RuleKind = rule.kind in RULE_FIELDS ? rule.kind : "llm";
@@ -131,8 +141,11 @@ function RuleEditor({ rule, index }: { rule: UserRule; index: number }) {
   );
 }
 
-export function RulesSection() {
-  const rules = current();
+export function RulesSection({ store }: { store: SettingsStore }) {
+  const edit = useRulesDraft(store);
+  const { draft, errors } = edit;
+  const savedNote = useSignal("");
+  const rules = edit.current();
   return (
     <fieldset>
       <legend>Classification rules</legend>
@@ -140,7 +153,7 @@ export function RulesSection() {
         endpoint is. Each kind asks for what it reads, as JSON paths such as <code>data.items[0].text</code>. A model call's
         paths say where its model, input and output are; without them a known wire format is parsed as usual, and an
         app's own JSON is read by common names (answer, output, text…). The first matching rule wins over built-in detection.</p>
-      {rules.map((rule, i) => <RuleEditor key={i} rule={rule} index={i} />)}
+      {rules.map((rule, i) => <RuleEditor key={i} rule={rule} index={i} edit={edit} />)}
       <div class="row">
         <button type="button" onClick={() => (draft.value = [...rules, { urlPattern: "", kind: "llm" }])}>Add a classification rule</button>
         <button type="button" onClick={() => {
@@ -150,7 +163,7 @@ export function RulesSection() {
           savedNote.value = "";
           if (problems.length === 0) {
             draft.value = cleaned;
-            void save({ rules: cleaned });
+            void store.save({ rules: cleaned });
           } else {
             savedNote.value = `Not saved: ${problems.length === 1 ? "1 problem" : `${problems.length} problems`} above.`;
           }

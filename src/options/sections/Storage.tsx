@@ -1,12 +1,11 @@
-import { signal } from "@preact/signals";
+import { useSignal } from "@preact/signals";
 import { LIMITS } from "../../core/settings";
 import type { Connection } from "../../shared/connection";
-import { save, settings } from "../store";
+import type { SettingsStore } from "../store";
 
-const alsoSettings = signal(false);
-const cleared = signal("");
-
-export function StorageSection({ connection }: { connection: Connection }) {
+export function StorageSection({ store: { settings, save }, connection }: { store: SettingsStore; connection: Connection }) {
+  const alsoSettings = useSignal(false);
+  const cleared = useSignal("");
   const s = settings.value;
   return (
     <fieldset>

@@ -6,20 +6,13 @@
 import type { SpanStore } from "../state/spans";
 import { sideOfTrace, type CompareStore } from "../state/compare";
 import type { TraceStore } from "../state/traces";
-import { sessions } from "./FileActions";
+import type { SessionsStore } from "../state/sessions";
 
-/** How a side says where it comes from. */
-export function sourceLabel(session: number | undefined): string {
-  if (session === undefined) return "live tab";
-  const found = sessions.value.find((s) => s.id === session);
-  return found ? `imported ${found.name}` : "imported";
-}
-
-export function CompareBar({ compare, traces, spans }: { compare: CompareStore; traces: TraceStore; spans: SpanStore }) {
+export function CompareBar({ compare, traces, spans, sessions }: { compare: CompareStore; traces: TraceStore; spans: SpanStore; sessions: SessionsStore }) {
   const selected = traces.selectedTrace.value;
   const second = compare.second.value;
   const baseline = compare.baseline.value;
-  const first = selected ? sideOfTrace(selected, sourceLabel(spans.session.value)) : undefined;
+  const first = selected ? sideOfTrace(selected, sessions.sourceLabel(spans.session.value)) : undefined;
   const ready = compare.canCompare(first);
   const isBaseline = baseline !== undefined && selected?.traceId === baseline.id;
   return (

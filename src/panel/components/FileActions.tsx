@@ -1,69 +1,59 @@
 /**
  * Import, Export and the choice between the live tab and imported sessions: the toolbar's
- * file controls. Errors and results are reported through `notify`.
+ * file controls. Errors and results are reported through the notice store (state/notices.ts).
  */
-import { signal } from "@preact/signals";
+import { useSignal, type Signal } from "@preact/signals";
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { SpanRecord } from "../../core/contract";
-import type { SessionInfo } from "../../shared/messages";
 import type { Connection } from "../connection";
 import { buildExport, importFile, type ExportFormat } from "../files";
 import { count } from "../format";
 import { placeMenu, type Placement } from "../menu-place";
 import { Icon } from "./Icon";
 import type { PanelHost } from "../host";
+import type { NoticeStore } from "../state/notices";
+import type { SessionsStore } from "../state/sessions";
 import type { SpanStore } from "../state/spans";
 import type { TraceStore } from "../state/traces";
 
-export interface Notice {
-  kind: "info" | "error";
-  text: string;
-  details?: string[];
-}
-
-export const notice = signal<Notice | undefined>(undefined);
-export const sessions = signal<SessionInfo[]>([]);
-const exportOpen = signal(false);
-const exportScope = signal<"selected" | "filtered" | "all">("filtered");
-
-export async function refreshSessions(connection: Connection): Promise<void> {
-  try {
-    sessions.value = await connection.call("listSessions", {});
-  } catch {
-    // the next refresh will tell
-  }
-}
-
 /** Import files (from the picker or a drop) one after the other, then show the last one. */
-export async function importFiles(files: readonly File[], connection: Connection, spans: SpanStore): Promise<void> {
+export async function importFiles(files: readonly File[], { connection, spans, sessions, notices }: ImportTo): Promise<void> {
   for (const file of files) {
-    notice.value = { kind: "info", text: `Importing ${file.name}…` };
+    notices.show({ kind: "info", text: `Importing ${file.name}…` });
     const outcome = await importFile(file, connection);
     if (!outcome.ok) {
-      notice.value = { kind: "error", text: outcome.error };
+      notices.show({ kind: "error", text: outcome.error });
       continue;
     }
-    await refreshSessions(connection);
+    await sessions.refresh();
     spans.session.value = outcome.session;
-    notice.value = {
+    notices.show({
       kind: "info",
       text: `Imported ${count(outcome.spans, "span")} from ${file.name}.`,
       ...(outcome.warnings.length ? { details: outcome.warnings } : {}),
-    };
+    });
   }
 }
 
-interface Props {
+/** Where imported files go, and who hears how it went. */
+export interface ImportTo {
   connection: Connection;
   spans: SpanStore;
+  sessions: SessionsStore;
+  notices: NoticeStore;
+}
+
+type ExportScope = "selected" | "filtered" | "all";
+
+interface Props extends ImportTo {
   traces: TraceStore;
   host: PanelHost;
   version: string;
 }
 
-function scopedSpans(traces: TraceStore, spans: SpanStore): SpanRecord[] {
-  if (exportScope.value === "selected") return traces.selectedTrace.value?.spans ?? [];
-  if (exportScope.value === "filtered") return traces.visible.value.flatMap((row) => row.trace.spans);
+function scopedSpans(exportScope: ExportScope, traces: TraceStore, spans: SpanStore): SpanRecord[] {
+  if (exportScope === "selected") return traces.selectedTrace.value?.spans ?? [];
+  if (exportScope === "filtered") return traces.visible.value.flatMap((row) => row.trace.spans);
   return spans.list.value;
 }
 
@@ -93,26 +83,29 @@ function useMenuPlacement(open: boolean) {
   return { anchor, menu, style };
 }
 
-export function FileActions({ connection, spans, traces, host, version }: Props) {
+export function FileActions(props: Props) {
+  const { connection, spans, sessions, notices, traces, host, version } = props;
+  const exportOpen = useSignal(false);
+  const exportScope: Signal<ExportScope> = useSignal("filtered");
   const input = useRef<HTMLInputElement>(null);
   const exportMenu = useMenuPlacement(exportOpen.value);
   const session = spans.session.value;
-  const current = sessions.value.find((s) => s.id === session);
+  const current = sessions.list.value.find((s) => s.id === session);
 
   async function runExport(format: ExportFormat): Promise<void> {
     exportOpen.value = false;
     await spans.loaded();
-    const chosen = scopedSpans(traces, spans);
+    const chosen = scopedSpans(exportScope.value, traces, spans);
     if (chosen.length === 0) {
-      notice.value = { kind: "error", text: "Nothing to export: no traces in that scope." };
+      notices.show({ kind: "error", text: "Nothing to export: no traces in that scope." });
       return;
     }
     try {
       const file = await buildExport(format, chosen, connection, { ...(current ? { host: current.name.replace(/\.[^.]+$/, "") } : {}), version, ...(session !== undefined ? { session } : {}) });
       host.download(file.fileName, file.text, file.mimeType);
-      notice.value = { kind: "info", text: `Exported ${count(chosen.length, "span")} to ${file.fileName}.` };
+      notices.show({ kind: "info", text: `Exported ${count(chosen.length, "span")} to ${file.fileName}.` });
     } catch (error) {
-      notice.value = { kind: "error", text: `Export failed: ${error instanceof Error ? error.message : String(error)}` };
+      notices.show({ kind: "error", text: `Export failed: ${error instanceof Error ? error.message : String(error)}` });
     }
   }
 
@@ -120,7 +113,7 @@ export function FileActions({ connection, spans, traces, host, version }: Props)
     if (session === undefined) return;
     await connection.call("removeSession", { session });
     spans.session.value = undefined;
-    await refreshSessions(connection);
+    await sessions.refresh();
   }
 
   const counts = { selected: traces.selectedTrace.value ? 1 : 0, filtered: traces.visible.value.length, all: traces.traces.value.length };
@@ -128,10 +121,10 @@ export function FileActions({ connection, spans, traces, host, version }: Props)
     <div class="file-actions">
       <select class="session-picker" aria-label="Session" title="The live tab, or an imported file"
         value={session === undefined ? "live" : String(session)}
-        onFocus={() => void refreshSessions(connection)}
+        onFocus={() => void sessions.refresh()}
         onChange={(e) => (spans.session.value = e.currentTarget.value === "live" ? undefined : Number(e.currentTarget.value))}>
         <option value="live">Live: this tab</option>
-        {sessions.value.map((s) => <option key={s.id} value={String(s.id)}>Imported: {s.name} ({s.spans} spans)</option>)}
+        {sessions.list.value.map((s) => <option key={s.id} value={String(s.id)}>Imported: {s.name} ({s.spans} spans)</option>)}
       </select>
       {current && <button type="button" class="icon-button" aria-label="Remove imported session" title={`Remove ${current.name}`} onClick={() => void remove()}><Icon name="remove" /></button>}
       <button type="button" class="text-button" aria-label="Import" title="Import a HAR (ours or any Network export) or OTLP JSON file; or drop it on the panel"
@@ -140,7 +133,7 @@ export function FileActions({ connection, spans, traces, host, version }: Props)
         onChange={(e) => {
           const files = [...(e.currentTarget.files ?? [])];
           e.currentTarget.value = "";
-          void importFiles(files, connection, spans);
+          void importFiles(files, props);
         }} />
       <div class="menu-anchor">
         <button ref={exportMenu.anchor} type="button" class="text-button" aria-label="Export" aria-haspopup="menu" aria-expanded={exportOpen.value}
@@ -167,14 +160,14 @@ export function FileActions({ connection, spans, traces, host, version }: Props)
   );
 }
 
-export function NoticeBar() {
-  const n = notice.value;
+export function NoticeBar({ notices }: { notices: NoticeStore }) {
+  const n = notices.current.value;
   if (!n) return null;
   return (
     <div class={`notice notice-${n.kind}`} role={n.kind === "error" ? "alert" : "status"}>
       <span>{n.text}</span>
       {n.details && <details><summary>{count(n.details.length, "note")}</summary><ul>{n.details.slice(0, 50).map((d, i) => <li key={i}>{d}</li>)}</ul></details>}
-      <button type="button" class="icon-button" aria-label="Dismiss" onClick={() => (notice.value = undefined)}>×</button>
+      <button type="button" class="icon-button" aria-label="Dismiss" onClick={notices.dismiss}>×</button>
     </div>
   );
 }

@@ -3,15 +3,10 @@
  * sites are recorded always, other sites while DevTools is open, denied sites never. When
  * recording only began as DevTools opened, offer a reload to record the page from its start.
  */
-import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { CapturePolicy as Policy } from "../../core/settings";
-import type { SiteState } from "../../shared/messages";
-import type { Connection } from "../connection";
 import type { PanelHost } from "../host";
-
-const site = signal<SiteState | undefined>(undefined);
-const offerReload = signal(false);
+import type { SiteStore } from "../state/site";
 
 const LABEL: Record<Policy, string> = { always: "always recorded", never: "not recorded", devtools: "recorded while DevTools is open" };
 /** What one click does from each policy. */
@@ -21,13 +16,11 @@ const NEXT: Record<Policy, { capture: boolean | null; label: (host: string) => s
   never: { capture: null, label: (h) => `Record ${h} as by default` },
 };
 
-export function SiteToggle({ connection, host, hasSpans }: { connection: Connection; host: PanelHost; hasSpans: boolean }) {
+export function SiteToggle({ site: store, host, hasSpans }: { site: SiteStore; host: PanelHost; hasSpans: boolean }) {
+  const { site, offerReload } = store;
   useEffect(() => {
-    void connection.call("getSiteState", {}).then((s) => {
-      site.value = s;
-      // Recording began with DevTools: earlier calls of this page were not recorded.
-      offerReload.value = host.inDevtools && s.policy === "devtools" && !hasSpans;
-    }, () => {});
+    // Recording began with DevTools: earlier calls of this page were not recorded.
+    store.load((s) => host.inDevtools && s.policy === "devtools" && !hasSpans);
   }, []);
   const s = site.value;
   if (!s?.host) return null;
@@ -36,7 +29,7 @@ export function SiteToggle({ connection, host, hasSpans }: { connection: Connect
     <>
       <button type="button" class={`site-toggle site-${s.policy}`} title={`${s.host} is ${LABEL[s.policy]}. Click: ${next.label(s.host)}.`}
         aria-label={next.label(s.host)}
-        onClick={() => void connection.call("setSiteCapture", { capture: next.capture }).then((r) => (site.value = r))}>
+        onClick={() => store.setCapture(next.capture)}>
         <span class="site-dot" />{s.host}
       </button>
       {offerReload.value && (

@@ -7,6 +7,7 @@ import type { JSX } from "preact";
 import { useMemo } from "preact/hooks";
 import type { Exchange, SpanRecord } from "../../core/contract";
 import type { Trace } from "../../core/query";
+import type { DetailStore } from "../state/detail";
 import { isTraceRoot } from "../detail-model/trace-overview";
 import { chooseTab, rootTabs, tabsFor } from "../detail-model/tabs";
 import type { TabId } from "../detail-model/tabs";
@@ -14,7 +15,7 @@ import { AttributesTab } from "./detail/AttributesTab";
 import { ChatTab, type ChatConversation } from "./detail/ChatTab";
 import { CompareWith, type CompareWithProps } from "./detail/CompareWith";
 import { DetailHeader } from "./detail/DetailHeader";
-import { rememberedTab } from "./detail/detail-state";
+import { DetailContext } from "./detail/detail-context";
 import { DocumentsTab } from "./detail/DocumentsTab";
 import { SpanExchange } from "./detail/MediaPart";
 import { RequestTab, ResponseTab } from "./detail/HttpTabs";
@@ -30,6 +31,8 @@ import { UsageTab } from "./detail/UsageTab";
 
 export interface SpanDetailProps {
   span: SpanRecord;
+  /** What the pane keeps across selections (state/detail.ts). */
+  detail: DetailStore;
   /** undefined: loading; null: no HTTP data, or no longer stored. */
   exchange: Exchange | null | undefined;
   /** The span's trace: links between tool calls and results, and a root's summary and chat. */
@@ -85,27 +88,28 @@ function TabContent({ tab, span, exchange, spans, trace, conversation, onSelectS
 /** Whether a model call of the trace recorded messages. */
 const hasMessages = (spans: readonly SpanRecord[]) => spans.some((s) => (s.kind === "llm" || s.kind === "agent") && (s.attributes["gen_ai.input.messages"] !== undefined || s.attributes["gen_ai.output.messages"] !== undefined));
 
-export function SpanDetail({ span, exchange, trace, conversation, onSelectSpan, compareWith, onEditAndResend }: SpanDetailProps): JSX.Element {
+export function SpanDetail({ span, detail, exchange, trace, conversation, onSelectSpan, compareWith, onEditAndResend }: SpanDetailProps): JSX.Element {
   const root = isTraceRoot(span, trace);
   const tabs = useMemo(() => {
     const own = tabsFor(span);
     if (!root || !trace) return own;
     return rootTabs(span, own, trace.spans.length, hasMessages(trace.spans) || conversation !== undefined);
   }, [span, root, trace, conversation !== undefined]);
-  const active = chooseTab(tabs, rememberedTab.value);
+  const active = chooseTab(tabs, detail.rememberedTab.value);
   // The trace as the links should see it: with this (possibly newer) copy of the span in it.
   const spans = useMemo(() => {
     const others = (trace?.spans ?? []).filter((s) => s.spanId !== span.spanId);
     return [...others, span];
   }, [trace, span]);
-  const nav = useMemo(() => makeToolNav(span, spans, onSelectSpan), [span, spans, onSelectSpan]);
+  const nav = useMemo(() => makeToolNav(span, spans, onSelectSpan, detail), [span, spans, onSelectSpan, detail]);
   return (
     <section class="span-detail" aria-label={`Span detail: ${span.name}`}>
       <DetailHeader span={span} exchange={exchange}>
         {onEditAndResend && <button type="button" onClick={onEditAndResend} title="Edit this call's request and send it again from the page">Edit and resend</button>}
         {compareWith && <CompareWith span={span} {...compareWith} />}
       </DetailHeader>
-      <TabStrip tabs={tabs} active={active} onSelect={(id) => (rememberedTab.value = id)} />
+      <TabStrip tabs={tabs} active={active} onSelect={(id) => (detail.rememberedTab.value = id)} />
+      <DetailContext.Provider value={detail}>
       <ToolNavContext.Provider value={nav}>
         {/* Keyed by span and tab: a new selection starts collapsed and scrolled to the top. */}
         <div class="dt-panel" role="tabpanel" id={panelDomId(active)} aria-labelledby={tabDomId(active)} tabIndex={0} key={`${span.spanId}:${active}`}>
@@ -114,6 +118,7 @@ export function SpanDetail({ span, exchange, trace, conversation, onSelectSpan, 
           </SpanExchange.Provider>
         </div>
       </ToolNavContext.Provider>
+      </DetailContext.Provider>
     </section>
   );
 }

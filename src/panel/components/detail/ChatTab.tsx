@@ -4,12 +4,12 @@
  * conversation, the whole conversation too. Every entry names the span it came from and selects
  * it on click. Later entries render as they scroll into view (a 500-message chat).
  */
-import { signal } from "@preact/signals";
 import { Fragment } from "preact";
 import { useMemo } from "preact/hooks";
 import type { SpanRecord } from "../../../core/contract";
 import type { Trace } from "../../../core/query";
 import { chatOfConversation, chatOfTrace, type ChatEntry } from "../../detail-model/chat";
+import { useDetail } from "./detail-context";
 import { Lazy } from "./Lazy";
 import { SpanExchange } from "./MediaPart";
 import { MessageView } from "./MessageView";
@@ -24,7 +24,6 @@ export interface ChatConversation {
 }
 
 /** This trace only, or its whole conversation; remembered across selections. */
-const scope = signal<"trace" | "conversation">("trace");
 
 const EAGER = 30;
 
@@ -67,6 +66,7 @@ function Entry({ entry, onSelectSpan }: { entry: ChatEntry; onSelectSpan(spanId:
 }
 
 export function ChatTab({ trace, conversation, onSelectSpan }: { trace: Trace<SpanRecord>; conversation: ChatConversation | undefined; onSelectSpan(spanId: string): void }) {
+  const scope = useDetail().chatScope;
   const whole = conversation !== undefined && scope.value === "conversation";
   const entries = useMemo(
     () => (whole ? chatOfConversation(conversation.turns) : chatOfTrace(trace.spans)),

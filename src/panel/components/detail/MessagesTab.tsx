@@ -5,7 +5,7 @@
 import { useLayoutEffect, useMemo, useRef } from "preact/hooks";
 import type { SpanRecord } from "../../../core/contract";
 import { parseMessages, parseSystem } from "../../detail-model/messages";
-import { pendingAnchor } from "./detail-state";
+import { useDetail } from "./detail-context";
 import { MessageList, MessageView } from "./MessageView";
 import { ReasoningTokens } from "./PartView";
 import { Note } from "./Section";
@@ -14,6 +14,7 @@ import { Unparsed } from "./Unparsed";
 
 /** Scroll to and flash the element a tool link asked for, once this span's messages are on screen. */
 function useRevealAnchor(container: { current: HTMLElement | null }, spanId: string): void {
+  const { pendingAnchor } = useDetail();
   const target = pendingAnchor.value;
   useLayoutEffect(() => {
     if (!target || target.spanId !== spanId || !container.current) return;
@@ -36,7 +37,7 @@ export function MessagesTab({ span }: { span: SpanRecord }) {
   const input = useMemo(() => parseMessages(a["gen_ai.input.messages"]), [a["gen_ai.input.messages"]]);
   const output = useMemo(() => parseMessages(a["gen_ai.output.messages"]), [a["gen_ai.output.messages"]]);
   const ref = useRef<HTMLDivElement>(null);
-  const revealing = pendingAnchor.value?.spanId === span.spanId;
+  const revealing = useDetail().pendingAnchor.value?.spanId === span.spanId;
   useRevealAnchor(ref, span.spanId);
   const reasoning = a["gen_ai.usage.reasoning.output_tokens"];
   return (

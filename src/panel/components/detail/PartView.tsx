@@ -12,7 +12,7 @@ import { callKey, citationsOf, decodeJsonText, partText, resultKey, sourceOf } f
 import type { Part } from "../../detail-model/messages";
 import { formatCount } from "../../detail-model/numbers";
 import { callAnchor, callOf, executionOf, resultAnchor, resultOf } from "../../detail-model/tool-links";
-import { textView } from "./detail-state";
+import { useDetail } from "./detail-context";
 import { JsonTree } from "./JsonTree";
 import { RichText } from "./Markdown";
 import { MediaPart } from "./MediaPart";
@@ -154,6 +154,7 @@ export const ReasoningTokens = createContext<number | undefined>(undefined);
 
 function ReasoningPart({ text }: { text: string }) {
   const tokens = useContext(ReasoningTokens);
+  const raw = useDetail().textView.value === "raw";
   return (
     <details class="dt-reasoning">
       <summary>
@@ -162,7 +163,7 @@ function ReasoningPart({ text }: { text: string }) {
         {` · ${formatCount(text.length)} characters`}
       </summary>
       <div class="dt-reasoning-body">
-        <RichText text={text} raw={textView.value === "raw"} />
+        <RichText text={text} raw={raw} />
       </div>
     </details>
   );
@@ -170,7 +171,7 @@ function ReasoningPart({ text }: { text: string }) {
 
 export function PartView({ part, inInput }: { part: Part; inInput: boolean }) {
   const text = partText(part);
-  const raw = textView.value === "raw";
+  const raw = useDetail().textView.value === "raw";
   switch (part.type) {
     case "text":
       return (

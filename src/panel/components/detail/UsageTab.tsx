@@ -9,7 +9,7 @@ import type { Exchange, SpanRecord } from "../../../core/contract";
 import { formatDuration } from "../../format";
 import { formatCount, formatRate, formatRatePerSecond, formatUsd } from "../../detail-model/numbers";
 import { timingOf } from "../../detail-model/timing";
-import { userPrices } from "./detail-state";
+import { useDetail } from "./detail-context";
 import { KeyValues, Note, Section } from "./Section";
 
 const NOT_REPORTED = <span class="dt-muted">not reported by the provider</span>;
@@ -79,7 +79,7 @@ function noCostReason(span: SpanRecord): string {
 }
 
 export function UsageTab({ span, exchange }: { span: SpanRecord; exchange: Exchange | null | undefined }) {
-  const prices = userPrices.value;
+  const prices = useDetail().prices.value;
   const cost = useMemo(() => costOf(span.attributes, prices), [span.attributes, prices]);
   const timing = useMemo(() => timingOf(span, exchange), [span, exchange]);
   const input = tokens(span, "input_tokens");

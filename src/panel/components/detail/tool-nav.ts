@@ -6,7 +6,7 @@ import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import type { SpanRecord } from "../../../core/contract";
 import type { LinkTarget } from "../../detail-model/tool-links";
-import { pendingAnchor, rememberedTab } from "./detail-state";
+import type { DetailStore } from "../../state/detail";
 
 export interface ToolNav {
   span: SpanRecord;
@@ -20,7 +20,7 @@ export const ToolNavContext = createContext<ToolNav | undefined>(undefined);
 
 export const useToolNav = () => useContext(ToolNavContext);
 
-export function makeToolNav(span: SpanRecord, spans: readonly SpanRecord[], onSelectSpan: (id: string) => void): ToolNav {
+export function makeToolNav(span: SpanRecord, spans: readonly SpanRecord[], onSelectSpan: (id: string) => void, { pendingAnchor, rememberedTab }: DetailStore): ToolNav {
   return {
     span,
     spans,
