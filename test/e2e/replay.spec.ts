@@ -14,6 +14,8 @@ import { startDemoServer, type DemoServer } from "../../demo/server";
 import type { SpanRecord } from "../../src/core/contract";
 import { launchWithExtension, openContentWorld, openPanelTab, readStore, waitFor, type WithExtension } from "./support/chromium";
 import { launchFirefox, openExtensionPage, readFirefoxStore } from "./support/firefox";
+
+type FirefoxPage = Awaited<ReturnType<typeof openExtensionPage>>;
 import { REPO_ROOT } from "./support/paths";
 
 const OUT = path.join(REPO_ROOT, process.env.UPDATE_SCREENSHOTS ? "docs/screenshots" : "artifacts/screenshots");
@@ -155,45 +157,64 @@ test("Chromium: a streamed OpenAI call and an Anthropic call edited and sent aga
   }
 });
 
-test("Firefox: an edited OpenAI call sent again from the page is stored, linked, without the key", async () => {
+/** In the Firefox panel: select `spanId` in the trace named `trace`, open the editor, set the temperature, and send. */
+async function firefoxEditAndSend(panel: FirefoxPage, trace: string, spanId: string, temperature: string): Promise<void> {
+  await waitFor(async () => (await panel.evaluate((t, id) => {
+    document.querySelector<HTMLButtonElement>('[aria-label="Close compare"]')?.click();
+    document.querySelector<HTMLButtonElement>('[aria-label="Close the editor"]')?.click();
+    [...document.querySelectorAll<HTMLElement>(".trace-row")].find((r) => r.textContent?.includes(t))?.click();
+    const row = document.querySelector<HTMLElement>(`.wf-row[data-span-id="${id}"]`);
+    row?.click();
+    const button = [...document.querySelectorAll<HTMLButtonElement>("button")].find((b) => b.textContent === "Edit and resend");
+    if (!row || !button) return false;
+    button.click();
+    return true;
+  }, trace, spanId)) || undefined, "the editor in Firefox");
+  await waitFor(async () => (await panel.evaluate((value) => {
+    [...document.querySelectorAll<HTMLElement>('[role="tab"]')].find((t) => t.textContent === "Parameters")?.click();
+    const input = [...document.querySelectorAll<HTMLLabelElement>(".replay-params label")].find((l) => l.textContent?.trim().startsWith("temperature"))?.querySelector("input");
+    if (!input) return false;
+    input.value = value;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    [...document.querySelectorAll<HTMLButtonElement>("button")].find((b) => b.textContent === "Send")?.click();
+    return true;
+  }, temperature)) || undefined, "sent from Firefox").catch(async (error: unknown) => {
+    throw new Error(`${String(error)}; the panel shows: ${await panel.evaluate(() => document.querySelector(".right-pane")?.textContent ?? "")}`);
+  });
+}
+
+test("Firefox: an OpenAI and an Anthropic call edited and sent again from the page, stored, linked, without the keys; after a reload the editor asks for credentials", async () => {
   const ff = await launchFirefox({ extension: true });
   try {
     const app = await ff.browser.newPage();
     await app.goto(server.origin);
     await app.click("#send");
     await app.waitForFunction(() => document.body.textContent?.includes("valid for 30 minutes."));
+    await app.click("#agent");
     const store = await openExtensionPage(ff, "options.html");
-    const chat = await waitFor(async () => {
+    const first = await waitFor(async () => {
       const { spans } = await readFirefoxStore(store);
-      const list = spans.filter((s) => s.name === "chat gpt-4o-mini" && s.endTime !== undefined);
-      return list.length === 2 && spans.every((s) => s.endTime !== undefined) ? list.sort((a, b) => a.startTime - b.startTime)[1] : undefined;
-    }, "the support bot's calls in Firefox");
-    const panel = await openExtensionPage(ff, `panel.html?tabId=${chat.tabId}`);
-    await waitFor(async () => (await panel.evaluate((id) => {
-      [...document.querySelectorAll<HTMLElement>(".trace-row")].find((r) => r.textContent?.includes("submit form#chat"))?.click();
-      const row = document.querySelector<HTMLElement>(`.wf-row[data-span-id="${id}"]`);
-      row?.click();
-      const button = [...document.querySelectorAll<HTMLButtonElement>("button")].find((b) => b.textContent === "Edit and resend");
-      if (!row || !button || button.disabled) return false;
-      button.click();
-      return true;
-    }, chat.spanId)) || undefined, "the editor in Firefox");
-    await waitFor(async () => (await panel.evaluate(() => {
-      const tab = [...document.querySelectorAll<HTMLElement>('[role="tab"]')].find((t) => t.textContent === "Parameters");
-      tab?.click();
-      const input = [...document.querySelectorAll<HTMLLabelElement>(".replay-params label")].find((l) => l.textContent?.trim().startsWith("temperature"))?.querySelector("input");
-      if (!input) return false;
-      input.value = "0.9";
-      input.dispatchEvent(new Event("input", { bubbles: true }));
-      [...document.querySelectorAll<HTMLButtonElement>("button")].find((b) => b.textContent === "Send")?.click();
-      return true;
-    })) || undefined, "sent from Firefox").catch(async (error: unknown) => {
-      throw new Error(`${String(error)}; the panel shows: ${await panel.evaluate(() => document.querySelector(".right-pane")?.textContent ?? "")}`);
-    });
-    const replay = (await waitFor(async () => replaysOf(await readFirefoxStore(store) as unknown as Stored, chat, 1), "the replay stored in Firefox"))[0]!;
+      const chat = spans.filter((s) => s.name === "chat gpt-4o-mini" && s.endTime !== undefined).sort((a, b) => a.startTime - b.startTime);
+      const claude = spans.filter((s) => s.attributes["gen_ai.provider.name"] === "anthropic" && s.kind === "llm" && s.endTime !== undefined);
+      return chat.length === 2 && claude.length >= 2 && spans.every((s) => s.endTime !== undefined) ? { chat: chat[1]!, claude: claude[0]! } : undefined;
+    }, "the support bot's and the agent's calls in Firefox");
+    const panel = await openExtensionPage(ff, `panel.html?tabId=${first.chat.tabId}`);
+
+    await firefoxEditAndSend(panel, "submit form#chat", first.chat.spanId, "0.9");
+    const replay = (await waitFor(async () => replaysOf(await readFirefoxStore(store) as unknown as Stored, first.chat, 1), "the OpenAI replay stored in Firefox"))[0]!;
     expect(replay.status).toBe("ok");
     expect(replay.attributes["gen_ai.request.temperature"]).toBe(0.9);
+
+    await firefoxEditAndSend(panel, "agent", first.claude.spanId, "0.3");
+    const claude = (await waitFor(async () => replaysOf(await readFirefoxStore(store) as unknown as Stored, first.claude, 1), "the Anthropic replay stored in Firefox"))[0]!;
+    expect(claude.status).toBe("ok");
+    expect(claude.attributes["gen_ai.request.temperature"]).toBe(0.3);
     for (const secret of SECRETS) expect(everything(await readFirefoxStore(store))).not.toContain(secret);
+
+    // After a reload the page has forgotten the keys: the editor says so.
+    await app.reload();
+    await firefoxEditAndSend(panel, "submit form#chat", first.chat.spanId, "0.5");
+    await waitFor(async () => (await panel.evaluate(() => document.querySelector('[role="status"].replay-status')?.textContent ?? "")).includes("its headers (API keys) are gone") || undefined, "the editor asking for credentials in Firefox");
   } finally {
     await ff.close();
   }
