@@ -155,15 +155,20 @@ export function openChannel(win: Window, post = postWindowMessage): Channel {
   /**
    * Exchanges begun and not over: true, or how to end one. Left before they are over (the page
    * navigates mid-stream), they end then, as "page_left": the hook will never see more of them
-   * (docs/DESIGN.md, "Leaving the page"). false: over (an end may come before a deferred request).
+   * (docs/DESIGN.md, "Leaving the page"). An exchange leaves the table when it ends, so it holds
+   * what is in flight, not the page's history; false marks the rare end that came before its
+   * (deferred) request, until that request arrives.
    */
   const open = createObject(null) as Record<string, boolean | (() => void)>;
 
   function emit(event: ChannelEvent): void {
     if (event.t === "request") {
-      if (open[event.id] === undefined) open[event.id] = true;
+      const known = open[event.id];
+      if (known === false) delete open[event.id];
+      else if (known === undefined) open[event.id] = true;
     } else if (event.t === "end") {
-      open[event.id] = false;
+      if (open[event.id] === undefined) open[event.id] = false;
+      else delete open[event.id];
     }
     queue[queue.length] = event;
     schedule();
@@ -178,9 +183,10 @@ export function openChannel(win: Window, post = postWindowMessage): Channel {
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
       const end = open[id];
+      // Each end goes through emit, which takes the exchange out of the table.
       if (typeof end === "function") end();
       else if (end === true) emit({ t: "end", id, time: clockNow(), outcome: PAGE_LEFT, chunks: 0 });
-      open[id] = false;
+      else delete open[id];
     }
   }
 
