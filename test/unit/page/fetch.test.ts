@@ -7,29 +7,19 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { HookConfig } from "../../../src/core/contract";
-import type { Channel, ChannelEvent, PendingPieces } from "../../../src/page/channel";
+import type { ChannelEvent } from "../../../src/page/channel";
 import { hookFetch } from "../../../src/page/fetch";
+import { recordingChannel } from "./recording-channel";
 
-const decoder = new TextDecoder();
 const tick = () => new Promise((r) => setImmediate(r));
 
 type Native = (input: unknown, init?: unknown) => Promise<Response>;
 
 /** A window whose fetch answers with `native`, hooked; what the hook recorded. */
 function hooked(native: Native, config: Partial<HookConfig> = {}) {
-  const events: ChannelEvent[] = [];
-  const pieces: string[] = [];
+  const { channel, events, pieces } = recordingChannel(config);
   const calls: { self: unknown; args: unknown[] }[] = [];
-  const channel: Channel = {
-    config: { enabled: true, bodyCap: 1 << 20, bodies: true, capture: [], ...config },
-    onReplay: undefined,
-    onLeave: () => {},
-    emit: (e) => void events.push(e),
-    piece(id, seq, _time, part, _charset, pending): PendingPieces {
-      pieces.push(typeof part === "string" ? part : decoder.decode(part));
-      return pending ?? { event: { t: "pieces", id, seq, times: [], parts: [] }, batch: 0 };
-    },
-  };
+
   const win = {
     fetch(this: unknown, ...args: unknown[]) {
       calls.push({ self: this, args });

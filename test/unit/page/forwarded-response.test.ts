@@ -10,8 +10,8 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { BodyRecorder, outcomeOf } from "../../../src/page/body";
-import type { Channel, ChannelEvent, PendingPieces } from "../../../src/page/channel";
 import { IDLE_MS, forwardResponse, hookForwardedResponses, type Timing } from "../../../src/page/forwarded-response";
+import { recordingChannel } from "./recording-channel";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -19,18 +19,8 @@ const tick = () => new Promise((r) => setImmediate(r));
 
 /** What the hook reports for one exchange: its events and the text of its recorded pieces. */
 function recorded(bodyCap = 1 << 20) {
-  const events: ChannelEvent[] = [];
-  const pieces: string[] = [];
-  const channel: Channel = {
-    config: { enabled: true, bodyCap, bodies: true, capture: [] },
-    onReplay: undefined,
-    onLeave: () => {},
-    emit: (e) => void events.push(e),
-    piece(id, seq, _time, part, _charset, pending): PendingPieces {
-      pieces.push(typeof part === "string" ? part : decoder.decode(part));
-      return pending ?? { event: { t: "pieces", id, seq, times: [], parts: [] }, batch: 0 };
-    },
-  };
+  const { channel, events, pieces } = recordingChannel({ bodyCap });
+
   const recorder = new BodyRecorder(channel, "x", [["content-type", "text/event-stream"]]);
   const ends = () => events.filter((e) => e.t === "end");
   const outcomes = () => ends().map((e) => e.t === "end" && e.outcome);
