@@ -24,7 +24,7 @@ import type {
   CaptureEvent, ChunkRecord, ChunksEvent, ExchangeEvent, ExchangeRecord, InteractionEvent, MarkEvent, SpanRecord, UnverifiedReason,
 } from "../core/contract";
 import { isPlaced, withPlace } from "../core/assembly";
-import { deriveSpan, type DeriveOptions } from "../core/providers";
+import { deriveSpans, type DeriveOptions } from "../core/providers";
 import {
   applyEvent, assembleExchange, chunkBlock, chunkRecords, emptyExchange, isExchangeEvent, markUnverified, mergeChunks, storedChunks,
 } from "../core/capture";
@@ -227,7 +227,8 @@ type IngestTx = IDBPTransaction<TraceDB, ("exchanges" | "chunks" | "spans" | "ev
 interface Applied {
   writes: (() => Promise<unknown>)[];
   open?: Open;
-  span?: SpanRecord;
+  /** The exchange's span, and for a live WebSocket session the spans of its trace. */
+  spans?: SpanRecord[];
   state?: StreamRedactState;
   deferred: boolean;
 }
@@ -278,14 +279,15 @@ async function commit(tabId: number, frameId: number | undefined, p: Prepared, w
     if (applied.state) touchedStates.set(id, applied.state);
     if (applied.deferred) deferred.push(id);
     staged.push([id, applied.open]);
-    if (!applied.span) continue;
-    // The place assembly gave it (trace, parent, derived conversation) stays until it runs again.
-    const placed = w.spans.get(id) ?? p.storedSpan.get(id);
-    const span = placed && placed.tabId === tabId ? withPlace(applied.span, placed) : applied.span;
-    derived.push(span);
-    if (!placed) added++;
-    w.spans.set(id, span);
-    pendingFrom = Math.min(pendingFrom, span.startTime);
+    for (const fresh of applied.spans ?? []) {
+      // The place assembly gave it (trace, parent, derived conversation) stays until it runs again.
+      const placed = w.spans.get(fresh.spanId) ?? (fresh.spanId === id ? p.storedSpan.get(id) : undefined);
+      const span = placed && placed.tabId === tabId ? withPlace(fresh, placed) : fresh;
+      derived.push(span);
+      if (!placed) added++;
+      w.spans.set(span.spanId, span);
+      pendingFrom = Math.min(pendingFrom, span.startTime);
+    }
   }
 
   w.pending += derived.length + p.others.length;
@@ -386,7 +388,7 @@ function apply(
     ...(state && !whole ? { state } : {}),
     deferred: !due || (held && !ended),
   };
-  return due ? { ...applied, span: deriveSpan(assembleExchange(record, chunks), record, now, p.deriveOptions) } : applied;
+  return due ? { ...applied, spans: deriveSpans(assembleExchange(record, chunks), record, now, p.deriveOptions) } : applied;
 }
 
 function textLength(chunks: readonly { text: string }[]): number {

@@ -1,6 +1,6 @@
 /**
  * MAIN-world entry, injected at document_start into every frame before the page's own scripts.
- * Installs the fetch and XHR hooks once per window and opens the line to the relay. Only what
+ * Installs the fetch, XHR, WebSocket and EventSource hooks once per window and opens the line to the relay. Only what
  * must run in the page's own world is here: interactions and marks are observed by the relay.
  */
 import { openChannel } from "./channel";
@@ -8,6 +8,8 @@ import { hookFetch } from "./fetch";
 import { maskToString } from "./patch";
 import { hookForwardedResponses } from "./forwarded-response";
 import { hookXhr } from "./xhr";
+import { hookWebSocket } from "./websocket";
+import { hookEventSource } from "./event-source";
 
 // No "installed" marker on window: it would be visible to the page. Browsers inject a
 // manifest content script once per document, and never into pages already loaded.
@@ -17,6 +19,8 @@ function install(win: Window & typeof globalThis): void {
   hookForwardedResponses(win);
   hookFetch(win, channel);
   hookXhr(channel);
+  hookWebSocket(win, channel);
+  hookEventSource(win, channel);
 }
 
 try {

@@ -268,3 +268,21 @@ export function errorInfo(error: unknown): { name: string; message: string } {
   const message = dataValue(error, "message");
   return { name: typeof name === "string" ? name : "Error", message: typeof message === "string" ? message : "" };
 }
+
+// ---- WebSocket and EventSource (absent in Node, where the unit tests run) ----
+export const construct = Reflect.construct;
+/**
+ * Event.isTrusted is an unforgeable attribute: an own accessor of every event, not on the
+ * prototype. Its getter, taken from an event of ours, reads any event's.
+ */
+const trustedGetter = ownDescriptor(new Event("x"), "isTrusted")?.get;
+export const isTrusted = trustedGetter ? uncurry(trustedGetter as () => boolean) : (): boolean => true;
+const hasWebSocket = typeof WebSocket === "function";
+const hasEventSource = typeof EventSource === "function";
+export const socketUrl = hasWebSocket ? getter<string>(WebSocket.prototype, "url") : () => "";
+export const socketProtocol = hasWebSocket ? getter<string>(WebSocket.prototype, "protocol") : () => "";
+export const eventSourceUrl = hasEventSource ? getter<string>(EventSource.prototype, "url") : () => "";
+export const closeCode = typeof CloseEvent === "function" ? getter<number>(CloseEvent.prototype, "code") : () => 0;
+export const closeReason = typeof CloseEvent === "function" ? getter<string>(CloseEvent.prototype, "reason") : () => "";
+export const closeWasClean = typeof CloseEvent === "function" ? getter<boolean>(CloseEvent.prototype, "wasClean") : () => true;
+export const lastEventId = getter<string>(MessageEvent.prototype, "lastEventId");

@@ -81,3 +81,36 @@ export function maskToString(): void {
     apply(original, (typeof self === "function" ? originals.get(self) : undefined) ?? self, args) as string,
   );
 }
+
+/**
+ * Replace the constructor `name` on `owner` (a global class) with one whose instances
+ * `construct(original, args, newTarget)` makes: a Proxy with only a construct trap, so
+ * calling it without `new`, its statics, its prototype and `instanceof` are the native ones.
+ * The prototype's `constructor` is pointed at the replacement, so `ws.constructor === WebSocket`
+ * stays true. Returns false (and changes nothing) when the global is missing or locked.
+ */
+export function patchConstructor<C extends abstract new (...args: never[]) => object>(
+  owner: object,
+  name: string,
+  construct: (original: C, args: unknown[], newTarget: object) => object,
+): boolean {
+  const desc = getOwnDescriptor(owner, name);
+  const original = desc?.value as C | undefined;
+  if (!desc || typeof original !== "function" || (!desc.configurable && !desc.writable)) return false;
+  const proto = (original as unknown as { prototype: object }).prototype;
+  const ctorDesc = getOwnDescriptor(proto, "constructor");
+  if (!ctorDesc || ctorDesc.value !== original || !ctorDesc.configurable) return false;
+  const handler = createObject(null) as ProxyHandler<C>;
+  // newTarget is the proxy for `new WebSocket()`: the instance's prototype is read from it, and
+  // the proxy forwards that read to the original, so instances are made exactly as natively.
+  handler.construct = ((target: C, args: unknown[], newTarget: object) => construct(target, args, newTarget)) as ProxyHandler<C>["construct"];
+  const proxy = new ProxyNative(original, handler);
+  originals.set(proxy, original);
+  try {
+    defineProperty(owner, name, withValue(desc, "value", proxy));
+    defineProperty(proto, "constructor", withValue(ctorDesc, "value", proxy));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -10,3 +10,4 @@ export {
   TRACE_CONTEXT, isAdopted, isPlaced, parseTraceparent, placeFirst, provisionalTraceId, samePlace, withPlace,
 } from "./placement";
 export { CONVERSATION_DERIVED, CONVERSATION_ID, conversationOf, newConversationId } from "./conversations";
+export { hashSpanId, traceIdFor } from "./ids";

@@ -23,8 +23,13 @@ export function parseTraceparent(value: string | undefined): { traceId: string; 
   return { traceId: m[2]!, parentSpanId: m[3]! };
 }
 
+/**
+ * Whether no run moves the span: it is in the app's own trace (traceparent), or in the trace of
+ * a live WebSocket session, which its parser placed ("session": docs/DESIGN.md, "Other transports").
+ */
 export function isAdopted(span: SpanRecord): boolean {
-  return span.attributes[TRACE_CONTEXT] === "traceparent";
+  const context = span.attributes[TRACE_CONTEXT];
+  return context === "traceparent" || context === "session";
 }
 
 /** The trace a span stands in until a run places it: one no run gives (runs hash their ids). */

@@ -67,10 +67,17 @@ export interface ExchangeTiming {
   end?: number;
 }
 
+export type Transport = "fetch" | "xhr" | "websocket" | "eventsource";
+
 export interface Exchange {
   /** 16 lowercase hex; also the spanId of the span this exchange backs. */
   id: string;
-  transport: "fetch" | "xhr";
+  /**
+   * How the page made the call. A WebSocket session's messages are its response body, framed as
+   * ws-messages.ts says; an EventSource's events are its body as server-sent events
+   * (docs/DESIGN.md, "Other transports").
+   */
+  transport: Transport;
   /** URL of the document that made the call. */
   pageUrl?: string;
   request: ExchangeRequest;

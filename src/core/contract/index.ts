@@ -16,3 +16,5 @@ export type {
   CaptureEvent, ChunksEvent, EndEvent, ExchangeEvent, HookConfig, InteractionEvent, MarkEvent, RequestEvent, ResponseEvent,
 } from "./capture-events";
 export { DEFAULT_BODY_CAP, DEFAULT_HOOK_CONFIG } from "./capture-events";
+export type { Transport } from "./exchange";
+export { MAX_WS_MESSAGES, wsMessageLine, wsMessages, type WsMessage } from "./ws-messages";

@@ -9,6 +9,7 @@ import type { Content, Header as HarHeader, PostData, QueryString, Timings } fro
 import { headerValue, responseText, type CapturedBody, type Exchange, type Header, type Outcome, type Span } from "../contract";
 import { redactHeaders, redactUrl } from "../redaction";
 import { encodeChunks } from "./chunks";
+import { harWebSocketMessages } from "./har-websocket";
 import type { ExchangeMeta, LlmTraceEntry } from "./har-types";
 import { utf8Length } from "./json-error";
 
@@ -93,6 +94,8 @@ function postData(ex: Exchange): PostData | undefined {
 }
 
 function content(ex: Exchange): Content {
+  // A session's messages are in _webSocketMessages, as Chrome writes them: its body is empty.
+  if (ex.transport === "websocket") return { size: 0, mimeType: "x-unknown" };
   const body = ex.response?.body;
   const text = ex.chunks.length > 0 ? responseText(ex) : body?.text;
   const mimeType = headerValue(ex.response?.headers, "content-type") ?? body?.mimeType ?? "x-unknown";
@@ -188,7 +191,9 @@ export function exchangeToEntry(ex: Exchange, span: Span | undefined, pageref: s
     _resourceType: ex.transport,
     ...(span ? { _span: span } : {}),
     _exchange: exchangeMeta(ex),
-    ...(ex.chunks.length > 0 ? { _chunkTimes: encodeChunks(ex.chunks, ex.timing.start) } : {}),
+    ...(ex.transport === "websocket"
+      ? { _webSocketMessages: harWebSocketMessages(ex.chunks) }
+      : ex.chunks.length > 0 ? { _chunkTimes: encodeChunks(ex.chunks, ex.timing.start) } : {}),
   };
   return entry;
 }

@@ -8,24 +8,26 @@
  * our `_chunkTimes`. For a streamed response that single chunk would make time-to-first-chunk equal
  * the whole duration, so that attribute is dropped rather than shown wrong.
  */
-import { deriveSpan, isObj, type Obj } from "../providers";
+import { deriveSpans, isObj, type Obj } from "../providers";
 import {
   headerValue, mimeTypeOf, newSpanId, type CapturedBody, type Chunk, type Exchange, type ExchangeRequest, type Outcome, type SpanRecord,
 } from "../contract";
 import { checkedBodyType } from "../capture";
 import { redactUrl } from "../redaction";
 import { decodeChunks } from "./chunks";
+import { chunksOfWebSocketMessages } from "./har-websocket";
 import { objOr, readHeaders } from "./har-read";
 import { utf8Length } from "./json-error";
 import { isFiniteNumber } from "./read";
 
 /**
- * Chrome's `_resourceType`s that can be a page's fetch/XHR call. Documents, scripts, images,
- * fonts, websockets... are not calls the extension records, so such entries are skipped.
+ * Chrome's `_resourceType`s that can be a page's call (fetch, XHR, EventSource, WebSocket).
+ * Documents, scripts, images, fonts... are not calls the extension records: skipped.
  */
-const CALL_TYPES = new Set(["fetch", "xhr", "eventsource", "other"]);
+const CALL_TYPES = new Set(["fetch", "xhr", "eventsource", "websocket", "other"]);
 
-export type ForeignResult = { exchange: Exchange; span: SpanRecord } | { skipped: "not-a-call" } | { skipped: "invalid"; reason: string };
+/** `spans`: the exchange's own first, then, for a live WebSocket session, those of its trace. */
+export type ForeignResult = { exchange: Exchange; spans: SpanRecord[] } | { skipped: "not-a-call" } | { skipped: "invalid"; reason: string };
 
 export function importForeignEntry(entry: Obj, pageUrls: ReadonlyMap<string, string>, now: number): ForeignResult {
   const request = objOr(entry.request);
@@ -45,10 +47,11 @@ export function importForeignEntry(entry: Obj, pageUrls: ReadonlyMap<string, str
   const id = newSpanId();
 
   // A binary body is known by size and type only (body.meta): it has no text, so no chunks.
-  const chunks = chunksOf(entry._chunkTimes, body?.text, start, times.end);
+  const websocket = resourceType === "websocket";
+  const chunks = websocket ? chunksOfWebSocketMessages(entry._webSocketMessages, start) ?? [] : chunksOf(entry._chunkTimes, body?.text, start, times.end);
   const exchange: Exchange = {
     id,
-    transport: resourceType === "xhr" ? "xhr" : "fetch",
+    transport: resourceType === "xhr" || resourceType === "eventsource" || websocket ? resourceType : "fetch",
     ...pageUrlOf(entry, pageUrls, request),
     request: requestOf(request),
     ...(hasResponse
@@ -58,9 +61,10 @@ export function importForeignEntry(entry: Obj, pageUrls: ReadonlyMap<string, str
     chunks,
     outcome: outcomeOf(entry, response, hasResponse),
   };
-  const span = deriveSpan(exchange, { tabId: 0 }, now);
-  if (chunks.length === 1 && isStreamed(span, exchange)) delete span.attributes["gen_ai.response.time_to_first_chunk"];
-  return { exchange, span };
+  const spans = deriveSpans(exchange, { tabId: 0 }, now);
+  const span = spans[0]!;
+  if (!websocket && chunks.length === 1 && isStreamed(span, exchange)) delete span.attributes["gen_ai.response.time_to_first_chunk"];
+  return { exchange, spans };
 }
 
 /** When the response headers arrived and the body ended, from HAR's phase timings. */

@@ -74,9 +74,9 @@ export function importHar(root: Obj, now: number, warn: Warnings): HarImport {
       }
       return;
     }
-    if (addExchange(foreign.exchange, where)) addSpan(foreign.span, where);
+    if (addExchange(foreign.exchange, where)) for (const span of foreign.spans) addSpan(span, where);
   });
-  if (notCalls > 0) warn.add(`${notCalls} entries that are not fetch/XHR calls (documents, scripts, images…) were skipped`);
+  if (notCalls > 0) warn.add(`${notCalls} entries that are not fetch, XHR, EventSource or WebSocket calls (documents, scripts, images…) were skipped`);
 
   if (log._spans !== undefined && !Array.isArray(log._spans)) warn.add("log._spans is not an array; ignored");
   if (Array.isArray(log._spans)) {

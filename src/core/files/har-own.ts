@@ -4,22 +4,24 @@
  * because the file may have been edited; an entry whose `_exchange` does not hold up is
  * returned as undefined and imported like any other HAR entry instead.
  */
-import { isSpanId, type CapturedBody, type Chunk, type Exchange, type ExchangeResponse, type ExchangeTiming, type Outcome } from "../contract";
+import { isSpanId, type CapturedBody, type Chunk, type Exchange, type ExchangeResponse, type ExchangeTiming, type Outcome, type Transport } from "../contract";
 import { isObj, type Obj } from "../providers";
 import { checkedBodyType } from "../capture";
 import { redactUrl } from "../redaction";
 import { decodeChunks } from "./chunks";
+import { chunksOfWebSocketMessages } from "./har-websocket";
 import { objOr, readHeaders } from "./har-read";
 import { isFiniteNumber } from "./read";
 import type { Warnings } from "./warnings";
 
 const OMITTED = ["binary", "stream", "policy", "fast-path"];
+const TRANSPORTS = ["fetch", "xhr", "websocket", "eventsource"];
 const FAILURES = ["error", "abort", "timeout"];
 
 /** Why `_exchange` is unusable, or undefined when it is fine. */
 function metaProblem(m: Obj, entry: Obj): string | undefined {
   if (!isSpanId(m.id)) return "no valid id";
-  if (m.transport !== "fetch" && m.transport !== "xhr") return "an unknown transport";
+  if (!TRANSPORTS.includes(m.transport as string)) return "an unknown transport";
   if (m.pageUrl !== undefined && typeof m.pageUrl !== "string") return "an invalid pageUrl";
   const t = m.timing;
   if (!isObj(t) || !isFiniteNumber(t.start)) return "no timing.start";
@@ -88,7 +90,7 @@ export function readOwnEntry(entry: Obj, where: string, warn: Warnings): Exchang
   const reqBody = m.requestBody !== undefined ? bodyOf(m.requestBody)! : undefined;
   const ex: Exchange = {
     id: m.id as string,
-    transport: m.transport as "fetch" | "xhr",
+    transport: m.transport as Transport,
     ...(m.pageUrl !== undefined ? { pageUrl: redactUrl(m.pageUrl as string) } : {}),
     request: {
       method: request.method as string,
@@ -102,7 +104,9 @@ export function readOwnEntry(entry: Obj, where: string, warn: Warnings): Exchang
   if (isObj(m.response)) ex.response = responseOf(m.response, response);
   const outcome = m.outcome !== undefined ? outcomeOf(m.outcome) : undefined;
   if (outcome) ex.outcome = outcome;
-  ex.chunks = chunksOf(entry._chunkTimes, content.text, timing, where, warn);
+  ex.chunks = ex.transport === "websocket"
+    ? chunksOfWebSocketMessages(entry._webSocketMessages, timing.start) ?? []
+    : chunksOf(entry._chunkTimes, content.text, timing, where, warn);
   return ex;
 }
 

@@ -6,19 +6,21 @@
  * - entry `_exchange`: every Exchange field that the standard HAR fields cannot carry exactly
  *   (fractional-ms timing, outcome, capture metadata of the bodies, fetch Response fields);
  * - entry `_chunkTimes`: arrival time and length of each response-body chunk (see chunks.ts).
+ * - entry `_webSocketMessages`: a WebSocket session's messages, Chrome's own field (har-websocket.ts).
  *   Not `_chunks`: WebPageTest HARs use that name for a list of {ts, bytes}.
  * - `log._spans`: spans without an HTTP exchange (interactions, tool executions, agents);
  * - `log._llmTrace`: marks the file as ours, with the format version.
  */
 import type { Entry, Har, Log } from "har-format";
-import type { CapturedBody, ExchangeTiming, Outcome, Span } from "../contract";
+import type { CapturedBody, ExchangeTiming, Outcome, Span, Transport } from "../contract";
+import type { HarWebSocketMessage } from "./har-websocket";
 
 export const LLM_TRACE_FORMAT_VERSION = 1;
 
 /** Exchange fields beyond what the standard HAR fields hold exactly. */
 export interface ExchangeMeta {
   id: string;
-  transport: "fetch" | "xhr";
+  transport: Transport;
   pageUrl?: string;
   timing: ExchangeTiming;
   outcome?: Outcome;
@@ -29,8 +31,10 @@ export interface ExchangeMeta {
 }
 
 export interface LlmTraceEntry extends Entry {
-  _resourceType: "fetch" | "xhr";
+  _resourceType: Transport;
   _span?: Span;
+  /** A WebSocket session's messages, as Chrome writes them (har-websocket.ts). */
+  _webSocketMessages?: HarWebSocketMessage[];
   _exchange: ExchangeMeta;
   _chunkTimes?: string;
 }

@@ -3,7 +3,10 @@ import { classifyExchange } from "./classify";
 import { costOf, type PriceTable } from "./cost";
 import type { UserRule } from "./rules";
 import { placeFirst } from "../assembly";
-import { headerValue, type Exchange, type ExchangeRecord, type SpanRecord } from "../contract";
+import { headerValue, wsMessages, type Exchange, type ExchangeRecord, type SpanRecord } from "../contract";
+import { liveSessionSpans, type LiveSession } from "./live-session";
+import { isOpenAIRealtime, parseOpenAIRealtime } from "./live-openai";
+import { isGeminiLive, parseGeminiLive } from "./live-gemini";
 
 export interface DeriveOptions {
   /** The user's classification rules. */
@@ -41,4 +44,31 @@ export function deriveSpan(exchange: Exchange, origin: Pick<ExchangeRecord, "tab
     exchangeId: exchange.id,
     updatedAt: now,
   }, headerValue(exchange.request.headers, "traceparent"));
+}
+
+/**
+ * Every span an exchange stands for: its own, and for a model's live WebSocket session the
+ * spans of the session's trace (live-session.ts). Any other WebSocket is one span, the session,
+ * with its message count (docs/DESIGN.md, "Other transports").
+ */
+export function deriveSpans(exchange: Exchange, origin: Pick<ExchangeRecord, "tabId" | "frameId" | "unverified">, now: number, options: DeriveOptions = {}): SpanRecord[] {
+  const span = deriveSpan(exchange, origin, now, options);
+  if (exchange.transport !== "websocket") return [span];
+  const messages = wsMessages(exchange.chunks);
+  const url = exchange.request.url;
+  let session: LiveSession | undefined;
+  try {
+    session = isGeminiLive(url) ? parseGeminiLive(url, messages) : isOpenAIRealtime(url, messages) ? parseOpenAIRealtime(url, messages) : undefined;
+  } catch (e) {
+    span.attributes["llm_trace.parse_error"] = `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  let path = url;
+  try {
+    const u = new URL(url);
+    path = u.host + u.pathname;
+  } catch {
+    // kept as it is
+  }
+  const base: SpanRecord = { ...span, name: `WebSocket ${path}`, attributes: { ...span.attributes, "llm_trace.websocket.messages": messages.length } };
+  return session ? liveSessionSpans(base, messages, session, options.prices) : [base];
 }

@@ -91,11 +91,11 @@ function applyRequest(req: Obj, b: DraftBuilder): void {
 }
 
 /** Gemini calls the assistant "model". */
-function role(r: string | undefined): string {
+export function role(r: string | undefined): string {
   return r === "model" ? "assistant" : (r ?? "user");
 }
 
-function partsOf(parts: unknown): Part[] {
+export function partsOf(parts: unknown): Part[] {
   const out: Part[] = [];
   for (const raw of arr(parts)) {
     const p = obj(raw);
@@ -172,7 +172,7 @@ function citationSources(meta: Obj): Citation[] {
   );
 }
 
-function toolDefinitions(tools: unknown): ToolDefinition[] {
+export function toolDefinitions(tools: unknown): ToolDefinition[] {
   const out: ToolDefinition[] = [];
   for (const raw of arr(tools)) {
     const t = obj(raw);
@@ -196,7 +196,7 @@ function toolDefinitions(tools: unknown): ToolDefinition[] {
 }
 
 /** Gemini's candidatesTokenCount excludes thinking; OTel output tokens include reasoning. */
-function geminiUsage(u: Obj): Usage | undefined {
+export function geminiUsage(u: Obj): Usage | undefined {
   const input = num(u.promptTokenCount);
   const candidates = num(u.candidatesTokenCount);
   const thoughts = num(u.thoughtsTokenCount);

@@ -12,3 +12,6 @@ function findRoot(): string {
 }
 
 export const REPO_ROOT = findRoot();
+
+/** The live-sessions test page (bundled like the SDK page). */
+export const LIVE_PAGE_DIR = path.join(REPO_ROOT, "test", "e2e", "pages", "live");

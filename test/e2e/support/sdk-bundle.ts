@@ -20,11 +20,12 @@
 import { build } from "esbuild";
 import { execFile } from "node:child_process";
 import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import { connect, type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
+import type { Duplex } from "node:stream";
 import { promisify } from "node:util";
 import { createMockLlm, type MockOptions } from "../../../demo/mock-llm";
 import { REPO_ROOT } from "./paths";
@@ -73,8 +74,14 @@ export interface SdkServer {
   close(): Promise<void>;
 }
 
+/** More the server answers: WebSocket upgrades, and requests before the mock model APIs. */
+export interface ServerExtras {
+  upgrade?(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  route?(req: IncomingMessage, res: ServerResponse, url: URL): boolean;
+}
+
 /** Serve `pageDir` under /sdk/ and the mock model APIs for every other path. */
-export async function startSdkServer(pageDir: string, tls: { key: Buffer; cert: Buffer }, options: MockOptions = {}): Promise<SdkServer> {
+export async function startSdkServer(pageDir: string, tls: { key: Buffer; cert: Buffer }, options: MockOptions = {}, extras: ServerExtras = {}): Promise<SdkServer> {
   const mock = createMockLlm(options);
   const types: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript" };
   const server: Server = createServer(tls, async (req, res) => {
@@ -88,6 +95,7 @@ export async function startSdkServer(pageDir: string, tls: { key: Buffer; cert: 
         res.writeHead(200, { "content-type": types[path.extname(name)] ?? "application/octet-stream" });
         return void res.end(data);
       }
+      if (extras.route?.(req, res, url)) return;
       if (await mock(req, res, url, Buffer.concat(chunks))) return;
       res.writeHead(404).end("not found");
     } catch (error) {
@@ -95,6 +103,8 @@ export async function startSdkServer(pageDir: string, tls: { key: Buffer; cert: 
       res.end(String(error));
     }
   });
+  const upgrade = extras.upgrade;
+  if (upgrade) server.on("upgrade", (req, socket, head) => upgrade(req, socket, head));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
@@ -111,11 +121,11 @@ export async function startSdkServer(pageDir: string, tls: { key: Buffer; cert: 
 }
 
 /** The bundled page (the SDK page, or another under test/e2e/pages/) and its server in a throwaway folder; close() removes both. */
-export async function startSdkSite(options: MockOptions, pageDir = PAGE_DIR): Promise<SdkServer> {
+export async function startSdkSite(options: MockOptions, pageDir = PAGE_DIR, extras: ServerExtras = {}): Promise<SdkServer> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "llm-trace-sdk-"));
   try {
     await bundleSdkPage(dir, pageDir);
-    const server = await startSdkServer(dir, await selfSignedCertificate(dir), options);
+    const server = await startSdkServer(dir, await selfSignedCertificate(dir), options, extras);
     return { ...server, close: () => server.close().finally(() => rm(dir, { recursive: true, force: true })) };
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
