@@ -779,3 +779,128 @@ window.probes = {
     return { later, text: x.responseText.length };
   },
 };
+
+// ---------- WebSocket and EventSource (docs/DESIGN.md, "Other transports") ----------
+const WS = `ws://${location.host}${P}/ws/echo`;
+/** Own properties of a class or prototype, each as its flags and what its value or accessor looks like. */
+function shapeOf(o) {
+  const out = {};
+  for (const k of Reflect.ownKeys(o)) {
+    const d = Object.getOwnPropertyDescriptor(o, k);
+    out[String(k)] = {
+      c: d.configurable, e: d.enumerable, w: d.writable,
+      v: typeof d.value === "function" ? fnShape(d.value) : typeof d.value === "object" ? typeof d.value : d.value,
+      get: d.get ? fnShape(d.get) : undefined, set: d.set ? fnShape(d.set) : undefined,
+    };
+  }
+  return out;
+}
+/** What a page sees of a socket's events, in order: type, data as the page gets it, readyState then. */
+function socketLog(ws, log) {
+  for (const type of ["open", "message", "error", "close"]) {
+    ws.addEventListener(type, (e) => {
+      const data = e.data;
+      log.push({
+        type, ctor: e.constructor.name, trusted: e.isTrusted, readyState: ws.readyState,
+        data: typeof data === "string" ? data : data instanceof ArrayBuffer ? `ab:${[...new Uint8Array(data)]}` : data instanceof Blob ? `blob:${data.size}:${data.type}` : undefined,
+        code: e.code, reason: e.reason, wasClean: e.wasClean,
+      });
+    });
+  }
+}
+const closedOf = (ws) => new Promise((r) => ws.addEventListener("close", r, { once: true }));
+const openOf = (ws) => new Promise((r) => ws.addEventListener("open", r, { once: true }));
+
+Object.assign(window.probes, {
+  webSocketLooksNative: () => {
+    const ws = new WebSocket(WS);
+    ws.close();
+    class Sub extends WebSocket {}
+    const sub = new Sub(WS);
+    sub.close();
+    return {
+      ctor: fnShape(WebSocket), statics: shapeOf(WebSocket), proto: shapeOf(WebSocket.prototype),
+      global: (({ value, ...flags }) => ({ ...flags, same: value === WebSocket }))(Object.getOwnPropertyDescriptor(window, "WebSocket")),
+      protoCtor: WebSocket.prototype.constructor === WebSocket, instCtor: ws.constructor === WebSocket, instanceOf: ws instanceof WebSocket,
+      protoOf: Object.getPrototypeOf(ws) === WebSocket.prototype, ownKeys: Reflect.ownKeys(ws).map(String), tag: Object.prototype.toString.call(ws),
+      sub: { instanceOf: sub instanceof Sub && sub instanceof WebSocket, protoOf: Object.getPrototypeOf(sub) === Sub.prototype, url: sub.url },
+      constants: [WebSocket.CONNECTING, WebSocket.OPEN, WebSocket.CLOSING, WebSocket.CLOSED, ws.OPEN],
+      binaryType: ws.binaryType, protocol: ws.protocol, extensions: ws.extensions, url: ws.url,
+    };
+  },
+  webSocketConstructorErrors: () => {
+    const attempt = (f) => { try { f(); return "no error"; } catch (e) { return errorOf(e); } };
+    return {
+      noNew: attempt(() => WebSocket(WS)), badUrl: attempt(() => new WebSocket("http://[bad")), badScheme: attempt(() => new WebSocket("ftp://example.com/")),
+      fragment: attempt(() => new WebSocket(`${WS}#frag`).close()), noArgs: attempt(() => new WebSocket()),
+      badProtocol: attempt(() => new WebSocket(WS, "a b")), dupProtocol: attempt(() => new WebSocket(WS, ["x", "x"])),
+      reflect: attempt(() => Reflect.construct(WebSocket, [WS], Object).constructor.name),
+      sendBadThis: attempt(() => WebSocket.prototype.send.call({}, "x")),
+    };
+  },
+  webSocketEcho: async () => {
+    const ws = new WebSocket(WS);
+    const log = [];
+    socketLog(ws, log);
+    let onmessageCalls = 0;
+    ws.onmessage = () => onmessageCalls++;
+    const sendEarly = (() => { try { ws.send("too early"); return "sent"; } catch (e) { return errorOf(e); } })();
+    await openOf(ws);
+    ws.send("hello");
+    ws.send(new Uint8Array([1, 2, 3]));
+    ws.send(new Blob(["blob text"]));
+    ws.binaryType = "arraybuffer";
+    ws.send(new Uint8Array([4, 5]).buffer);
+    await until(() => log.filter((l) => l.type === "message").length >= 4);
+    ws.send("close 4001 done here");
+    await closedOf(ws);
+    const afterClose = (() => { try { ws.send("late"); return { sent: true, buffered: ws.bufferedAmount }; } catch (e) { return errorOf(e); } })();
+    return { sendEarly, log, onmessageCalls, afterClose, readyState: ws.readyState, binaryType: ws.binaryType };
+  },
+  webSocketListenersAndSyntheticEvents: async () => {
+    const ws = new WebSocket(WS);
+    const seen = [];
+    ws.addEventListener("message", (e) => { seen.push(`first ${e.data}`); e.stopImmediatePropagation(); });
+    ws.addEventListener("message", (e) => seen.push(`second ${e.data}`));
+    ws.dispatchEvent(new MessageEvent("message", { data: "synthetic" }));
+    await openOf(ws);
+    ws.send("real");
+    await until(() => seen.length >= 2);
+    const closed = closedOf(ws);
+    ws.close(1000, "bye");
+    const close = await closed;
+    return { seen, code: close.code, reason: close.reason, wasClean: close.wasClean };
+  },
+  webSocketFailedConnection: async () => {
+    const ws = new WebSocket(`ws://${location.host}/ws/nowhere`);
+    const log = [];
+    socketLog(ws, log);
+    await closedOf(ws);
+    return { log, readyState: ws.readyState };
+  },
+  eventSourceLooksNative: () => {
+    const es = new EventSource(`${P}/api/sse?n=1&delay=0`);
+    es.close();
+    return {
+      ctor: fnShape(EventSource), statics: shapeOf(EventSource), proto: shapeOf(EventSource.prototype),
+      global: (({ value, ...flags }) => ({ ...flags, same: value === EventSource }))(Object.getOwnPropertyDescriptor(window, "EventSource")),
+      protoCtor: EventSource.prototype.constructor === EventSource, instCtor: es.constructor === EventSource, instanceOf: es instanceof EventSource,
+      ownKeys: Reflect.ownKeys(es).map(String), withCredentials: es.withCredentials, readyState: es.readyState, url: es.url.endsWith("/api/sse?n=1&delay=0"),
+      errors: [() => EventSource(`${P}/api/sse`), () => new EventSource("http://[bad"), () => new EventSource()].map((f) => { try { f(); return "no error"; } catch (e) { return errorOf(e); } }),
+    };
+  },
+  eventSourceStream: async () => {
+    const es = new EventSource(`${P}/api/sse?n=4&delay=5`);
+    const log = [];
+    for (const type of ["open", "message", "error"]) es.addEventListener(type, (e) => log.push({ type, data: e.data, lastEventId: e.lastEventId, readyState: es.readyState, trusted: e.isTrusted }));
+    await new Promise((resolve) => {
+      es.onmessage = (e) => {
+        if (e.data === "[DONE]") {
+          es.close();
+          resolve();
+        }
+      };
+    });
+    return { log, readyState: es.readyState };
+  },
+});

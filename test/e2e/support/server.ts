@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
+import { WebSocketServer } from "ws";
 
 const pagesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "pages");
 
@@ -292,6 +293,22 @@ export async function startServer(extraRoutes: Record<string, Route> = {}): Prom
       res.end(String(error));
     }
   });
+  // WebSockets for the semantics probes: /ws/echo (also under MODEL_PREFIX) sends back what it
+  // gets; a text message "close CODE REASON" makes the server close with that code.
+  const sockets = new WebSocketServer({ noServer: true });
+  server.on("upgrade", (req, socket, head) => {
+    const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
+    if (path !== "/ws/echo" && path !== `${MODEL_PREFIX}/ws/echo`) return void socket.destroy();
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      ws.on("message", (data, binary) => {
+        const text = binary ? "" : data.toString();
+        if (text.startsWith("close ")) {
+          const [, code, ...reason] = text.split(" ");
+          ws.close(Number(code), reason.join(" "));
+        } else ws.send(data, { binary });
+      });
+    });
+  });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
   return {
@@ -299,6 +316,7 @@ export async function startServer(extraRoutes: Record<string, Route> = {}): Prom
     otherOrigin: `http://localhost:${port}`,
     received,
     close: () => new Promise<void>((r) => {
+      for (const ws of sockets.clients) ws.terminate();
       server.closeAllConnections();
       server.close(() => r());
     }),
