@@ -193,7 +193,7 @@ export function App({ spans, traces, exchange, compare, replay, detail, prices, 
           <Splitter vertical={false} label="Resize waterfall" onResize={layout.resizeWaterfall} />
           <div class="detail-pane" ref={detailRef} tabIndex={-1}>
             {span ? <SpanDetail span={span} detail={detail} exchange={exchange.exchange.value} trace={trace} conversation={conversation} onSelectSpan={traces.selectSpan}
-              onEditAndResend={span.kind === "llm" && live ? () => replay.open(span) : undefined}
+              onEditAndResend={span.kind === "llm" && live && span.exchangeId !== undefined ? () => replay.open(span) : undefined}
               compareWith={span.kind === "llm" ? { candidates: traces.traces.value, onPick: (other, name) => compare.compare(sideOfSpan(span, sessions.sourceLabel(spans.session.value), trace ? traces.visible.value.find((r) => r.trace === trace)?.summary.name : undefined), sideOfSpan(other, sessions.sourceLabel(spans.session.value), name), "spans") } : undefined} />
               : <div class="muted pad">Select a span to see its prompts, output, tokens and timing.</div>}
           </div>

@@ -3,7 +3,7 @@
  * SSE events, or NDJSON lines. Framing reuses the core framers the parsers use, so the panel
  * shows the events exactly as the parsers saw them.
  */
-import { mimeTypeOf, type Exchange } from "../../core/contract";
+import { mimeTypeOf, wsMessages, type Exchange } from "../../core/contract";
 import { parseSse, splitLines } from "../../core/providers";
 
 export interface StreamEvent {
@@ -15,13 +15,15 @@ export interface StreamEvent {
 }
 
 export interface StreamView {
-  format: "sse" | "ndjson";
+  /** websocket: a session's messages, both ways, `event` saying which (like the Network panel's Messages tab). */
+  format: "sse" | "ndjson" | "websocket";
   events: StreamEvent[];
 }
 
 const NDJSON_TYPES = new Set(["application/x-ndjson", "application/ndjson", "application/jsonl", "application/json-seq", "application/stream+json"]);
 
 export function streamFormat(exchange: Exchange): StreamView["format"] | undefined {
+  if (exchange.transport === "websocket") return "websocket";
   const mime = mimeTypeOf(exchange.response?.headers);
   if (mime === "text/event-stream") return "sse";
   if (NDJSON_TYPES.has(mime)) return "ndjson";
@@ -36,6 +38,15 @@ export function streamView(exchange: Exchange): StreamView | undefined {
   if (!format) return undefined;
   const start = exchange.timing.start;
   const complete = exchange.outcome?.state === "ok";
+  if (format === "websocket") {
+    return {
+      format,
+      events: wsMessages(exchange.chunks).map((m) => ({
+        offset: m.time - start, event: `${m.type === "send" ? "↑ sent" : "↓ received"}${m.opcode === 2 ? " (binary)" : ""}`,
+        data: m.truncated ? `${m.data}…` : m.data,
+      })),
+    };
+  }
   if (format === "sse") {
     return {
       format,

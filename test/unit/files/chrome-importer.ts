@@ -58,6 +58,18 @@ export function chromeImporterProblems(har: unknown): string[] {
     num(e.time, `${w}.time`);
     if (e._resourceType !== undefined) need(typeof e._resourceType === "string" && RESOURCE_TYPES.has(e._resourceType), `${w}._resourceType must be a Chrome resource type`);
     if (e._initiator !== undefined) need(isObj(e._initiator), `${w}._initiator must be an object`);
+    // HARFormat.ts HARWebSocketMessage: Number(time), Number(opcode), String(data), String(type).
+    if (e._webSocketMessages !== undefined) {
+      need(Array.isArray(e._webSocketMessages), `${w}._webSocketMessages must be an array`);
+      (Array.isArray(e._webSocketMessages) ? e._webSocketMessages : []).forEach((m: unknown, j: number) => {
+        const mw = `${w}._webSocketMessages[${j}]`;
+        if (!isObj(m)) return void problems.push(`${mw} must be an object`);
+        num(m.time, `${mw}.time`);
+        num(m.opcode, `${mw}.opcode`);
+        str(m.data, `${mw}.data`);
+        need(m.type === "send" || m.type === "receive", `${mw}.type must be "send" or "receive"`);
+      });
+    }
     const rq = e.request;
     if (!isObj(rq)) problems.push(`${w}.request must be an object`);
     else {

@@ -44,6 +44,8 @@ function statusText(ex: Exchange): string {
   return "pending";
 }
 
+const SENT_WITH: Record<Exchange["transport"], string> = { fetch: "fetch()", xhr: "XMLHttpRequest", websocket: "WebSocket", eventsource: "EventSource" };
+
 function General({ ex }: { ex: Exchange }) {
   return (
     <KeyValues
@@ -52,7 +54,7 @@ function General({ ex }: { ex: Exchange }) {
         ["Request method", ex.request.method],
         ["Status", <span class={ex.response && ex.response.status >= 400 ? "dt-error-text" : ""}>{statusText(ex)}</span>],
         ex.response?.url !== undefined && ex.response.url !== ex.request.url && ["Final URL", <RedactedText text={ex.response.url} />],
-        ["Sent with", ex.transport === "xhr" ? "XMLHttpRequest" : "fetch()", true],
+        ["Sent with", SENT_WITH[ex.transport], true],
         ["Started", formatClock(ex.timing.start)],
         ex.pageUrl !== undefined && ["Page", <RedactedText text={ex.pageUrl} />],
       ]}

@@ -56,7 +56,8 @@ export function StreamEventsView({ exchange, view }: { exchange: Exchange; view:
       <div class="dt-body-bar">
         <ViewToggle label="Stream view" value={mode} onChange={(v) => setMode(v)} options={[["events", "Events"], ["raw", "Raw"]]} />
         <span class="dt-muted">
-          {formatCount(view.events.length)} {view.format === "sse" ? "server-sent events" : "NDJSON lines"} in {formatCount(exchange.chunks.length)} chunks
+          {formatCount(view.events.length)} {view.format === "sse" ? "server-sent events" : view.format === "websocket" ? "WebSocket messages" : "NDJSON lines"}
+          {view.format !== "websocket" && ` in ${formatCount(exchange.chunks.length)} chunks`}
         </span>
       </div>
       {mode === "raw" ? (
@@ -66,7 +67,7 @@ export function StreamEventsView({ exchange, view }: { exchange: Exchange; view:
           <thead>
             <tr>
               <th class="dt-num dt-col-time">Time</th>
-              {named && <th class="dt-col-event">Event</th>}
+              {named && <th class="dt-col-event">{view.format === "websocket" ? "Message" : "Event"}</th>}
               <th>Data</th>
             </tr>
           </thead>
