@@ -4,7 +4,7 @@
  * taken). Prints a table of medians over interleaved repetitions, with spreads, ratios against
  * the same page without capture and the targets; writes bench-results.json at the repo root.
  *
- * Usage: node scripts/run-ts.mjs bench/run.ts [--quick] [--only=page,streaming,concurrency,background,import,panel,reading,sizes,parsing,compare]
+ * Usage: node scripts/run-ts.mjs bench/run.ts [--quick] [--only=page,streaming,websocket,concurrency,background,import,panel,reading,sizes,parsing,compare]
  */
 import { writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -23,6 +23,7 @@ import { parsing } from "./sections/parsing";
 import { reading } from "./sections/reading";
 import { sizes } from "./sections/sizes";
 import { streaming } from "./sections/streaming";
+import { websocket } from "./sections/websocket";
 
 const SECTION_TIMEOUT_S = 360;
 
@@ -33,6 +34,7 @@ const SECTIONS: [string, Section][] = [
   ["parsing", parsing],
   ["page", pageCost],
   ["streaming", streaming],
+  ["websocket", websocket],
   ["concurrency", concurrency],
   ["background", background],
   ["import", importSection],

@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { WebSocketServer, type WebSocket } from "ws";
 
 export interface BenchServer {
   /** The page's origin (the first port). */
@@ -105,10 +106,34 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
+/**
+ * /v1/realtime?n=&rate=: a live session's receiving side: `n` OpenAI Realtime text-delta events
+ * (about 170 bytes each), `rate` a second in bursts every 10 ms, then a close.
+ */
+async function realtimeStream(ws: WebSocket, url: URL): Promise<void> {
+  const n = Number(url.searchParams.get("n") ?? 5000);
+  const rate = Number(url.searchParams.get("rate") ?? 5000);
+  const burst = Math.max(1, Math.round(rate / 100));
+  for (let i = 0; i < n; i += burst) {
+    for (let j = i; j < Math.min(n, i + burst); j++) {
+      ws.send(JSON.stringify({ type: "response.output_text.delta", event_id: `event_${j}`, response_id: "resp_bench", item_id: "item_bench", output_index: 0, content_index: 0, delta: WORDS[j % WORDS.length] }));
+    }
+    await sleep(10);
+  }
+  ws.close(1000, "done");
+}
+
+const sockets = new WebSocketServer({ noServer: true });
+
 export async function startBenchServer(ports = 1): Promise<BenchServer> {
   const servers: Server[] = [];
   for (let i = 0; i < ports; i++) {
     const server = createServer(handler);
+    server.on("upgrade", (req, socket, head) => {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      if (url.pathname !== "/v1/realtime") return void socket.destroy();
+      sockets.handleUpgrade(req, socket, head, (ws) => void realtimeStream(ws, url).catch(() => ws.terminate()));
+    });
     server.keepAliveTimeout = 60_000;
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     servers.push(server);
@@ -118,6 +143,7 @@ export async function startBenchServer(ports = 1): Promise<BenchServer> {
     origin: origins[0]!,
     origins,
     close: () => Promise.all(servers.map((s) => new Promise<void>((r) => {
+      for (const ws of sockets.clients) ws.terminate();
       s.closeAllConnections();
       s.close(() => r());
     }))).then(() => undefined),

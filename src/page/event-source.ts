@@ -14,9 +14,9 @@ import { PAGE_LEFT } from "./channel";
 import { clock } from "./body";
 import { newExchangeId } from "./ids";
 import {
-  addListener, apply, construct, eventSourceUrl, eventType, getter, isTrusted, lastEventId, messageData, pageUrl, safeWeakMap, stringIndexOf, stringSlice,
+  addListener, eventSourceUrl, eventType, getter, isTrusted, lastEventId, messageData, pageUrl, safeWeakMap, stringIndexOf, stringSlice,
 } from "./natives";
-import { patchConstructor, patchMethod } from "./patch";
+import { watchClass } from "./patch";
 import type { Outcome } from "../core/contract";
 
 interface Connection {
@@ -37,26 +37,10 @@ const sources = safeWeakMap<object, Source>();
 
 export function hookEventSource(win: Window & typeof globalThis, channel: Channel): void {
   if (typeof win.EventSource !== "function") return;
-  const proto = win.EventSource.prototype;
-  const readyState = getter<number>(proto, "readyState");
-  patchConstructor<typeof EventSource>(win, "EventSource", (original, args, newTarget) => {
-    const es = construct(original, args, newTarget as typeof EventSource) as EventSource;
-    try {
-      watch(channel, es, readyState);
-    } catch {
-      // recording is best effort
-    }
-    return es;
-  });
-  patchMethod<EventSource["close"]>(proto, "close", (original, self, args) => {
-    const result = apply(original, self, args);
-    try {
-      const source = sources.get(self as object);
-      if (source?.current) end(channel, source.current, { state: "ok" });
-    } catch {
-      // recording is best effort
-    }
-    return result;
+  const readyState = getter<number>(win.EventSource.prototype, "readyState");
+  watchClass(win, "EventSource", (es) => watch(channel, es as EventSource, readyState), "close", (self) => {
+    const source = sources.get(self as object);
+    if (source?.current) end(channel, source.current, { state: "ok" });
   });
 }
 

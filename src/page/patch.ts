@@ -7,7 +7,7 @@
  * have no prototype: a trap the handler lacks would otherwise be looked up on
  * Object.prototype, where a page could have put one.
  */
-import { ProxyNative, apply, createObject, defineProperty, safeWeakMap } from "./natives";
+import { ProxyNative, apply, construct, createObject, defineProperty, safeWeakMap } from "./natives";
 
 const getOwnDescriptor = Object.getOwnPropertyDescriptor;
 const originals = safeWeakMap<object, object>();
@@ -113,4 +113,40 @@ export function patchConstructor<C extends abstract new (...args: never[]) => ob
   } catch {
     return false;
   }
+}
+
+/**
+ * Watch the class `name` of `win` (WebSocket, EventSource): each instance is handed to `watch`
+ * once the native constructor made it, and `after` runs once the native `method` accepted a
+ * call. Whatever the natives throw reaches the page as it is; whatever ours throw never does.
+ */
+export function watchClass(
+  win: object,
+  name: string,
+  watch: (instance: object) => void,
+  method: string,
+  after: (self: unknown, args: unknown[]) => void,
+): void {
+  const desc = getOwnDescriptor(win, name);
+  const cls: unknown = desc?.value;
+  if (typeof cls !== "function") return;
+  const proto = (cls as { prototype: object }).prototype;
+  patchConstructor<new (...args: unknown[]) => object>(win, name, (original, args, newTarget) => {
+    const instance = construct(original, args, newTarget as typeof original) as object;
+    try {
+      watch(instance);
+    } catch {
+      // recording is best effort
+    }
+    return instance;
+  });
+  patchMethod<(...args: unknown[]) => unknown>(proto, method, (original, self, args) => {
+    const result = apply(original, self, args);
+    try {
+      after(self, args);
+    } catch {
+      // recording is best effort
+    }
+    return result;
+  });
 }

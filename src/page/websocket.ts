@@ -12,15 +12,14 @@
  */
 import type { Channel, PendingPieces } from "./channel";
 import { PAGE_LEFT } from "./channel";
-import { clock } from "./body";
-import { readCapped } from "./body";
+import { clock, readCapped } from "./body";
 import { newExchangeId } from "./ids";
 import {
-  TextDecoderNative, Uint8ArrayNative, addListener, apply, arrayBufferLength, blobStream, bytesIndexOf, closeCode, closeReason, closeWasClean,
-  construct, eventType, getter, isArrayBuffer, isBlob, isTrusted, isView, matches, messageData, pageUrl, safeWeakMap, socketProtocol, socketUrl,
+  TextDecoderNative, Uint8ArrayNative, addListener, arrayBufferLength, blobStream, bytesIndexOf, closeCode, closeReason, closeWasClean,
+  eventType, getter, isArrayBuffer, isBlob, isTrusted, isView, matches, messageData, pageUrl, safeWeakMap, socketProtocol, socketUrl,
   stringIndexOf, stringSlice, stringify, toLowerCase, decode, bufferOf, byteOffset, byteLength,
 } from "./natives";
-import { patchConstructor, patchMethod } from "./patch";
+import { watchClass } from "./patch";
 import { parseUrl } from "./request-info";
 import { globMatches } from "./route";
 import type { Outcome } from "../core/contract";
@@ -58,28 +57,11 @@ const decoder = new TextDecoderNative();
 
 export function hookWebSocket(win: Window & typeof globalThis, channel: Channel): void {
   if (typeof win.WebSocket !== "function") return;
-  const proto = win.WebSocket.prototype;
-  const readyState = getter<number>(proto, "readyState");
-  patchConstructor<typeof WebSocket>(win, "WebSocket", (original, args, newTarget) => {
-    // Whatever the constructor throws (a bad URL, a blocked port) reaches the page as it is.
-    const ws = construct(original, args, newTarget as typeof WebSocket) as WebSocket;
-    try {
-      watch(channel, ws);
-    } catch {
-      // recording is best effort
-    }
-    return ws;
-  });
-  patchMethod<WebSocket["send"]>(proto, "send", (original, self, args) => {
-    const result = apply(original, self, args);
-    try {
-      const s = sessions.get(self as object);
-      // A socket that is closing or closed drops what is sent without an error: so does the record.
-      if (s && readyState(self) === 1) receive(channel, s, clock(), "s", args[0]);
-    } catch {
-      // recording is best effort
-    }
-    return result;
+  const readyState = getter<number>(win.WebSocket.prototype, "readyState");
+  watchClass(win, "WebSocket", (ws) => watch(channel, ws as WebSocket), "send", (self, args) => {
+    const s = sessions.get(self as object);
+    // A socket that is closing or closed drops what is sent without an error: so does the record.
+    if (s && readyState(self) === 1) receive(channel, s, clock(), "s", args[0]);
   });
 }
 

@@ -64,6 +64,12 @@ export function classifyExchange(ex: Exchange, options?: ClassifyOptions): SpanD
 function classify(ex: Exchange, options: ClassifyOptions | undefined): SpanDraft {
   const ctx = makeContext(ex);
   const b = new DraftBuilder();
+  // A WebSocket session's body is its messages, not one format's: deriveSpans reads them
+  // (docs/DESIGN.md, "Other transports"). Here it is only the session, an HTTP-level span.
+  if (ex.transport === "websocket") {
+    setCommonAttributes(ctx, b);
+    return b.finish(ctx, "WebSocket");
+  }
   const rule = matchRule(options?.rules, ctx.url?.href ?? ex.request.url);
   const route = rule ? ruleRoute(ctx, rule) : withRetrieval(ctx, detectRoute(ctx));
   let revealedProvider: string | undefined;
