@@ -33,7 +33,7 @@ const OTHER_MESSAGES = 1000;
 /** ...and this much text. */
 const OTHER_CHARS = 256 * 1024;
 
-interface Session {
+export interface Session {
   id: string;
   seq: number;
   pending: PendingPieces | undefined;
@@ -52,7 +52,8 @@ interface Session {
   ended: boolean;
 }
 
-const sessions = safeWeakMap<object, Session>();
+/** Sessions by the object whose messages they record (a WebSocket, an RTCDataChannel). */
+export const sessions = safeWeakMap<object, Session>();
 const decoder = new TextDecoderNative();
 
 export function hookWebSocket(win: Window & typeof globalThis, channel: Channel): void {
@@ -65,19 +66,29 @@ export function hookWebSocket(win: Window & typeof globalThis, channel: Channel)
   });
 }
 
-function watch(channel: Channel, ws: WebSocket): void {
+/**
+ * A new session of `target`'s messages, its request emitted now: a model's keeps its messages
+ * up to the body cap, any other fewer (OTHER_MESSAGES, OTHER_CHARS).
+ */
+export function openSession(channel: Channel, target: object, url: string, transport: "websocket" | "webrtc", model: boolean): Session {
   const config = channel.config;
-  if (!config.enabled) return;
-  const url = socketUrl(ws);
-  const model = isLive(url, config.capture);
   const id = newExchangeId();
   const s: Session = {
     id, seq: 0, pending: undefined, kept: 0, cap: config.bodies ? (model ? config.bodyCap : OTHER_CHARS) : 0, count: 0,
     maxCount: model ? 1e9 : OTHER_MESSAGES, truncated: false, reading: false, backlog: [], closing: undefined, ended: false,
   };
-  sessions.set(ws, s);
-  channel.emit({ t: "request", id, transport: "websocket", time: clock(), method: "GET", url, headers: [], pageUrl: pageUrl() });
+  sessions.set(target, s);
+  channel.emit({ t: "request", id, transport, time: clock(), method: "GET", url, headers: [], pageUrl: pageUrl() });
   channel.onLeave(id, () => end(channel, s, PAGE_LEFT));
+  return s;
+}
+
+function watch(channel: Channel, ws: WebSocket): void {
+  const config = channel.config;
+  if (!config.enabled) return;
+  const url = socketUrl(ws);
+  const s = openSession(channel, ws, url, "websocket", isLive(url, config.capture));
+  const id = s.id;
   const onEvent = (e: Event): void => {
     try {
       if (!isTrusted(e)) return;
@@ -103,7 +114,7 @@ function watch(channel: Channel, ws: WebSocket): void {
   addListener(ws, "close", onEvent);
 }
 
-function isLive(url: string, capture: readonly string[]): boolean {
+export function isLive(url: string, capture: readonly string[]): boolean {
   const lower = toLowerCase(url.length > 2048 ? stringSlice(url, 0, 2048) : url);
   for (let i = 0; i < capture.length; i++) if (globMatches(capture[i]!, lower)) return true;
   const path = parseUrl(url).path;
@@ -111,7 +122,7 @@ function isLive(url: string, capture: readonly string[]): boolean {
 }
 
 /** A message sent (`s`) or received (`r`): recorded now, or after the Blob before it is read. */
-function receive(channel: Channel, s: Session, time: number, dir: string, data: unknown): void {
+export function receive(channel: Channel, s: Session, time: number, dir: string, data: unknown): void {
   if (s.ended || s.truncated) return;
   if (s.reading) {
     s.backlog[s.backlog.length] = [time, dir, data];
@@ -170,7 +181,7 @@ function keep(channel: Channel, s: Session, time: number, dir: string, opcode: s
   s.pending = channel.piece(s.id, s.seq++, time, line, "utf-8", s.pending);
 }
 
-function close(channel: Channel, s: Session, outcome: Outcome): void {
+export function close(channel: Channel, s: Session, outcome: Outcome): void {
   if (s.reading) s.closing = outcome;
   else end(channel, s, outcome);
 }

@@ -145,7 +145,7 @@ const url = str(MAX_URL);
 
 const EVENTS: Record<CaptureEvent["t"], Check> = {
   request: shape(
-    { t: oneOf("request"), id, transport: oneOf("fetch", "xhr", "websocket", "eventsource"), time: num, method: str(MAX_METHOD), url, headers, pageUrl: url },
+    { t: oneOf("request"), id, transport: oneOf("fetch", "xhr", "websocket", "eventsource", "webrtc"), time: num, method: str(MAX_METHOD), url, headers, pageUrl: url },
     { body, replayOf: id, replayGroup: id },
   ),
   response: shape(

@@ -67,7 +67,11 @@ export interface ExchangeTiming {
   end?: number;
 }
 
-export type Transport = "fetch" | "xhr" | "websocket" | "eventsource";
+/** "webrtc": a data channel of an RTCPeerConnection (OpenAI Realtime's "oai-events"), a session of messages like a WebSocket's. */
+export type Transport = "fetch" | "xhr" | "websocket" | "eventsource" | "webrtc";
+
+/** A session of messages both ways (a WebSocket, a WebRTC data channel): its body is its messages, one line each. */
+export const isMessageSession = (transport: Transport): boolean => transport === "websocket" || transport === "webrtc";
 
 export interface Exchange {
   /** 16 lowercase hex; also the spanId of the span this exchange backs. */

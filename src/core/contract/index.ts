@@ -17,4 +17,5 @@ export type {
 } from "./capture-events";
 export { DEFAULT_BODY_CAP, DEFAULT_HOOK_CONFIG } from "./capture-events";
 export type { Transport } from "./exchange";
+export { isMessageSession } from "./exchange";
 export { MAX_WS_MESSAGES, wsMessageLine, wsMessages, type WsMessage } from "./ws-messages";

@@ -6,7 +6,7 @@
  * payloads, which are stored once: method, URL, headers, status line and the body texts.
  */
 import type { Content, Header as HarHeader, PostData, QueryString, Timings } from "har-format";
-import { headerValue, responseText, type CapturedBody, type Exchange, type Header, type Outcome, type Span } from "../contract";
+import { headerValue, isMessageSession, responseText, type CapturedBody, type Exchange, type Header, type Outcome, type Span } from "../contract";
 import { redactHeaders, redactUrl } from "../redaction";
 import { encodeChunks } from "./chunks";
 import { harWebSocketMessages } from "./har-websocket";
@@ -95,7 +95,7 @@ function postData(ex: Exchange): PostData | undefined {
 
 function content(ex: Exchange): Content {
   // A session's messages are in _webSocketMessages, as Chrome writes them: its body is empty.
-  if (ex.transport === "websocket") return { size: 0, mimeType: "x-unknown" };
+  if (isMessageSession(ex.transport)) return { size: 0, mimeType: "x-unknown" };
   const body = ex.response?.body;
   const text = ex.chunks.length > 0 ? responseText(ex) : body?.text;
   const mimeType = headerValue(ex.response?.headers, "content-type") ?? body?.mimeType ?? "x-unknown";
@@ -188,10 +188,11 @@ export function exchangeToEntry(ex: Exchange, span: Span | undefined, pageref: s
     },
     cache: {},
     timings,
-    _resourceType: ex.transport,
+    _resourceType: ex.transport === "webrtc" ? "other" : ex.transport,
     ...(span ? { _span: span } : {}),
     _exchange: exchangeMeta(ex),
-    ...(ex.transport === "websocket"
+    // A data channel's messages in Chrome's field for a socket's: the same shape, and readers keep them.
+    ...(isMessageSession(ex.transport)
       ? { _webSocketMessages: harWebSocketMessages(ex.chunks) }
       : ex.chunks.length > 0 ? { _chunkTimes: encodeChunks(ex.chunks, ex.timing.start) } : {}),
   };

@@ -4,7 +4,7 @@
  * because the file may have been edited; an entry whose `_exchange` does not hold up is
  * returned as undefined and imported like any other HAR entry instead.
  */
-import { isSpanId, type CapturedBody, type Chunk, type Exchange, type ExchangeResponse, type ExchangeTiming, type Outcome, type Transport } from "../contract";
+import { isMessageSession, isSpanId, type CapturedBody, type Chunk, type Exchange, type ExchangeResponse, type ExchangeTiming, type Outcome, type Transport } from "../contract";
 import { isObj, type Obj } from "../providers";
 import { checkedBodyType } from "../capture";
 import { redactUrl } from "../redaction";
@@ -15,7 +15,7 @@ import { isFiniteNumber } from "./read";
 import type { Warnings } from "./warnings";
 
 const OMITTED = ["binary", "stream", "policy", "fast-path"];
-const TRANSPORTS = ["fetch", "xhr", "websocket", "eventsource"];
+const TRANSPORTS = ["fetch", "xhr", "websocket", "eventsource", "webrtc"];
 const FAILURES = ["error", "abort", "timeout"];
 
 /** Why `_exchange` is unusable, or undefined when it is fine. */
@@ -104,7 +104,7 @@ export function readOwnEntry(entry: Obj, where: string, warn: Warnings): Exchang
   if (isObj(m.response)) ex.response = responseOf(m.response, response);
   const outcome = m.outcome !== undefined ? outcomeOf(m.outcome) : undefined;
   if (outcome) ex.outcome = outcome;
-  ex.chunks = ex.transport === "websocket"
+  ex.chunks = isMessageSession(ex.transport)
     ? chunksOfWebSocketMessages(entry._webSocketMessages, timing.start) ?? []
     : chunksOf(entry._chunkTimes, content.text, timing, where, warn);
   return ex;

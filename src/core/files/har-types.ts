@@ -31,7 +31,8 @@ export interface ExchangeMeta {
 }
 
 export interface LlmTraceEntry extends Entry {
-  _resourceType: Transport;
+  /** The transport, except a WebRTC data channel's, which Chrome's list of types lacks: "other" (its transport is in `_exchange`). */
+  _resourceType: Exclude<Transport, "webrtc"> | "other";
   _span?: Span;
   /** A WebSocket session's messages, as Chrome writes them (har-websocket.ts). */
   _webSocketMessages?: HarWebSocketMessage[];

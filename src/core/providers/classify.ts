@@ -4,7 +4,7 @@
  * parser, and adds the attributes every span shares. Pure and total: called repeatedly while a
  * stream is in flight, it never throws, and each call is linear in the body size.
  */
-import type { Exchange } from "../contract";
+import { isMessageSession, type Exchange } from "../contract";
 import { parseSse } from "./sse";
 import { splitJsonArray, splitLines } from "./ndjson";
 import { parseAgUi, isAgUiEventType, isAgUiRequest } from "./agui";
@@ -66,9 +66,9 @@ function classify(ex: Exchange, options: ClassifyOptions | undefined): SpanDraft
   const b = new DraftBuilder();
   // A WebSocket session's body is its messages, not one format's: deriveSpans reads them
   // (docs/DESIGN.md, "Other transports"). Here it is only the session, an HTTP-level span.
-  if (ex.transport === "websocket") {
+  if (isMessageSession(ex.transport)) {
     setCommonAttributes(ctx, b);
-    return b.finish(ctx, "WebSocket");
+    return b.finish(ctx, ex.transport === "webrtc" ? "WebRTC" : "WebSocket");
   }
   const rule = matchRule(options?.rules, ctx.url?.href ?? ex.request.url);
   const route = rule ? ruleRoute(ctx, rule) : withRetrieval(ctx, detectRoute(ctx));

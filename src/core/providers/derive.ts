@@ -3,7 +3,7 @@ import { classifyExchange } from "./classify";
 import { costOf, type PriceTable } from "./cost";
 import type { UserRule } from "./rules";
 import { placeFirst } from "../assembly";
-import { headerValue, wsMessages, type Exchange, type ExchangeRecord, type SpanRecord } from "../contract";
+import { headerValue, isMessageSession, wsMessages, type Exchange, type ExchangeRecord, type SpanRecord } from "../contract";
 import { liveSessionSpans, type LiveSession } from "./live-session";
 import { isOpenAIRealtime, parseOpenAIRealtime } from "./live-openai";
 import { isGeminiLive, parseGeminiLive } from "./live-gemini";
@@ -53,7 +53,7 @@ export function deriveSpan(exchange: Exchange, origin: Pick<ExchangeRecord, "tab
  */
 export function deriveSpans(exchange: Exchange, origin: Pick<ExchangeRecord, "tabId" | "frameId" | "unverified">, now: number, options: DeriveOptions = {}): SpanRecord[] {
   const span = deriveSpan(exchange, origin, now, options);
-  if (exchange.transport !== "websocket") return [span];
+  if (!isMessageSession(exchange.transport)) return [span];
   const messages = wsMessages(exchange.chunks);
   const url = exchange.request.url;
   let session: LiveSession | undefined;
@@ -69,6 +69,16 @@ export function deriveSpans(exchange: Exchange, origin: Pick<ExchangeRecord, "ta
   } catch {
     // kept as it is
   }
-  const base: SpanRecord = { ...span, name: `WebSocket ${path}`, attributes: { ...span.attributes, "llm_trace.websocket.messages": messages.length } };
+  // A data channel's "URL" is webrtc:<its label> (src/page/data-channel.ts).
+  const name = exchange.transport === "webrtc" ? `WebRTC data channel ${decodeLabel(path)}` : `WebSocket ${path}`;
+  const base: SpanRecord = { ...span, name, attributes: { ...span.attributes, "llm_trace.websocket.messages": messages.length } };
   return session ? liveSessionSpans(base, messages, session, options.prices) : [base];
+}
+
+function decodeLabel(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }

@@ -3,7 +3,7 @@
  * SSE events, or NDJSON lines. Framing reuses the core framers the parsers use, so the panel
  * shows the events exactly as the parsers saw them.
  */
-import { mimeTypeOf, wsMessages, type Exchange } from "../../core/contract";
+import { isMessageSession, mimeTypeOf, wsMessages, type Exchange } from "../../core/contract";
 import { parseSse, splitLines } from "../../core/providers";
 
 export interface StreamEvent {
@@ -23,7 +23,7 @@ export interface StreamView {
 const NDJSON_TYPES = new Set(["application/x-ndjson", "application/ndjson", "application/jsonl", "application/json-seq", "application/stream+json"]);
 
 export function streamFormat(exchange: Exchange): StreamView["format"] | undefined {
-  if (exchange.transport === "websocket") return "websocket";
+  if (isMessageSession(exchange.transport)) return "websocket";
   const mime = mimeTypeOf(exchange.response?.headers);
   if (mime === "text/event-stream") return "sse";
   if (NDJSON_TYPES.has(mime)) return "ndjson";

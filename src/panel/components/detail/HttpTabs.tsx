@@ -44,7 +44,7 @@ function statusText(ex: Exchange): string {
   return "pending";
 }
 
-const SENT_WITH: Record<Exchange["transport"], string> = { fetch: "fetch()", xhr: "XMLHttpRequest", websocket: "WebSocket", eventsource: "EventSource" };
+const SENT_WITH: Record<Exchange["transport"], string> = { fetch: "fetch()", xhr: "XMLHttpRequest", websocket: "WebSocket", eventsource: "EventSource", webrtc: "an RTCDataChannel" };
 
 function General({ ex }: { ex: Exchange }) {
   return (
