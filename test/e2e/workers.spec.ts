@@ -1,11 +1,11 @@
 /**
- * Calls from a dedicated worker, which the page hook cannot see, read from the browser's network log while
- * DevTools is open (docs/DESIGN.md, "Calls from workers"): stored once each, marked as such, with
+ * Calls from a dedicated worker or a service worker, which the page hook cannot see, read from the
+ * browser's network log while DevTools is open (docs/DESIGN.md, "Calls from workers"): stored once each, marked as such, with
  * what the worker read; the page's own calls are not stored twice.
  */
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { launchWithExtension, readStore, waitFor, type WithExtension } from "./support/chromium";
-import { openRealDevtoolsPanel } from "./support/devtools";
+import { openRealDevtoolsPanel, type NestedSession } from "./support/devtools";
 import { startServer, type TestServer } from "./support/server";
 import type { SpanRecord } from "../../src/core/contract";
 
@@ -21,13 +21,20 @@ test.afterAll(async () => {
   await server?.close();
 });
 
+/** The one tab, on `path`, with DevTools (and so the DevTools page that reads its network log) open on it. */
+let panel: NestedSession | undefined;
+async function devtoolsTab(path: string): Promise<{ page: Page; panel: NestedSession }> {
+  const page = ext.context.pages()[0] ?? (await ext.context.newPage());
+  await page.goto(`${server.origin}${path}`);
+  panel ??= await openRealDevtoolsPanel(ext);
+  return { page, panel };
+}
+
 const llmSpans = async (query: string): Promise<SpanRecord[]> =>
   (await readStore(ext)).spans.filter((s) => s.kind === "llm" && String(s.attributes["url.full"] ?? "").includes(query));
 
 test("a dedicated worker's streamed chat completion is stored once, marked, with its text and usage; the page's own call is not stored twice", async () => {
-  const page = ext.context.pages()[0] ?? (await ext.context.newPage());
-  await page.goto(`${server.origin}/pages/workers/index.html`);
-  const panel = await openRealDevtoolsPanel(ext);
+  const { page, panel } = await devtoolsTab("/pages/workers/index.html");
 
   await page.evaluate(() => (window as unknown as { askWorker(p: string): void }).askWorker("/api/chat-sse?n=3&who=dedicated"));
   // And one from the page itself, which the hook records: it must not be stored a second time.
@@ -72,4 +79,23 @@ test("a dedicated worker's streamed chat completion is stored once, marked, with
   }, "the worker's span, with where it came from, in the detail");
   const head = await panel.evaluate<string>(`document.querySelector(".dt-head").textContent`);
   expect(head).toContain("read from the browser's network log");
+});
+
+test("a service worker's own call to the model, made while it answers the page, is stored beside the page's request, with its request", async () => {
+  const { page } = await devtoolsTab("/pages/workers/sw-page.html");
+  await page.evaluate(() => (window as unknown as { swReady: Promise<boolean> }).swReady);
+  const body = await page.evaluate(() => (window as unknown as { askProxy(who: string): Promise<string> }).askProxy("one"));
+  expect(body).toContain("[DONE]");
+  // The page's request, recorded by the hook, and the worker's upstream call, from the network log.
+  const upstream = await waitFor(async () => { const s = await llmSpans("who=sw-one"); return s.length ? s : undefined; }, "the service worker's call");
+  expect(upstream).toHaveLength(1);
+  expect(upstream[0]!.attributes["llm_trace.capture.source"]).toBe("network");
+  expect(upstream[0]!.attributes["llm_trace.initiator.url"]).toBe(`${server.origin}/pages/workers/sw.js`);
+  // Its request, as the worker sent it; Chromium's log keeps no body of a response the worker
+  // streamed on to the page, so the answer is on the page's own request (the hook's) only.
+  expect(String(upstream[0]!.attributes["gen_ai.input.messages"])).toContain("from a service worker");
+  expect(upstream[0]!.endTime).toBeGreaterThan(upstream[0]!.startTime);
+  const own = await waitFor(async () => { const s = await llmSpans("proxy/chat?who=one"); return s.length ? s : undefined; }, "the page's own request");
+  expect(own[0]!.attributes["llm_trace.capture.source"]).toBeUndefined();
+  expect(own[0]!.attributes["gen_ai.usage.output_tokens"]).toBe(2);
 });
