@@ -51,9 +51,13 @@ export interface Channel {
   onReplay: ((command: ReplayCommand) => ReplayOutcome) | undefined;
   /**
    * Add a body piece (bytes the hook owns, or text) of exchange `id` to the batch being
-   * gathered. `pending` is what the previous call returned for this exchange.
+   * gathered. `pending` is what the previous call returned for this exchange. `joinWithinMs`:
+   * text that arrives this soon after the batch's last text piece is appended to it instead of
+   * being a piece of its own (a WebSocket's burst of small messages: fewer pieces to post, decode
+   * and store, at the cost of that much time resolution); the next piece's seq is then the
+   * returned event's seq plus its number of parts.
    */
-  piece(id: string, seq: number, time: number, part: Uint8Array | string, charset: string, pending: PendingPieces | undefined): PendingPieces;
+  piece(id: string, seq: number, time: number, part: Uint8Array | string, charset: string, pending: PendingPieces | undefined, joinWithinMs?: number): PendingPieces;
   config: HookConfig;
 }
 
@@ -190,10 +194,15 @@ export function openChannel(win: Window, post = postWindowMessage): Channel {
     }
   }
 
-  function piece(id: string, seq: number, time: number, part: Uint8Array | string, charset: string, pending: PendingPieces | undefined): PendingPieces {
+  function piece(id: string, seq: number, time: number, part: Uint8Array | string, charset: string, pending: PendingPieces | undefined, joinWithinMs = 0): PendingPieces {
     if (typeof part !== "string") transfer[transfer.length] = bufferOf(part);
     if (pending && pending.batch === batch) {
       const e = pending.event;
+      const last = e.parts.length - 1;
+      if (typeof part === "string" && typeof e.parts[last] === "string" && time - e.times[last]! < joinWithinMs) {
+        e.parts[last] += part;
+        return pending;
+      }
       e.times[e.times.length] = time;
       e.parts[e.parts.length] = part;
       return pending;

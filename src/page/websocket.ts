@@ -28,6 +28,11 @@ import type { Outcome } from "../core/contract";
 const LIVE_PATH = /realtime|bidigeneratecontent|(?:^|[/._-])(?:live|voice|agents?|chat|llm|ai)(?:$|[/._-])/;
 /** A message's data beyond this is cut (an audio frame); its line says so. */
 const MESSAGE_CHARS = 64 * 1024;
+/**
+ * Messages this close together go in one piece (the lines stay apart): a burst costs one piece,
+ * and a message's time is that of the first of its burst, within this much.
+ */
+const JOIN_MS = 1;
 /** A socket that does not look like model work keeps at most this many messages... */
 const OTHER_MESSAGES = 1000;
 /** ...and this much text. */
@@ -178,7 +183,9 @@ function keep(channel: Channel, s: Session, time: number, dir: string, opcode: s
   }
   s.count++;
   s.kept += line.length;
-  s.pending = channel.piece(s.id, s.seq++, time, line, "utf-8", s.pending);
+  const p = channel.piece(s.id, s.seq, time, line, "utf-8", s.pending, JOIN_MS);
+  s.pending = p;
+  s.seq = p.event.seq + p.event.parts.length;
 }
 
 export function close(channel: Channel, s: Session, outcome: Outcome): void {

@@ -28,8 +28,20 @@ const CALL_TYPES = new Set(["fetch", "xhr", "eventsource", "websocket", "other"]
 
 /** `spans`: the exchange's own first, then, for a live WebSocket session, those of its trace. */
 export type ForeignResult = { exchange: Exchange; spans: SpanRecord[] } | { skipped: "not-a-call" } | { skipped: "invalid"; reason: string };
+export type ForeignExchange = { exchange: Exchange } | Exclude<ForeignResult, { spans: SpanRecord[] }>;
 
 export function importForeignEntry(entry: Obj, pageUrls: ReadonlyMap<string, string>, now: number): ForeignResult {
+  const read = foreignExchange(entry, pageUrls);
+  if (!("exchange" in read)) return read;
+  const { exchange } = read;
+  const spans = deriveSpans(exchange, { tabId: 0 }, now);
+  const span = spans[0]!;
+  if (exchange.transport !== "websocket" && exchange.chunks.length === 1 && isStreamed(span, exchange)) delete span.attributes["gen_ai.response.time_to_first_chunk"];
+  return { exchange, spans };
+}
+
+/** The exchange a HAR entry stands for, as the page hook would have recorded it. */
+export function foreignExchange(entry: Obj, pageUrls: ReadonlyMap<string, string>): ForeignExchange {
   const request = objOr(entry.request);
   if (typeof request.url !== "string" || request.url === "") return { skipped: "invalid", reason: "has no request.url" };
   const resourceType = typeof entry._resourceType === "string" ? entry._resourceType.toLowerCase() : undefined;
@@ -61,10 +73,7 @@ export function importForeignEntry(entry: Obj, pageUrls: ReadonlyMap<string, str
     chunks,
     outcome: outcomeOf(entry, response, hasResponse),
   };
-  const spans = deriveSpans(exchange, { tabId: 0 }, now);
-  const span = spans[0]!;
-  if (!websocket && chunks.length === 1 && isStreamed(span, exchange)) delete span.attributes["gen_ai.response.time_to_first_chunk"];
-  return { exchange, spans };
+  return { exchange };
 }
 
 /** When the response headers arrived and the body ended, from HAR's phase timings. */
