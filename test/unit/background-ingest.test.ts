@@ -49,6 +49,32 @@ describe("ingesting a batch", () => {
     assert.equal((await ingestBatch(1, 0, batch)).rejected, 1);
   });
 
+  it("a live session's span, placed like any call's before its messages said what it is, then stands where its session puts it", async () => {
+    const id = newId();
+    const line = (dir: string, e: object) => `${dir}1 ${JSON.stringify(JSON.stringify(e))}\n`;
+    await ingestBatch(1, 0, [{ t: "request", id, transport: "webrtc", time: T, method: "GET", url: "webrtc:oai-events", headers: [], pageUrl: "http://localhost/" }]);
+    await assembleLive(1);
+    const first = await spanOf(id);
+    assert.ok(first);
+    const texts = [
+      line("r", { type: "session.created", session: { model: "gpt-realtime" } }),
+      line("s", { type: "response.create" }),
+      line("r", { type: "response.created", response: { id: "r1" } }),
+      line("r", { type: "response.output_text.delta", response_id: "r1", delta: "Hi" }),
+      line("r", { type: "response.done", response: { id: "r1", status: "completed", output: [], usage: { input_tokens: 3, output_tokens: 1 } } }),
+    ];
+    await ingestBatch(1, 0, [
+      { t: "response", id, time: T + 1, status: 200, statusText: "open", headers: [] },
+      { t: "chunks", id, seq: 0, times: texts.map((_, i) => T + 2 + i), texts },
+      { t: "end", id, time: T + 10, outcome: { state: "ok" }, chunks: texts.length },
+    ]);
+    const root = await spanOf(id);
+    assert.equal(root?.name, "OpenAI Realtime gpt-realtime");
+    assert.equal(root?.parentSpanId, undefined, "a session is a trace of its own");
+    const spans = await (await openStore()).getAllFromIndex("spans", "traceId", root!.traceId);
+    assert.ok(spans.some((s) => s.kind === "llm" && s.parentSpanId === id), "its response is in the session's trace");
+  });
+
   it("events naming another tab's exchange are rejected and counted", async () => {
     const id = newId();
     await ingestBatch(1, 0, exchange(id, "http://localhost/mine"));

@@ -21,6 +21,9 @@ export const BASE_ARGS = [
   "--disable-component-update", "--disable-sync", "--disable-quic", "--disable-default-apps",
   "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
   "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1, EXCLUDE localhost",
+  // WebRTC host candidates as plain addresses: an mDNS name would meet the rule above and fail,
+  // and the WebRTC tests connect two peers of one page.
+  "--disable-features=WebRtcHideLocalIpsWithMdns",
 ];
 
 export interface Launched {
