@@ -95,6 +95,7 @@ export function DatasetsView({ datasets, run, host, live }: { datasets: DatasetS
             </header>
             {live ? <RunPanel run={run} datasets={datasets} /> : <div class="muted pad">Runs send from the live tab's page: switch the session picker to the live tab.</div>}
             {shown && run.summary.value && <RunResults run={shown} items={c.items} baseline={run.baseline.value?.id !== shown.id ? run.baseline.value : undefined} summary={run.summary.value} />}
+            <h4 class="ds-items-title">Items</h4>
             <table class="ds-items" aria-label="Items">
               <thead><tr><th>#</th><th>Input</th><th>Expected output</th><th>Recorded</th><th /></tr></thead>
               <tbody>{c.items.map((item, i) => <ItemRow key={item.id} item={item} index={i} datasets={datasets} />)}</tbody>

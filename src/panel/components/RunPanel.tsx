@@ -52,11 +52,11 @@ export function RunPanel({ run, datasets }: { run: RunStore; datasets: DatasetSt
     <section class="run-panel" aria-label="Run dataset">
       <div class="run-form">
         <label>Model <input value={f.model} placeholder="as recorded" onInput={(e) => set({ model: e.currentTarget.value })} /></label>
-        <label>Temperature <input value={f.temperature} placeholder="as recorded" inputMode="decimal" size={6} onInput={(e) => set({ temperature: e.currentTarget.value })} /></label>
+        <label>Temperature <input value={f.temperature} placeholder="as recorded" inputMode="decimal" size={10} onInput={(e) => set({ temperature: e.currentTarget.value })} /></label>
         <label>Concurrency <input type="number" min={1} max={MAX_CONCURRENCY} value={f.concurrency} onInput={(e) => set({ concurrency: Number(e.currentTarget.value) })} /></label>
         <label class="check"><input type="checkbox" checked={f.changeSystem} onChange={(e) => set({ changeSystem: e.currentTarget.checked })} /> Replace the system prompt</label>
       </div>
-      {f.changeSystem && <textarea class="run-system" aria-label="System prompt" rows={3} value={f.system} onInput={(e) => set({ system: e.currentTarget.value })} />}
+      {f.changeSystem && <textarea class="run-system" aria-label="New system prompt" rows={3} value={f.system} onInput={(e) => set({ system: e.currentTarget.value })} />}
       <fieldset class="run-checks-form">
         <legend>Checks</legend>
         {CHECKS.map((c) => (

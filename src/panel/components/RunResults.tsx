@@ -11,14 +11,15 @@ import { formatUsd } from "../detail-model/numbers";
 import { formatDuration } from "../format";
 import { TextDiffView } from "./CompareView";
 
-const signed = (n: number, unit: (x: number) => string): string => (n === 0 ? "±0" : `${n > 0 ? "+" : "−"}${unit(Math.abs(n))}`);
+/** Differences below a billionth (float noise of summed costs) read as none. */
+const signed = (n: number, unit: (x: number) => string): string => (Math.abs(n) < 1e-9 ? "±0" : `${n > 0 ? "+" : "−"}${unit(Math.abs(n))}`);
 
 function Delta({ now, then, unit }: { now: number | undefined; then: number | undefined; unit: (x: number) => string }) {
   if (now === undefined) return <span class="muted">–</span>;
   return (
     <span>
       {unit(now)}
-      {then !== undefined && <span class={`cmp-delta ${now > then ? "is-worse" : now < then ? "is-better" : ""}`}> ({signed(now - then, unit)})</span>}
+      {then !== undefined && <span class={`cmp-delta ${Math.abs(now - then) < 1e-9 ? "" : now > then ? "is-worse" : "is-better"}`}> ({signed(now - then, unit)})</span>}
     </span>
   );
 }

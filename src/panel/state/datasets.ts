@@ -70,7 +70,8 @@ export function createDatasetStore(connection: Connection, session: { readonly v
 
   /** Model calls as items of the dataset named `name` (made if new); their requests are loaded to keep. */
   async function addSpans(spans: readonly SpanRecord[], name = target.value.trim() || "Dataset"): Promise<void> {
-    const calls = spans.filter((s) => s.kind === "llm");
+    // In the order they were made, whatever order the list shows them in.
+    const calls = spans.filter((s) => s.kind === "llm").sort((a, b) => a.startTime - b.startTime || (a.spanId < b.spanId ? -1 : 1));
     if (calls.length === 0) {
       status.value = { kind: "error", text: "No model calls to add." };
       return;
