@@ -8,7 +8,7 @@
  */
 import browser from "webextension-polyfill";
 import { isSpanId, randomHex } from "../core/contract";
-import { isReplayAnswer, replayCommand, type ReplayParams, type ReplayResult } from "../shared/messages";
+import { isReplayAnswer, replayCommand, type ReplayCommand, type ReplayParams, type ReplayResult } from "../shared/messages";
 import { readExchanges } from "./store";
 
 const MAX_BODY_CHARS = 4 * 1024 * 1024;
@@ -48,16 +48,8 @@ export async function replayCall(tabId: number, params: ReplayParams): Promise<R
   return sendFromPage(tabId, record.frameId ?? 0, { originalId: record.id, url: record.request.url, method: record.request.method, body, count, headers });
 }
 
-export interface PageSend {
-  /** The call being sent again: the hook sends with the headers it kept for it, if it still has them. */
-  originalId: string;
-  /** Used only when the page no longer holds the original (stored, possibly redacted). */
-  url: string;
-  method: string;
-  body: string;
-  count: number;
-  headers: [string, string][];
-}
+/** A checked send: the command the hook gets, but for its request id (made here). */
+export type PageSend = Omit<ReplayCommand, "source" | "v" | "type" | "requestId">;
 
 /** Hand a checked send to the frame's hook (through its relay) and answer the new calls' ids. */
 export async function sendFromPage(tabId: number, frameId: number, send: PageSend): Promise<ReplayResult> {
