@@ -3,7 +3,8 @@
  * of a page added to a dataset from the panel, exported as OpenAI chat lines and as
  * {input, expected_output, metadata} lines (each line parses, with the documented fields, no
  * key), then run again from the page with a changed system prompt, for which the mock answers
- * two of the five differently: the results table shows 3 passed and 2 failed, with the diff. A
+ * two of the five differently: the results table shows 3 passed and 2 failed, with the diff.
+ * After a reload the run asks for a header (the page forgot its key) and stores it nowhere. A
  * malformed dataset file gets a message naming its line and stores nothing. Screenshots
  * docs/screenshots/dataset.png and dataset-run.png with UPDATE_SCREENSHOTS=1.
  */
@@ -16,6 +17,7 @@ import { MALFORMED, dumpDatasetItems, expectGenericJsonl, expectOpenAiJsonl } fr
 import { REPO_ROOT } from "./support/paths";
 import { startServer, type TestServer } from "./support/server";
 
+const TYPED_KEY = "sk-typed-for-one-run-0123456789";
 const OUT = path.join(REPO_ROOT, process.env.UPDATE_SCREENSHOTS ? "docs/screenshots" : "artifacts/screenshots");
 
 let server: TestServer;
@@ -98,6 +100,20 @@ test("Chromium: five calls into a dataset, exported in both JSONL shapes, run wi
     expect(JSON.stringify(after.s)).not.toContain(PAGE_KEY);
     await expect(panel.getByRole("list", { name: "Runs" }).locator("li")).toHaveCount(1);
     await panel.screenshot({ path: path.join(OUT, "dataset-run.png"), fullPage: true });
+
+    // After a reload the page has forgotten its key: the run stops and asks for a header, used
+    // for that run only (the mock refuses calls without one), and stored nowhere.
+    await app.reload();
+    await runPanel.getByLabel("Replace the system prompt").uncheck();
+    await runPanel.getByRole("button", { name: "Run dataset" }).click();
+    await expect(runPanel.getByRole("alert")).toContainText("its headers (API keys) are gone");
+    await runPanel.getByLabel("Header value").fill(`Bearer ${TYPED_KEY}`);
+    await runPanel.getByRole("button", { name: "Run with this header" }).click();
+    await expect(results.getByLabel("Run summary")).toContainText("5 passed · 0 failed · 0 errors");
+    await expect(panel.getByRole("list", { name: "Runs" }).locator("li")).toHaveCount(3);
+    const everything = JSON.stringify(await readStore(ext)) + JSON.stringify(await ext.worker.evaluate(dumpDatasetItems));
+    expect(everything).not.toContain(TYPED_KEY);
+    expect(everything).not.toContain(PAGE_KEY);
 
     // A malformed file: the message names the line; nothing stored changes.
     const before = JSON.stringify(await ext.worker.evaluate(dumpDatasetItems));
