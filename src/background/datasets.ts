@@ -6,9 +6,11 @@
  * write them: they belong to no tab.
  */
 import type { IDBPDatabase } from "idb";
-import { checkItem, ItemError, type DatasetItem, type DatasetRun } from "../core/evals";
+import { checkItem, ItemError, redactItem, type DatasetItem, type DatasetRun } from "../core/evals";
 import { randomHex } from "../core/contract";
 import type { DatasetInfo, DatasetContents } from "../shared/messages";
+import { getSettings } from "./current-settings";
+import { redactorFor } from "./redaction";
 import { openRecovering, type Migration } from "./store-open";
 
 export const DATASETS_DB = "llm-trace-datasets";
@@ -99,10 +101,13 @@ export async function getDataset(id: unknown): Promise<DatasetContents> {
   return { dataset: await info(db, d), items: items.map(({ datasetId: _d, addedAt: _a, ...item }) => item), runs };
 }
 
-/** Every item checked first: one that fails stores nothing, and the error says which. */
-function checkAll(items: unknown): DatasetItem[] {
+/**
+ * Every item checked first (one that fails stores nothing, and the error says which), then
+ * redacted as an imported file is: an item may come from anyone's JSONL.
+ */
+async function checkAll(items: unknown): Promise<DatasetItem[]> {
   if (!Array.isArray(items) || items.length === 0 || items.length > MAX_ITEMS_PER_CALL) throw new Error(`Add 1 to ${MAX_ITEMS_PER_CALL} items at a time.`);
-  return items.map((v, i) => {
+  const checked = items.map((v, i) => {
     try {
       return checkItem(v);
     } catch (error) {
@@ -110,6 +115,8 @@ function checkAll(items: unknown): DatasetItem[] {
       throw error;
     }
   });
+  const redactor = redactorFor(await getSettings());
+  return checked.map((item) => redactItem(item, redactor));
 }
 
 async function touch(db: IDBPDatabase<unknown>, d: DatasetRecord): Promise<void> {
@@ -117,7 +124,7 @@ async function touch(db: IDBPDatabase<unknown>, d: DatasetRecord): Promise<void>
 }
 
 export async function addItems(datasetId: unknown, items: unknown): Promise<{ added: number }> {
-  const checked = checkAll(items);
+  const checked = await checkAll(items);
   const db = await open();
   const d = await dataset(db, datasetId);
   const tx = db.transaction(["items", "datasets"], "readwrite");
@@ -129,7 +136,7 @@ export async function addItems(datasetId: unknown, items: unknown): Promise<{ ad
 }
 
 export async function updateItem(datasetId: unknown, item: unknown): Promise<{ updated: boolean }> {
-  const [checked] = checkAll([item]);
+  const [checked] = await checkAll([item]);
   const db = await open();
   const d = await dataset(db, datasetId);
   const old = (await db.get("items", [d.id, checked!.id])) as ItemRecord | undefined;

@@ -8,6 +8,7 @@ export {
   type ItemRequest, type ItemResult, type ItemScore, type ParamValue, type StoredRequest,
 } from "./item";
 export { checkItem, checkRequestUrl, ItemError, MAX_BODY_CHARS } from "./check-item";
+export { redactItem } from "./redact-item";
 export { parseDatasetJsonl, toDatasetJsonl, toGenericLine, toOpenAiLine, MAX_IMPORT_ITEMS, type ImportResult, type JsonlShape } from "./jsonl";
 export { CHECK_LABEL, compileChecks, type Check, type CheckKind, type CheckOutcome, type Grader } from "./checks";
 export {

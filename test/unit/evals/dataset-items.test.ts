@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Exchange, ExchangeRecord, SpanRecord } from "../../../src/core/contract";
-import { itemFromSpan, parseDatasetJsonl, toDatasetJsonl, toOpenAiLine, type DatasetItem } from "../../../src/core/evals";
+import { itemFromSpan, parseDatasetJsonl, redactItem, toDatasetJsonl, toOpenAiLine, type DatasetItem } from "../../../src/core/evals";
+import { createRedactor } from "../../../src/core/redaction";
 import { deriveSpan } from "../../../src/core/providers";
 import { anthropicNonStream } from "../../fixtures/providers/anthropic";
 import { geminiTools } from "../../fixtures/providers/gemini";
@@ -146,5 +147,25 @@ describe("dataset JSONL", () => {
       assert.equal(r.ok, false);
       assert.match((r as { error: string }).error, error);
     }
+  });
+});
+
+describe("dataset items redacted before they are stored", () => {
+  it("an imported line's key shapes, secret fields and URL parameters are removed; the JSON stays JSON", () => {
+    const key = "sk-proj-abcdefghijklmnopqrstuvwxyz0123456789ABCD";
+    const line = JSON.stringify({
+      input: { messages: [{ role: "user", content: `my key is ${key}` }] },
+      expected_output: `use ${key}`,
+      metadata: { request: { url: "https://api.example.com/v1/chat/completions?key=AIzaSyA-not-a-real-google-key-000000", method: "POST", body: JSON.stringify({ api_key: "hunter2-secret-value", messages: [{ role: "user", content: key }] }) } },
+    });
+    const r = parseDatasetJsonl(line, nextId);
+    assert.ok(r.ok, r.ok ? "" : r.error);
+    const item = redactItem(r.items[0]!, createRedactor());
+    const all = JSON.stringify(item);
+    assert.ok(!all.includes(key));
+    assert.ok(!all.includes("hunter2-secret-value"));
+    assert.ok(!all.includes("AIzaSyA-not-a-real-google-key"));
+    assert.match(all, /\[REDACTED:/);
+    assert.equal(typeof JSON.parse(item.request!.body), "object");
   });
 });
