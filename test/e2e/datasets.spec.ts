@@ -50,6 +50,7 @@ test("Chromium: five calls into a dataset, exported in both JSONL shapes, run wi
     await panel.locator(".wf-row", { hasText: "chat gpt-4o-mini" }).first().click();
     await panel.getByRole("button", { name: "Add to dataset" }).click();
     await panel.getByLabel("Dataset name").fill("Support FAQ");
+    await panel.screenshot({ path: path.join(REPO_ROOT, "artifacts/screenshots/add-to-dataset.png") });
     await panel.getByRole("button", { name: "Filtered (5)" }).click();
     await panel.getByRole("button", { name: "Datasets", exact: true }).click();
     await expect(panel.getByRole("status")).toContainText("Added 5 calls to Support FAQ");
