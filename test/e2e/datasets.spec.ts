@@ -101,6 +101,9 @@ test("Chromium: five calls into a dataset, exported in both JSONL shapes, run wi
     expect(JSON.stringify(after.s)).not.toContain(PAGE_KEY);
     await expect(panel.getByRole("list", { name: "Runs" }).locator("li")).toHaveCount(1);
     await panel.screenshot({ path: path.join(OUT, "dataset-run.png"), fullPage: true });
+    await panel.emulateMedia({ colorScheme: "dark" });
+    await panel.screenshot({ path: path.join(REPO_ROOT, "artifacts/screenshots/dataset-run-dark.png") });
+    await panel.emulateMedia({ colorScheme: "light" });
 
     // After a reload the page has forgotten its key: the run stops and asks for a header, used
     // for that run only (the mock refuses calls without one), and stored nowhere.

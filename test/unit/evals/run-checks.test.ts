@@ -1,7 +1,7 @@
 /** The checks of a regression run, its summary and its cost estimate (docs/DESIGN.md, "Regression runs"). */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { compileChecks, estimateRunCost, summarizeRun, verdict, type Check, type DatasetItem, type ExpectedOutput } from "../../../src/core/evals";
+import { compareRuns, compileChecks, estimateRunCost, summarizeRun, verdict, type Check, type DatasetItem, type DatasetRun, type ExpectedOutput } from "../../../src/core/evals";
 
 const out = (text: string, toolCalls: ExpectedOutput["toolCalls"] = []): ExpectedOutput => ({ text, toolCalls });
 
@@ -88,5 +88,16 @@ describe("run summary and estimate", () => {
     assert.ok(other.usd > own.usd);
     const custom = estimateRunCost(items, {}, { "no-such-model": { input: 1e6, output: 0 } });
     assert.equal(custom.priced, 2);
+  });
+});
+
+describe("two runs compared", () => {
+  it("lists the items whose verdict changed, of those in both runs", () => {
+    const run = (statuses: [string, DatasetRun["results"][number]["status"]][]): DatasetRun => ({
+      id: "r", datasetId: "d", startedAt: 0, state: "done", override: {}, checks: [], concurrency: 2, results: statuses.map(([itemId, status]) => ({ itemId, status })),
+    });
+    const before = run([["a", "passed"], ["b", "passed"], ["c", "failed"]]);
+    const after = run([["a", "passed"], ["b", "failed"], ["c", "passed"], ["d", "failed"]]);
+    assert.deepEqual(compareRuns(before, after), [{ itemId: "b", before: "passed", after: "failed" }, { itemId: "c", before: "failed", after: "passed" }]);
   });
 });
