@@ -30,11 +30,12 @@ function checkOf(kind: CheckKind, value: string): Check {
 
 const valueOf = (c: Check | undefined): string => (!c ? "" : c.kind === "contains" ? c.text : c.kind === "schema" ? c.schema : c.kind === "regex" ? c.pattern : "");
 
-function describeRun(r: DatasetRun): string {
+/** `live`: the run this panel is making now; a kept run still "running" otherwise was cut short (the panel closed). */
+function describeRun(r: DatasetRun, live: boolean): string {
   const o = r.override;
   const parts = [o.model && `model ${o.model}`, o.temperature !== undefined && `temperature ${o.temperature}`, o.system !== undefined && "system prompt changed"].filter(Boolean);
   const passed = r.results.filter((x) => x.status === "passed").length;
-  return `${new Date(r.startedAt).toLocaleTimeString()} · ${parts.length ? parts.join(", ") : "as recorded"} · ${passed}/${r.results.length} passed${r.state === "stopped" ? " · stopped" : ""}`;
+  return `${new Date(r.startedAt).toLocaleTimeString()} · ${parts.length ? parts.join(", ") : "as recorded"} · ${passed}/${r.results.length} passed${r.state === "stopped" ? " · stopped" : r.state === "running" && !live ? " · interrupted" : ""}`;
 }
 
 export function RunPanel({ run, datasets }: { run: RunStore; datasets: DatasetStore }) {
@@ -96,7 +97,7 @@ export function RunPanel({ run, datasets }: { run: RunStore; datasets: DatasetSt
           <ul aria-label="Runs">
             {[...runs].reverse().map((r) => (
               <li key={r.id} class={run.shown.value?.id === r.id ? "is-shown" : ""}>
-                <button type="button" class="link" onClick={() => run.show(r)}>{describeRun(r)}</button>
+                <button type="button" class="link" onClick={() => run.show(r)}>{describeRun(r, run.running.value && run.shown.value?.id === r.id)}</button>
                 <label class="check" title="Compare the shown run with this one">
                   <input type="radio" name="baseline" checked={run.baseline.value?.id === r.id} disabled={run.shown.value?.id === r.id}
                     onChange={() => (run.baseline.value = r)} /> baseline
