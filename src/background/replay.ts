@@ -8,7 +8,7 @@
  */
 import browser from "webextension-polyfill";
 import { isSpanId, randomHex } from "../core/contract";
-import { isReplayAnswer, replayCommand, type ReplayParams, type ReplayResult } from "../shared/messages";
+import { isReplayAnswer, replayCommand, type ReplayCommand, type ReplayParams, type ReplayResult } from "../shared/messages";
 import { readExchanges } from "./store";
 
 const MAX_BODY_CHARS = 4 * 1024 * 1024;
@@ -16,12 +16,12 @@ const MAX_HEADER_CHARS = 16 * 1024;
 /** RFC 9110 token characters: a header name that is anything else is refused, not sent. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-function refused(message: string): ReplayResult {
+export function refused(message: string): ReplayResult {
   return { ok: false, reason: "refused", message };
 }
 
 /** Headers as given for one send: names that are tokens, values without line breaks, bounded. */
-function checkedHeaders(headers: unknown): [string, string][] | string {
+export function checkedHeaders(headers: unknown): [string, string][] | string {
   if (headers === undefined) return [];
   if (!Array.isArray(headers) || headers.length > 20) return "too many headers";
   const out: [string, string][] = [];
@@ -45,17 +45,25 @@ export async function replayCall(tabId: number, params: ReplayParams): Promise<R
   const [stored] = await readExchanges([spanId]);
   if (!stored || stored.record.tabId !== tabId) return refused("this call is not one of this tab's");
   const { record } = stored;
+  return sendFromPage(tabId, record.frameId ?? 0, { originalId: record.id, url: record.request.url, method: record.request.method, body, count, headers });
+}
+
+/** A checked send: the command the hook gets, but for its request id (made here). */
+export type PageSend = Omit<ReplayCommand, "source" | "v" | "type" | "requestId">;
+
+/** Hand a checked send to the frame's hook (through its relay) and answer the new calls' ids. */
+export async function sendFromPage(tabId: number, frameId: number, send: PageSend): Promise<ReplayResult> {
   const requestId = randomHex(8);
   let answer: unknown;
   try {
     answer = await browser.tabs.sendMessage(tabId, replayCommand({
-      requestId, originalId: record.id, url: record.request.url, method: record.request.method, body, count,
-      ...(headers.length ? { headers } : {}),
-    }), { frameId: record.frameId ?? 0 });
+      requestId, originalId: send.originalId, url: send.url, method: send.method, body: send.body, count: send.count,
+      ...(send.headers.length ? { headers: send.headers } : {}),
+    }), { frameId });
   } catch {
     return { ok: false, reason: "page-gone", message: "The page that made this call is gone, or not recorded: reload it and make the call again." };
   }
   if (!isReplayAnswer(answer) || answer.requestId !== requestId) return { ok: false, reason: "page-gone", message: "The page did not answer: reload it and make the call again." };
   if (!answer.ok) return { ok: false, reason: answer.reason, message: answer.message };
-  return { ok: true, spanIds: answer.spanIds.filter(isSpanId).slice(0, count), replayGroup: requestId };
+  return { ok: true, spanIds: answer.spanIds.filter(isSpanId).slice(0, send.count), replayGroup: requestId };
 }

@@ -11,6 +11,8 @@ import { clearAllData, recentSamples } from "./maintenance";
 import { getPushStatus } from "./otlp-push";
 import { pushToTab, type Caller } from "./ports";
 import { isRecording, setRecording } from "./recording";
+import { sendDatasetItem } from "./dataset-send";
+import { addItems, createDataset, getDataset, listDatasets, removeDataset, removeItems, removeRun, saveRun, updateItem } from "./datasets";
 import { replayCall } from "./replay";
 import { setSiteCapture, siteState } from "./scope";
 import { SESSION_TAB, importBatch, listSessions, removeSession, sessionDb } from "./sessions";
@@ -78,5 +80,15 @@ export function handlersFor(caller: Caller): RpcHandlers {
     recentSamples: () => recentSamples(),
     getPushStatus: () => getPushStatus(),
     replay: (params) => replayCall(tab(), params),
+    listDatasets: () => listDatasets(),
+    createDataset: ({ name }) => createDataset(name),
+    getDataset: ({ datasetId }) => getDataset(datasetId),
+    addDatasetItems: ({ datasetId, items }) => addItems(datasetId, items),
+    updateDatasetItem: ({ datasetId, item }) => updateItem(datasetId, item),
+    removeDatasetItems: ({ datasetId, ids }) => removeItems(datasetId, ids),
+    removeDataset: ({ datasetId }) => removeDataset(datasetId),
+    saveDatasetRun: ({ run }) => saveRun(run),
+    removeDatasetRun: ({ runId }) => removeRun(runId),
+    sendDatasetItem: (params) => sendDatasetItem(tab(), params),
   };
 }

@@ -17,11 +17,15 @@ import { Toolbar } from "./components/Toolbar";
 import { CompareBar } from "./components/CompareBar";
 import { CompareView } from "./components/CompareView";
 import { PromptVersions } from "./components/PromptVersions";
+import { AddToDataset } from "./components/AddToDataset";
+import { DatasetsView } from "./components/DatasetsView";
 import { ReplayEditor } from "./components/ReplayEditor";
 import { TraceList } from "./components/TraceList";
 import { TurnNav } from "./components/TurnNav";
 import { Waterfall } from "./components/Waterfall";
 import { sideOfSpan, type CompareStore } from "./state/compare";
+import type { RunStore } from "./state/dataset-run";
+import type { DatasetStore } from "./state/datasets";
 import type { DetailStore } from "./state/detail";
 import type { HealthStore } from "./state/health";
 import type { LayoutStore } from "./state/layout";
@@ -41,6 +45,8 @@ export interface AppProps {
   exchange: ExchangeLoader;
   compare: CompareStore;
   replay: ReplayStore;
+  datasets: DatasetStore;
+  run: RunStore;
   detail: DetailStore;
   prices: PricesStore;
   sessions: SessionsStore;
@@ -77,7 +83,7 @@ performance.mark("llm-trace:end");`}</pre>
   );
 }
 
-export function App({ spans, traces, exchange, compare, replay, detail, prices, sessions, notices, health, site, layout, recording, connection, host }: AppProps) {
+export function App({ spans, traces, exchange, compare, replay, datasets, run, detail, prices, sessions, notices, health, site, layout, recording, connection, host }: AppProps) {
   const dragging = useSignal(false);
   const filterRef = useRef<HTMLInputElement>(null);
   const detailRef = useRef<HTMLDivElement>(null);
@@ -165,13 +171,14 @@ export function App({ spans, traces, exchange, compare, replay, detail, prices, 
         onGroupByConversation={(v) => { traces.groupByConversation.value = v; localStorage.setItem(GROUP_KEY, v ? "1" : "0"); }}
         onClear={() => void clear()} onOpenInWindow={host.openInWindow} onOpenSettings={host.openOptions}
         filterRef={filterRef} status={live ? status : `imported · ${status}`}
+        datasetsOpen={datasets.open.value} onToggleDatasets={() => (datasets.open.value = !datasets.open.value)}
       >
         {live && <SiteToggle site={site} host={host} hasSpans={total > 0} />}
         <FileActions connection={connection} spans={spans} sessions={sessions} notices={notices} traces={traces} host={host} version={host.version} />
       </Toolbar>
       <NoticeBar notices={notices} />
       <HealthNotices health={health} />
-      <div class="main" style={{
+      {datasets.open.value ? <DatasetsView datasets={datasets} run={run} host={host} live={live} /> : <div class="main" style={{
         "--list-width": `${layout.sizes.value.listWidth}px`,
         "--waterfall-height": `${layout.sizes.value.waterfallHeight ?? Math.max(120, WATERFALL_CHROME + (traces.selectedTurn.value ? TURN_NAV : 0) + (traces.waterfallRows.value.length + 1) * WATERFALL_ROW)}px`,
       }}>
@@ -194,11 +201,12 @@ export function App({ spans, traces, exchange, compare, replay, detail, prices, 
           <div class="detail-pane" ref={detailRef} tabIndex={-1}>
             {span ? <SpanDetail span={span} detail={detail} exchange={exchange.exchange.value} trace={trace} conversation={conversation} onSelectSpan={traces.selectSpan}
               onEditAndResend={span.kind === "llm" && live && span.exchangeId !== undefined ? () => replay.open(span) : undefined}
+              addToDataset={span.kind === "llm" ? <AddToDataset key={span.spanId} datasets={datasets} span={span} trace={trace?.spans} filtered={() => traces.visible.value.flatMap((r) => r.trace.spans)} /> : undefined}
               compareWith={span.kind === "llm" ? { candidates: traces.traces.value, onPick: (other, name) => compare.compare(sideOfSpan(span, sessions.sourceLabel(spans.session.value), trace ? traces.visible.value.find((r) => r.trace === trace)?.summary.name : undefined), sideOfSpan(other, sessions.sourceLabel(spans.session.value), name), "spans") } : undefined} />
               : <div class="muted pad">Select a span to see its prompts, output, tokens and timing.</div>}
           </div>
         </div>}
-      </div>
+      </div>}
       {dragging.value && <div class="drop-hint" aria-hidden="true">Drop a HAR or OTLP file to import it</div>}
     </div>
   );

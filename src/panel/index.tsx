@@ -11,6 +11,8 @@ import { NoTab } from "./components/NoTab";
 import { createHost } from "./host";
 import { tabIdFromSearch } from "./tab-id";
 import { createCompareStore, sideOfSpan } from "./state/compare";
+import { createRunStore } from "./state/dataset-run";
+import { createDatasetStore } from "./state/datasets";
 import { createDetailStore } from "./state/detail";
 import { createHealthStore } from "./state/health";
 import { createLayoutStore } from "./state/layout";
@@ -49,8 +51,10 @@ if (tabId === undefined) {
   const replay = createReplayStore(connection, spans, exchange.exchange, (original, replays) => {
     if (replays.length === 1) compare.compare(sideOfSpan(original, "original"), sideOfSpan(replays[0]!, "replay"), "spans", true);
   });
+  const datasets = createDatasetStore(connection, spans.session);
+  const run = createRunStore(connection, spans.byId, prices.table, datasets);
   render(
-    <App spans={spans} traces={traces} exchange={exchange} compare={compare} replay={replay} detail={createDetailStore(prices.table)} prices={prices}
+    <App spans={spans} traces={traces} exchange={exchange} compare={compare} replay={replay} datasets={datasets} run={run} detail={createDetailStore(prices.table)} prices={prices}
       sessions={createSessionsStore(connection)} notices={createNoticeStore()} health={createHealthStore(connection)} site={createSiteStore(connection)}
       layout={createLayoutStore()} recording={createRecordingStore(connection)} connection={connection} host={createHost(tabId)} />,
     root,

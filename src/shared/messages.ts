@@ -12,6 +12,7 @@
  */
 import type { CaptureEvent, Exchange, HookConfig, SpanRecord } from "../core/contract";
 import type { CapturePolicy } from "../core/settings";
+import type { DatasetItem, DatasetRun } from "../core/evals";
 
 export const SOURCE = "llm-trace";
 export const PROTOCOL_VERSION = 1;
@@ -280,6 +281,33 @@ export type ReplayResult =
   | { ok: true; spanIds: string[]; replayGroup: string }
   | { ok: false; reason: "credentials-gone" | "not-replayable" | "page-gone" | "refused"; message: string };
 
+/** A dataset as listed (docs/DESIGN.md, "Datasets"). */
+export interface DatasetInfo {
+  id: string;
+  name: string;
+  items: number;
+  runs: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DatasetContents {
+  dataset: DatasetInfo;
+  items: DatasetItem[];
+  /** Oldest first. */
+  runs: DatasetRun[];
+}
+
+/** One item of a regression run sent from the page (docs/DESIGN.md, "Regression runs"). */
+export interface DatasetSendParams {
+  datasetId: string;
+  itemId: string;
+  /** The item's request body with the run's override written in. */
+  body: string;
+  /** For this send only, when the page no longer holds the original call's headers: never stored. */
+  headers?: [string, string][];
+}
+
 /**
  * Every call an extension page makes to the background. A panel's calls are scoped to the tab
  * its port was opened for or, with `session`, to an imported session (any panel may look at
@@ -310,6 +338,20 @@ export interface RpcMap {
   getPushStatus: Call<NoParams, PushStatus | null>;
   /** Panel: send a model call of its tab again, from the page, edited; answers the new spans' ids. */
   replay: Call<ReplayParams, ReplayResult>;
+  // Datasets belong to no tab: any panel may read and change them (docs/DESIGN.md, "Datasets").
+  listDatasets: Call<NoParams, DatasetInfo[]>;
+  /** An existing dataset of that name, or a new one. */
+  createDataset: Call<{ name: string }, DatasetInfo>;
+  getDataset: Call<{ datasetId: string }, DatasetContents>;
+  /** All of them or, when one is malformed, none (the error names it). */
+  addDatasetItems: Call<{ datasetId: string; items: DatasetItem[] }, { added: number }>;
+  updateDatasetItem: Call<{ datasetId: string; item: DatasetItem }, { updated: boolean }>;
+  removeDatasetItems: Call<{ datasetId: string; ids: string[] }, { removed: number }>;
+  removeDataset: Call<{ datasetId: string }, { removed: boolean }>;
+  saveDatasetRun: Call<{ run: DatasetRun }, { saved: boolean }>;
+  removeDatasetRun: Call<{ runId: string }, { removed: boolean }>;
+  /** Panel: send one item of a run from its tab's page; answers the new span's id. */
+  sendDatasetItem: Call<DatasetSendParams, ReplayResult>;
 }
 export type RpcMethod = keyof RpcMap;
 export type RpcParams<M extends RpcMethod> = RpcMap[M]["params"];

@@ -3,7 +3,7 @@
  * is remembered across selections; tool calls and results link across the trace's spans.
  * Every captured string is rendered as text (Preact text nodes), never as markup.
  */
-import type { JSX } from "preact";
+import type { ComponentChildren, JSX } from "preact";
 import { useMemo } from "preact/hooks";
 import type { Exchange, SpanRecord } from "../../core/contract";
 import type { Trace } from "../../core/query";
@@ -44,6 +44,8 @@ export interface SpanDetailProps {
   compareWith?: CompareWithProps | undefined;
   /** Model calls of the live tab: open the request in the replay editor. */
   onEditAndResend?: (() => void) | undefined;
+  /** Model calls: "Add to dataset" (docs/DESIGN.md, "Datasets"). */
+  addToDataset?: ComponentChildren;
 }
 
 interface TabProps {
@@ -88,7 +90,7 @@ function TabContent({ tab, span, exchange, spans, trace, conversation, onSelectS
 /** Whether a model call of the trace recorded messages. */
 const hasMessages = (spans: readonly SpanRecord[]) => spans.some((s) => (s.kind === "llm" || s.kind === "agent") && (s.attributes["gen_ai.input.messages"] !== undefined || s.attributes["gen_ai.output.messages"] !== undefined));
 
-export function SpanDetail({ span, detail, exchange, trace, conversation, onSelectSpan, compareWith, onEditAndResend }: SpanDetailProps): JSX.Element {
+export function SpanDetail({ span, detail, exchange, trace, conversation, onSelectSpan, compareWith, onEditAndResend, addToDataset }: SpanDetailProps): JSX.Element {
   const root = isTraceRoot(span, trace);
   const tabs = useMemo(() => {
     const own = tabsFor(span);
@@ -107,6 +109,7 @@ export function SpanDetail({ span, detail, exchange, trace, conversation, onSele
       <DetailHeader span={span} exchange={exchange}>
         {onEditAndResend && <button type="button" onClick={onEditAndResend} title="Edit this call's request and send it again from the page">Edit and resend</button>}
         {compareWith && <CompareWith span={span} {...compareWith} />}
+        {addToDataset}
       </DetailHeader>
       <TabStrip tabs={tabs} active={active} onSelect={(id) => (detail.rememberedTab.value = id)} />
       <DetailContext.Provider value={detail}>

@@ -21,6 +21,8 @@ export interface ToolbarProps {
   onOpenSettings(): void;
   filterRef: Ref<HTMLInputElement>;
   status: string;
+  datasetsOpen: boolean;
+  onToggleDatasets(): void;
   /** Extra controls (import/export) supplied by the app. */
   children?: preact.ComponentChildren;
 }
@@ -56,6 +58,8 @@ export function Toolbar(props: ToolbarProps) {
           onClick={() => (traces.errorsOnly.value = !traces.errorsOnly.value)}>Errors</button>
       </div>
       <span class="spacer" />
+      <button type="button" class={`text-button ${props.datasetsOpen ? "is-on" : ""}`} aria-pressed={props.datasetsOpen}
+        title="Datasets of model calls, and regression runs" onClick={props.onToggleDatasets}>Datasets</button>
       <span class="status" aria-live="polite">{props.status}</span>
       {props.children}
       {props.onOpenInWindow && <button type="button" class="icon-button" aria-label="Open in window" title="Open this panel in its own window" onClick={props.onOpenInWindow}><Icon name="open-window" /></button>}

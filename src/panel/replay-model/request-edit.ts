@@ -130,21 +130,26 @@ export function readRequest(exchange: Exchange): ReadResult {
   const body = exchange.request.body;
   if (!body?.text) return { ok: false, error: body?.omitted ? `The request body was not recorded (${body.omitted}).` : "The request has no body to send again." };
   if (body.truncated) return { ok: false, error: "The request body was cut at the capture cap: it cannot be sent again whole." };
+  return readRequestText(exchange.request.url, exchange.request.method, body.text);
+}
+
+/** A request given as its URL, method and body text (a dataset item's, or a stored exchange's). */
+export function readRequestText(url: string, method: string, text: string): ReadResult {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.text);
+    parsed = JSON.parse(text);
   } catch {
     return { ok: false, error: "The request body is not JSON." };
   }
   if (!isObject(parsed)) return { ok: false, error: "The request body is not a JSON object." };
-  const format = formatOf(exchange.request.url, parsed);
+  const format = formatOf(url, parsed);
   const { system, turns } = readTurns(format, parsed);
   const params = PARAMS[format].map(([path, label]): Param => {
     const v = get(parsed as Json, path);
     return { path, label, value: v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v), numeric: label !== "model" };
   });
-  const stream = parsed.stream === true || exchange.request.url.includes(":streamGenerateContent");
-  return { ok: true, request: { format, url: exchange.request.url, method: exchange.request.method, body: parsed, system, turns, params, stream } };
+  const stream = parsed.stream === true || url.includes(":streamGenerateContent");
+  return { ok: true, request: { format, url, method, body: parsed, system, turns, params, stream } };
 }
 
 /** A turn back into the format's message; throws a readable error for JSON that does not parse. */

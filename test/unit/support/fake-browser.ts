@@ -19,6 +19,9 @@ function area() {
     async remove(keys: string | string[]): Promise<void> {
       for (const k of typeof keys === "string" ? [keys] : keys) items.delete(k);
     },
+    async clear(): Promise<void> {
+      items.clear();
+    },
   };
 }
 
