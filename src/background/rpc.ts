@@ -5,13 +5,14 @@
  * they did not: every handler takes only what it expects.
  */
 import { assembleExchange } from "../core/capture";
-import { tabCleared, type RpcHandlers } from "../shared/messages";
+import { sessionSpansChanged, tabCleared, type RpcHandlers } from "../shared/messages";
 import { healthOf, storageNotices } from "./health";
 import { clearAllData, recentSamples } from "./maintenance";
-import { getPushStatus } from "./otlp-push";
-import { pushToTab, type Caller } from "./ports";
+import { getPushStatus, pushAgain } from "./otlp-push";
+import { notifySpans, pushToAll, pushToTab, type Caller } from "./ports";
 import { isRecording, setRecording } from "./recording";
 import { replayCall } from "./replay";
+import { saveReview, usedLabels, withStoredReviews } from "./reviews";
 import { setSiteCapture, siteState } from "./scope";
 import { SESSION_TAB, importBatch, listSessions, removeSession, sessionDb } from "./sessions";
 import { deleteSpans, deleteTabEvents, listSpans, readExchanges, spanIdsOfTab, type StoredExchange } from "./store";
@@ -31,12 +32,12 @@ export function handlersFor(caller: Caller): RpcHandlers {
     return caller.tabId;
   }
   /** Where a call reads: the panel's live tab, or an imported session's own database. */
-  async function scope(params: { session?: unknown }): Promise<{ tabId: number; db?: string }> {
+  async function scope(params: { session?: unknown }): Promise<{ tabId: number; db?: string; session?: number }> {
     const tabId = tab();
     if (params.session === undefined) return { tabId };
     const db = await sessionDb(params.session);
     if (!db) throw new Error("no such imported session");
-    return { tabId: SESSION_TAB, db };
+    return { tabId: SESSION_TAB, db, session: params.session as number };
   }
 
   return {
@@ -44,7 +45,8 @@ export function handlersFor(caller: Caller): RpcHandlers {
       const where = await scope(params);
       const newest = count(params.newest);
       const until = count(params.until);
-      return listSpans(where.tabId, where.db, { ...(newest !== undefined ? { newest: Math.max(1, Math.floor(newest)) } : {}), ...(until !== undefined ? { until } : {}) });
+      const spans = await listSpans(where.tabId, where.db, { ...(newest !== undefined ? { newest: Math.max(1, Math.floor(newest)) } : {}), ...(until !== undefined ? { until } : {}) });
+      return withStoredReviews(spans, where);
     },
     async getExchange(params) {
       const where = await scope(params);
@@ -78,5 +80,20 @@ export function handlersFor(caller: Caller): RpcHandlers {
     recentSamples: () => recentSamples(),
     getPushStatus: () => getPushStatus(),
     replay: (params) => replayCall(tab(), params),
+    // Every panel showing the span hears of it: the tab's (as any span change), or, for an
+    // imported session, every panel (any may be showing it). A pushed trace goes again.
+    async setReview(params) {
+      const where = await scope(params);
+      const span = await saveReview(where, params.spanId, params.review);
+      if (where.session !== undefined) pushToAll(sessionSpansChanged(where.session, [span]));
+      else {
+        notifySpans(where.tabId, [span]);
+        void pushAgain(where.tabId, span.traceId);
+      }
+      return span;
+    },
+    async reviewLabels(params) {
+      return usedLabels((await scope(params)).db);
+    },
   };
 }
