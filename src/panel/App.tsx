@@ -29,6 +29,7 @@ import type { NoticeStore } from "./state/notices";
 import type { PricesStore } from "./state/prices";
 import type { RecordingStore } from "./state/recording";
 import type { ReplayStore } from "./state/replay";
+import type { ReviewStore } from "./state/review";
 import type { SessionsStore } from "./state/sessions";
 import type { SiteStore } from "./state/site";
 import type { ExchangeLoader } from "./state/selection";
@@ -41,6 +42,7 @@ export interface AppProps {
   exchange: ExchangeLoader;
   compare: CompareStore;
   replay: ReplayStore;
+  review: ReviewStore;
   detail: DetailStore;
   prices: PricesStore;
   sessions: SessionsStore;
@@ -77,7 +79,7 @@ performance.mark("llm-trace:end");`}</pre>
   );
 }
 
-export function App({ spans, traces, exchange, compare, replay, detail, prices, sessions, notices, health, site, layout, recording, connection, host }: AppProps) {
+export function App({ spans, traces, exchange, compare, replay, review, detail, prices, sessions, notices, health, site, layout, recording, connection, host }: AppProps) {
   const dragging = useSignal(false);
   const filterRef = useRef<HTMLInputElement>(null);
   const detailRef = useRef<HTMLDivElement>(null);
@@ -107,6 +109,10 @@ export function App({ spans, traces, exchange, compare, replay, detail, prices, 
       } else if ((e.key === "[" || e.key === "]") && !e.ctrlKey && !e.metaKey && !e.altKey && !isTextField(document.activeElement) && traces.selectedTurn.value) {
         e.preventDefault();
         traces.stepTurn(e.key === "[" ? -1 : 1);
+      } else if ((e.key === "+" || e.key === "-") && !e.ctrlKey && !e.metaKey && !e.altKey && !isTextField(document.activeElement) && traces.selectedSpan.value) {
+        // Review the selected span: + good, - bad (docs/DESIGN.md, "Review").
+        e.preventDefault();
+        void review.toggleThumbs(traces.selectedSpan.value, e.key === "+" ? "up" : "down");
       }
     };
     window.addEventListener("keydown", onKey);
@@ -192,7 +198,7 @@ export function App({ spans, traces, exchange, compare, replay, detail, prices, 
           </div>
           <Splitter vertical={false} label="Resize waterfall" onResize={layout.resizeWaterfall} />
           <div class="detail-pane" ref={detailRef} tabIndex={-1}>
-            {span ? <SpanDetail span={span} detail={detail} exchange={exchange.exchange.value} trace={trace} conversation={conversation} onSelectSpan={traces.selectSpan}
+            {span ? <SpanDetail span={span} detail={detail} review={review} exchange={exchange.exchange.value} trace={trace} conversation={conversation} onSelectSpan={traces.selectSpan}
               onEditAndResend={span.kind === "llm" && live ? () => replay.open(span) : undefined}
               compareWith={span.kind === "llm" ? { candidates: traces.traces.value, onPick: (other, name) => compare.compare(sideOfSpan(span, sessions.sourceLabel(spans.session.value), trace ? traces.visible.value.find((r) => r.trace === trace)?.summary.name : undefined), sideOfSpan(other, sessions.sourceLabel(spans.session.value), name), "spans") } : undefined} />
               : <div class="muted pad">Select a span to see its prompts, output, tokens and timing.</div>}

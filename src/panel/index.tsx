@@ -18,6 +18,7 @@ import { createNoticeStore } from "./state/notices";
 import { createPricesStore } from "./state/prices";
 import { createRecordingStore } from "./state/recording";
 import { createReplayStore } from "./state/replay";
+import { createReviewStore } from "./state/review";
 import { createExchangeLoader } from "./state/selection";
 import { createSessionsStore } from "./state/sessions";
 import { createSiteStore } from "./state/site";
@@ -50,7 +51,7 @@ if (tabId === undefined) {
     if (replays.length === 1) compare.compare(sideOfSpan(original, "original"), sideOfSpan(replays[0]!, "replay"), "spans", true);
   });
   render(
-    <App spans={spans} traces={traces} exchange={exchange} compare={compare} replay={replay} detail={createDetailStore(prices.table)} prices={prices}
+    <App spans={spans} traces={traces} exchange={exchange} compare={compare} replay={replay} review={createReviewStore(connection, spans)} detail={createDetailStore(prices.table)} prices={prices}
       sessions={createSessionsStore(connection)} notices={createNoticeStore()} health={createHealthStore(connection)} site={createSiteStore(connection)}
       layout={createLayoutStore()} recording={createRecordingStore(connection)} connection={connection} host={createHost(tabId)} />,
     root,

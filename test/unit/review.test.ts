@@ -158,3 +158,30 @@ describe("filter: score:, label:, is:reviewed", () => {
     assert.equal(matchesSpans(parseQuery("label:hallucination"), [none, down]), true);
   });
 });
+
+describe("a reviewed span through the files", () => {
+  it("HAR and OTLP carry the review as events and give it back on import; score.value is a double in OTLP", async () => {
+    const { toHar, harText, importTraceFile, toOtlpByPage } = await import("../../src/core/files");
+    const { supportBotTrace, META } = await import("../fixtures/files/session");
+    const session = supportBotTrace();
+    const review: Review = { thumbs: "up", score: 4, labels: ["hallucination"], note: "cites a policy that does not exist" };
+    const root = session.spans.find((s) => s.parentSpanId === undefined)!;
+    const call = session.spans.find((s) => s.kind === "llm")!;
+    const spans = session.spans.map((s) => (s === call ? withReview(s, review, s.endTime!) : s === root ? withReview(s, { thumbs: "down", labels: [] }, 1) : s));
+
+    const fromHar = importTraceFile(harText(toHar({ ...session, spans }, META)));
+    assert.ok(fromHar.ok);
+    const harSpans = (fromHar as { session: { spans: Span[] } }).session.spans;
+    assert.deepEqual(reviewOf(harSpans.find((s) => s.spanId === call.spanId)!), review);
+    assert.deepEqual(reviewOf(harSpans.find((s) => s.spanId === root.spanId)!), { thumbs: "down", labels: [] });
+
+    const otlp = toOtlpByPage(spans, "0.1.0");
+    const otlpSpan = otlp.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)).find((s) => s.spanId === call.spanId)!;
+    const thumbs = otlpSpan.events!.find((e) => e.attributes.some((a) => a.key === "gen_ai.evaluation.name" && "stringValue" in a.value && a.value.stringValue === "thumbs"))!;
+    assert.equal(thumbs.name, EVALUATION_EVENT);
+    assert.deepEqual(thumbs.attributes.find((a) => a.key === "gen_ai.evaluation.score.value")!.value, { doubleValue: 1 });
+    const fromOtlpFile = importTraceFile(JSON.stringify(otlp));
+    assert.ok(fromOtlpFile.ok);
+    assert.deepEqual(reviewOf((fromOtlpFile as { session: { spans: Span[] } }).session.spans.find((s) => s.spanId === call.spanId)!), review);
+  });
+});
