@@ -66,10 +66,10 @@ export function reviewRecords(reviews: readonly { spanId: string; review: Review
 
 const MAX_LABELS_LISTED = 200;
 
-/** Labels used before (the live database's and the session's), most used first: what the label field offers. */
-export async function usedLabels(session?: string): Promise<string[]> {
+/** Labels used before (in the databases named: the live one and the imported sessions'), most used first: what the label field offers. */
+export async function usedLabels(databases: readonly string[] = [DB_NAME]): Promise<string[]> {
   const counts = new Map<string, { label: string; n: number }>();
-  for (const name of session ? [DB_NAME, session] : [DB_NAME]) {
+  for (const name of databases) {
     for (const record of await (await openStore(name)).getAll("reviews")) {
       for (const label of record.labels) {
         const key = label.toLowerCase();

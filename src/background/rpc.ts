@@ -15,7 +15,7 @@ import { replayCall } from "./replay";
 import { saveReview, usedLabels, withStoredReviews } from "./reviews";
 import { setSiteCapture, siteState } from "./scope";
 import { SESSION_TAB, importBatch, listSessions, removeSession, sessionDb } from "./sessions";
-import { deleteSpans, deleteTabEvents, listSpans, readExchanges, spanIdsOfTab, type StoredExchange } from "./store";
+import { DB_NAME, deleteSpans, deleteTabEvents, importDbName, listSpans, readExchanges, spanIdsOfTab, type StoredExchange } from "./store";
 
 const MAX_IDS_PER_CALL = 500;
 
@@ -92,8 +92,10 @@ export function handlersFor(caller: Caller): RpcHandlers {
       }
       return span;
     },
-    async reviewLabels(params) {
-      return usedLabels((await scope(params)).db);
+    // Labels are the user's own words, offered wherever they review: from every database.
+    async reviewLabels() {
+      tab();
+      return usedLabels([DB_NAME, ...(await listSessions()).map((s) => importDbName(s.id))]);
     },
   };
 }

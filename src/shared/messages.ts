@@ -300,8 +300,8 @@ export interface RpcMap {
    * answers the span as it now is, its review in its events (docs/DESIGN.md, "Review").
    */
   setReview: Call<{ spanId: string; session?: number; review: ReviewParams | null }, SpanRecord>;
-  /** Panel: the labels reviews used before, most used first (the label field's completion). */
-  reviewLabels: Call<{ session?: number }, string[]>;
+  /** Panel: the labels reviews used before, live or imported, most used first (the label field's completion). */
+  reviewLabels: Call<NoParams, string[]>;
 }
 
 /** A review as a panel sends it; the background checks each field (core/review reviewFromInput). */

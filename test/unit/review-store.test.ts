@@ -68,5 +68,5 @@ test("an imported file's evaluation events become the session's reviews, and go 
   // Reviewing an imported span stores in the session's database, not the live one.
   await saveReview({ tabId: SESSION_TAB, db }, span(4, 0).spanId, { thumbs: "up" });
   assert.equal(await (await openStore(db)).count("reviews"), 2);
-  assert.deepEqual(await usedLabels(db), ["tone"]);
+  assert.deepEqual(await usedLabels([db]), ["tone"]);
 });

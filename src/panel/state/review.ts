@@ -3,7 +3,7 @@
  * saved through the background, which answers the span as it now is; the labels used before,
  * for the label field's completion; and the mark a trace row shows.
  */
-import { computed, effect, signal } from "@preact/signals";
+import { computed, signal } from "@preact/signals";
 import type { SpanRecord } from "../../core/contract";
 import type { Trace } from "../../core/query";
 import { reviewOf, type Review, type Thumbs } from "../../core/review";
@@ -36,9 +36,8 @@ export function createReviewStore(connection: Connection, spans: SpanStore) {
   });
 
   async function refreshLabels(): Promise<void> {
-    const session = spans.session.value;
     try {
-      stored.value = await connection.call("reviewLabels", session === undefined ? {} : { session });
+      stored.value = await connection.call("reviewLabels", {});
     } catch {
       // asked again when the line reopens
     }
@@ -51,6 +50,7 @@ export function createReviewStore(connection: Connection, spans: SpanStore) {
       const updated = await connection.call("setReview", { spanId: span.spanId, review: paramsOf(review), ...(session === undefined ? {} : { session }) });
       spans.put([updated]);
       if (error.value?.spanId === span.spanId) error.value = undefined;
+      if (review?.labels.some((l) => !stored.value.includes(l))) void refreshLabels();
       return true;
     } catch (e) {
       error.value = { spanId: span.spanId, message: e instanceof Error ? e.message : String(e) };
@@ -71,20 +71,12 @@ export function createReviewStore(connection: Connection, spans: SpanStore) {
     return update(span, { thumbs: reviewOf(span)?.thumbs === thumbs ? undefined : thumbs });
   }
 
+  // Asked again whenever the line (re)opens: a review made in another panel meanwhile.
   const unsubscribe = connection.subscribe((push) => {
     if (push === null) void refreshLabels();
   });
-  let first = true;
-  const stopFollowing = effect(() => {
-    void spans.session.value;
-    if (first) {
-      first = false;
-      return;
-    }
-    void refreshLabels();
-  });
 
-  return { labels, error, save, update, toggleThumbs, refreshLabels, dispose: () => { unsubscribe(); stopFollowing(); } };
+  return { labels, error, save, update, toggleThumbs, refreshLabels, dispose: unsubscribe };
 }
 
 export type ReviewStore = ReturnType<typeof createReviewStore>;

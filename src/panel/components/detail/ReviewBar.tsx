@@ -55,6 +55,7 @@ export function ReviewBar({ span, review: store }: { span: SpanRecord; review: R
 
   return (
     <div class={`review-bar ${review ? "is-reviewed" : ""}`} role="group" aria-label="Review">
+      <span class="review-caption" aria-hidden="true">Review</span>
       <ThumbButton thumbs="up" pressed={review?.thumbs === "up"} onPress={() => void store.toggleThumbs(span, "up")} />
       <ThumbButton thumbs="down" pressed={review?.thumbs === "down"} onPress={() => void store.toggleThumbs(span, "down")} />
       <input class="review-score" type="number" step="any" inputMode="decimal" aria-label="Score" placeholder="score" title="A number on your own scale (filter: score:>3)"
