@@ -138,6 +138,9 @@ test("review spans from the panel: seen by another panel, kept across a reload, 
     await row(panel).click();
     await firstCall(panel).click();
     await panel.screenshot({ path: path.join(OUT, "review.png") });
+    await panel.emulateMedia({ colorScheme: "dark" });
+    await panel.screenshot({ path: path.join(OUT, "review-dark.png") });
+    await panel.emulateMedia({ colorScheme: "light" });
 
     // Exported: one evaluation event per thing said, on the right spans.
     const harFile = await exported(panel, /HAR/);
