@@ -7,8 +7,9 @@ import browser, { type Runtime } from "webextension-polyfill";
 import { eventLimits, isCaptureEvent } from "../core/capture";
 import { scheduleAssembly, type AssemblyResult } from "./assembly";
 import { serially } from "./serial";
-import { isCaptureMessage, isConfigRequest, type CaptureAck } from "../shared/messages";
-import { acceptDevtools, configForSender, forgetTabScope } from "./scope";
+import { isCaptureMessage, isConfigRequest, isNetworkEntryMessage, type CaptureAck } from "../shared/messages";
+import { acceptDevtools, configForSender, forgetTabScope, isTabCaptured } from "./scope";
+import { networkEntryEvents } from "../core/files";
 import { schedulePush } from "./otlp-push";
 import { getSettings } from "./current-settings";
 import { QUIET_RELEASE_MS, ingestBatch, type IngestOptions, type IngestResult } from "./ingest";
@@ -33,7 +34,8 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
     // Each event is judged alone: an invalid one is counted and dropped, never retried, and the
     // rest of its batch is stored and acknowledged.
     const limits = eventLimits((await getSettings()).bodyCapBytes);
-    const valid = message.events.filter((e) => isCaptureEvent(e, limits));
+    // Only the network log (onNetworkEntry) may say a call was read from it, never a page.
+    const valid = message.events.filter((e) => isCaptureEvent(e, limits) && !(e.t === "request" && e.network));
     countDropped(tabId, "invalid", message.events.length - valid.length);
     // Paused from the panel, or outside the capture scope (a private window, DevTools closed on
     // a site recorded only then): acknowledged, so the relay may forget it, but not kept.
@@ -46,6 +48,23 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
   } catch (error) {
     return { ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
   }
+}
+
+/**
+ * A call of the tab that the hook could not see (a worker's), read from the network log by the
+ * DevTools page: stored like live capture, under the same scope (docs/DESIGN.md, "Calls from workers").
+ */
+async function onNetworkEntry(tabId: number, message: unknown): Promise<void> {
+  if (!isNetworkEntryMessage(message) || !isTabCaptured(tabId) || !(await isRecording(tabId))) return;
+  const limits = eventLimits((await getSettings()).bodyCapBytes);
+  const read = networkEntryEvents(message.entry, message.content, message.encoding, limits.bodyChars);
+  if (!("events" in read)) return;
+  const valid = read.events.filter((e) => isCaptureEvent(e, limits));
+  if (valid.length !== read.events.length) return countDropped(tabId, "invalid", read.events.length);
+  const timed = await clampToTabLifetime(tabId, valid);
+  const events = admit(tabId, timed.events, limits.eventBytes);
+  await afterIngest(tabId, await ingestWithRoom(tabId, undefined, events, { clamped: timed.clamped }));
+  void enforceRetention();
 }
 
 /**
@@ -118,7 +137,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 
 // The extension's pages (panels, settings) call and are told over ports; DevTools keeps one open.
 browser.runtime.onConnect.addListener((port) => {
-  if (!acceptPage(port, handlersFor) && !acceptDevtools(port)) port.disconnect();
+  if (!acceptPage(port, handlersFor) && !acceptDevtools(port, (tabId, message) => void onNetworkEntry(tabId, message).catch(() => {}))) port.disconnect();
 });
 
 onStoreReset(({ name, reason, kept, total }) => void addStorageNotice(

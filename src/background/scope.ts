@@ -14,6 +14,8 @@ export const DEVTOOLS_PORT_PREFIX = "devtools:";
 const devtoolsPorts = new Map<number, Set<Runtime.Port>>();
 /** The top frame's host per tab, as its relay reported it (no "tabs" permission needed). */
 const topHosts = new Map<number, string>();
+/** Whether the tab's top frame was last told to capture: calls read from the network log follow it. */
+const topEnabled = new Map<number, boolean>();
 
 function hostOf(url: string | undefined): string {
   try {
@@ -32,7 +34,16 @@ export function isDevtoolsOpen(tabId: number): boolean {
   return (devtoolsPorts.get(tabId)?.size ?? 0) > 0;
 }
 
-export function acceptDevtools(port: Runtime.Port): boolean {
+/** Whether the tab's page is being captured (as its top frame was last told). */
+export function isTabCaptured(tabId: number): boolean {
+  return topEnabled.get(tabId) === true;
+}
+
+/**
+ * A DevTools page's port; `onMessage` gets what it sends, for its own tab only (the tab is the
+ * port's name, which only our own pages can choose).
+ */
+export function acceptDevtools(port: Runtime.Port, onMessage: (tabId: number, message: unknown) => void = () => {}): boolean {
   if (!port.name.startsWith(DEVTOOLS_PORT_PREFIX)) return false;
   const tabId = Number(port.name.slice(DEVTOOLS_PORT_PREFIX.length));
   const sender = port.sender;
@@ -45,6 +56,7 @@ export function acceptDevtools(port: Runtime.Port): boolean {
   const wasOpen = set.size > 0;
   set.add(port);
   if (!wasOpen) notify(tabId);
+  port.onMessage.addListener((message: unknown) => onMessage(tabId, message));
   port.onDisconnect.addListener(() => {
     set.delete(port);
     if (set.size === 0) {
@@ -71,8 +83,12 @@ function senderHost(sender: Runtime.MessageSender, reportedOrigin?: string): str
 export async function configForSender(sender: Runtime.MessageSender, reportedOrigin?: string): Promise<HookConfig> {
   const tabId = sender.tab?.id ?? -1;
   const host = senderHost(sender, reportedOrigin);
-  if (sender.frameId === 0 && tabId >= 0) topHosts.set(tabId, host);
-  return hookConfigFor(await getSettings(), { host, devtoolsOpen: isDevtoolsOpen(tabId), privateWindow: sender.tab?.incognito === true });
+  const config = hookConfigFor(await getSettings(), { host, devtoolsOpen: isDevtoolsOpen(tabId), privateWindow: sender.tab?.incognito === true });
+  if (sender.frameId === 0 && tabId >= 0) {
+    topHosts.set(tabId, host);
+    topEnabled.set(tabId, config.enabled);
+  }
+  return config;
 }
 
 export async function siteState(tabId: number): Promise<SiteState> {
@@ -96,6 +112,7 @@ export async function setSiteCapture(tabId: number, capture: boolean | null): Pr
 
 export function forgetTabScope(tabId: number): void {
   topHosts.delete(tabId);
+  topEnabled.delete(tabId);
 }
 
 // Settings changed: every tab's relays ask again (they also watch storage, but a relay in a

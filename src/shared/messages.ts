@@ -150,6 +150,21 @@ export function isCaptureAck(m: unknown): m is CaptureAck {
   return typeof m === "object" && m !== null && (m as CaptureAck).ok === true;
 }
 
+// ---- DevTools page -> background, over its port (docs/DESIGN.md, "Calls from workers") ----
+
+/** A finished request from the browser's network log that the hook did not make, with its body as getContent gave it. */
+export type NetworkEntryMessage = Envelope<"network-entry", { entry: unknown; content?: string; encoding?: string }>;
+
+export const networkEntryMessage = (entry: unknown, content: string | undefined, encoding: string | undefined): NetworkEntryMessage =>
+  envelope("network-entry", { entry, ...(typeof content === "string" ? { content } : {}), ...(encoding ? { encoding } : {}) });
+
+export function isNetworkEntryMessage(m: unknown): m is NetworkEntryMessage {
+  if (!isEnvelope(m) || m.type !== "network-entry") return false;
+  const n = m as { entry?: unknown; content?: unknown; encoding?: unknown };
+  return typeof n.entry === "object" && n.entry !== null && (n.content === undefined || typeof n.content === "string")
+    && (n.encoding === undefined || typeof n.encoding === "string");
+}
+
 // ---- relay <-> background: where capture is on ----
 
 /**

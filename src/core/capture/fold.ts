@@ -50,12 +50,13 @@ export function emptyExchange(id: string, tabId: number, frameId: number | undef
 export function applyEvent(ex: ExchangeRecord, event: Exclude<ExchangeEvent, ChunksEvent>): ExchangeRecord {
   switch (event.t) {
     case "request": {
-      const { method, url, headers, body, transport, pageUrl, time, replayOf, replayGroup } = event;
+      const { method, url, headers, body, transport, pageUrl, time, replayOf, replayGroup, network } = event;
       const { unverified: was, ...rest } = ex;
       const unverified = was?.filter((r) => r !== "no-request");
       return {
         ...rest, transport, pageUrl,
         ...(replayOf !== undefined && replayGroup !== undefined ? { replay: { of: replayOf, group: replayGroup } } : {}),
+        ...(network ? { network: { initiator: network.initiator } } : {}),
         ...(unverified?.length ? { unverified } : {}),
         request: { method, url: url || ex.request.url, headers, ...(body ? { body: checkedBodyType(body) } : {}) },
         timing: { ...ex.timing, start: time },
@@ -114,7 +115,7 @@ export function chunkRecords(e: ChunksEvent): ChunkRecord[] {
 export function assembleExchange(record: ExchangeRecord, chunks: readonly ChunkRecord[]): Exchange {
   // The exchange's own fields, by name: a record may carry more (storage bookkeeping, fields of
   // older versions), and none of it belongs to the exchange.
-  const { id, transport, pageUrl, request, timing, outcome, binary, bodyBytes, bodyTruncated, replay } = record;
+  const { id, transport, pageUrl, request, timing, outcome, binary, bodyBytes, bodyTruncated, replay, network } = record;
   const response = record.response && {
     ...record.response,
     ...(record.response.body ? {} : bodyBytes !== undefined || bodyTruncated || binary
@@ -129,6 +130,7 @@ export function assembleExchange(record: ExchangeRecord, chunks: readonly ChunkR
     chunks: binary ? [] : chunks.map(({ time, text }) => ({ time, text })),
     ...(outcome ? { outcome } : {}),
     ...(replay ? { replay } : {}),
+    ...(network ? { network } : {}),
   };
 }
 

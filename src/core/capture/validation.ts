@@ -146,7 +146,7 @@ const url = str(MAX_URL);
 const EVENTS: Record<CaptureEvent["t"], Check> = {
   request: shape(
     { t: oneOf("request"), id, transport: oneOf("fetch", "xhr"), time: num, method: str(MAX_METHOD), url, headers, pageUrl: url },
-    { body, replayOf: id, replayGroup: id },
+    { body, replayOf: id, replayGroup: id, network: shape({ initiator: url }) },
   ),
   response: shape(
     { t: oneOf("response"), id, time: num, status: count(999), statusText: str(MAX_STATUS_TEXT), headers },

@@ -15,6 +15,8 @@ export interface RequestEvent extends ExchangeRequest {
   /** A replay the panel asked for: the original call's id, and the id of the send it is part of. */
   replayOf?: string;
   replayGroup?: string;
+  /** Not the hook's: read from the browser's network log (see Exchange.network). */
+  network?: { initiator: string };
 }
 
 /**

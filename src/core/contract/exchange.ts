@@ -82,6 +82,12 @@ export interface Exchange {
   outcome?: Outcome;
   /** Sent by the extension from the page at the panel's request: which call it replays, and with which others (docs/DESIGN.md, "Compare and replay"). */
   replay?: { of: string; group: string };
+  /**
+   * Seen in the browser's network log (DevTools open), not by the page hook: a call from a
+   * worker. `initiator` is the URL of the script that made it, where the log names one
+   * (docs/DESIGN.md, "Calls from workers").
+   */
+  network?: { initiator: string };
 }
 
 export function headerValue(headers: readonly Header[] | undefined, name: string): string | undefined {

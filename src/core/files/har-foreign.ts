@@ -26,8 +26,19 @@ import { isFiniteNumber } from "./read";
 const CALL_TYPES = new Set(["fetch", "xhr", "eventsource", "other"]);
 
 export type ForeignResult = { exchange: Exchange; span: SpanRecord } | { skipped: "not-a-call" } | { skipped: "invalid"; reason: string };
+export type ForeignExchange = { exchange: Exchange } | Exclude<ForeignResult, { span: SpanRecord }>;
 
 export function importForeignEntry(entry: Obj, pageUrls: ReadonlyMap<string, string>, now: number): ForeignResult {
+  const read = foreignExchange(entry, pageUrls);
+  if (!("exchange" in read)) return read;
+  const { exchange } = read;
+  const span = deriveSpan(exchange, { tabId: 0 }, now);
+  if (exchange.chunks.length === 1 && isStreamed(span, exchange)) delete span.attributes["gen_ai.response.time_to_first_chunk"];
+  return { exchange, span };
+}
+
+/** The exchange a HAR entry stands for, as the page hook would have recorded it. */
+export function foreignExchange(entry: Obj, pageUrls: ReadonlyMap<string, string>): ForeignExchange {
   const request = objOr(entry.request);
   if (typeof request.url !== "string" || request.url === "") return { skipped: "invalid", reason: "has no request.url" };
   const resourceType = typeof entry._resourceType === "string" ? entry._resourceType.toLowerCase() : undefined;
@@ -58,9 +69,7 @@ export function importForeignEntry(entry: Obj, pageUrls: ReadonlyMap<string, str
     chunks,
     outcome: outcomeOf(entry, response, hasResponse),
   };
-  const span = deriveSpan(exchange, { tabId: 0 }, now);
-  if (chunks.length === 1 && isStreamed(span, exchange)) delete span.attributes["gen_ai.response.time_to_first_chunk"];
-  return { exchange, span };
+  return { exchange };
 }
 
 /** When the response headers arrived and the body ended, from HAR's phase timings. */

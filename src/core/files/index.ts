@@ -7,5 +7,6 @@
 export { HAR_CREATOR, harFileName, harText, toHar, type HarMeta, type LlmTraceEntry, type LlmTraceHar, type TraceSession } from "./har-export";
 export { toEvalJsonl, toEvalRecord, type EvalRecord } from "./jsonl";
 export { pageHostOf } from "./page-host";
+export { HOOK_SCRIPT_URL, isUnhookedCall, networkEntryEvents } from "./network-entry";
 export { fromOtlp, otlpRequest, otlpTracesUrl, toOtlp, toOtlpByPage, type OtlpCollector, type OtlpRequest, type OtlpSpan, type OtlpTraces } from "./otlp";
 export { MAX_IMPORT_BYTES, importSizeProblem, importTraceFile, type ImportOptions, type ImportResult } from "./import";

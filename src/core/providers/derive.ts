@@ -27,6 +27,13 @@ export function deriveSpan(exchange: Exchange, origin: Pick<ExchangeRecord, "tab
     draft.attributes["llm_trace.replay.of"] = exchange.replay.of;
     draft.attributes["llm_trace.replay.group"] = exchange.replay.group;
   }
+  if (exchange.network) {
+    draft.attributes["llm_trace.capture.source"] = "network";
+    if (exchange.network.initiator) draft.attributes["llm_trace.initiator.url"] = exchange.network.initiator;
+    // The network log gives the body whole at its end (redaction may cut it in pieces, all at
+    // that time): a time to first chunk would be the whole duration, so it is left out rather than shown wrong (docs/DESIGN.md, "Calls from workers").
+    delete draft.attributes["gen_ai.response.time_to_first_chunk"];
+  }
   return placeFirst({
     spanId: exchange.id,
     name: draft.name,

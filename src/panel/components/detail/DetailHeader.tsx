@@ -39,6 +39,18 @@ function UnverifiedLine({ span }: { span: SpanRecord }) {
   return <Note tone="warn">Unverified: {reasons.map(say).join("; ")}.</Note>;
 }
 
+/** A call read from the network log (a worker's): where it came from, and what it cannot show. */
+function NetworkLine({ span }: { span: SpanRecord }) {
+  if (span.attributes["llm_trace.capture.source"] !== "network") return null;
+  const initiator = span.attributes["llm_trace.initiator.url"];
+  return (
+    <Note>
+      From {typeof initiator === "string" && initiator ? <code>{initiator}</code> : "a worker"}, read from the browser's network log (DevTools was open):
+      its body arrived whole, so it has no time to first token.
+    </Note>
+  );
+}
+
 export function DetailHeader({ span, exchange, children }: { span: SpanRecord; exchange: Exchange | null | undefined; children?: ComponentChildren }) {
   const a = span.attributes;
   const model = a["gen_ai.response.model"] ?? a["gen_ai.request.model"];
@@ -61,6 +73,7 @@ export function DetailHeader({ span, exchange, children }: { span: SpanRecord; e
       <div class="dt-head-meta dt-muted">{meta.join(" · ")}</div>
       <ErrorLine span={span} />
       <UnverifiedLine span={span} />
+      <NetworkLine span={span} />
     </header>
   );
 }
