@@ -15,7 +15,7 @@ import { replayCall } from "./replay";
 import { saveReview, usedLabels, withStoredReviews } from "./reviews";
 import { setSiteCapture, siteState } from "./scope";
 import { SESSION_TAB, importBatch, listSessions, removeSession, sessionDb } from "./sessions";
-import { DB_NAME, deleteSpans, deleteTabEvents, importDbName, listSpans, readExchanges, spanIdsOfTab, type StoredExchange } from "./store";
+import { DB_NAME, deleteSpans, deleteTabEvents, deleteTabReviews, importDbName, listSpans, readExchanges, spanIdsOfTab, type StoredExchange } from "./store";
 
 const MAX_IDS_PER_CALL = 500;
 
@@ -68,6 +68,7 @@ export function handlersFor(caller: Caller): RpcHandlers {
       const tabId = tab();
       const removed = await deleteSpans(await spanIdsOfTab(tabId));
       await deleteTabEvents(tabId);
+      await deleteTabReviews(tabId);
       pushToTab(tabId, tabCleared());
       return { removed };
     },

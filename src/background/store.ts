@@ -318,6 +318,18 @@ export async function deleteTabEvents(tabId: number | IDBKeyRange): Promise<void
   await tx.done;
 }
 
+/**
+ * A tab's reviews, all of them (the tab is gone or cleared): also those whose span assembly
+ * dissolved (a synthesized root regrouped), which deleteSpans cannot find by span.
+ */
+export async function deleteTabReviews(tabId: number | IDBKeyRange): Promise<void> {
+  const db = await openStore();
+  const tx = db.transaction("reviews", "readwrite");
+  const keys = await tx.store.index("tabId").getAllKeys(tabId);
+  await Promise.all(keys.map((k) => tx.store.delete(k)));
+  await tx.done;
+}
+
 /** A tab's interactions and marks from before `time`. */
 export async function deleteTabEventsBefore(tabId: number, time: number): Promise<void> {
   const db = await openStore();

@@ -8,6 +8,7 @@ import "./support/fake-browser";
 import "fake-indexeddb/auto";
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { forgetTab } from "../../src/background/retention";
 import { saveReview, usedLabels, withStoredReviews } from "../../src/background/reviews";
 import { SESSION_TAB, importBatch } from "../../src/background/sessions";
 import { deleteSpans, importDbName, listSpans, openStore } from "../../src/background/store";
@@ -69,4 +70,17 @@ test("an imported file's evaluation events become the session's reviews, and go 
   await saveReview({ tabId: SESSION_TAB, db }, span(4, 0).spanId, { thumbs: "up" });
   assert.equal(await (await openStore(db)).count("reviews"), 2);
   assert.deepEqual(await usedLabels([db]), ["tone"]);
+});
+
+test("a closed tab's reviews all go, also one whose span assembly dissolved", async () => {
+  const kept = span(5, 9);
+  const dissolved = span(6, 9);
+  await storeSpans([kept, dissolved]);
+  await saveReview({ tabId: 9 }, kept.spanId, { thumbs: "up" });
+  await saveReview({ tabId: 9 }, dissolved.spanId, { thumbs: "down" });
+  const db = await openStore();
+  await db.delete("spans", dissolved.spanId);
+  await forgetTab(9);
+  assert.deepEqual(await db.getAllFromIndex("reviews", "tabId", 9), []);
+  assert.deepEqual(await listSpans(9), []);
 });
