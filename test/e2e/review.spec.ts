@@ -4,10 +4,12 @@
  * label and a note on its first model call), seen by a second panel at once, kept across a
  * reload, found by score:, label: and is:reviewed; exported as HAR and OTLP with
  * gen_ai.evaluation.result events, and the HAR imported back showing the same review, which can
- * be changed there too. review-firefox.spec.ts is the Firefox copy. Screenshot with
- * UPDATE_SCREENSHOTS=1.
+ * be changed there too; and a trace the OTLP push had sent goes again with its review.
+ * review-firefox.spec.ts is the Firefox copy. Screenshot with UPDATE_SCREENSHOTS=1.
  */
 import { expect, test, type Page } from "@playwright/test";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -185,5 +187,43 @@ test("review spans from the panel: seen by another panel, kept across a reload, 
     await expect(bar(panel).locator("datalist option")).toHaveAttribute("value", "imported");
   } finally {
     await ext.close();
+  }
+});
+
+test("the OTLP push sends a trace reviewed after it went out again, with its evaluation events", async () => {
+  const received: string[] = [];
+  const collector = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    received.push(Buffer.concat(chunks).toString("utf8"));
+    res.writeHead(200, { "content-type": "application/json" }).end("{}");
+  });
+  await new Promise<void>((r) => collector.listen(0, "127.0.0.1", r));
+  const ext = await launchWithExtension();
+  try {
+    const options = await ext.context.newPage();
+    await options.goto(`chrome-extension://${ext.extensionId}/options.html`);
+    await options.getByLabel("Collector URL").fill(`http://127.0.0.1:${(collector.address() as AddressInfo).port}`);
+    await options.getByLabel("Collector URL").press("Tab");
+    await options.getByLabel("Push finished traces").check();
+    await expect(options.getByLabel("Push finished traces")).toBeChecked();
+
+    const page = await ext.context.newPage();
+    await page.goto(server.origin);
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.getByText("Your account is active").first().waitFor();
+    await waitFor(async () => received.some((body) => body.includes(TRACE)), "the trace pushed", 60_000);
+    expect(received.some((body) => otlpEvaluations(body).size > 0)).toBe(false);
+    const tabId = (await readStore(ext)).spans.find((s) => s.kind === "llm")!.tabId;
+
+    const panel = await openPanelTab(ext, tabId);
+    await row(panel).click();
+    await panel.keyboard.press("-");
+    await expect(row(panel).locator(".badge-review.is-down")).toBeVisible();
+    const again = await waitFor(async () => received.map(otlpEvaluations).find((e) => e.size > 0), "the trace pushed again with its review", 60_000);
+    expect([...again.values()]).toEqual([[{ "gen_ai.evaluation.name": "thumbs", "gen_ai.evaluation.score.value": 0, "gen_ai.evaluation.score.label": "down" }]]);
+  } finally {
+    await ext.close();
+    await new Promise((r) => collector.close(r));
   }
 });
