@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { startDemoServer, type DemoServer } from "../../demo/server";
-import { launchWithExtension, openPanelTab, readStore, waitFor } from "./support/chromium";
+import { enableOtlpPush, launchWithExtension, openPanelTab, readStore, waitFor } from "./support/chromium";
 import { REPO_ROOT } from "./support/paths";
 import { harEvaluations, otlpEvaluations } from "./support/review-files";
 
@@ -201,12 +201,7 @@ test("the OTLP push sends a trace reviewed after it went out again, with its eva
   await new Promise<void>((r) => collector.listen(0, "127.0.0.1", r));
   const ext = await launchWithExtension();
   try {
-    const options = await ext.context.newPage();
-    await options.goto(`chrome-extension://${ext.extensionId}/options.html`);
-    await options.getByLabel("Collector URL").fill(`http://127.0.0.1:${(collector.address() as AddressInfo).port}`);
-    await options.getByLabel("Collector URL").press("Tab");
-    await options.getByLabel("Push finished traces").check();
-    await expect(options.getByLabel("Push finished traces")).toBeChecked();
+    await enableOtlpPush(ext, `http://127.0.0.1:${(collector.address() as AddressInfo).port}`);
 
     const page = await ext.context.newPage();
     await page.goto(server.origin);
