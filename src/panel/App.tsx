@@ -109,7 +109,7 @@ export function App({ spans, traces, exchange, compare, replay, review, detail, 
       } else if ((e.key === "[" || e.key === "]") && !e.ctrlKey && !e.metaKey && !e.altKey && !isTextField(document.activeElement) && traces.selectedTurn.value) {
         e.preventDefault();
         traces.stepTurn(e.key === "[" ? -1 : 1);
-      } else if ((e.key === "+" || e.key === "-") && !e.ctrlKey && !e.metaKey && !e.altKey && !isTextField(document.activeElement) && traces.selectedSpan.value) {
+      } else if ((e.key === "+" || e.key === "-") && !e.ctrlKey && !e.metaKey && !e.altKey && !isTextField(document.activeElement) && !(document.activeElement instanceof HTMLSelectElement) && traces.selectedSpan.value) {
         // Review the selected span: + good, - bad (docs/DESIGN.md, "Review").
         e.preventDefault();
         void review.toggleThumbs(traces.selectedSpan.value, e.key === "+" ? "up" : "down");
