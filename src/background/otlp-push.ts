@@ -10,6 +10,7 @@ import type { SpanRecord } from "../core/contract";
 import { pushStatusChanged, type PushStatus } from "../shared/messages";
 import { pushToAll } from "./ports";
 import { listSpans } from "./store";
+import { withStoredReviews } from "./reviews";
 import { getSettings } from "./current-settings";
 
 const PUSHED_KEY = "otlp-pushed";
@@ -80,7 +81,8 @@ export async function pushTab(tabId: number): Promise<void> {
   const started = generation;
   try {
     const done = new Set(await pushedSet());
-    const found = finishedTraces(await listSpans(tabId), Date.now());
+    // With their reviews as evaluation events, as in an exported file (docs/DESIGN.md, "Review").
+    const found = finishedTraces(await withStoredReviews(await listSpans(tabId), { tabId }), Date.now());
     const ready = [...found.ready].filter(([id]) => !done.has(id));
     if (found.settling) schedulePush(tabId);
     if (ready.length === 0) return;
@@ -105,6 +107,18 @@ export async function pushTab(tabId: number): Promise<void> {
   } finally {
     running = false;
   }
+}
+
+/**
+ * A trace was reviewed: if it was pushed already, push it again, so the collector (which keys
+ * spans by id) gets the review; if not yet, it goes with it anyway.
+ */
+export async function pushAgain(tabId: number, traceId: string): Promise<void> {
+  const settings = await getSettings();
+  if (!settings.otlp.enabled || !settings.otlp.url) return;
+  const done = await pushedSet();
+  if (done.includes(traceId)) await browser.storage.local.set({ [PUSHED_KEY]: done.filter((id) => id !== traceId) });
+  schedulePush(tabId);
 }
 
 /** Look again after `delay` (by default once traces have had time to settle). */

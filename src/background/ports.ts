@@ -13,6 +13,7 @@ import {
   type Push, type RpcHandlers, type RpcRequest,
 } from "../shared/messages";
 import { coalescer } from "./coalesce";
+import { withStoredReviews } from "./reviews";
 
 /** Who is calling: a panel of this tab, or (no tab) the settings page. */
 export interface Caller {
@@ -23,7 +24,28 @@ const panels = new Map<number, Set<Runtime.Port>>();
 const settingsPages = new Set<Runtime.Port>();
 /** Span updates go to a tab's panels at most this often (each makes a panel re-derive its list). */
 const PUSH_INTERVAL_MS = 200;
-const updates = coalescer((tabId, spans, removed) => pushToTab(tabId, spansChanged(spans, removed)), PUSH_INTERVAL_MS);
+const updates = coalescer((tabId, spans, removed) => sendSpans(tabId, spans, removed), PUSH_INTERVAL_MS);
+/** Per tab, the sends under way (one after the other) and how often its data was cleared. */
+const sending = new Map<number, Promise<void>>();
+const clears = new Map<number, number>();
+
+/**
+ * A tab's span changes go out with the spans' reviews as events (docs/DESIGN.md, "Review"),
+ * read at send time: a span changed by assembly keeps its review in the panel. Sends stay in
+ * order, and one whose tab was cleared while it read is dropped.
+ */
+function sendSpans(tabId: number, spans: SpanRecord[], removed: string[]): void {
+  const cleared = clears.get(tabId) ?? 0;
+  const next = (sending.get(tabId) ?? Promise.resolve())
+    .then(() => withStoredReviews(spans, { tabId }).catch(() => spans))
+    .then((reviewed) => {
+      if ((clears.get(tabId) ?? 0) === cleared) pushToTab(tabId, spansChanged(reviewed, removed));
+    });
+  sending.set(tabId, next);
+  void next.finally(() => {
+    if (sending.get(tabId) === next) sending.delete(tabId);
+  });
+}
 
 function fromExtensionPage(port: Runtime.Port): boolean {
   const sender = port.sender;
@@ -78,12 +100,15 @@ export function acceptPage(port: Runtime.Port, handlersFor: (caller: Caller) => 
 }
 
 export function pushToTab(tabId: number, message: Push<"spans-changed" | "tab-cleared">): void {
-  if (message.type === "tab-cleared") updates.drop(tabId);
+  if (message.type === "tab-cleared") {
+    updates.drop(tabId);
+    clears.set(tabId, (clears.get(tabId) ?? 0) + 1);
+  }
   for (const port of panels.get(tabId) ?? []) send(port, message);
 }
 
 /** To every open page, panels and settings alike. */
-export function pushToAll(message: Push<"push-status">): void {
+export function pushToAll(message: Push<"push-status" | "session-spans-changed">): void {
   for (const set of [...panels.values(), settingsPages]) for (const port of set) send(port, message);
 }
 

@@ -2,7 +2,7 @@
 import { addStorageNotice } from "./health";
 import { getSettings } from "./current-settings";
 import { forgetPaused } from "./recording";
-import { deleteSpans, deleteTabEvents, openStore, spanIdsOfTab } from "./store";
+import { deleteSpans, deleteTabEvents, deleteTabReviews, openStore, spanIdsOfTab } from "./store";
 import { evictFraction, evictSpans, spansOverLimit, type Eviction } from "./eviction";
 
 /** Once every few seconds is enough to hold the limits. */
@@ -83,6 +83,7 @@ export async function forgetTab(tabId: number): Promise<void> {
   await forgetPaused(tabId);
   await deleteSpans(await spanIdsOfTab(tabId)).catch(() => 0);
   await deleteTabEvents(tabId).catch(() => {});
+  await deleteTabReviews(tabId).catch(() => {});
 }
 
 /** Live tabs have ids >= 0; imported sessions (negative ids) are kept. */
@@ -92,6 +93,7 @@ export async function forgetLiveTabs(): Promise<void> {
   const ids = await db.getAllKeysFromIndex("spans", "tabId", IDBKeyRange.lowerBound(0));
   await deleteSpans(ids);
   await deleteTabEvents(IDBKeyRange.lowerBound(0));
+  await deleteTabReviews(IDBKeyRange.lowerBound(0));
 }
 
 /** Quota exhaustion, however the browser reports it (directly, or as the abort of a transaction). */

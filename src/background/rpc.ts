@@ -5,18 +5,19 @@
  * they did not: every handler takes only what it expects.
  */
 import { assembleExchange } from "../core/capture";
-import { tabCleared, type RpcHandlers } from "../shared/messages";
+import { sessionSpansChanged, tabCleared, type RpcHandlers } from "../shared/messages";
 import { healthOf, storageNotices } from "./health";
 import { clearAllData, recentSamples } from "./maintenance";
-import { getPushStatus } from "./otlp-push";
-import { pushToTab, type Caller } from "./ports";
+import { getPushStatus, pushAgain } from "./otlp-push";
+import { notifySpans, pushToAll, pushToTab, type Caller } from "./ports";
 import { isRecording, setRecording } from "./recording";
 import { sendDatasetItem } from "./dataset-send";
 import { addItems, createDataset, getDataset, listDatasets, removeDataset, removeItems, removeRun, saveRun, updateItem } from "./datasets";
 import { replayCall } from "./replay";
+import { saveReview, usedLabels, withStoredReviews } from "./reviews";
 import { setSiteCapture, siteState } from "./scope";
 import { SESSION_TAB, importBatch, listSessions, removeSession, sessionDb } from "./sessions";
-import { deleteSpans, deleteTabEvents, listSpans, readExchanges, spanIdsOfTab, type StoredExchange } from "./store";
+import { DB_NAME, deleteSpans, deleteTabEvents, deleteTabReviews, importDbName, listSpans, readExchanges, spanIdsOfTab, type StoredExchange } from "./store";
 
 const MAX_IDS_PER_CALL = 500;
 
@@ -33,12 +34,12 @@ export function handlersFor(caller: Caller): RpcHandlers {
     return caller.tabId;
   }
   /** Where a call reads: the panel's live tab, or an imported session's own database. */
-  async function scope(params: { session?: unknown }): Promise<{ tabId: number; db?: string }> {
+  async function scope(params: { session?: unknown }): Promise<{ tabId: number; db?: string; session?: number }> {
     const tabId = tab();
     if (params.session === undefined) return { tabId };
     const db = await sessionDb(params.session);
     if (!db) throw new Error("no such imported session");
-    return { tabId: SESSION_TAB, db };
+    return { tabId: SESSION_TAB, db, session: params.session as number };
   }
 
   return {
@@ -46,7 +47,8 @@ export function handlersFor(caller: Caller): RpcHandlers {
       const where = await scope(params);
       const newest = count(params.newest);
       const until = count(params.until);
-      return listSpans(where.tabId, where.db, { ...(newest !== undefined ? { newest: Math.max(1, Math.floor(newest)) } : {}), ...(until !== undefined ? { until } : {}) });
+      const spans = await listSpans(where.tabId, where.db, { ...(newest !== undefined ? { newest: Math.max(1, Math.floor(newest)) } : {}), ...(until !== undefined ? { until } : {}) });
+      return withStoredReviews(spans, where);
     },
     async getExchange(params) {
       const where = await scope(params);
@@ -68,6 +70,7 @@ export function handlersFor(caller: Caller): RpcHandlers {
       const tabId = tab();
       const removed = await deleteSpans(await spanIdsOfTab(tabId));
       await deleteTabEvents(tabId);
+      await deleteTabReviews(tabId);
       pushToTab(tabId, tabCleared());
       return { removed };
     },
@@ -90,5 +93,22 @@ export function handlersFor(caller: Caller): RpcHandlers {
     saveDatasetRun: ({ run }) => saveRun(run),
     removeDatasetRun: ({ runId }) => removeRun(runId),
     sendDatasetItem: (params) => sendDatasetItem(tab(), params),
+    // Every panel showing the span hears of it: the tab's (as any span change), or, for an
+    // imported session, every panel (any may be showing it). A pushed trace goes again.
+    async setReview(params) {
+      const where = await scope(params);
+      const span = await saveReview(where, params.spanId, params.review);
+      if (where.session !== undefined) pushToAll(sessionSpansChanged(where.session, [span]));
+      else {
+        notifySpans(where.tabId, [span]);
+        void pushAgain(where.tabId, span.traceId);
+      }
+      return span;
+    },
+    // Labels are the user's own words, offered wherever they review: from every database.
+    async reviewLabels() {
+      tab();
+      return usedLabels([DB_NAME, ...(await listSessions()).map((s) => importDbName(s.id))]);
+    },
   };
 }

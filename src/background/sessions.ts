@@ -9,6 +9,8 @@ import type { Exchange, ExchangeRecord, SpanRecord } from "../core/contract";
 import { approximateBytes } from "../core/capture";
 import type { ImportBatch, SessionInfo } from "../shared/messages";
 import { redactImportedExchange } from "../core/redaction";
+import { splitReview, type Review } from "../core/review";
+import { reviewRecords } from "./reviews";
 import { redactorFor } from "./redaction";
 import { getSettings } from "./current-settings";
 import {
@@ -58,7 +60,7 @@ export async function importBatch(batch: ImportBatch): Promise<{ session: number
   const redactor = redactorFor(await getSettings());
   const db = await openStore(importDbName(session));
   forgetImportedSpans(importDbName(session));
-  const tx = db.transaction(["exchangeBlocks", "spanBlocks"], "readwrite");
+  const tx = db.transaction(["exchangeBlocks", "spanBlocks", "reviews"], "readwrite");
   const writes: Promise<unknown>[] = [];
   // Redacted here as live capture is: the panel that parsed the file is not trusted to.
   const exchanges = batch.exchanges.map((ex) => exchangeRecord(redactImportedExchange(ex, redactor)));
@@ -66,10 +68,20 @@ export async function importBatch(batch: ImportBatch): Promise<{ session: number
     const block: ExchangeBlock = { id: records[0]!.id, ids: records.map((r) => r.id), exchanges: records };
     writes.push(tx.objectStore("exchangeBlocks").put(block));
   }
-  for (const spans of inBlocks(batch.spans.map((span) => redactor.span({ ...span, tabId: SESSION_TAB })))) {
-    const block: SpanBlock = { id: spanBlockKey(spans), spans };
+  // A file reviewed elsewhere (or exported reviewed) carries reviews as evaluation events: they
+  // are stored as reviews, read after redaction (a note is text like any other), and go out
+  // again as events (docs/DESIGN.md, "Review").
+  const reviews: { spanId: string; review: Review }[] = [];
+  const spans = batch.spans.map((span) => {
+    const split = splitReview(redactor.span({ ...span, tabId: SESSION_TAB }));
+    if (split.review) reviews.push({ spanId: split.span.spanId, review: split.review });
+    return split.span;
+  });
+  for (const records of inBlocks(spans)) {
+    const block: SpanBlock = { id: spanBlockKey(records), spans: records };
     writes.push(tx.objectStore("spanBlocks").put(block));
   }
+  for (const record of reviewRecords(reviews, SESSION_TAB, Date.now())) writes.push(tx.objectStore("reviews").put(record));
   await Promise.all(writes);
   await tx.done;
   if (batch.done) {

@@ -6,6 +6,7 @@
 import { deleteDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from "idb";
 import { chunkBlock, storedChunks, unpackChunks } from "../core/capture";
 import type { ChunkRecord, ExchangeRecord, InteractionRecord, MarkRecord, SpanRecord, StoredChunks } from "../core/contract";
+import type { Review } from "../core/review";
 import { openRecovering, type Migration, type ResetReport } from "./store-open";
 
 /** Interactions and marks: the inputs of trace assembly besides spans. */
@@ -36,6 +37,14 @@ export interface SpanBlock {
 export const spanBlockKey = (spans: readonly SpanRecord[]): string => `${crypto.randomUUID()}:${spans.length}`;
 const spansInBlock = (key: string): number => Number(key.slice(key.lastIndexOf(":") + 1)) || 0;
 
+/** A span's review as stored, one per span id, in the database that holds the span (docs/DESIGN.md, "Review"). */
+export interface ReviewRecord extends Review {
+  spanId: string;
+  tabId: number;
+  /** ms since the epoch of the last change: the time of its evaluation events. */
+  updatedAt: number;
+}
+
 export interface TraceDB extends DBSchema {
   exchanges: { key: string; value: ExchangeRecord; indexes: { tabId: number } };
   exchangeBlocks: { key: string; value: ExchangeBlock; indexes: { ids: string } };
@@ -47,13 +56,14 @@ export interface TraceDB extends DBSchema {
     indexes: { tabId: number; traceId: string; startTime: number; tabStart: [number, number] };
   };
   events: { key: string; value: TabEvent; indexes: { tabId: number; tabTime: [number, number] } };
+  reviews: { key: string; value: ReviewRecord; indexes: { tabId: number } };
 }
 
 /** The live database; each imported file gets a database of its own (importDbName). */
 export const DB_NAME = "llm-trace";
 export const importDbName = (session: number): string => `llm-trace-import${session}`;
 
-type UpgradeTx = IDBPTransaction<TraceDB, ("exchanges" | "exchangeBlocks" | "chunks" | "spans" | "spanBlocks" | "events")[], "versionchange">;
+type UpgradeTx = IDBPTransaction<TraceDB, ("exchanges" | "exchangeBlocks" | "chunks" | "spans" | "spanBlocks" | "events" | "reviews")[], "versionchange">;
 
 /**
  * One entry per schema version; entry i upgrades version i to i + 1. Append, never edit: a
@@ -79,6 +89,9 @@ const MIGRATIONS: ((db: IDBPDatabase<TraceDB>, tx: UpgradeTx) => void)[] = [
     db.createObjectStore("exchangeBlocks", { keyPath: "id" }).createIndex("ids", "ids", { multiEntry: true });
     db.createObjectStore("spanBlocks", { keyPath: "id" });
   },
+  (db) => {
+    db.createObjectStore("reviews", { keyPath: "spanId" }).createIndex("tabId", "tabId");
+  },
 ];
 
 export const DB_VERSION = MIGRATIONS.length;
@@ -98,8 +111,11 @@ export function onStoreUnavailable(listener: (name: string, reason: string) => v
   onUnavailable = listener;
 }
 
-/** What a reset keeps, most valued first: the spans are what the panel shows. */
-const KEPT_STORES = ["spans", "spanBlocks", "events", "exchanges", "exchangeBlocks", "chunks"] as const;
+/**
+ * What a reset keeps, most valued first: reviews are a person's work, which no capture can bring
+ * back, and small; then the spans, which are what the panel shows.
+ */
+const KEPT_STORES = ["reviews", "spans", "spanBlocks", "events", "exchanges", "exchangeBlocks", "chunks"] as const;
 
 export function openStore(name = DB_NAME): Promise<IDBPDatabase<TraceDB>> {
   let opening = opened.get(name);
@@ -267,19 +283,20 @@ export async function readExchanges(ids: readonly string[], dbName = DB_NAME): P
 }
 
 /**
- * Remove spans and whatever backs them. Returns how many spans went. `onlyTab`: only that tab's
+ * Remove spans and whatever backs them (exchange, chunks, review). Returns how many spans went. `onlyTab`: only that tab's
  * (a trace id, which a page may choose with traceparent, can be shared by spans of two tabs).
  */
 export async function deleteSpans(spanIds: readonly string[], onlyTab?: number): Promise<number> {
   if (spanIds.length === 0) return 0;
   const db = await openStore();
   onDeleting(spanIds);
-  const tx = db.transaction(["exchanges", "chunks", "spans"], "readwrite");
+  const tx = db.transaction(["exchanges", "chunks", "spans", "reviews"], "readwrite");
   const spans = tx.objectStore("spans");
   const records = (await Promise.all(spanIds.map((id) => spans.get(id)))).filter((s) => onlyTab === undefined || s?.tabId === onlyTab);
   await Promise.all(
     records.flatMap((span) => span ? [
       spans.delete(span.spanId),
+      tx.objectStore("reviews").delete(span.spanId),
       ...(span.exchangeId ? [tx.objectStore("exchanges").delete(span.exchangeId), tx.objectStore("chunks").delete(chunkRange(span.exchangeId))] : []),
     ] : []),
   );
@@ -296,6 +313,18 @@ export async function deleteTabEvents(tabId: number | IDBKeyRange): Promise<void
   const db = await openStore();
   onDeleting();
   const tx = db.transaction("events", "readwrite");
+  const keys = await tx.store.index("tabId").getAllKeys(tabId);
+  await Promise.all(keys.map((k) => tx.store.delete(k)));
+  await tx.done;
+}
+
+/**
+ * A tab's reviews, all of them (the tab is gone or cleared): also those whose span assembly
+ * dissolved (a synthesized root regrouped), which deleteSpans cannot find by span.
+ */
+export async function deleteTabReviews(tabId: number | IDBKeyRange): Promise<void> {
+  const db = await openStore();
+  const tx = db.transaction("reviews", "readwrite");
   const keys = await tx.store.index("tabId").getAllKeys(tabId);
   await Promise.all(keys.map((k) => tx.store.delete(k)));
   await tx.done;

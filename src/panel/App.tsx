@@ -33,6 +33,7 @@ import type { NoticeStore } from "./state/notices";
 import type { PricesStore } from "./state/prices";
 import type { RecordingStore } from "./state/recording";
 import type { ReplayStore } from "./state/replay";
+import type { ReviewStore } from "./state/review";
 import type { SessionsStore } from "./state/sessions";
 import type { SiteStore } from "./state/site";
 import type { ExchangeLoader } from "./state/selection";
@@ -47,6 +48,7 @@ export interface AppProps {
   replay: ReplayStore;
   datasets: DatasetStore;
   run: RunStore;
+  review: ReviewStore;
   detail: DetailStore;
   prices: PricesStore;
   sessions: SessionsStore;
@@ -83,7 +85,7 @@ performance.mark("llm-trace:end");`}</pre>
   );
 }
 
-export function App({ spans, traces, exchange, compare, replay, datasets, run, detail, prices, sessions, notices, health, site, layout, recording, connection, host }: AppProps) {
+export function App({ spans, traces, exchange, compare, replay, datasets, run, review, detail, prices, sessions, notices, health, site, layout, recording, connection, host }: AppProps) {
   const dragging = useSignal(false);
   const filterRef = useRef<HTMLInputElement>(null);
   const detailRef = useRef<HTMLDivElement>(null);
@@ -113,6 +115,10 @@ export function App({ spans, traces, exchange, compare, replay, datasets, run, d
       } else if ((e.key === "[" || e.key === "]") && !e.ctrlKey && !e.metaKey && !e.altKey && !isTextField(document.activeElement) && traces.selectedTurn.value) {
         e.preventDefault();
         traces.stepTurn(e.key === "[" ? -1 : 1);
+      } else if ((e.key === "+" || e.key === "-") && !e.ctrlKey && !e.metaKey && !e.altKey && !isTextField(document.activeElement) && !(document.activeElement instanceof HTMLSelectElement) && traces.selectedSpan.value) {
+        // Review the selected span: + good, - bad (docs/DESIGN.md, "Review").
+        e.preventDefault();
+        void review.toggleThumbs(traces.selectedSpan.value, e.key === "+" ? "up" : "down");
       }
     };
     window.addEventListener("keydown", onKey);
@@ -199,7 +205,7 @@ export function App({ spans, traces, exchange, compare, replay, datasets, run, d
           </div>
           <Splitter vertical={false} label="Resize waterfall" onResize={layout.resizeWaterfall} />
           <div class="detail-pane" ref={detailRef} tabIndex={-1}>
-            {span ? <SpanDetail span={span} detail={detail} exchange={exchange.exchange.value} trace={trace} conversation={conversation} onSelectSpan={traces.selectSpan}
+            {span ? <SpanDetail span={span} detail={detail} review={review} exchange={exchange.exchange.value} trace={trace} conversation={conversation} onSelectSpan={traces.selectSpan}
               onEditAndResend={span.kind === "llm" && live && span.exchangeId !== undefined ? () => replay.open(span) : undefined}
               addToDataset={span.kind === "llm" ? <AddToDataset key={span.spanId} datasets={datasets} span={span} trace={trace?.spans} filtered={() => traces.visible.value.flatMap((r) => r.trace.spans)} /> : undefined}
               compareWith={span.kind === "llm" ? { candidates: traces.traces.value, onPick: (other, name) => compare.compare(sideOfSpan(span, sessions.sourceLabel(spans.session.value), trace ? traces.visible.value.find((r) => r.trace === trace)?.summary.name : undefined), sideOfSpan(other, sessions.sourceLabel(spans.session.value), name), "spans") } : undefined} />

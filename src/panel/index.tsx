@@ -20,6 +20,7 @@ import { createNoticeStore } from "./state/notices";
 import { createPricesStore } from "./state/prices";
 import { createRecordingStore } from "./state/recording";
 import { createReplayStore } from "./state/replay";
+import { createReviewStore } from "./state/review";
 import { createExchangeLoader } from "./state/selection";
 import { createSessionsStore } from "./state/sessions";
 import { createSiteStore } from "./state/site";
@@ -54,7 +55,7 @@ if (tabId === undefined) {
   const datasets = createDatasetStore(connection, spans.session);
   const run = createRunStore(connection, spans.byId, prices.table, datasets);
   render(
-    <App spans={spans} traces={traces} exchange={exchange} compare={compare} replay={replay} datasets={datasets} run={run} detail={createDetailStore(prices.table)} prices={prices}
+    <App spans={spans} traces={traces} exchange={exchange} compare={compare} replay={replay} datasets={datasets} run={run} review={createReviewStore(connection, spans)} detail={createDetailStore(prices.table)} prices={prices}
       sessions={createSessionsStore(connection)} notices={createNoticeStore()} health={createHealthStore(connection)} site={createSiteStore(connection)}
       layout={createLayoutStore()} recording={createRecordingStore(connection)} connection={connection} host={createHost(tabId)} />,
     root,

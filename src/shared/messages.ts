@@ -352,6 +352,21 @@ export interface RpcMap {
   removeDatasetRun: Call<{ runId: string }, { removed: boolean }>;
   /** Panel: send one item of a run from its tab's page; answers the new span's id. */
   sendDatasetItem: Call<DatasetSendParams, ReplayResult>;
+  /**
+   * Panel: review a span of its tab or of an imported session (null or an empty review: none);
+   * answers the span as it now is, its review in its events (docs/DESIGN.md, "Review").
+   */
+  setReview: Call<{ spanId: string; session?: number; review: ReviewParams | null }, SpanRecord>;
+  /** Panel: the labels reviews used before, live or imported, most used first (the label field's completion). */
+  reviewLabels: Call<NoParams, string[]>;
+}
+
+/** A review as a panel sends it; the background checks each field (core/review reviewFromInput). */
+export interface ReviewParams {
+  thumbs?: "up" | "down" | null;
+  score?: number | null;
+  labels?: string[];
+  note?: string | null;
 }
 export type RpcMethod = keyof RpcMap;
 export type RpcParams<M extends RpcMethod> = RpcMap[M]["params"];
@@ -367,6 +382,8 @@ export interface PushMap {
   "tab-cleared": NoParams;
   /** To every page: the OTLP push status changed (null: cleared with all data). */
   "push-status": { status: PushStatus | null };
+  /** To every panel: spans of an imported session changed (a review), as they now are. */
+  "session-spans-changed": { session: number; spans: SpanRecord[] };
 }
 export type PushType = keyof PushMap;
 export type Push<T extends PushType = PushType> = { [K in T]: Envelope<K, PushMap[K]> }[T];
@@ -382,6 +399,7 @@ export const push = <T extends PushType>(type: T, payload: PushMap[T]): Push<T> 
 export const spansChanged = (spans: SpanRecord[], removed: string[] = []): Push<"spans-changed"> => push("spans-changed", { spans, removed });
 export const tabCleared = (): Push<"tab-cleared"> => push("tab-cleared", {});
 export const pushStatusChanged = (status: PushStatus | null): Push<"push-status"> => push("push-status", { status });
+export const sessionSpansChanged = (session: number, spans: SpanRecord[]): Push<"session-spans-changed"> => push("session-spans-changed", { session, spans });
 
 /**
  * A call the receiver answers: `methods` is its own handler table, so only a method it has
@@ -399,7 +417,7 @@ export function isRpcResponse(m: unknown): m is RpcResponse {
 }
 
 /** Every push type, once: `satisfies` fails the typecheck when PushMap gains or loses one. */
-const PUSH_TYPES = { "spans-changed": true, "tab-cleared": true, "push-status": true } satisfies Record<PushType, true>;
+const PUSH_TYPES = { "spans-changed": true, "tab-cleared": true, "push-status": true, "session-spans-changed": true } satisfies Record<PushType, true>;
 
 export function isPush(m: unknown): m is Push {
   return isEnvelope(m) && Object.hasOwn(PUSH_TYPES, m.type);

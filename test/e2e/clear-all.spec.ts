@@ -17,7 +17,7 @@ import path from "node:path";
 import type { Page as PuppeteerPage } from "puppeteer-core";
 import { plantedHar } from "../fixtures/planted-secrets";
 import { startServer, type TestServer } from "./support/server";
-import { launchWithExtension, openContentWorld, openPanelTab, tabIdOf, waitFor, type WithExtension } from "./support/chromium";
+import { enableOtlpPush, launchWithExtension, openContentWorld, openPanelTab, tabIdOf, waitFor, type WithExtension } from "./support/chromium";
 import { dumpExtensionStorage, type ExtensionStorage } from "./support/extension-storage";
 import { launchFirefox, openExtensionPage } from "./support/firefox";
 
@@ -175,12 +175,7 @@ test("a push to the collector under way when data is cleared records nothing aft
   await new Promise<void>((r) => collector.listen(0, "127.0.0.1", r));
   const ext = await launchWithExtension();
   try {
-    const options = await ext.context.newPage();
-    await options.goto(`chrome-extension://${ext.extensionId}/options.html`);
-    await options.getByLabel("Collector URL").fill(`http://127.0.0.1:${(collector.address() as AddressInfo).port}`);
-    await options.getByLabel("Collector URL").press("Tab");
-    await options.getByLabel("Push finished traces").check();
-    await expect(options.getByLabel("Push finished traces")).toBeChecked();
+    const options = await enableOtlpPush(ext, `http://127.0.0.1:${(collector.address() as AddressInfo).port}`);
     const page = await ext.context.newPage();
     await page.goto(`${server.origin}/pages/app.html`);
     await page.evaluate(() => fetch("/api/json?first").then((r) => r.text()));

@@ -66,7 +66,7 @@ test("filters, keyboard navigation and markup-looking prompts shown as text", as
   await expect(panel.locator(".trace-row.is-selected")).toContainText("Run account agent");
   await expect(panel.locator(".dt-head")).not.toContainText("submit form#chat");
   await filter.fill("bogus:x");
-  await expect(panel.locator(".filter-hint")).toHaveText("Unknown key bogus: (searched as text) — try model:, provider:, kind:, status:, is:, tool:, method:, trace:");
+  await expect(panel.locator(".filter-hint")).toHaveText("Unknown key bogus: (searched as text) — try model:, provider:, kind:, status:, is:, tool:, score:, label:, method:, trace:");
   await expect(traces).toHaveCount(0);
   await expect(panel.locator(".detail-pane")).toContainText("Select a span");
   await filter.fill("");

@@ -34,10 +34,13 @@ export function toAnyValue(v: AttributeValue): OtlpAnyValue | undefined {
   return { arrayValue: { values: nums.map((n) => numberValue(n, allInts)) } };
 }
 
+/** Attributes the conventions type as double: written so even when whole (a thumbs up's 1). */
+const DOUBLE_KEYS = new Set(["gen_ai.evaluation.score.value"]);
+
 export function toKeyValues(attributes: Attributes): OtlpKeyValue[] {
   const out: OtlpKeyValue[] = [];
   for (const [key, v] of Object.entries(attributes)) {
-    const value = toAnyValue(v);
+    const value = DOUBLE_KEYS.has(key) && typeof v === "number" && Number.isFinite(v) ? { doubleValue: v } : toAnyValue(v);
     if (value) out.push({ key, value });
   }
   return out;

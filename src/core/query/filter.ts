@@ -1,19 +1,21 @@
 /**
  * The panel's filter language, familiar from DevTools: free text (matched against names, URLs,
  * prompts and outputs), `key:value` terms (model:, provider:, kind:, status:, is:, method:,
- * trace:), and `-` to negate any term. Terms combine with AND; quotes keep spaces in a value.
+ * trace:, tool:, and a review's score: and label:), and `-` to negate any term. Terms combine with
+ * AND; quotes keep spaces in a value.
  */
 import { providerLabel } from "./provider-label";
 import type { Span } from "../contract";
+import { reviewOf } from "../review";
 
 export interface Term {
-  key?: "model" | "provider" | "kind" | "status" | "is" | "method" | "trace" | "tool";
+  key?: "model" | "provider" | "kind" | "status" | "is" | "method" | "trace" | "tool" | "score" | "label";
   value: string;
   negate: boolean;
 }
 
 /** The keys, most used first (the order hints list them in). */
-export const QUERY_KEYS = ["model", "provider", "kind", "status", "is", "tool", "method", "trace"] as const;
+export const QUERY_KEYS = ["model", "provider", "kind", "status", "is", "tool", "score", "label", "method", "trace"] as const;
 const KEYS = new Set<string>(QUERY_KEYS);
 const TERM = /(-?)(?:(\w+):)?(?:"([^"]*)"?|(\S+))/g;
 
@@ -65,6 +67,29 @@ export function searchText(span: Span): string {
   return text;
 }
 
+/** A number with a comparison in front: `3`, `>3`, `<=0.5`. */
+const COMPARISON = /^(<=|>=|<|>|=)?(-?\d+(?:\.\d+)?)$/;
+
+/**
+ * `score:up` / `score:down`: the thumbs; `score:3`, `score:>3`, `score:<=0.5`: the number. A
+ * span reviewed with thumbs only has no number, so `score:>0` does not match it.
+ */
+function scoreMatches(value: string, span: Span): boolean {
+  const review = reviewOf(span);
+  if (!review) return false;
+  if (value === "up" || value === "down") return review.thumbs === value;
+  const m = COMPARISON.exec(value);
+  if (!m || review.score === undefined) return false;
+  const n = Number(m[2]);
+  switch (m[1]) {
+    case ">": return review.score > n;
+    case ">=": return review.score >= n;
+    case "<": return review.score < n;
+    case "<=": return review.score <= n;
+    default: return review.score === n;
+  }
+}
+
 function termMatches(term: Term, span: Span): boolean {
   const a = span.attributes;
   const has = (v: unknown) => v !== undefined && String(v).toLowerCase().includes(term.value);
@@ -83,11 +108,16 @@ function termMatches(term: Term, span: Span): boolean {
       if (term.value === "streaming") return a["gen_ai.request.stream"] === true;
       if (term.value === "error") return span.status === "error";
       if (term.value === "pending" || term.value === "running") return span.endTime === undefined;
+      if (term.value === "reviewed") return reviewOf(span) !== undefined;
       return false;
     case "method":
       return String(a["http.request.method"] ?? "").toLowerCase() === term.value;
     case "trace":
       return span.traceId.startsWith(term.value);
+    case "score":
+      return scoreMatches(term.value, span);
+    case "label":
+      return reviewOf(span)?.labels.some((l) => l.toLowerCase().includes(term.value)) ?? false;
     case "tool":
       return has(a["gen_ai.tool.name"]) || (a["gen_ai.output.messages"] !== undefined && searchText(span).includes(`"name":"${term.value}`));
     default:

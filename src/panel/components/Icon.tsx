@@ -4,7 +4,15 @@
  */
 import type { JSX } from "preact";
 
-export type IconName = "clear" | "settings" | "open-window" | "remove";
+export type IconName = "clear" | "settings" | "open-window" | "remove" | "thumbs-up" | "thumbs-down";
+
+/** A thumb raised; "thumbs-down" is the same turned over. */
+const THUMB = (
+  <>
+    <path d="M2.5 7.2h2.4v6.3H2.5z" fill="none" stroke="currentColor" stroke-width="1.3" stroke-linejoin="round" />
+    <path d="M4.9 7.2 7.4 2.6c1 0 1.7.8 1.5 1.8l-.4 2.1h3.8c.8 0 1.4.7 1.2 1.5l-.9 4.4c-.1.6-.7 1.1-1.3 1.1H4.9" fill="none" stroke="currentColor" stroke-width="1.3" stroke-linejoin="round" />
+  </>
+);
 
 const STROKE = { fill: "none", stroke: "currentColor", "stroke-width": "1.4", "stroke-linecap": "round", "stroke-linejoin": "round" } as const;
 
@@ -28,6 +36,8 @@ const SHAPES: Record<IconName, JSX.Element> = {
       <path d="M9.5 2.5h4v4M13.5 2.5 7.5 8.5" {...STROKE} />
     </>
   ),
+  "thumbs-up": THUMB,
+  "thumbs-down": <g transform="rotate(180 8 8)">{THUMB}</g>,
   remove: (
     <>
       <path d="M2.5 4.5h11M6.3 4.5V2.8h3.4v1.7M4 4.5l.8 9h6.4l.8-9" {...STROKE} />

@@ -8,6 +8,7 @@ import { useMemo } from "preact/hooks";
 import type { Exchange, SpanRecord } from "../../core/contract";
 import type { Trace } from "../../core/query";
 import type { DetailStore } from "../state/detail";
+import type { ReviewStore } from "../state/review";
 import { isTraceRoot } from "../detail-model/trace-overview";
 import { chooseTab, rootTabs, tabsFor } from "../detail-model/tabs";
 import type { TabId } from "../detail-model/tabs";
@@ -17,6 +18,7 @@ import { CompareWith, type CompareWithProps } from "./detail/CompareWith";
 import { DetailHeader } from "./detail/DetailHeader";
 import { DetailContext } from "./detail/detail-context";
 import { DocumentsTab } from "./detail/DocumentsTab";
+import { ReviewBar } from "./detail/ReviewBar";
 import { SpanExchange } from "./detail/MediaPart";
 import { RequestTab, ResponseTab } from "./detail/HttpTabs";
 import { SummaryTab } from "./detail/SummaryTab";
@@ -46,6 +48,8 @@ export interface SpanDetailProps {
   onEditAndResend?: (() => void) | undefined;
   /** Model calls: "Add to dataset" (docs/DESIGN.md, "Datasets"). */
   addToDataset?: ComponentChildren;
+  /** Reviews: the bar under the header (absent: no bar). */
+  review?: ReviewStore | undefined;
 }
 
 interface TabProps {
@@ -90,7 +94,7 @@ function TabContent({ tab, span, exchange, spans, trace, conversation, onSelectS
 /** Whether a model call of the trace recorded messages. */
 const hasMessages = (spans: readonly SpanRecord[]) => spans.some((s) => (s.kind === "llm" || s.kind === "agent") && (s.attributes["gen_ai.input.messages"] !== undefined || s.attributes["gen_ai.output.messages"] !== undefined));
 
-export function SpanDetail({ span, detail, exchange, trace, conversation, onSelectSpan, compareWith, onEditAndResend, addToDataset }: SpanDetailProps): JSX.Element {
+export function SpanDetail({ span, detail, exchange, trace, conversation, onSelectSpan, compareWith, onEditAndResend, addToDataset, review }: SpanDetailProps): JSX.Element {
   const root = isTraceRoot(span, trace);
   const tabs = useMemo(() => {
     const own = tabsFor(span);
@@ -111,6 +115,7 @@ export function SpanDetail({ span, detail, exchange, trace, conversation, onSele
         {compareWith && <CompareWith span={span} {...compareWith} />}
         {addToDataset}
       </DetailHeader>
+      {review && <ReviewBar key={span.spanId} span={span} review={review} />}
       <TabStrip tabs={tabs} active={active} onSelect={(id) => (detail.rememberedTab.value = id)} />
       <DetailContext.Provider value={detail}>
       <ToolNavContext.Provider value={nav}>

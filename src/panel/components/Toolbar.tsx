@@ -39,7 +39,7 @@ export function Toolbar(props: ToolbarProps) {
       <button type="button" class="icon-button" aria-label="Clear" title="Clear this tab's traces" onClick={props.onClear}><Icon name="clear" /></button>
       <span class="divider" />
       <input ref={props.filterRef} class="filter" type="search" placeholder="Filter"
-        title="Text in prompts and outputs, or model:  provider:  kind:  status:error  is:streaming  tool:  -term"
+        title="Text in prompts and outputs, or model:  provider:  kind:  status:error  is:streaming  tool:  score:down  label:  is:reviewed  -term"
         aria-label="Filter" value={traces.query.value} onInput={(e) => (traces.query.value = e.currentTarget.value)}
         onKeyDown={(e) => { if (e.key === "Escape") { traces.query.value = ""; e.currentTarget.blur(); } }} />
       <label class="check" title="Keep traces when the page navigates">

@@ -13,6 +13,8 @@ import { rowNumbers, stepsText } from "../state/row-text";
 import { formatClock, formatDuration } from "../format";
 import { sideOfTrace, type CompareStore } from "../state/compare";
 import { formatCount, formatUsd } from "../detail-model/numbers";
+import { reviewMark } from "../state/review";
+import { Icon } from "./Icon";
 import { VirtualList } from "./VirtualList";
 
 const ROW_HEIGHT = 54;
@@ -61,6 +63,20 @@ function BaselineDelta({ compare, trace, source }: { compare: CompareStore; trac
   );
 }
 
+/** A reviewed trace's mark: its own thumbs and number, or how many of its spans were reviewed. */
+function ReviewMark({ trace }: { trace: TraceRow["trace"] }) {
+  const mark = reviewMark(trace);
+  if (!mark) return null;
+  const own = mark.thumbs !== undefined || mark.score !== undefined;
+  return (
+    <span class={`badge badge-review ${mark.thumbs ? `is-${mark.thumbs}` : ""}`} title={mark.title} aria-label={mark.title}>
+      {mark.thumbs && <Icon name={mark.thumbs === "up" ? "thumbs-up" : "thumbs-down"} />}
+      {mark.score !== undefined && <span class="review-mark-score">{mark.score}</span>}
+      {!own && <span>{mark.reviewed} reviewed</span>}
+    </span>
+  );
+}
+
 /** `compare`: Ctrl/Cmd-click picks a row as the second trace of a comparison; `source` names where the rows come from. */
 export function TraceList({ traces, compare, source = "live tab" }: { traces: TraceStore; compare?: CompareStore; source?: string }) {
   const second = compare?.secondId.value;
@@ -104,6 +120,7 @@ export function TraceList({ traces, compare, source = "live tab" }: { traces: Tr
               <span class="trace-name" title={item.question ? `${item.question}\n${summary.name}` : summary.name}>{item.question ?? summary.name}</span>
               {trace.traceId === second && <span class="badge badge-compare" title="Picked to compare with the selected trace">compare</span>}
               {compare && <BaselineDelta compare={compare} trace={trace} source={source} />}
+              <ReviewMark trace={trace} />
               {summary.errors > 0 && <span class="badge badge-error" title={`${summary.errors} failed`}>{summary.errors} error{summary.errors > 1 ? "s" : ""}</span>}
               {summary.durationMs === undefined ? <span class="trace-live" title="in flight">live</span> : <span class="trace-duration">{formatDuration(summary.durationMs)}</span>}
             </div>

@@ -5,8 +5,10 @@
  */
 import { providerLabel, type TreeNode } from "../../core/query";
 import type { SpanRecord } from "../../core/contract";
+import { reviewOf } from "../../core/review";
 import type { TraceStore } from "../state/traces";
 import { formatDuration, formatOffset, formatTokens, tickStep } from "../format";
+import { Icon } from "./Icon";
 import { VirtualList } from "./VirtualList";
 
 const ROW_HEIGHT = 22;
@@ -15,6 +17,18 @@ const INDENT_PX = 14;
 interface Scale {
   start: number;
   total: number;
+}
+
+/** A reviewed span's mark beside its name: its thumbs, else its number, else a dot. */
+function ReviewDot({ span }: { span: SpanRecord }) {
+  const review = reviewOf(span);
+  if (!review) return null;
+  const title = `Reviewed${review.thumbs ? `: thumbs ${review.thumbs}` : ""}${review.score !== undefined ? `, score ${review.score}` : ""}${review.labels.length ? `, ${review.labels.join(", ")}` : ""}`;
+  return (
+    <span class={`wf-review ${review.thumbs ? `is-${review.thumbs}` : ""}`} title={title} aria-label={title}>
+      {review.thumbs ? <Icon name={review.thumbs === "up" ? "thumbs-up" : "thumbs-down"} /> : review.score !== undefined ? review.score : "●"}
+    </span>
+  );
 }
 
 const pct = (ms: number, scale: Scale) => `${Math.max(0, Math.min(100, (ms / scale.total) * 100))}%`;
@@ -135,6 +149,7 @@ export function Waterfall({ traces, onOpen }: { traces: TraceStore; onOpen(): vo
           ) : <span class="wf-caret-space" />}
           <span class={`kind-dot ${isPlainRoot(span) ? "is-plain" : `kind-${span.kind}`}`} />
           <span class="wf-text">{span.name}</span>
+          <ReviewDot span={span} />
           {span.kind === "llm" || span.kind === "embedding" ? <span class="wf-meta">{modelMeta(span)}</span> : null}
         </div>
         <Bar span={span} scale={scale} now={now} />

@@ -102,10 +102,12 @@ export function createSpanStore(connection: Connection, session: Signal<number |
     }
   }
 
-  // Live pushes are about the tab; an imported session does not change.
+  // Live pushes are about the tab; an imported session changes only by a review.
   const unsubscribe = connection.subscribe((push) => {
     if (push === null) void reload();
-    else if (session.value !== undefined) return;
+    else if (push.type === "session-spans-changed") {
+      if (push.session === session.value) merge(push.spans);
+    } else if (session.value !== undefined) return;
     else if (push.type === "spans-changed") merge(push.spans, push.removed ?? []);
     else if (push.type === "tab-cleared") forget();
   });
@@ -135,7 +137,10 @@ export function createSpanStore(connection: Connection, session: Signal<number |
     forget();
   }
 
-  return { byId, list, loadState, loadError, session, clear, reload, loaded, dispose: () => { unsubscribe(); stopFollowing(); } };
+  /** Spans as the background just answered them (a review saved): newer copies win, as for pushes. */
+  const put = (spans: readonly SpanRecord[]): void => merge(spans);
+
+  return { byId, list, loadState, loadError, session, clear, reload, loaded, put, dispose: () => { unsubscribe(); stopFollowing(); } };
 }
 
 export type SpanStore = ReturnType<typeof createSpanStore>;

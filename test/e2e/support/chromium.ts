@@ -3,7 +3,7 @@
  * ../shared/BROWSER-TESTING.md. Also the ways into the extension a test needs: its worker,
  * its IndexedDB, a tab's id, and its panel opened as a page.
  */
-import { chromium, type BrowserContext, type Page, type Worker } from "@playwright/test";
+import { chromium, expect, type BrowserContext, type Page, type Worker } from "@playwright/test";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -109,6 +109,17 @@ export async function openPanelTab(ext: WithExtension, tabId: number): Promise<P
   const panel = await ext.context.newPage();
   await panel.goto(`chrome-extension://${ext.extensionId}/panel.html?tabId=${tabId}`);
   return panel;
+}
+
+/** Turn the OTLP push on from the settings page, to the collector at `url`; the settings page stays open. */
+export async function enableOtlpPush(ext: WithExtension, url: string): Promise<Page> {
+  const options = await ext.context.newPage();
+  await options.goto(`chrome-extension://${ext.extensionId}/options.html`);
+  await options.getByLabel("Collector URL").fill(url);
+  await options.getByLabel("Collector URL").press("Tab");
+  await options.getByLabel("Push finished traces").check();
+  await expect(options.getByLabel("Push finished traces")).toBeChecked();
+  return options;
 }
 
 /** Stop the MV3 service worker, as Chrome does when it idles (Playwright otherwise keeps it alive). */

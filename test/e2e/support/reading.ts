@@ -137,8 +137,8 @@ export function detailFacts(): {
     keywords: pane.querySelectorAll(".md-code .hl-keyword").length,
     codeLangs: [...pane.querySelectorAll(".md-code-lang")].map((e) => e.textContent ?? ""),
     urls: [...pane.querySelectorAll(".md-url")].map((e) => e.textContent ?? ""),
-    // Elements captured markup could have become (the panel's own thumbnails are checked apart).
-    forbidden: all.filter((e) => ["SCRIPT", "IFRAME", "SVG", "svg", "STYLE", "A", "B", "OBJECT", "EMBED", "FORM", "LINK", "META", "BASE"].includes(e.tagName) || (e.tagName === "IMG" && !e.closest(".dt-thumb, .dt-lightbox"))).map((e) => e.outerHTML.slice(0, 80)),
+    // Elements captured markup could have become (the panel's own thumbnails are checked apart; the review bar holds only the panel's own icons).
+    forbidden: all.filter((e) => ["SCRIPT", "IFRAME", "SVG", "svg", "STYLE", "A", "B", "OBJECT", "EMBED", "FORM", "LINK", "META", "BASE"].includes(e.tagName) || (e.tagName === "IMG" && !e.closest(".dt-thumb, .dt-lightbox"))).filter((e) => !e.closest(".review-bar")).map((e) => e.outerHTML.slice(0, 80)),
     handlers: all.filter((e) => [...e.attributes].some((a) => /^on/i.test(a.name) || /javascript:/i.test(a.value))).length,
     xss: (window as unknown as { __xss?: unknown }).__xss,
     thumbs: [...pane.querySelectorAll<HTMLImageElement>(".dt-thumb img")].map((i) => ({ src: i.src, width: i.naturalWidth })),

@@ -19,7 +19,7 @@ test("unknown keys are found; known keys, addresses and times are not", () => {
 });
 
 test("the hint names the key and the keys there are, and guesses a typo", () => {
-  assert.equal(filterHint("bogus:x"), "Unknown key bogus: (searched as text) — try model:, provider:, kind:, status:, is:, tool:, method:, trace:");
+  assert.equal(filterHint("bogus:x"), "Unknown key bogus: (searched as text) — try model:, provider:, kind:, status:, is:, tool:, score:, label:, method:, trace:");
   assert.match(filterHint("models:gpt")!, /did you mean model:\?/);
   assert.match(filterHint("stat:error")!, /did you mean status:\?/);
   assert.match(filterHint("provder:openai")!, /did you mean provider:\?/);
