@@ -23,7 +23,7 @@ import type { IDBPTransaction } from "idb";
 import type {
   CaptureEvent, ChunkRecord, ChunksEvent, ExchangeEvent, ExchangeRecord, InteractionEvent, MarkEvent, SpanRecord, UnverifiedReason,
 } from "../core/contract";
-import { isAdopted, isPlaced, withPlace } from "../core/assembly";
+import { isPlaced, withPlace } from "../core/assembly";
 import { deriveSpans, type DeriveOptions } from "../core/providers";
 import {
   applyEvent, assembleExchange, chunkBlock, chunkRecords, emptyExchange, isExchangeEvent, markUnverified, mergeChunks, storedChunks,
@@ -280,11 +280,9 @@ async function commit(tabId: number, frameId: number | undefined, p: Prepared, w
     if (applied.deferred) deferred.push(id);
     staged.push([id, applied.open]);
     for (const fresh of applied.spans ?? []) {
-      // The place assembly gave it (trace, parent, derived conversation) stays until it runs again,
-      // unless the span now comes with a place of its own (a live session's, once its messages
-      // say it is one: until then its first span was placed like any call's).
+      // The place assembly gave it (trace, parent, derived conversation) stays until it runs again.
       const placed = w.spans.get(fresh.spanId) ?? (fresh.spanId === id ? p.storedSpan.get(id) : undefined);
-      const span = placed && placed.tabId === tabId && !isAdopted(fresh) ? withPlace(fresh, placed) : fresh;
+      const span = placed && placed.tabId === tabId ? withPlace(fresh, placed) : fresh;
       derived.push(span);
       if (!placed) added++;
       w.spans.set(span.spanId, span);

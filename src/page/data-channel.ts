@@ -11,8 +11,8 @@
  */
 import type { Channel } from "./channel";
 import { clock } from "./body";
-import { addListener, apply, eventType, getter, isTrusted, messageData, stringSlice } from "./natives";
-import { patchMethod } from "./patch";
+import { addListener, eventType, getter, isTrusted, messageData, stringSlice } from "./natives";
+import { afterCall } from "./patch";
 import { close, isLive, openSession, receive, sessions } from "./websocket";
 
 /** The label OpenAI's Realtime API listens on. */
@@ -25,23 +25,12 @@ export function hookDataChannels(win: Window & typeof globalThis, channel: Chann
   const readyState = getter<string>(proto, "readyState");
   // Taken now, before the page's scripts could replace it.
   const encode = encodeURIComponent;
-  patchMethod<(...args: unknown[]) => RTCDataChannel>(win.RTCPeerConnection.prototype, "createDataChannel", (original, self, args) => {
-    const dc = apply(original, self, args) as RTCDataChannel;
-    try {
-      if (channel.config.enabled) watch(channel, dc, label(dc), encode);
-    } catch {
-      // recording is best effort
-    }
-    return dc;
+  afterCall(win.RTCPeerConnection.prototype, "createDataChannel", (_pc, _args, dc) => {
+    if (channel.config.enabled) watch(channel, dc as RTCDataChannel, label(dc), encode);
   });
-  patchMethod<(...args: unknown[]) => void>(proto, "send", (original, self, args) => {
-    apply(original, self, args);
-    try {
-      const s = sessions.get(self as object);
-      if (s && readyState(self) === "open") receive(channel, s, clock(), "s", args[0]);
-    } catch {
-      // recording is best effort
-    }
+  afterCall(proto, "send", (self, args) => {
+    const s = sessions.get(self as object);
+    if (s && readyState(self) === "open") receive(channel, s, clock(), "s", args[0]);
   });
 }
 

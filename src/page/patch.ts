@@ -140,10 +140,19 @@ export function watchClass(
     }
     return instance;
   });
-  patchMethod<(...args: unknown[]) => unknown>(proto, method, (original, self, args) => {
+  afterCall(proto, method, after);
+}
+
+/**
+ * Wrap the method `name` of `owner` so that `after` sees each call the native accepted, with
+ * its result. Whatever the native throws reaches the page as it is; whatever `after` throws
+ * never does.
+ */
+export function afterCall(owner: object, name: string, after: (self: unknown, args: unknown[], result: unknown) => void): boolean {
+  return patchMethod<(...args: unknown[]) => unknown>(owner, name, (original, self, args) => {
     const result = apply(original, self, args);
     try {
-      after(self, args);
+      after(self, args, result);
     } catch {
       // recording is best effort
     }

@@ -51,9 +51,12 @@ export function placeFirst(span: Omit<SpanRecord, "traceId" | "parentSpanId">, t
 
 /**
  * `span` in the place `placed` stands: its trace, its parent, and the conversation assembly
- * derived (a conversation the call names on the wire is its own and stays).
+ * derived (a conversation the call names on the wire is its own and stays). A span that brings
+ * its own place (isAdopted) keeps it: a live session's span was placed like any call's until its
+ * messages said what it is.
  */
 export function withPlace(span: SpanRecord, placed: SpanRecord): SpanRecord {
+  if (isAdopted(span)) return span;
   const derived = placed.attributes[CONVERSATION_DERIVED] === true ? conversationOf(placed) : undefined;
   const out = { ...(wireConversation(span) !== undefined ? span : withConversation(span, derived)), traceId: placed.traceId };
   if (placed.parentSpanId) out.parentSpanId = placed.parentSpanId;
