@@ -19,7 +19,7 @@ const entries = {
   // HOOK_MINIFY=0 keeps its names readable, for a CPU profile of the page.
   "page-hook": { src: "src/page/hook.ts", minify: process.env.HOOK_MINIFY !== "0", wrap: true, sourceUrl: "page-hook.js" },
   // Also injected into every frame (isolated world): minified too.
-  relay: { src: "src/content/relay.ts", minify: true },
+  relay: { src: "src/content/relay.ts", minify: process.env.HOOK_MINIFY !== "0" },
   background: { src: "src/background/index.ts" },
   devtools: { src: "src/devtools/devtools.ts" },
   panel: { src: "src/panel/index.tsx" },

@@ -3,6 +3,7 @@
 // that Playwright serialises into the browser with page.evaluate().
 // Usage: node scripts/run-ts.mjs <entry.ts> [args...]
 import * as esbuild from "esbuild";
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -12,7 +13,11 @@ if (!entry) {
   console.error("usage: node scripts/run-ts.mjs <entry.ts> [args...]");
   process.exit(2);
 }
-const outfile = path.join(root, "node_modules", ".cache", "run-ts", `${path.basename(entry, ".ts")}.mjs`);
+// node_modules may be shared by several checkouts (a git worktree links the main one's): each
+// checkout bundles into its own folder, and tells the bundle where it lives (paths.ts).
+const checkout = createHash("sha256").update(root).digest("hex").slice(0, 12);
+const outfile = path.join(root, "node_modules", ".cache", "run-ts", checkout, `${path.basename(entry, ".ts")}.mjs`);
+process.env.LLM_TRACE_REPO_ROOT = root;
 await esbuild.build({
   entryPoints: [path.resolve(entry)],
   outfile,
