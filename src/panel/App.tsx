@@ -205,7 +205,7 @@ export function App({ spans, traces, exchange, compare, replay, datasets, run, r
           </div>
           <Splitter vertical={false} label="Resize waterfall" onResize={layout.resizeWaterfall} />
           <div class="detail-pane" ref={detailRef} tabIndex={-1}>
-            {span ? <SpanDetail span={span} detail={detail} review={review} exchange={exchange.exchange.value} trace={trace} conversation={conversation} onSelectSpan={traces.selectSpan}
+            {span ? <SpanDetail span={span} detail={detail} review={review} exchange={exchange.exchange.value} mediaExchange={exchange.media.value} trace={trace} conversation={conversation} onSelectSpan={traces.selectSpan}
               onEditAndResend={span.kind === "llm" && live && span.exchangeId !== undefined ? () => replay.open(span) : undefined}
               addToDataset={span.kind === "llm" ? <AddToDataset key={span.spanId} datasets={datasets} span={span} trace={trace?.spans} filtered={() => traces.visible.value.flatMap((r) => r.trace.spans)} /> : undefined}
               compareWith={span.kind === "llm" ? { candidates: traces.traces.value, onPick: (other, name) => compare.compare(sideOfSpan(span, sessions.sourceLabel(spans.session.value), trace ? traces.visible.value.find((r) => r.trace === trace)?.summary.name : undefined), sideOfSpan(other, sessions.sourceLabel(spans.session.value), name), "spans") } : undefined} />

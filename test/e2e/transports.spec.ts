@@ -17,7 +17,7 @@ import { chromeImporterProblems } from "../unit/files/chrome-importer";
 import type { LiveResult } from "./pages/live/page";
 import { launchWithExtension, openPanelTab, readStore, type WithExtension } from "./support/chromium";
 import { checkLiveSpans, liveSpans } from "./support/live-expect";
-import { createLiveMock } from "./support/live-mock";
+import { SPOKEN_BYTES, createLiveMock } from "./support/live-mock";
 import { chromiumArgsFor, startSdkSite, type SdkServer } from "./support/sdk-bundle";
 import { MOCK_OPTIONS } from "./support/sdk-expect";
 import { LIVE_PAGE_DIR, REPO_ROOT } from "./support/paths";
@@ -54,7 +54,15 @@ test("the panel shows a realtime session as a trace; its HAR export passes Chrom
   await expect(row).toBeVisible();
   await row.click();
   await expect(panel.locator(".wf-row", { hasText: "execute_tool get_weather" }).first()).toBeVisible();
+  // The last response was spoken: its audio plays in the panel, decoded from the session's messages.
   await panel.locator(".wf-row", { hasText: "chat gpt-realtime" }).last().click();
+  const player = panel.locator("audio.dt-audio").first();
+  await expect(player).toBeVisible();
+  const seconds = await player.evaluate((a: HTMLAudioElement) => new Promise<number>((resolve) => {
+    if (a.readyState >= 1) resolve(a.duration);
+    else a.addEventListener("loadedmetadata", () => resolve(a.duration), { once: true });
+  }));
+  expect(seconds).toBeCloseTo(SPOKEN_BYTES / 2 / 24_000, 2);
   await panel.screenshot({ path: path.join(SCREENSHOTS, "realtime-session.png") });
   // The session's own span: its messages both ways, like the Network panel's Messages tab.
   await panel.locator(".wf-row", { hasText: "OpenAI Realtime" }).first().click();

@@ -3,8 +3,8 @@ import { classifyExchange } from "./classify";
 import { costOf, type PriceTable } from "./cost";
 import type { UserRule } from "./rules";
 import { placeFirst } from "../assembly";
-import { headerValue, isMessageSession, wsMessages, type Exchange, type ExchangeRecord, type SpanRecord } from "../contract";
-import { liveSessionSpans, type LiveSession } from "./live-session";
+import { headerValue, isMessageSession, wsMessages, type Exchange, type ExchangeRecord, type SpanRecord, type WsMessage } from "../contract";
+import { audioText, liveSessionSpans, type LiveAudio, type LiveSession } from "./live-session";
 import { isOpenAIRealtime, parseOpenAIRealtime } from "./live-openai";
 import { isGeminiLive, parseGeminiLive } from "./live-gemini";
 
@@ -65,7 +65,7 @@ export function deriveSpans(exchange: Exchange, origin: Pick<ExchangeRecord, "ta
   const url = exchange.request.url;
   let session: LiveSession | undefined;
   try {
-    session = isGeminiLive(url) ? parseGeminiLive(url, messages) : isOpenAIRealtime(url, messages) ? parseOpenAIRealtime(url, messages) : undefined;
+    session = liveSessionOf(url, messages);
   } catch (e) {
     span.attributes["llm_trace.parse_error"] = `internal parser error: ${e instanceof Error ? e.message : String(e)}`;
   }
@@ -80,6 +80,31 @@ export function deriveSpans(exchange: Exchange, origin: Pick<ExchangeRecord, "ta
   const name = exchange.transport === "webrtc" ? `WebRTC data channel ${decodeLabel(path)}` : `WebSocket ${path}`;
   const base: SpanRecord = { ...span, name, attributes: { ...span.attributes, "llm_trace.websocket.messages": messages.length } };
   return session ? liveSessionSpans(base, messages, session, options.prices) : [base];
+}
+
+/** The model session a socket's messages hold (OpenAI Realtime, Gemini Live), or undefined. */
+export function liveSessionOf(url: string, messages: readonly WsMessage[]): LiveSession | undefined {
+  return isGeminiLive(url) ? parseGeminiLive(url, messages) : isOpenAIRealtime(url, messages) ? parseOpenAIRealtime(url, messages) : undefined;
+}
+
+/**
+ * The spoken output a span's audio part stands for (its first characters and length, as
+ * audioText gives them), found again among the session's responses; undefined when the
+ * recorded messages do not hold all of it (the body cap cut the session).
+ */
+export function findLiveAudio(url: string, messages: readonly WsMessage[], head: string, length: number): LiveAudio | undefined {
+  let session: LiveSession | undefined;
+  try {
+    session = liveSessionOf(url, messages);
+  } catch {
+    return undefined;
+  }
+  for (const r of session?.responses ?? []) {
+    if (!r.audio) continue;
+    const text = audioText(r.audio);
+    if (text.length === length && text.head.startsWith(head.slice(0, 256))) return r.audio;
+  }
+  return undefined;
 }
 
 function decodeLabel(path: string): string {

@@ -9,7 +9,7 @@
  */
 export { classifyExchange, type ClassifyOptions } from "./classify";
 export type { SpanDraft } from "./draft";
-export { deriveSpan, deriveSpans, type DeriveOptions } from "./derive";
+export { deriveSpan, deriveSpans, findLiveAudio, type DeriveOptions } from "./derive";
 export {
   DEFAULT_PRICES, PRICES_AS_OF, costOf, findPrice, parsePriceTable,
   type Cost, type CostLine, type CostPart, type ModelPrice, type ParsedPrices, type PriceMatch, type PriceTable,

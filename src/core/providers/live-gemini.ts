@@ -9,7 +9,7 @@
 import type { WsMessage } from "../contract";
 import { arr, isObj, name, num, obj, pick, str, type Obj } from "./json";
 import type { LiveResponse, LiveSession } from "./live-session";
-import { messageJson } from "./live-session";
+import { addAudio, messageJson } from "./live-session";
 import { geminiUsage, partsOf, role, toolDefinitions } from "./gemini";
 import { text as textPart, toolResponse, type Message, type Part } from "./messages";
 import type { Usage } from "./draft";
@@ -90,9 +90,11 @@ export function parseGeminiLive(url: string, messages: readonly WsMessage[]): Li
       const transcript = str(obj(pick(sc, "outputTranscription", "output_transcription"))?.text);
       const heard = str(obj(pick(sc, "inputTranscription", "input_transcription"))?.text);
       if (heard) input.push({ role: "user", parts: [textPart(heard)] });
-      if (parts.some(isContent) || transcript) {
+      const spoken = audioOf(turn?.parts);
+      if (parts.some(isContent) || transcript || spoken.length) {
         const r = open(m.time);
         if (r.firstDelta === undefined) r.firstDelta = m.time;
+        for (const a of spoken) addAudio(r, a.mime, a.data);
         for (const p of transcript ? [...parts.filter((p) => p.type !== "blob"), textPart(transcript)] : parts) append(r, p);
       }
       if (pick(sc, "turnComplete", "turn_complete") === true || pick(sc, "interrupted") === true) {
@@ -122,6 +124,18 @@ export function parseGeminiLive(url: string, messages: readonly WsMessage[]): Li
     }
   }
   return session;
+}
+
+/** The audio chunks (inlineData with an audio/* type) among a model turn's parts, raw. */
+function audioOf(parts: unknown): { mime: string; data: string }[] {
+  const out: { mime: string; data: string }[] = [];
+  for (const p of arr(parts)) {
+    const inline = isObj(p) ? obj(pick(p, "inlineData", "inline_data")) : undefined;
+    const mime = name(pick(inline ?? {}, "mimeType", "mime_type"));
+    const data = str(inline?.data);
+    if (mime && data && mime.toLowerCase().startsWith("audio/")) out.push({ mime, data });
+  }
+  return out;
 }
 
 function isContent(p: Part): boolean {

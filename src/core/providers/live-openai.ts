@@ -8,11 +8,12 @@
 import type { WsMessage } from "../contract";
 import { arr, isObj, name, obj, str, type Obj } from "./json";
 import type { LiveResponse, LiveSession, LiveToolCall } from "./live-session";
-import { messageJson } from "./live-session";
+import { addAudio, messageJson } from "./live-session";
 import { text as textPart, toolResponse, type Message, type Part } from "./messages";
 import { openAIUsage, toolDefinitions } from "./openai-common";
 import { parseArguments } from "./json";
 
+const AUDIO_DELTAS = new Set(["response.output_audio.delta", "response.audio.delta"]);
 const TEXT_DELTAS = new Set(["response.output_text.delta", "response.text.delta", "response.output_audio_transcript.delta", "response.audio_transcript.delta"]);
 
 /** Whether the session speaks OpenAI Realtime: its URL, or a server event only it sends. */
@@ -41,6 +42,8 @@ export function parseOpenAIRealtime(url: string, messages: readonly WsMessage[])
   let turnEnd: number | undefined;
   const calls = new Map<string, LiveToolCall>();
   let current: LiveResponse | undefined;
+  /** The session's output audio format (pcm16 at 24 kHz unless the session says otherwise). */
+  const audio = { mime: "audio/pcm;rate=24000" };
 
   const responseOf = (e: Obj): LiveResponse | undefined => {
     const id = name(e.response_id) ?? name(obj(e.response)?.id);
@@ -53,7 +56,10 @@ export function parseOpenAIRealtime(url: string, messages: readonly WsMessage[])
     const type = name(e.type);
     if (!type) continue;
     if (m.type === "send") {
-      if (type === "session.update") readSessionConfig(session, obj(e.session));
+      if (type === "session.update") {
+        readSessionConfig(session, obj(e.session));
+        readAudioFormat(audio, obj(e.session));
+      }
       else if (type === "conversation.item.create") {
         const item = obj(e.item);
         const msg = item && itemMessage(item);
@@ -74,6 +80,7 @@ export function parseOpenAIRealtime(url: string, messages: readonly WsMessage[])
         const s = obj(e.session);
         if (name(s?.model)) session.model = name(s?.model);
         if (type === "session.created" || !session.instructions) readSessionConfig(session, s);
+        readAudioFormat(audio, s);
         break;
       }
       case "input_audio_buffer.speech_stopped":
@@ -147,7 +154,13 @@ export function parseOpenAIRealtime(url: string, messages: readonly WsMessage[])
         break;
       }
       default:
-        if (TEXT_DELTAS.has(type)) {
+        if (AUDIO_DELTAS.has(type)) {
+          const r = responseOf(e);
+          const delta = str(e.delta);
+          if (!r || delta === undefined) break;
+          if (r.firstDelta === undefined) r.firstDelta = m.time;
+          addAudio(r, audio.mime, delta);
+        } else if (TEXT_DELTAS.has(type)) {
           const r = responseOf(e);
           const delta = str(e.delta);
           if (!r || delta === undefined) break;
@@ -167,6 +180,23 @@ function readSessionConfig(session: LiveSession, s: Obj | undefined): void {
   if (typeof s.instructions === "string" && s.instructions !== "") session.instructions = s.instructions;
   const tools = toolDefinitions(s.tools);
   if (tools.length) session.tools = tools;
+}
+
+/** Beta names of output audio formats, as media types. */
+const BETA_FORMATS: Record<string, string> = { pcm16: "audio/pcm;rate=24000", g711_ulaw: "audio/pcmu", g711_alaw: "audio/pcma" };
+
+/** The output audio format a session states: GA `audio.output.format`, beta `output_audio_format`. */
+function readAudioFormat(audio: { mime: string }, s: Obj | undefined): void {
+  if (!s) return;
+  const format = obj(obj(obj(s.audio)?.output)?.format);
+  const type = name(format?.type);
+  if (type) {
+    const rate = typeof format?.rate === "number" && Number.isInteger(format.rate) ? format.rate : undefined;
+    audio.mime = type === "audio/pcm" ? `audio/pcm;rate=${rate ?? 24_000}` : type;
+    return;
+  }
+  const beta = name(s.output_audio_format);
+  if (beta) audio.mime = BETA_FORMATS[beta] ?? beta;
 }
 
 function addCall(r: LiveResponse, calls: Map<string, LiveToolCall>, id: string | undefined, callName: string | undefined, args: string | undefined, time: number): void {

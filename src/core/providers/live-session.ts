@@ -12,7 +12,7 @@ import { TRACE_CONTEXT, hashSpanId, traceIdFor } from "../assembly";
 import type { Usage } from "./draft";
 import { normalizeFinishReason } from "./draft";
 import { costOf, type PriceTable } from "./cost";
-import type { Message, Part, ToolDefinition } from "./messages";
+import { base64Bytes, shortPayload, type Message, type Part, type ToolDefinition } from "./messages";
 
 export interface LiveToolCall {
   id?: string | undefined;
@@ -23,6 +23,16 @@ export interface LiveToolCall {
   /** When the page sent the result back, and the result. */
   resultTime?: number;
   result?: unknown;
+}
+
+/**
+ * A response's spoken output: the base64 chunks the server sent, in order, and their format.
+ * Each chunk is base64 of its own (padded on its own), so the audio is the chunks decoded one
+ * by one and joined, never their text joined.
+ */
+export interface LiveAudio {
+  mime: string;
+  chunks: string[];
 }
 
 export interface LiveResponse {
@@ -38,6 +48,49 @@ export interface LiveResponse {
   usage?: Usage | undefined;
   toolCalls: LiveToolCall[];
   error?: { type: string; message?: string | undefined };
+  audio?: LiveAudio;
+}
+
+/** Add a chunk of spoken output to `r`. */
+export function addAudio(r: LiveResponse, mime: string, chunk: string): void {
+  if (chunk === "") return;
+  if (!r.audio) r.audio = { mime, chunks: [] };
+  r.audio.chunks.push(chunk);
+}
+
+/** What the audio decodes to, in bytes (each chunk padded on its own). */
+export function audioBytes(audio: LiveAudio): number {
+  let n = 0;
+  for (const c of audio.chunks) n += base64Bytes(c.length, c.slice(-2));
+  return n;
+}
+
+/** The audio's base64 characters, all chunks, and its first characters (those a span keeps). */
+export function audioText(audio: LiveAudio): { head: string; length: number } {
+  let head = "";
+  let length = 0;
+  for (const c of audio.chunks) {
+    if (head.length < 256) head += c.slice(0, 256 - head.length);
+    length += c.length;
+  }
+  return { head, length };
+}
+
+/**
+ * The spoken output as a message part: a blob whose content is shortened as other inline media
+ * are, so the panel finds the response's chunks again in the session's messages (findLiveAudio).
+ */
+function audioPart(audio: LiveAudio): Part {
+  const { head, length } = audioText(audio);
+  return { type: "blob", modality: "audio", mime_type: audio.mime, content: shortPayload(head, length) };
+}
+
+/** Seconds of 16-bit PCM audio, when the format says its rate. */
+function pcmSeconds(mime: string, bytes: number): number | undefined {
+  const m = /^audio\/(?:pcm|pcm16|l16)(?![\w-])\s*(?:;\s*rate=(\d{3,6}))?/i.exec(mime);
+  if (!m) return undefined;
+  const rate = m[1] ? Number(m[1]) : 24_000;
+  return Math.round((bytes / 2 / rate) * 1000) / 1000;
 }
 
 export interface LiveSession {
@@ -97,7 +150,13 @@ export function liveSessionSpans(base: SpanRecord, messages: readonly WsMessage[
     if (session.instructions) a["gen_ai.system_instructions"] = JSON.stringify([{ type: "text", content: session.instructions }]);
     if (session.tools.length) a["gen_ai.tool.definitions"] = JSON.stringify(session.tools);
     if (r.input.length) a["gen_ai.input.messages"] = JSON.stringify(r.input);
-    const parts = [...r.output, ...r.toolCalls.map((c) => ({ type: "tool_call", ...(c.id ? { id: c.id } : {}), name: c.name, ...(c.arguments !== undefined ? { arguments: c.arguments } : {}) }))];
+    if (r.audio) {
+      const bytes = audioBytes(r.audio);
+      a["llm_trace.audio.output_bytes"] = bytes;
+      const seconds = pcmSeconds(r.audio.mime, bytes);
+      if (seconds !== undefined) a["llm_trace.audio.output_seconds"] = seconds;
+    }
+    const parts = [...r.output, ...(r.audio ? [audioPart(r.audio)] : []), ...r.toolCalls.map((c) => ({ type: "tool_call", ...(c.id ? { id: c.id } : {}), name: c.name, ...(c.arguments !== undefined ? { arguments: c.arguments } : {}) }))];
     const reason = r.finishReason ?? (r.toolCalls.length ? "tool_call" : r.end !== undefined ? "stop" : undefined);
     if (reason) a["gen_ai.response.finish_reasons"] = [reason];
     if (parts.length) a["gen_ai.output.messages"] = JSON.stringify([{ role: "assistant", parts, ...(reason ? { finish_reason: normalizeFinishReason(reason) } : {}) }]);

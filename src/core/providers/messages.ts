@@ -90,7 +90,21 @@ export function toolResponse(id: string | undefined, response: unknown): Part {
 const MAX_INLINE = 256;
 
 function shorten(data: string): string {
-  return data.length > MAX_INLINE ? `${data.slice(0, MAX_INLINE)}…[${data.length} chars]` : data;
+  return data.length > MAX_INLINE ? shortPayload(data, data.length) : data;
+}
+
+/**
+ * A base64 payload of `length` characters as a span keeps it: its first characters (of `head`,
+ * which starts it) and its length; the panel finds the rest in the exchange (panel/detail-model/media.ts).
+ */
+export function shortPayload(head: string, length: number): string {
+  return `${head.slice(0, MAX_INLINE)}…[${length} chars]`;
+}
+
+/** Bytes a base64 text of `length` characters decodes to (padding estimated when unseen). */
+export function base64Bytes(length: number, tail = ""): number {
+  const pad = tail.endsWith("==") ? 2 : tail.endsWith("=") ? 1 : 0;
+  return Math.max(0, Math.floor((length * 3) / 4) - pad);
 }
 
 export function modalityOf(mime: string | undefined, fallback = "image"): string {

@@ -37,6 +37,8 @@ export interface SpanDetailProps {
   detail: DetailStore;
   /** undefined: loading; null: no HTTP data, or no longer stored. */
   exchange: Exchange | null | undefined;
+  /** Where the span's media payloads are: `exchange`, or a live response's session (state/selection.ts). */
+  mediaExchange?: Exchange | null | undefined;
   /** The span's trace: links between tool calls and results, and a root's summary and chat. */
   trace: Trace<SpanRecord> | undefined;
   /** The conversation the trace is a turn of, for the root's chat. */
@@ -94,7 +96,7 @@ function TabContent({ tab, span, exchange, spans, trace, conversation, onSelectS
 /** Whether a model call of the trace recorded messages. */
 const hasMessages = (spans: readonly SpanRecord[]) => spans.some((s) => (s.kind === "llm" || s.kind === "agent") && (s.attributes["gen_ai.input.messages"] !== undefined || s.attributes["gen_ai.output.messages"] !== undefined));
 
-export function SpanDetail({ span, detail, exchange, trace, conversation, onSelectSpan, compareWith, onEditAndResend, addToDataset, review }: SpanDetailProps): JSX.Element {
+export function SpanDetail({ span, detail, exchange, mediaExchange = exchange, trace, conversation, onSelectSpan, compareWith, onEditAndResend, addToDataset, review }: SpanDetailProps): JSX.Element {
   const root = isTraceRoot(span, trace);
   const tabs = useMemo(() => {
     const own = tabsFor(span);
@@ -121,7 +123,7 @@ export function SpanDetail({ span, detail, exchange, trace, conversation, onSele
       <ToolNavContext.Provider value={nav}>
         {/* Keyed by span and tab: a new selection starts collapsed and scrolled to the top. */}
         <div class="dt-panel" role="tabpanel" id={panelDomId(active)} aria-labelledby={tabDomId(active)} tabIndex={0} key={`${span.spanId}:${active}`}>
-          <SpanExchange.Provider value={{ exchange }}>
+          <SpanExchange.Provider value={{ exchange: mediaExchange }}>
             <TabContent tab={active} span={span} exchange={exchange} spans={spans} trace={trace} conversation={root ? conversation : undefined} onSelectSpan={onSelectSpan} />
           </SpanExchange.Provider>
         </div>

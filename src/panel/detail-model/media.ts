@@ -6,7 +6,9 @@
  * becomes bytes with a checked media type that the panel shows through a blob: URL.
  */
 import type { Exchange } from "../../core/contract";
-import { responseText } from "../../core/contract";
+import { isMessageSession, responseText, wsMessages } from "../../core/contract";
+import { findLiveAudio } from "../../core/providers";
+import { base64Bytes } from "../../core/providers/messages";
 import type { Part } from "./messages";
 
 export type MediaKind = "image" | "audio" | "video" | "document";
@@ -32,11 +34,6 @@ const SHORTENED = /^([A-Za-z0-9+/=_-]*)…\[(\d+) chars\]$/;
 
 const str = (v: unknown): string | undefined => (typeof v === "string" && v !== "" ? v : undefined);
 
-/** Bytes a base64 text of `length` characters decodes to (padding estimated when unseen). */
-export function base64Bytes(length: number, tail = ""): number {
-  const pad = tail.endsWith("==") ? 2 : tail.endsWith("=") ? 1 : 0;
-  return Math.max(0, Math.floor((length * 3) / 4) - pad);
-}
 
 function kindOf(part: Part, mime: string | undefined): MediaKind {
   const m = str(part.modality) ?? mime?.split("/")[0];
@@ -132,6 +129,8 @@ export function findPayload(text: string, prefix: string, length: number): strin
 
 export type PayloadResult =
   | { state: "found"; data: string }
+  /** Audio a live session sent in chunks, each base64 of its own: decoded and joined. */
+  | { state: "found"; bytes: Uint8Array }
   | { state: "loading" }
   /** The body holding it was cut at the capture cap, or not recorded. */
   | { state: "missing"; why: "cap" | "not-recorded" | "not-found" };
@@ -141,6 +140,7 @@ export function payloadOf(view: MediaView, exchange: Exchange | null | undefined
   if (view.data !== undefined) return { state: "found", data: view.data };
   if (exchange === undefined) return { state: "loading" };
   if (!exchange || view.prefix === undefined || view.length === undefined) return { state: "missing", why: "not-recorded" };
+  if (isMessageSession(exchange.transport)) return liveAudioPayload(view, exchange);
   const body = inInput ? exchange.request.body : exchange.response?.body;
   const text = inInput ? body?.text : body?.text ?? responseText(exchange);
   if (text) {
@@ -150,6 +150,27 @@ export function payloadOf(view: MediaView, exchange: Exchange | null | undefined
   if (body?.truncated) return { state: "missing", why: "cap" };
   if (!text) return { state: "missing", why: "not-recorded" };
   return { state: "missing", why: "not-found" };
+}
+
+/** A live response's spoken output, from its session's messages (core/providers/derive.ts, findLiveAudio). */
+function liveAudioPayload(view: MediaView, exchange: Exchange): PayloadResult {
+  const audio = findLiveAudio(exchange.request.url, wsMessages(exchange.chunks), view.prefix ?? "", view.length ?? 0);
+  if (!audio) return { state: "missing", why: exchange.response?.body?.truncated ? "cap" : "not-found" };
+  const pieces: Uint8Array[] = [];
+  let size = 0;
+  for (const chunk of audio.chunks) {
+    const bytes = decodeBase64(chunk);
+    if (!bytes) return { state: "missing", why: "not-found" };
+    pieces.push(bytes);
+    size += bytes.length;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return { state: "found", bytes: out };
 }
 
 /** base64 (standard or URL-safe) to bytes; undefined when it is not base64. */

@@ -1,4 +1,8 @@
-/** The exchange (request/response/body) of the selected span, fetched on demand. */
+/**
+ * The exchange (request/response/body) of the selected span, fetched on demand; and the one its
+ * media payloads are found in (`media`): its own, or for a response of a live session, which has
+ * no HTTP exchange of its own, the session's (its messages hold the response's audio).
+ */
 import { effect, signal } from "@preact/signals";
 import type { Exchange } from "../../core/contract";
 import type { ReadonlySignal } from "@preact/signals";
@@ -8,6 +12,7 @@ import type { TraceStore } from "./traces";
 /** `session`: the imported session on show (its exchanges are in its own database), or undefined for the live tab. */
 export function createExchangeLoader(connection: Connection, traces: TraceStore, session: ReadonlySignal<number | undefined>) {
   const exchange = signal<Exchange | null | undefined>(undefined);
+  const media = signal<Exchange | null | undefined>(undefined);
   let request = 0;
   let shownId: string | undefined;
 
@@ -20,20 +25,34 @@ export function createExchangeLoader(connection: Connection, traces: TraceStore,
     if (span?.spanId !== shownId) {
       shownId = span?.spanId;
       exchange.value = undefined;
+      media.value = undefined;
     }
-    if (!span?.exchangeId) {
+    const sessionId = span?.attributes["llm_trace.live.session"];
+    const id = span?.exchangeId ?? (typeof sessionId === "string" ? sessionId : undefined);
+    if (!span || !id) {
       exchange.value = span ? null : undefined;
+      media.value = exchange.value;
       return;
     }
+    const own = span.exchangeId !== undefined;
+    if (!own) exchange.value = null;
     void span.updatedAt;
     const viewing = session.value;
-    connection.call("getExchange", { id: span.exchangeId, ...(viewing !== undefined ? { session: viewing } : {}) }).then(
-      (ex) => { if (mine === request) exchange.value = ex; },
-      () => { if (mine === request) exchange.value = null; },
+    connection.call("getExchange", { id, ...(viewing !== undefined ? { session: viewing } : {}) }).then(
+      (ex) => {
+        if (mine !== request) return;
+        if (own) exchange.value = ex;
+        media.value = ex;
+      },
+      () => {
+        if (mine !== request) return;
+        if (own) exchange.value = null;
+        media.value = null;
+      },
     );
   });
 
-  return { exchange, dispose };
+  return { exchange, media, dispose };
 }
 
 export type ExchangeLoader = ReturnType<typeof createExchangeLoader>;

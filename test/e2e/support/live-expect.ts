@@ -58,7 +58,9 @@ export function checkLiveSpans(data: StoredData, result: LiveResult): void {
       inputTokens: m.attributes["gen_ai.usage.input_tokens"],
       outputTokens: m.attributes["gen_ai.usage.output_tokens"],
       toolCalls: toolCallsOf(m),
+      audioBytes: m.attributes["llm_trace.audio.output_bytes"],
     })), `${seen.api}: each response as the client saw it`).toEqual(seen.responses.map((r) => ({ ...r })));
+    expect(seen.responses.filter((r) => r.audioBytes !== undefined), `${seen.api}: one spoken answer`).toHaveLength(1);
     for (const m of models) {
       expect(m.attributes["gen_ai.response.model"]).toBe(seen.model);
       expect(m.status).toBe("ok");

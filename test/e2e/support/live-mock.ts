@@ -7,7 +7,8 @@
  * delta, so a span's time to first delta must be at least that.
  *
  * A user message that mentions the weather gets a tool call (get_weather) first; the answer
- * after the tool's result quotes it.
+ * after the tool's result quotes it. One that asks to say it "out loud" is answered in speech:
+ * 16-bit PCM at 24 kHz (a tone) in chunks, each base64 of its own, with its transcript.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
@@ -21,6 +22,19 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A reply in a few deltas, as the APIs stream them. */
 const pieces = (text: string): string[] => text.match(/.{1,6}/gs) ?? [text];
 const tokens = (text: string): number => Math.ceil(text.length / 4);
+
+/** Half a second of a 440 Hz tone, 16-bit little-endian PCM at 24 kHz. */
+export const SPOKEN_BYTES = 24_000;
+/** Not a multiple of 3: every chunk's base64 ends in padding, as real servers' chunks do. */
+const AUDIO_CHUNK = 4_802;
+function spokenChunks(): string[] {
+  const pcm = Buffer.alloc(SPOKEN_BYTES);
+  for (let i = 0; i < SPOKEN_BYTES / 2; i++) pcm.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 440 * i) / 24_000) * 8000), i * 2);
+  const out: string[] = [];
+  for (let at = 0; at < pcm.length; at += AUDIO_CHUNK) out.push(pcm.subarray(at, at + AUDIO_CHUNK).toString("base64"));
+  return out;
+}
+const SPOKEN_TEXT = "This answer is spoken.";
 
 export interface LiveMock {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -106,6 +120,22 @@ function openaiRealtime(ws: WebSocket): void {
       send({ type: "response.done", response: { id, object: "realtime.response", status: "completed", output: [item], usage: { total_tokens: input + 12, input_tokens: input, output_tokens: 12 } } });
       return;
     }
+    if (last?.type === "message" && /out loud/i.test(last.text ?? "")) {
+      const itemId = `item_${++n}`;
+      send({ type: "response.output_item.added", response_id: id, output_index: 0, item: { id: itemId, type: "message", role: "assistant", status: "in_progress", content: [] } });
+      send({ type: "response.content_part.added", response_id: id, item_id: itemId, output_index: 0, content_index: 0, part: { type: "output_audio", transcript: "" } });
+      for (const delta of spokenChunks()) {
+        send({ type: "response.output_audio.delta", response_id: id, item_id: itemId, output_index: 0, content_index: 0, delta });
+        await sleep(5);
+      }
+      for (const p of pieces(SPOKEN_TEXT)) send({ type: "response.output_audio_transcript.delta", response_id: id, item_id: itemId, output_index: 0, content_index: 0, delta: p });
+      send({ type: "response.output_audio.done", response_id: id, item_id: itemId, output_index: 0, content_index: 0 });
+      send({ type: "response.output_audio_transcript.done", response_id: id, item_id: itemId, output_index: 0, content_index: 0, transcript: SPOKEN_TEXT });
+      const item = { id: itemId, type: "message", role: "assistant", status: "completed", content: [{ type: "output_audio", transcript: SPOKEN_TEXT }] };
+      send({ type: "response.output_item.done", response_id: id, output_index: 0, item });
+      send({ type: "response.done", response: { id, object: "realtime.response", status: "completed", output: [item], usage: { total_tokens: input + 40, input_tokens: input, output_tokens: 40 } } });
+      return;
+    }
     const text = last?.type === "function_call_output" ? `The weather tool says: ${last.output}` : `Hello! You said: ${last?.text ?? ""}`;
     const itemId = `item_${++n}`;
     send({ type: "response.output_item.added", response_id: id, output_index: 0, item: { id: itemId, type: "message", role: "assistant", status: "in_progress", content: [] } });
@@ -135,7 +165,7 @@ function geminiLive(ws: WebSocket): void {
     else if (m.clientContent?.turnComplete) {
       const said = (m.clientContent.turns ?? []).flatMap((t) => t.parts ?? []).map((p) => p.text ?? "").join("");
       promptTokens += tokens(said);
-      void (/weather/i.test(said) ? toolCall() : answer(`Hi from Gemini Live. You said: ${said}`));
+      void (/weather/i.test(said) ? toolCall() : /out loud/i.test(said) ? speak() : answer(`Hi from Gemini Live. You said: ${said}`));
     } else if (m.toolResponse) {
       const r = m.toolResponse.functionResponses?.[0];
       void answer(`The weather tool says: ${JSON.stringify(r?.response)}`);
@@ -145,6 +175,18 @@ function geminiLive(ws: WebSocket): void {
   async function toolCall(): Promise<void> {
     await sleep(FIRST_DELTA_MS);
     send({ toolCall: { functionCalls: [{ id: "function-call-1", name: "get_weather", args: { city: "Paris" } }] }, usageMetadata: { promptTokenCount: promptTokens, responseTokenCount: 7, totalTokenCount: promptTokens + 7 } });
+  }
+
+  async function speak(): Promise<void> {
+    await sleep(FIRST_DELTA_MS);
+    for (const data of spokenChunks()) {
+      send({ serverContent: { modelTurn: { role: "model", parts: [{ inlineData: { mimeType: "audio/pcm;rate=24000", data } }] } } });
+      await sleep(5);
+    }
+    send({ serverContent: { outputTranscription: { text: SPOKEN_TEXT } } });
+    send({ serverContent: { generationComplete: true } });
+    send({ serverContent: { turnComplete: true }, usageMetadata: { promptTokenCount: promptTokens, responseTokenCount: 40, totalTokenCount: promptTokens + 40 } });
+    promptTokens += 40;
   }
 
   async function answer(text: string): Promise<void> {

@@ -162,3 +162,92 @@ describe("any other WebSocket", () => {
     assert.equal(spansOf(session(gem, [[1, "r", { serverContent: { modelTurn: { parts: "x" } } }], [2, "r", { toolCall: { functionCalls: [null] } }]]))[0]!.kind, "agent");
   });
 });
+
+describe("spoken output of a live response", () => {
+  /** 16-bit PCM samples, as base64 of their own: chunk sizes that are not multiples of 3 pad each chunk. */
+  const pcm = (n: number, seed: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (i * 7 + seed) & 0xff);
+  const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
+  const chunks = [pcm(4802, 1), pcm(4000, 2), pcm(1234, 3)];
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  const joined = Buffer.concat(chunks.map((c) => Buffer.from(c)));
+
+  it("OpenAI Realtime: keeps the audio's size and a part the panel finds again in the session, decoded chunk by chunk", async () => {
+    const url = "wss://api.openai.com/v1/realtime?model=gpt-realtime";
+    const messages: Msg[] = [
+      [10, "r", { type: "session.created", session: { model: "gpt-realtime", audio: { output: { format: { type: "audio/pcm", rate: 24000 } } } } }],
+      [15, "s", { type: "response.create" }],
+      [20, "r", { type: "response.created", response: { id: "resp_a" } }],
+      [90, "r", { type: "response.output_audio_transcript.delta", response_id: "resp_a", delta: "Hello." }],
+      ...chunks.map((c, i): Msg => [100 + i, "r", { type: "response.output_audio.delta", response_id: "resp_a", delta: b64(c) }]),
+      [200, "r", { type: "response.done", response: { id: "resp_a", status: "completed", output: [{ type: "message", content: [{ type: "output_audio", transcript: "Hello." }] }], usage: { input_tokens: 5, output_tokens: 9 } } }],
+      // A second response with text only: its span has no audio.
+      [300, "s", { type: "response.create" }],
+      [301, "r", { type: "response.created", response: { id: "resp_b" } }],
+      [350, "r", { type: "response.output_text.delta", response_id: "resp_b", delta: "ok" }],
+      [360, "r", { type: "response.done", response: { id: "resp_b", status: "completed", output: [] } }],
+    ];
+    const ex = session(url, messages);
+    const [, spoken, plain] = spansOf(ex);
+    assert.equal(spoken!.attributes["llm_trace.audio.output_bytes"], total);
+    assert.equal(spoken!.attributes["llm_trace.audio.output_seconds"], Math.round((total / 2 / 24000) * 1000) / 1000);
+    // The first delta is the transcript's, at 90 ms after the request at 15.
+    assert.equal(spoken!.attributes["gen_ai.response.time_to_first_chunk"], 0.075);
+    const parts = output(spoken!)[0].parts as { type: string; modality?: string; mime_type?: string; content?: string }[];
+    assert.deepEqual(parts.map((p) => p.type), ["text", "blob"]);
+    const audio = parts[1]!;
+    assert.equal(audio.modality, "audio");
+    assert.equal(audio.mime_type, "audio/pcm;rate=24000");
+    assert.match(audio.content!, /…\[\d+ chars\]$/);
+    assert.equal(plain!.attributes["llm_trace.audio.output_bytes"], undefined);
+
+    const { payloadOf, mediaOf, playable } = await import("../../../src/panel/detail-model/media");
+    const view = mediaOf(audio);
+    const found = payloadOf(view, ex, false);
+    assert.ok(found.state === "found" && "bytes" in found, JSON.stringify(found));
+    assert.deepEqual(Buffer.from(found.bytes), joined);
+    const shown = playable(view, found.bytes);
+    assert.equal(shown.as, "audio");
+    assert.equal(shown.as === "audio" && shown.mime, "audio/wav");
+
+    // The session cut at the cap before the last chunk: not found, and the panel says why.
+    const cut = session(url, messages.slice(0, 6));
+    cut.response!.body = { truncated: true };
+    const missing = payloadOf(view, cut, false);
+    assert.deepEqual(missing, { state: "missing", why: "cap" });
+  });
+
+  it("OpenAI Realtime beta: the session's output_audio_format names the format", () => {
+    const messages: Msg[] = [
+      [10, "r", { type: "session.created", session: { model: "gpt-4o-realtime-preview", output_audio_format: "g711_ulaw" } }],
+      [20, "r", { type: "response.created", response: { id: "r1" } }],
+      [30, "r", { type: "response.audio.delta", response_id: "r1", delta: b64(pcm(300, 4)) }],
+      [40, "r", { type: "response.done", response: { id: "r1", status: "completed", output: [] } }],
+    ];
+    const [, r] = spansOf(session("wss://api.openai.com/v1/realtime?model=gpt-4o-realtime-preview", messages));
+    assert.equal(r!.attributes["llm_trace.audio.output_bytes"], 300);
+    assert.equal(r!.attributes["llm_trace.audio.output_seconds"], undefined, "μ-law is not 16-bit PCM");
+    assert.equal(output(r!)[0].parts[0].mime_type, "audio/pcmu");
+  });
+
+  it("Gemini Live: inlineData audio of the model's turn, with its own media type", async () => {
+    const url = "wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent?key=x";
+    const messages: Msg[] = [
+      [0, "s", { setup: { model: "models/gemini-live-2.5-flash-preview" } }],
+      [5, "r", { setupComplete: {} }],
+      [10, "s", { clientContent: { turns: [{ role: "user", parts: [{ text: "Say hi" }] }], turnComplete: true } }],
+      ...chunks.map((c, i): Msg => [160 + i, "r", { serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: "audio/pcm;rate=24000", data: b64(c) } }] } } }]),
+      [170, "r", { serverContent: { outputTranscription: { text: "Hi!" } } }],
+      [180, "r", { serverContent: { turnComplete: true }, usageMetadata: { promptTokenCount: 4, responseTokenCount: 30 } }],
+    ];
+    const ex = session(url, messages);
+    const [, r] = spansOf(ex);
+    assert.equal(r!.attributes["llm_trace.audio.output_bytes"], total);
+    assert.equal(r!.attributes["gen_ai.response.time_to_first_chunk"], 0.15);
+    const parts = output(r!)[0].parts as { type: string; content?: string }[];
+    assert.deepEqual(parts.map((p) => [p.type, p.type === "text" ? p.content : ""]), [["text", "Hi!"], ["blob", ""]]);
+    const { payloadOf, mediaOf } = await import("../../../src/panel/detail-model/media");
+    const found = payloadOf(mediaOf(parts[1]!), ex, false);
+    assert.ok(found.state === "found" && "bytes" in found);
+    assert.deepEqual(Buffer.from(found.bytes), joined);
+  });
+});

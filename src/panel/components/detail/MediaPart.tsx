@@ -50,9 +50,9 @@ function ImageView({ url, alt }: { url: string; alt: string }) {
 }
 
 /** The payload on screen, once it is known to be an image or audio the panel may show. */
-function Inline({ view, data }: { view: MediaView; data: string }) {
+function Inline({ view, data }: { view: MediaView; data: string | Uint8Array }) {
   const media = useMemo<Playable>(() => {
-    const bytes = decodeBase64(data);
+    const bytes = typeof data === "string" ? decodeBase64(data) : data;
     return bytes ? playable(view, bytes) : { as: "none", why: "the payload is not valid base64" };
   }, [view, data]);
   const url = useObjectUrl(media);
@@ -77,7 +77,7 @@ function Payload({ view, inInput }: { view: MediaView; inInput: boolean }) {
   if (!result) return <span class="dt-muted">Open this call's span to see it.</span>;
   if (result.state === "loading") return <span class="dt-muted">Loading…</span>;
   if (result.state === "missing") return <span class="dt-muted">{MISSING[result.why]}</span>;
-  return <Inline view={view} data={result.data} />;
+  return <Inline view={view} data={"bytes" in result ? result.bytes : result.data} />;
 }
 
 const isWeb = (url: string) => /^https?:\/\//i.test(url);

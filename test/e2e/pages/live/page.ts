@@ -16,7 +16,11 @@ export interface SeenResponse {
   inputTokens?: number;
   outputTokens?: number;
   toolCalls: { id?: string; name: string; arguments: unknown }[];
+  /** Bytes of spoken output the client handed the page (each chunk decoded on its own). */
+  audioBytes?: number;
 }
+
+const decodedBytes = (b64: string): number => atob(b64).length;
 
 export interface SeenSession {
   api: "openai-realtime" | "gemini-live";
@@ -51,6 +55,8 @@ async function openaiRealtime(): Promise<SeenSession> {
     seen.responses.push(current);
   });
   rt.on("response.output_text.delta", (e) => current && (current.text += e.delta));
+  rt.on("response.output_audio_transcript.delta", (e) => current && (current.text += e.delta));
+  rt.on("response.output_audio.delta", (e) => current && (current.audioBytes = (current.audioBytes ?? 0) + decodedBytes(e.delta)));
   rt.on("response.function_call_arguments.done", (e) => current?.toolCalls.push({ id: e.call_id, name: e.name, arguments: JSON.parse(e.arguments) }));
   rt.on("response.done", (e) => {
     if (current) {
@@ -84,6 +90,10 @@ async function openaiRealtime(): Promise<SeenSession> {
   finished = turn();
   rt.send({ type: "response.create" });
   await finished;
+  rt.send({ type: "conversation.item.create", item: { type: "message", role: "user", content: [{ type: "input_text", text: "Now say it out loud." }] } });
+  finished = turn();
+  rt.send({ type: "response.create", response: { output_modalities: ["audio"] } });
+  await finished;
   rt.close();
   return seen;
 }
@@ -101,6 +111,9 @@ async function geminiLive(): Promise<SeenSession> {
       seen.responses.push(current);
     }
     for (const p of parts) if (p.text && current) current.text += p.text;
+    for (const p of parts) if (p.inlineData?.data && current) current.audioBytes = (current.audioBytes ?? 0) + decodedBytes(p.inlineData.data);
+    const spoken = m.serverContent?.outputTranscription?.text;
+    if (spoken && current) current.text += spoken;
     for (const f of m.toolCall?.functionCalls ?? []) current?.toolCalls.push({ id: f.id, name: f.name ?? "", arguments: f.args });
     if (m.usageMetadata && current) {
       current.inputTokens = m.usageMetadata.promptTokenCount;
@@ -130,6 +143,9 @@ async function geminiLive(): Promise<SeenSession> {
   const call = seen.responses[seen.responses.length - 1]!.toolCalls[0]!;
   finished = turn();
   session.sendToolResponse({ functionResponses: [{ id: call.id, name: call.name, response: WEATHER }] });
+  await finished;
+  finished = turn();
+  session.sendClientContent({ turns: [{ role: "user", parts: [{ text: "Now say it out loud." }] }], turnComplete: true });
   await finished;
   session.close();
   return seen;
