@@ -904,3 +904,96 @@ Object.assign(window.probes, {
     return { log, readyState: es.readyState };
   },
 });
+
+// ---------- WebRTC data channels (docs/DESIGN.md, "Other transports") ----------
+/** Two peers in this page, the first opening `label`; resolves once both ends are open (or says why not). */
+async function rtcPair(label, options) {
+  const a = new RTCPeerConnection();
+  const b = new RTCPeerConnection();
+  a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate).catch(() => {});
+  b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate).catch(() => {});
+  const mine = a.createDataChannel(label, options);
+  const theirs = new Promise((r) => (b.ondatachannel = (e) => r(e.channel)));
+  await a.setLocalDescription(await a.createOffer());
+  await b.setRemoteDescription(a.localDescription);
+  await b.setLocalDescription(await b.createAnswer());
+  await a.setRemoteDescription(b.localDescription);
+  const other = await theirs;
+  const opened = (ch) => (ch.readyState === "open" ? Promise.resolve() : new Promise((r) => ch.addEventListener("open", r, { once: true })));
+  await Promise.all([opened(mine), opened(other)]);
+  return { a, b, mine, other };
+}
+/** A probe that must not hang the matrix: its result, or "timeout" after 8 s (the same with and without us, or a difference). */
+const withinTime = (p) => Promise.race([p, new Promise((r) => setTimeout(() => r("timeout"), 8000))]);
+
+Object.assign(window.probes, {
+  rtcLooksNative: () => {
+    const pc = new RTCPeerConnection();
+    const ch = pc.createDataChannel("shape");
+    const pcProto = shapeOf(RTCPeerConnection.prototype);
+    const chProto = shapeOf(RTCDataChannel.prototype);
+    // The order of the wrapped methods' own keys, apart: the one difference Firefox shows (firefox.spec.ts, KNOWN).
+    const ownOrder = { createDataChannel: pcProto.createDataChannel.v.own, send: chProto.send.v.own };
+    pcProto.createDataChannel.v.own = [...ownOrder.createDataChannel].sort();
+    chProto.send.v.own = [...ownOrder.send].sort();
+    const out = {
+      pc: fnShape(RTCPeerConnection), pcProto, chProto, ownOrder,
+      createDataChannel: fnShape(pc.createDataChannel).name, send: fnShape(ch.send).name,
+      instanceOf: ch instanceof RTCDataChannel, protoOf: Object.getPrototypeOf(ch) === RTCDataChannel.prototype,
+      ownKeys: Reflect.ownKeys(ch).map(String), tag: Object.prototype.toString.call(ch),
+      label: ch.label, readyState: ch.readyState, binaryType: ch.binaryType, ordered: ch.ordered, id: ch.id, negotiated: ch.negotiated,
+    };
+    pc.close();
+    return out;
+  },
+  rtcChannelErrors: () => {
+    const attempt = (f) => { try { const v = f(); return v instanceof RTCDataChannel ? `channel ${v.label}` : "no error"; } catch (e) { return errorOf(e); } };
+    const pc = new RTCPeerConnection();
+    const ch = pc.createDataChannel("early");
+    const out = {
+      noArgs: attempt(() => pc.createDataChannel()),
+      longLabel: attempt(() => pc.createDataChannel("x".repeat(70_000))),
+      badThis: attempt(() => RTCPeerConnection.prototype.createDataChannel.call({}, "x")),
+      bothLimits: attempt(() => pc.createDataChannel("x", { maxRetransmits: 1, maxPacketLifeTime: 1 })),
+      negotiatedNoId: attempt(() => pc.createDataChannel("x", { negotiated: true })),
+      sendConnecting: attempt(() => ch.send("too early")),
+      sendBadThis: attempt(() => RTCDataChannel.prototype.send.call({}, "x")),
+      sendNoArgs: attempt(() => ch.send()),
+    };
+    pc.close();
+    out.afterClose = attempt(() => pc.createDataChannel("late"));
+    out.sendClosed = attempt(() => ch.send("late"));
+    return out;
+  },
+  rtcMessagesBothWays: () => withinTime((async () => {
+    const { a, b, mine, other } = await rtcPair("oai-events");
+    const log = [];
+    const listen = (ch, side) => {
+      for (const type of ["message", "close", "closing", "error"]) {
+        ch.addEventListener(type, (e) => {
+          const d = e.data;
+          log.push(`${side} ${type} ${typeof d === "string" ? d : d instanceof ArrayBuffer ? `ab:${[...new Uint8Array(d)]}` : d instanceof Blob ? `blob:${d.size}` : ""} ${ch.readyState}`);
+        });
+      }
+    };
+    listen(mine, "a");
+    listen(other, "b");
+    let onmessage = 0;
+    mine.onmessage = () => onmessage++;
+    other.binaryType = "arraybuffer";
+    mine.send(JSON.stringify({ type: "response.create" }));
+    mine.send(new Uint8Array([1, 2, 3]));
+    mine.send(new Blob(["blob"]));
+    await until(() => log.filter((l) => l.startsWith("b message")).length >= 3);
+    other.send(JSON.stringify({ type: "response.done" }));
+    other.send(new Uint8Array([9]).buffer);
+    await until(() => log.filter((l) => l.startsWith("a message")).length >= 2);
+    const buffered = mine.bufferedAmount;
+    const closed = new Promise((r) => other.addEventListener("close", r, { once: true }));
+    mine.close();
+    await closed;
+    a.close();
+    b.close();
+    return { log: log.filter((l) => !l.includes(" close") && !l.includes(" closing")), onmessage, buffered, binaryType: [mine.binaryType, other.binaryType], states: [mine.readyState, other.readyState] };
+  })()),
+});
