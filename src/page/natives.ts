@@ -249,6 +249,8 @@ const domExceptionName = getter<string>(DOMException.prototype, "name");
 const domExceptionMessage = getter<string>(DOMException.prototype, "message");
 const isDomException = branded(domExceptionName);
 export { method as nativeMethod };
+/** Object.getPrototypeOf, for walking a platform prototype chain (to the object that has a method). */
+export { protoOf as prototypeOf };
 
 /** A data property found on `obj` or its prototypes; accessors are not run (they may be page code). */
 function dataValue(obj: object, key: string): unknown {

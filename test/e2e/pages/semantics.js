@@ -903,6 +903,103 @@ Object.assign(window.probes, {
     });
     return { log, readyState: es.readyState };
   },
+  // ---------- addEventListener, wrapped to hear the names a page listens for on an EventSource ----------
+  addEventListenerLooksNative: () => {
+    const f = EventTarget.prototype.addEventListener;
+    // Before anything reads name or length: Firefox resolves them lazily, in the order they are read.
+    const keysFirst = Reflect.ownKeys(f).map(String);
+    const attempt = (g) => { try { const v = g(); return typeof v === "function" ? "function" : v; } catch (e) { return errorOf(e); } };
+    const es = new EventSource(`${P}/api/sse-named`);
+    es.close();
+    return {
+      keysFirst, shape: fnShape(f), proto: shapeOf(EventTarget.prototype), esProto: Reflect.ownKeys(EventSource.prototype).map(String),
+      same: [window.addEventListener, document.addEventListener, EventSource.prototype.addEventListener, es.addEventListener, new EventTarget().addEventListener].map((g) => g === f),
+      protoOf: Object.getPrototypeOf(f) === Function.prototype, tag: Object.prototype.toString.call(f), type: typeof f,
+      caller: attempt(() => f.caller), args: attempt(() => f.arguments), bound: attempt(() => f.bind(window).name),
+      toStrings: [f.toString(), `${f}`, Function.prototype.toString.call(f.bind(null))],
+    };
+  },
+  addEventListenerArguments: () => {
+    const attempt = (g) => { try { const v = g(); return v === undefined ? "undefined" : typeof v; } catch (e) { return errorOf(e); } };
+    const targets = { eventSource: () => new EventSource(`${P}/api/sse-named`), eventTarget: () => new EventTarget(), window: () => window, element: () => document.createElement("div") };
+    const out = {};
+    for (const [kind, make] of Object.entries(targets)) {
+      const t = make();
+      const log = [];
+      const fn = () => log.push("called");
+      // The options object, a listener object and a name object say when they are read.
+      const options = new Proxy({ capture: false, once: false, passive: true }, {
+        get: (o, k, r) => (log.push(`get ${String(k)}`), Reflect.get(o, k, r)),
+        has: (o, k) => (log.push(`has ${String(k)}`), Reflect.has(o, k)),
+        getOwnPropertyDescriptor: (o, k) => (log.push(`gopd ${String(k)}`), Reflect.getOwnPropertyDescriptor(o, k)),
+        ownKeys: (o) => (log.push("ownKeys"), Reflect.ownKeys(o)),
+      });
+      const handler = new Proxy({ handleEvent: fn }, { get: (o, k, r) => (log.push(`handler ${String(k)}`), Reflect.get(o, k, r)) });
+      const name = { toString() { log.push("toString"); return `named-${kind}`; }, valueOf() { log.push("valueOf"); return 1; } };
+      out[kind] = {
+        withOptions: attempt(() => t.addEventListener("delta", fn, options)),
+        handlerObject: attempt(() => t.addEventListener("tool", handler)),
+        objectName: attempt(() => t.addEventListener(name, fn)),
+        numberName: attempt(() => t.addEventListener(42, fn)),
+        boolOptions: attempt(() => t.addEventListener("delta", fn, "yes")),
+        noArgs: attempt(() => t.addEventListener()),
+        oneArg: attempt(() => t.addEventListener("delta")),
+        nullListener: attempt(() => t.addEventListener("delta", null)),
+        symbolName: attempt(() => t.addEventListener(Symbol("s"), fn)),
+        badListener: attempt(() => t.addEventListener("delta", 5)),
+        throwingOption: attempt(() => t.addEventListener("delta", fn, { get once() { log.push("once getter"); throw new RangeError("from the page"); } })),
+        badSignal: attempt(() => t.addEventListener("delta", fn, { signal: {} })),
+        extraArgs: attempt(() => Reflect.apply(t.addEventListener, t, ["delta", fn, false, "extra", 5])),
+        asConstructor: attempt(() => new t.addEventListener("delta", fn)),
+        badThis: attempt(() => EventTarget.prototype.addEventListener.call({}, "delta", fn)),
+        primitiveThis: attempt(() => EventTarget.prototype.addEventListener.call(1, "delta", fn)),
+        log,
+      };
+      if (kind === "eventSource") t.close();
+    }
+    // No `this`: the window is the target, as natively.
+    const seen = [];
+    const noThis = attempt(() => EventTarget.prototype.addEventListener.call(undefined, "probe-no-this", (e) => seen.push(e.type)));
+    window.dispatchEvent(new Event("probe-no-this"));
+    return { out, noThis, seen };
+  },
+  eventSourceNamedListeners: async () => {
+    const es = new EventSource(`${P}/api/sse-named`);
+    const log = [];
+    const entry = (tag) => (e) => log.push(`${tag} ${e.type} ${e.data} ${e.lastEventId} ${e.eventPhase} ${e.constructor.name} ${e.isTrusted} ${es.readyState}`);
+    const a = entry("a");
+    es.addEventListener("delta", a);
+    es.addEventListener("delta", a); // a duplicate: ignored
+    es.addEventListener("delta", a, true); // capturing: a registration of its own, run first at the target
+    // The page's own events reach its listeners as ever (and are no server's).
+    es.dispatchEvent(new MessageEvent("delta", { data: "synthetic" }));
+    es.addEventListener("delta", entry("once"), { once: true });
+    const controller = new AbortController();
+    es.addEventListener("delta", (e) => { entry("signal")(e); controller.abort(); }, { signal: controller.signal });
+    es.addEventListener("delta", entry("aborted"), { signal: AbortSignal.abort() });
+    const removed = entry("removed");
+    es.addEventListener("delta", removed);
+    es.removeEventListener("delta", removed);
+    es.addEventListener("tool", { handleEvent: entry("handler") });
+    es.addEventListener("tool", (e) => { log.push("stop"); e.stopImmediatePropagation(); });
+    es.addEventListener("tool", entry("never"));
+    es.addEventListener("message", (e) => {
+      entry("message")(e);
+      if (e.data === "m1") es.addEventListener("later", entry("later"));
+    });
+    es.onmessage = entry("onmessage");
+    es.addEventListener("open", entry("open"));
+    es.addEventListener("error", entry("error"));
+    es.onerror = entry("onerror");
+    await new Promise((resolve) => {
+      es.addEventListener("done", (e) => {
+        entry("done")(e);
+        es.close();
+        resolve();
+      });
+    });
+    return { log, readyState: es.readyState };
+  },
 });
 
 // ---------- WebRTC data channels (docs/DESIGN.md, "Other transports") ----------

@@ -3,13 +3,15 @@
  * official live clients saw (test/e2e/pages/live/page.ts) is a model span of its session's
  * trace with the same text, usage and tool calls, and a time to first delta of at least the
  * mock's wait; each tool call an execute_tool span; the plain socket a session with its
- * messages; the EventSource stream a span parsed like an SSE fetch.
+ * messages; the EventSource streams spans parsed like an SSE fetch, named events included.
  */
 import { expect } from "@playwright/test";
-import type { SpanRecord } from "../../../src/core/contract";
+import { responseText, type SpanRecord } from "../../../src/core/contract";
+import { assembleExchange } from "../../../src/core/capture";
+import { parseSse } from "../../../src/core/providers";
 import type { LiveResult } from "../pages/live/page";
 import type { StoredData } from "./idb-dump";
-import { FIRST_DELTA_MS, REALTIME_MODEL } from "./live-mock";
+import { EVENT_SOURCE_MODEL, FIRST_DELTA_MS, REALTIME_MODEL, UNHEARD_EVENT } from "./live-mock";
 
 const waitFor = async <T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, show: (v: T) => unknown): Promise<T> => {
   for (let i = 0; ; i++) {
@@ -36,7 +38,8 @@ export async function liveSpans(read: () => Promise<StoredData>, result: LiveRes
   return waitFor(read, (d) => {
     const models = d.spans.filter((s) => s.kind === "llm" && s.attributes["llm_trace.live.session"] !== undefined && s.endTime !== undefined);
     const ended = d.exchanges.filter((e) => e.transport === "websocket" && e.outcome !== undefined).length;
-    return models.length >= expected && ended >= 3 && d.exchanges.some((e) => e.transport === "eventsource" && e.outcome !== undefined);
+    const streams = d.exchanges.filter((e) => e.transport === "eventsource" && e.outcome !== undefined).length;
+    return models.length >= expected && ended >= 3 && streams >= 2;
   }, "the live sessions' spans", (d) => ({
     exchanges: d.exchanges.map((e) => ({ transport: e.transport, url: e.request.url, outcome: e.outcome, chunks: e.chunkCount })),
     spans: d.spans.map((s) => ({ name: s.name, kind: s.kind, end: s.endTime !== undefined })),
@@ -84,8 +87,27 @@ export function checkLiveSpans(data: StoredData, result: LiveResult): void {
   expect(echo!.attributes["llm_trace.websocket.messages"]).toBe(result.echo.sent.length + result.echo.received.length + 2);
 
   // The EventSource: parsed like an SSE fetch.
-  const es = data.spans.find((s) => s.kind === "llm" && data.exchanges.some((e) => e.id === s.exchangeId && e.transport === "eventsource"));
+  const es = data.spans.find((s) => s.kind === "llm" && data.exchanges.some((e) => e.id === s.exchangeId && e.transport === "eventsource" && e.request.url === result.eventSource.url));
   expect(es, "the EventSource stream's model span").toBeDefined();
   expect(outputText(es!)).toBe(result.eventSource.text);
-  expect(es!.attributes["gen_ai.response.model"]).toBe("gpt-4o-mini-2024-07-18");
+  expect(es!.attributes["gen_ai.response.model"]).toBe(EVENT_SOURCE_MODEL);
+
+  // The EventSource of named events: its body is the events the page's listeners got, named
+  // ones and plain messages in the order they came; the span reads the deltas' text.
+  const named = data.exchanges.find((e) => e.transport === "eventsource" && e.request.url === result.namedEvents.url);
+  expect(named, "the named-events EventSource's exchange").toBeDefined();
+  const body = responseText(assembleExchange(named!, data.chunks.filter((c) => c.exchangeId === named!.id).sort((a, b) => a.seq - b.seq)));
+  const recorded = parseSse([{ time: 0, text: body }]).map((ev) => ({ type: ev.event ?? "message", data: ev.data, lastEventId: ev.id ?? "" }));
+  expect(recorded).toEqual(result.namedEvents.events);
+  const types = recorded.map((r) => r.type);
+  expect(types.filter((t) => t === "delta").length).toBeGreaterThan(3);
+  expect(types).toContain("message");
+  expect(types).toContain("tool");
+  expect(types[types.length - 1]).toBe("done");
+  expect(body).not.toContain(UNHEARD_EVENT);
+  const namedSpan = data.spans.find((s) => s.exchangeId === named!.id);
+  expect(namedSpan?.kind).toBe("llm");
+  expect(outputText(namedSpan!)).toBe(result.namedEvents.text);
+  expect(namedSpan!.attributes["gen_ai.response.model"]).toBe(EVENT_SOURCE_MODEL);
+  expect(namedSpan!.attributes["gen_ai.usage.output_tokens"]).toBeGreaterThan(0);
 }

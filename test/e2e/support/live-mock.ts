@@ -2,8 +2,9 @@
  * Live model APIs over WebSockets for the transports specs, spoken well enough for the official
  * browser clients: OpenAI Realtime (openai/realtime/websocket, GA event names) at /v1/realtime
  * and Gemini Live (@google/genai ai.live.connect) at .../BidiGenerateContent, which, like
- * Google's server, sends its JSON in binary frames. Also a plain echo socket and a server-sent
- * events stream for a native EventSource. Each response waits FIRST_DELTA_MS before its first
+ * Google's server, sends its JSON in binary frames. Also a plain echo socket and two server-sent
+ * events streams for a native EventSource: chat-completion chunks as plain messages, and the same
+ * chunks as named events (`event: delta`, then `event: done`) as app backends often send them. Each response waits FIRST_DELTA_MS before its first
  * delta, so a span's time to first delta must be at least that.
  *
  * A user message that mentions the weather gets a tool call (get_weather) first; the answer
@@ -54,8 +55,10 @@ export function createLiveMock(): LiveMock {
       });
     },
     route(req, res, url) {
-      if (url.pathname !== "/live/events" || req.method !== "GET") return false;
-      void eventStream(res, url.searchParams.get("q") ?? "");
+      if (req.method !== "GET") return false;
+      if (url.pathname === "/live/events") void eventStream(res, url.searchParams.get("q") ?? "");
+      else if (url.pathname === "/live/named-events") void namedEventStream(res, url.searchParams.get("q") ?? "");
+      else return false;
       return true;
     },
   };
@@ -71,14 +74,46 @@ async function eventStream(res: ServerResponse, q: string): Promise<void> {
   const answer = `You asked: ${q}. Here is a streamed answer.`;
   await sleep(FIRST_DELTA_MS);
   const chunk = (delta: object, extra: object = {}) =>
-    `data: ${JSON.stringify({ id: "chatcmpl-es1", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini-2024-07-18", choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
+    `data: ${JSON.stringify({ id: "chatcmpl-es1", object: "chat.completion.chunk", created: 1, model: EVENT_SOURCE_MODEL, choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
   res.write(chunk({ role: "assistant", content: "" }));
   for (const p of pieces(answer)) {
     res.write(chunk({ content: p }));
     await sleep(5);
   }
-  res.write(`data: ${JSON.stringify({ id: "chatcmpl-es1", object: "chat.completion.chunk", created: 1, model: "gpt-4o-mini-2024-07-18", choices: [{ index: 0, delta: {}, finish_reason: "stop" }], usage: { prompt_tokens: 9, completion_tokens: tokens(answer), total_tokens: 9 + tokens(answer) } })}\n\n`);
+  res.write(`data: ${JSON.stringify({ id: "chatcmpl-es1", object: "chat.completion.chunk", created: 1, model: EVENT_SOURCE_MODEL, choices: [{ index: 0, delta: {}, finish_reason: "stop" }], usage: { prompt_tokens: 9, completion_tokens: tokens(answer), total_tokens: 9 + tokens(answer) } })}\n\n`);
   res.write("data: [DONE]\n\n");
+  res.end();
+}
+
+/** The model the EventSource streams name. */
+export const EVENT_SOURCE_MODEL = "gpt-4o-mini-2024-07-18";
+/** Events of this name are sent, but the page never listens for them. */
+export const UNHEARD_EVENT = "heartbeat";
+
+/**
+ * Chat-completion chunks as named events, with ids, as a backend proxying a model sends them:
+ * `event: delta` for each chunk, plain messages (no `event:`) for progress notes between them,
+ * a `heartbeat` nobody listens for, a named `tool` event, and `event: done` with [DONE].
+ */
+async function namedEventStream(res: ServerResponse, q: string): Promise<void> {
+  res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+  const answer = `Named events for: ${q}. Each delta is its own event.`;
+  await sleep(FIRST_DELTA_MS);
+  const chunk = (delta: object, finish: string | null = null, extra: object = {}) =>
+    JSON.stringify({ id: "chatcmpl-es2", object: "chat.completion.chunk", created: 1, model: EVENT_SOURCE_MODEL, choices: [{ index: 0, delta, finish_reason: finish }], ...extra });
+  let id = 0;
+  const send = (event: string | undefined, data: string) => res.write(`${event ? `event: ${event}\n` : ""}id: ${++id}\ndata: ${data}\n\n`);
+  send("delta", chunk({ role: "assistant", content: "" }));
+  send(undefined, "progress: started");
+  pieces(answer).forEach((p, i) => {
+    send("delta", chunk({ content: p }));
+    if (i === 2) send(UNHEARD_EVENT, "{}");
+    if (i === 3) send(undefined, "progress: halfway\nstill going");
+  });
+  await sleep(5);
+  send("tool", JSON.stringify({ name: "lookup", arguments: { q } }));
+  send("delta", chunk({}, "stop", { usage: { prompt_tokens: 11, completion_tokens: tokens(answer), total_tokens: 11 + tokens(answer) } }));
+  send("done", "[DONE]");
   res.end();
 }
 

@@ -116,6 +116,21 @@ export async function startServer(extraRoutes: Record<string, Route> = {}): Prom
       res.end("data: [DONE]\n\n");
     },
     /**
+     * SSE with named events (`event:`), as app backends in front of a model send them: some
+     * named, some plain messages, one named "open" and one "error" (events like any other when
+     * they come with data), one no page listens for, then `event: done`. The connection stays open (the page closes it): no error event, no reconnection.
+     */
+    "/api/sse-named": (req, res) => {
+      cors(req, res);
+      res.setHeader("content-type", "text/event-stream; charset=utf-8");
+      res.setHeader("cache-control", "no-cache");
+      res.write([
+        "retry: 600000\n\n", "event: delta\nid: 1\ndata: a\n\n", "data: m1\n\n", "event: delta\ndata: b\n\n", "event: tool\ndata: t1\ndata: t2\n\n",
+        "event: unheard\ndata: x\n\n", "event: later\ndata: l\n\n", "event: delta\nid: 2\ndata: c\n\n", "event: open\ndata: o\n\n",
+        "event: error\ndata: e\n\n", "event: message\ndata: m2\n\n", "event: done\ndata: [DONE]\n\n",
+      ].join(""));
+    },
+    /**
      * Lock-step stream: chunk k+1 is sent only after the client acknowledged chunk k via
      * /api/lockstep-ack. A client that buffers the stream before handing it on never gets
      * chunk 0, never acks, and the test times out: "no added delay", checked without a clock.

@@ -2,7 +2,8 @@
  * A page that talks to live model APIs the way real apps do: OpenAI Realtime through the
  * `openai` package's OpenAIRealtimeWebSocket and Gemini Live through `@google/genai`'s
  * ai.live.connect, each a session with a plain turn and a turn with a tool call; a plain
- * WebSocket; and a native EventSource. Bundled by test/e2e/support/sdk-bundle.ts and driven by
+ * WebSocket; and a native EventSource, reading plain messages and, on a second stream, named
+ * events (`event: delta`, `tool`, `done`) through addEventListener. Bundled by test/e2e/support/sdk-bundle.ts and driven by
  * the transports specs, which compare what the clients handed this page (window.live.run's
  * result) with the spans the extension recorded. Nothing here reads the wire format: values
  * come from the clients' own events.
@@ -32,6 +33,15 @@ export interface LiveResult {
   sessions: SeenSession[];
   echo: { sent: string[]; received: string[]; binaryBytes: number };
   eventSource: { url: string; data: string[]; text: string };
+  namedEvents: NamedEventsSeen;
+}
+
+/** What the page's listeners saw of a stream of named events, in the order they saw it. */
+export interface NamedEventsSeen {
+  url: string;
+  /** Each event once, as its first listener got it: name, data, last event id. */
+  events: { type: string; data: string; lastEventId: string }[];
+  text: string;
 }
 
 declare global {
@@ -197,8 +207,36 @@ async function eventSource(): Promise<LiveResult["eventSource"]> {
   return { url, data, text };
 }
 
+/**
+ * A native EventSource whose backend names its events: the page listens for `delta`, `tool` and
+ * `done` (and plain messages), never for the backend's `heartbeat`, and closes at `done`.
+ */
+async function namedEvents(): Promise<NamedEventsSeen> {
+  const url = `${location.origin}/live/named-events?q=${encodeURIComponent("named events")}`;
+  const es = new EventSource(url);
+  const events: NamedEventsSeen["events"] = [];
+  const seen = (e: MessageEvent<string>) => events.push({ type: e.type, data: e.data, lastEventId: e.lastEventId });
+  let text = "";
+  // Two listeners for deltas, the second through `once`: each event is kept once, by the first.
+  es.addEventListener("delta", (e) => {
+    seen(e);
+    text += (JSON.parse(e.data) as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? "";
+  });
+  es.addEventListener("delta", () => {}, { once: true });
+  es.addEventListener("tool", seen);
+  es.onmessage = seen;
+  await new Promise<void>((resolve) => {
+    es.addEventListener("done", (e) => {
+      seen(e);
+      es.close();
+      resolve();
+    });
+  });
+  return { url, events, text };
+}
+
 async function run(): Promise<LiveResult> {
-  return { sessions: [await openaiRealtime(), await geminiLive()], echo: await echo(), eventSource: await eventSource() };
+  return { sessions: [await openaiRealtime(), await geminiLive()], echo: await echo(), eventSource: await eventSource(), namedEvents: await namedEvents() };
 }
 
 window.live = { run };
