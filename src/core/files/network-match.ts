@@ -95,7 +95,13 @@ function networkUrl(url: string): string {
   return hash >= 0 ? url.slice(0, hash) : url;
 }
 
-const keyOf = (method: string, url: string): string => `${method.toUpperCase()} ${networkUrl(url)}`;
+/** Longer URLs are kept by their start, length and hash: a page's 5,000 calls must not hold megabytes each. */
+const KEY_CHARS = 1024;
+
+function keyOf(method: string, url: string): string {
+  const u = networkUrl(url);
+  return `${method.toUpperCase()} ${u.length > KEY_CHARS ? `${u.slice(0, KEY_CHARS)}…${u.length}:${hashOf(u)}` : u}`;
+}
 
 /** FNV-1a over UTF-16 units. */
 function hashOf(text: string): number {

@@ -61,12 +61,19 @@ export function readFirefoxStore(extensionPage: Page): Promise<StoredData> {
  * own privileged API (BiDi chrome scope, allowed by -remote-allow-system-access), then reload it.
  */
 export async function allowInPrivateWindows(ff: FirefoxLaunched): Promise<void> {
-  await evaluateInChrome(ff, `(async () => {
-    const { ExtensionPermissions } = ChromeUtils.importESModule("resource://gre/modules/ExtensionPermissions.sys.mjs");
-    await ExtensionPermissions.add(${JSON.stringify(GECKO_ID)}, { permissions: ["internal:privateBrowsingAllowed"], origins: [] });
-    const { AddonManager } = ChromeUtils.importESModule("resource://gre/modules/AddonManager.sys.mjs");
-    await (await AddonManager.getAddonByID(${JSON.stringify(GECKO_ID)})).reload();
-  })()`);
+  const connection = (ff.browser as unknown as { connection: { send(method: string, params: object): Promise<{ result: Record<string, unknown> }> } }).connection;
+  const tree = await connection.send("browsingContext.getTree", { "moz:scope": "chrome" });
+  const context = (tree.result.contexts as { context: string }[])[0]!.context;
+  await connection.send("script.evaluate", {
+    expression: `(async () => {
+      const { ExtensionPermissions } = ChromeUtils.importESModule("resource://gre/modules/ExtensionPermissions.sys.mjs");
+      await ExtensionPermissions.add(${JSON.stringify(GECKO_ID)}, { permissions: ["internal:privateBrowsingAllowed"], origins: [] });
+      const { AddonManager } = ChromeUtils.importESModule("resource://gre/modules/AddonManager.sys.mjs");
+      await (await AddonManager.getAddonByID(${JSON.stringify(GECKO_ID)})).reload();
+    })()`,
+    target: { context },
+    awaitPromise: true,
+  });
 }
 
 /** An expression evaluated in the browser window's privileged scope (BiDi chrome scope, allowed by -remote-allow-system-access); its JSON value. */

@@ -217,6 +217,12 @@ describe("Firefox entries, told apart from the page's calls", () => {
     assert.deepEqual(matcher.settle(matcher.nextDue()!).map((m) => m.payload), ["later"]);
   });
 
+  it("tells long URLs apart past their first kilobyte", () => {
+    const { page } = entries();
+    const long = (tail: string) => ({ ...page, request: { ...page.request, url: `${page.request.url}&q=${"x".repeat(5000)}${tail}` } });
+    assert.deepEqual(decided([hookCall(long("a"), { body: null })], ["page", long("a")], ["worker", long("b")]), ["worker"]);
+  });
+
   it("keeps each tab's calls apart", () => {
     const { page } = entries();
     const matcher = new WorkerCallMatcher<string>(0);
