@@ -42,7 +42,7 @@ export function workerCalls(store: (tabId: number, message: NetworkEntryMessage)
   return {
     hookEvents: (tabId, events) => matcher.hookEvents(tabId, events),
     offer(tabId, message) {
-      matcher.offer(tabId, message.entry, message, Date.now());
+      matcher.offer(tabId, message.entry, message, Date.now(), message.content?.length ?? 0);
       schedule();
     },
     devtoolsOpened(tabId) {

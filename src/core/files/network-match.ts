@@ -34,13 +34,14 @@ export interface MatchOptions {
   marginMs: number;
   /** Hook calls are kept this long for entries to come (a stream's entry comes at its end). */
   keepMs: number;
-  /** Hook calls kept per tab; entries waiting per tab. */
+  /** Hook calls kept per tab; entries waiting per tab, and their weight (their bodies' characters). */
   maxCalls: number;
   maxPending: number;
+  maxPendingWeight: number;
 }
 
 export const DEFAULT_MATCH_OPTIONS: MatchOptions = {
-  waitMs: 2000, earlyMs: 250, lateMs: 3000, marginMs: 50, keepMs: 10 * 60_000, maxCalls: 5000, maxPending: 500,
+  waitMs: 2000, earlyMs: 250, lateMs: 3000, marginMs: 50, keepMs: 10 * 60_000, maxCalls: 5000, maxPending: 500, maxPendingWeight: 64 * 1024 * 1024,
 };
 
 /** What can be told of a request body without keeping it: its size, its start, a hash of all of it. */
@@ -69,6 +70,7 @@ interface Pending<T> {
   next?: string;
   due: number;
   payload: T;
+  weight: number;
 }
 
 /** The next hop of a decided redirect: an entry for `url` after `start` takes `page`'s decision. */
@@ -82,6 +84,7 @@ interface TabState<T> {
   calls: Map<string, HookCall[]>;
   count: number;
   pending: Pending<T>[];
+  pendingWeight: number;
   hops: Hop[];
   /** Entries that started before this are unsure. */
   horizon: number;
@@ -154,7 +157,7 @@ export class WorkerCallMatcher<T> {
 
   private tab(tabId: number): TabState<T> {
     let state = this.tabs.get(tabId);
-    if (!state) this.tabs.set(tabId, (state = { calls: new Map(), count: 0, pending: [], hops: [], horizon: this.since }));
+    if (!state) this.tabs.set(tabId, (state = { calls: new Map(), count: 0, pending: [], pendingWeight: 0, hops: [], horizon: this.since }));
     return state;
   }
 
@@ -183,21 +186,26 @@ export class WorkerCallMatcher<T> {
     state.horizon = Math.max(state.horizon, time);
   }
 
-  /** An entry of the tab's network log that names no initiator, to be decided later (see `nextDue`). */
-  offer(tabId: number, entry: unknown, payload: T, now: number): void {
+  /**
+   * An entry of the tab's network log that names no initiator, to be decided later (see
+   * `nextDue`); `weight` is what holding its payload costs (its body's characters). Beyond the
+   * tab's limits it is dropped: a worker's call missed.
+   */
+  offer(tabId: number, entry: unknown, payload: T, now: number, weight = 0): void {
     if (!isObj(entry)) return;
     const request = objOr(entry.request);
     const start = typeof entry.startedDateTime === "string" ? Date.parse(entry.startedDateTime) : NaN;
     if (typeof request.url !== "string" || typeof request.method !== "string" || !Number.isFinite(start)) return;
     const state = this.tab(tabId);
-    if (state.pending.length >= this.options.maxPending) return;
+    if (state.pending.length >= this.options.maxPending || state.pendingWeight + weight > this.options.maxPendingWeight) return;
+    state.pendingWeight += weight;
     const url = networkUrl(request.url);
     const body = entryBodySig(request);
     const response = objOr(entry.response);
     const status = typeof response.status === "number" ? response.status : 0;
     const next = status >= 300 && status < 400 && typeof response.redirectURL === "string" && response.redirectURL ? resolved(response.redirectURL, url) : undefined;
     state.pending.push({
-      key: keyOf(request.method, url), url, start, ...(body ? { body } : {}), ...(next ? { next } : {}), due: now + this.options.waitMs, payload,
+      key: keyOf(request.method, url), url, start, ...(body ? { body } : {}), ...(next ? { next } : {}), due: now + this.options.waitMs, payload, weight,
     });
   }
 
@@ -216,6 +224,7 @@ export class WorkerCallMatcher<T> {
       const due = state.pending.filter((p) => p.due <= now).sort((a, b) => a.due - b.due || a.start - b.start);
       if (!due.length) continue;
       state.pending = state.pending.filter((p) => p.due > now);
+      for (const entry of due) state.pendingWeight -= entry.weight;
       for (const entry of due) {
         const worker = this.decide(state, entry);
         if (entry.next) state.hops.push({ url: entry.next, start: entry.start, worker });

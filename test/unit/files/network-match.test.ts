@@ -223,6 +223,20 @@ describe("Firefox entries, told apart from the page's calls", () => {
     assert.deepEqual(decided([hookCall(long("a"), { body: null })], ["page", long("a")], ["worker", long("b")]), ["worker"]);
   });
 
+  it("holds a bounded number and weight of entries per tab: beyond, a worker's call is missed", () => {
+    const { worker, xhr } = entries();
+    const matcher = new WorkerCallMatcher<string>(0, { maxPending: 2, maxPendingWeight: 100 });
+    matcher.offer(TAB, worker, "heavy", startOf(worker) + 200, 101);
+    matcher.offer(TAB, worker, "first", startOf(worker) + 200, 60);
+    matcher.offer(TAB, xhr, "over the weight", startOf(xhr) + 200, 60);
+    matcher.offer(TAB, xhr, "second", startOf(xhr) + 200, 10);
+    matcher.offer(TAB, xhr, "over the number", startOf(xhr) + 200, 0);
+    assert.deepEqual(matcher.settle(startOf(xhr) + 10_000).map((m) => m.payload), ["first", "second"]);
+    // Decided entries free their room.
+    matcher.offer(TAB, xhr, "after", startOf(xhr) + 10_000, 100);
+    assert.deepEqual(matcher.settle(startOf(xhr) + 20_000).map((m) => m.payload), ["after"]);
+  });
+
   it("keeps each tab's calls apart", () => {
     const { page } = entries();
     const matcher = new WorkerCallMatcher<string>(0);
