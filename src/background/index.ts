@@ -7,9 +7,11 @@ import browser, { type Runtime } from "webextension-polyfill";
 import { eventLimits, isCaptureEvent } from "../core/capture";
 import { scheduleAssembly, type AssemblyResult } from "./assembly";
 import { serially } from "./serial";
-import { isCaptureMessage, isConfigRequest, isNetworkEntryMessage, type CaptureAck } from "../shared/messages";
-import { acceptDevtools, configForSender, forgetTabScope, isTabCaptured } from "./scope";
-import { networkEntryEvents } from "../core/files";
+import { isCaptureMessage, isConfigRequest, isNetworkEntryMessage, type CaptureAck, type NetworkEntryMessage } from "../shared/messages";
+import { DEVTOOLS_PORT_PREFIX, acceptDevtools, configForSender, forgetTabScope, isTabCaptured } from "./scope";
+import { entrySource, networkEntryEvents, requesterHost } from "../core/files";
+import { capturePolicy } from "../core/settings";
+import { workerCalls } from "./worker-calls";
 import { schedulePush } from "./otlp-push";
 import { getSettings } from "./current-settings";
 import { QUIET_RELEASE_MS, ingestBatch, type IngestOptions, type IngestResult } from "./ingest";
@@ -37,6 +39,7 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
     // Only the network log (onNetworkEntry) may say a call was read from it, never a page.
     const valid = message.events.filter((e) => isCaptureEvent(e, limits) && !(e.t === "request" && e.network));
     countDropped(tabId, "invalid", message.events.length - valid.length);
+    unattributed.hookEvents(tabId, valid);
     // Paused from the panel, or outside the capture scope (a private window, DevTools closed on
     // a site recorded only then): acknowledged, so the relay may forget it, but not kept.
     if (!(await isRecording(tabId)) || !(await configForSender(sender, String(message.origin ?? ""))).enabled) return { ok: true };
@@ -53,10 +56,23 @@ async function onCapture(message: unknown, sender: Runtime.MessageSender): Promi
 /**
  * A call of the tab that the hook could not see (a worker's), read from the network log by the
  * DevTools page: stored like live capture, under the same scope (docs/DESIGN.md, "Calls from workers").
+ * Firefox's entries name no initiator: they wait to be told apart from the page's (worker-calls.ts).
  */
 async function onNetworkEntry(tabId: number, message: unknown): Promise<void> {
   if (!isNetworkEntryMessage(message) || !isTabCaptured(tabId) || !(await isRecording(tabId))) return;
-  const limits = eventLimits((await getSettings()).bodyCapBytes);
+  if (entrySource(message.entry) === "unattributed") unattributed.offer(tabId, message);
+  else await storeNetworkEntry(tabId, message);
+}
+
+const unattributed = workerCalls(storeNetworkEntry);
+
+async function storeNetworkEntry(tabId: number, message: NetworkEntryMessage): Promise<void> {
+  if (!isTabCaptured(tabId) || !(await isRecording(tabId))) return;
+  const settings = await getSettings();
+  // A frame of a site never recorded (its hook is off) is not recorded through the log either.
+  const requester = requesterHost(message.entry);
+  if (requester && capturePolicy(settings, requester) === "never") return;
+  const limits = eventLimits(settings.bodyCapBytes);
   const read = networkEntryEvents(message.entry, message.content, message.encoding, limits.bodyChars);
   if (!("events" in read)) return;
   const valid = read.events.filter((e) => isCaptureEvent(e, limits));
@@ -137,6 +153,7 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 
 // The extension's pages (panels, settings) call and are told over ports; DevTools keeps one open.
 browser.runtime.onConnect.addListener((port) => {
+  if (port.name.startsWith(DEVTOOLS_PORT_PREFIX)) unattributed.devtoolsOpened(Number(port.name.slice(DEVTOOLS_PORT_PREFIX.length)));
   if (!acceptPage(port, handlersFor) && !acceptDevtools(port, (tabId, message) => void onNetworkEntry(tabId, message).catch(() => {}))) port.disconnect();
 });
 
@@ -151,6 +168,7 @@ browser.tabs.onRemoved.addListener((tabId) => {
   forgetTabScope(tabId);
   forgetHealth(tabId);
   forgetTabLifetime(tabId);
+  unattributed.forget(tabId);
   void forgetTab(tabId);
 });
 browser.runtime.onStartup.addListener(() => void forgetLiveTabs());

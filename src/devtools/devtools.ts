@@ -54,7 +54,8 @@ function contentOf(request: NetworkRequest): Promise<[string | undefined, string
 const network = ((globalThis as unknown as { chrome?: { devtools?: typeof browser.devtools } }).chrome?.devtools ?? browser.devtools).network;
 network.onRequestFinished.addListener((request) => {
   // Most of a tab's requests are the page's own (seen by the hook) or not calls at all: only
-  // the rest cost a getContent and a message.
+  // the rest cost a getContent and a message. Firefox's log does not say which calls are the
+  // page's: all its fetches and XHRs go, and the background keeps only those the hook did not see.
   if (!isUnhookedCall(request)) return;
   void (async () => {
     let content: string | undefined;

@@ -7,6 +7,7 @@
 export { HAR_CREATOR, harFileName, harText, toHar, type HarMeta, type LlmTraceEntry, type LlmTraceHar, type TraceSession } from "./har-export";
 export { toEvalJsonl, toEvalRecord, type EvalRecord } from "./jsonl";
 export { pageHostOf } from "./page-host";
-export { HOOK_SCRIPT_URL, isUnhookedCall, networkEntryEvents } from "./network-entry";
+export { HOOK_SCRIPT_URL, entrySource, isUnhookedCall, networkEntryEvents, requesterHost, type EntrySource } from "./network-entry";
+export { WorkerCallMatcher, type MatchOptions, type MatchedEntry } from "./network-match";
 export { fromOtlp, otlpRequest, otlpTracesUrl, toOtlp, toOtlpByPage, type OtlpCollector, type OtlpRequest, type OtlpSpan, type OtlpTraces } from "./otlp";
 export { MAX_IMPORT_BYTES, importSizeProblem, importTraceFile, type ImportOptions, type ImportResult } from "./import";

@@ -4,11 +4,12 @@
  * into the capture events the hook would have sent, so it is redacted, classified, placed in a
  * trace and stored exactly as live capture is (docs/DESIGN.md, "Calls from workers").
  *
- * The log holds every request of the tab, the page's own too. Those went through the hook,
- * whose script is then the top frame of the entry's initiator stack (Chrome names it by the
- * hook's sourceURL): they are skipped here, or every call would be stored twice. An entry that
- * names no initiator script (Firefox's log names none) is skipped too: it may be the page's, and
- * a call missed is better than every call stored twice.
+ * The log holds every request of the tab, the page's own too, which the hook has recorded
+ * already. Chromium names each entry's initiator: the page's calls have the hook's script on top
+ * of the stack (its sourceURL), and are skipped here. Firefox's log names none: its entries are
+ * "unattributed", and the background tells them apart by matching them with the hook's calls
+ * (network-match.ts). Entries that cannot be a call (documents, images, preflights...) are
+ * skipped in both.
  */
 import { isObj, type Obj } from "../providers";
 import type { CaptureEvent, Exchange } from "../contract";
@@ -32,13 +33,72 @@ export function initiatorScript(entry: unknown): string {
   return typeof initiator.url === "string" ? initiator.url : "";
 }
 
-/** Whether an entry is worth sending to the background at all: a call the hook did not make. */
-export function isUnhookedCall(entry: unknown): boolean {
-  if (!isObj(entry)) return false;
+/**
+ * Whose call an entry is: the page's (made through the hook), a worker's (Chromium's initiator
+ * says so), unattributed (Firefox's log names no initiator: the background matches it with the
+ * hook's calls), or skip (not a call, or Chromium names no script to tell by).
+ */
+export type EntrySource = "page" | "worker" | "unattributed" | "skip";
+
+export function entrySource(entry: unknown): EntrySource {
+  if (!isObj(entry)) return "skip";
   const type = typeof entry._resourceType === "string" ? entry._resourceType.toLowerCase() : undefined;
-  if (type !== undefined && !CALL_TYPES.has(type)) return false;
+  if (type !== undefined && !CALL_TYPES.has(type)) return "skip";
+  if (!("_initiator" in entry)) return mayBeCall(entry) ? "unattributed" : "skip";
   const script = initiatorScript(entry);
-  return script !== "" && script !== HOOK_SCRIPT_URL;
+  return script === "" ? "skip" : script === HOOK_SCRIPT_URL ? "page" : "worker";
+}
+
+/** Whether an entry is worth sending to the background at all: a call the hook may not have made. */
+export function isUnhookedCall(entry: unknown): boolean {
+  const source = entrySource(entry);
+  return source === "worker" || source === "unattributed";
+}
+
+/** Response types of what is loaded, never called: documents, scripts, styles, images, fonts, media. */
+const LOADED = /^(?:text\/(?:html|css|javascript)|application\/(?:javascript|xhtml\+xml)|image\/|font\/|audio\/|video\/)/;
+
+/** A raw (unredacted) request header of a HAR entry. */
+function entryHeader(entry: Obj, name: string): string | undefined {
+  const headers = objOr(entry.request).headers;
+  if (!Array.isArray(headers)) return undefined;
+  for (const h of headers) if (isObj(h) && typeof h.name === "string" && h.name.toLowerCase() === name && typeof h.value === "string") return h.value;
+  return undefined;
+}
+
+/**
+ * A Firefox entry that can be a fetch or XHR (the log has no resource type): `Sec-Fetch-Dest:
+ * empty` where the browser sends it (secure origins and localhost), otherwise a response that
+ * is not a document, script, style, image, font or media; never a CORS preflight or a WebSocket.
+ */
+function mayBeCall(entry: Obj): boolean {
+  const request = objOr(entry.request);
+  if (String(request.method).toUpperCase() === "OPTIONS" && entryHeader(entry, "access-control-request-method") !== undefined) return false;
+  if (entryHeader(entry, "upgrade") !== undefined) return false;
+  const dest = entryHeader(entry, "sec-fetch-dest");
+  if (dest !== undefined) return dest.trim().toLowerCase() === "empty";
+  const mime = objOr(objOr(entry.response).content).mimeType;
+  return !(typeof mime === "string" && LOADED.test(mime.trim().toLowerCase()));
+}
+
+/**
+ * What the entry says made the call: Chromium's initiator script; in Firefox, the Referer the
+ * browser sent (a worker's script for a call to its own origin, often only an origin otherwise).
+ */
+export function initiatorOf(entry: unknown): string {
+  if (!isObj(entry)) return "";
+  return "_initiator" in entry ? initiatorScript(entry) : entryHeader(entry, "referer") ?? "";
+}
+
+/** The host of the page or worker that made the call, as far as the request says (Origin, else Referer): where capture may be refused. */
+export function requesterHost(entry: unknown): string {
+  if (!isObj(entry)) return "";
+  const origin = entryHeader(entry, "origin");
+  try {
+    return new URL(origin && origin !== "null" ? origin : entryHeader(entry, "referer") ?? "").hostname;
+  } catch {
+    return "";
+  }
 }
 
 export type NetworkEntryResult = { events: CaptureEvent[] } | { skipped: string };
@@ -57,7 +117,7 @@ export function networkEntryEvents(entry: unknown, content: string | undefined, 
   };
   const read = foreignExchange(withBody, new Map());
   if (!("exchange" in read)) return { skipped: read.skipped };
-  const initiator = initiatorScript(entry);
+  const initiator = initiatorOf(entry);
   return { events: eventsOf(read.exchange, initiator ? redactUrl(initiator) : "", maxBodyChars) };
 }
 

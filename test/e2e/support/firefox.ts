@@ -75,3 +75,36 @@ export async function allowInPrivateWindows(ff: FirefoxLaunched): Promise<void> 
     awaitPromise: true,
   });
 }
+
+/** An expression evaluated in the browser window's privileged scope (BiDi chrome scope, allowed by -remote-allow-system-access); its JSON value. */
+async function evaluateInChrome<T>(ff: FirefoxLaunched, expression: string): Promise<T> {
+  const connection = (ff.browser as unknown as { connection: { send(method: string, params: object): Promise<{ result: Record<string, unknown> }> } }).connection;
+  const tree = await connection.send("browsingContext.getTree", { "moz:scope": "chrome" });
+  const context = (tree.result.contexts as { context: string }[])[0]!.context;
+  const answer = await connection.send("script.evaluate", { expression: `(async () => JSON.stringify(await ${expression}))()`, target: { context }, awaitPromise: true });
+  const result = answer.result as { type: string; result?: { value?: string }; exceptionDetails?: { text: string } };
+  if (result.type !== "success") throw new Error(`chrome-scope evaluation failed: ${result.exceptionDetails?.text ?? "unknown"}`);
+  return (result.result?.value === undefined ? undefined : JSON.parse(result.result.value)) as T;
+}
+
+/**
+ * Open Firefox's toolbox (DevTools) on the tab showing `url`, as a user does with F12, through
+ * the toolbox's own privileged API (fragile internals, kept in this one helper), and wait until
+ * the extension's DevTools page runs in it.
+ */
+export async function openToolbox(ff: FirefoxLaunched, url: string): Promise<void> {
+  await evaluateInChrome(ff, `(async () => {
+    const { require } = ChromeUtils.importESModule("resource://devtools/shared/loader/Loader.sys.mjs");
+    const { gDevTools } = require("devtools/client/framework/devtools");
+    const tab = gBrowser.tabs.find((t) => t.linkedBrowser.currentURI.spec === ${JSON.stringify(url)});
+    if (!tab) throw new Error("no tab shows the page");
+    gBrowser.selectedTab = tab;
+    await gDevTools.showToolboxForTab(tab, { toolId: "webconsole" });
+    return true;
+  })()`);
+  await waitFor(() => evaluateInChrome<boolean>(ff, `(async () => {
+    const { ExtensionParent } = ChromeUtils.importESModule("resource://gre/modules/ExtensionParent.sys.mjs");
+    const extension = ExtensionParent.GlobalManager.getExtension(${JSON.stringify(GECKO_ID)});
+    return [...extension.views].some((view) => view.viewType === "devtools_page") || undefined;
+  })()`), "the extension's DevTools page in the toolbox");
+}
