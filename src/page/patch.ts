@@ -2,20 +2,54 @@
  * Replacing page globals without the page being able to tell.
  *
  * Wrappers are Proxies around the originals, so name, length, own properties, prototype and
- * (non-)constructibility are the native ones. The one thing a Proxy changes is
- * Function.prototype.toString, so that is wrapped once to answer for the original. Handlers
- * have no prototype: a trap the handler lacks would otherwise be looked up on
+ * (non-)constructibility are the native ones. What a Proxy changes: Function.prototype.toString,
+ * wrapped once to answer for the original; and, in Firefox, the `caller` and `arguments`
+ * accessors, which refuse a Proxy with a message of their own (see withNativeAccessors).
+ * Handlers have no prototype: a trap the handler lacks would otherwise be looked up on
  * Object.prototype, where a page could have put one.
  */
-import { ProxyNative, apply, construct, createObject, defineProperty, safeWeakMap } from "./natives";
+import { ProxyNative, apply, construct, createObject, defineProperty, hasOwn, prototypeOf, safeWeakMap } from "./natives";
 
 const getOwnDescriptor = Object.getOwnPropertyDescriptor;
+const reflectGet = Reflect.get;
 const originals = safeWeakMap<object, object>();
+
+const functionProto = Function.prototype;
+/** The browser's own `caller` and `arguments` accessors of Function.prototype, as they were at start. */
+const CALLER = getOwnDescriptor(functionProto, "caller")?.get;
+const ARGUMENTS = getOwnDescriptor(functionProto, "arguments")?.get;
+
+/**
+ * A `get` trap that reads `caller` and `arguments` as the page would read them on the native:
+ * the browser's accessor with the original as `this` (Firefox's refuses a Proxy with its own
+ * message). Only while the accessor is still the browser's and the read is of the wrapper
+ * itself: a getter the page put there sees the wrapper, as it would see the native, never the
+ * original. Every other read is the Proxy's default.
+ */
+function withNativeAccessors<T extends object>(handler: ProxyHandler<T>, proxy: () => T): void {
+  handler.get = ((target: T, key: PropertyKey, receiver: unknown) => {
+    if ((key === "caller" || key === "arguments") && receiver === proxy()) {
+      const getter = inheritedGetter(target, key);
+      if (getter !== undefined && getter === (key === "caller" ? CALLER : ARGUMENTS)) return apply(getter as () => unknown, target, []);
+    }
+    return reflectGet(target, key, receiver);
+  }) as ProxyHandler<T>["get"];
+}
+
+/** The getter `key` resolves to on `obj` (its own, or its prototypes'), if it is an accessor. */
+function inheritedGetter(obj: object, key: string): unknown {
+  for (let o: object | null = obj, depth = 0; o !== null && depth < 32; o = prototypeOf(o) as object | null, depth++) {
+    if (!hasOwn(o, key)) continue;
+    return getOwnDescriptor(o, key)?.get;
+  }
+  return undefined;
+}
 
 function wrap<T extends object>(original: T, trap: (target: T, self: unknown, args: unknown[]) => unknown): T {
   const handler = createObject(null) as ProxyHandler<T>;
   handler.apply = trap as ProxyHandler<T>["apply"];
   const proxy = new ProxyNative(original, handler);
+  withNativeAccessors(handler, () => proxy);
   originals.set(proxy, original);
   return proxy;
 }
@@ -105,6 +139,7 @@ export function patchConstructor<C extends abstract new (...args: never[]) => ob
   // the proxy forwards that read to the original, so instances are made exactly as natively.
   handler.construct = ((target: C, args: unknown[], newTarget: object) => construct(target, args, newTarget)) as ProxyHandler<C>["construct"];
   const proxy = new ProxyNative(original, handler);
+  withNativeAccessors(handler, () => proxy);
   originals.set(proxy, original);
   try {
     defineProperty(owner, name, withValue(desc, "value", proxy));

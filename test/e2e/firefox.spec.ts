@@ -141,13 +141,8 @@ test.describe("Firefox ESR page semantics", () => {
    * And Firefox lists the own keys of the wrapped `createDataChannel` and `RTCDataChannel.send`
    * as name, length where the natives list length, name (every other wrapped native keeps its
    * order); the keys themselves and their values are the natives' (docs/DESIGN.md, "Other transports").
-   * Firefox's Function.prototype `caller` and `arguments` accessors throw for any wrapped native
-   * (a Proxy, patch.ts: fetch, XHR's methods, toString itself, addEventListener) with a message
-   * naming a Proxy ("get caller method called on incompatible Proxy") where the native's says
-   * "'caller', 'callee', and 'arguments' properties may not be accessed..." (docs/DESIGN.md,
-   * "What a page can observe").
    */
-  const KNOWN: Record<string, string[]> = { newResponseFromBody: ["originalUsed"], rtcLooksNative: ["ownOrder"], addEventListenerLooksNative: ["caller", "args"] };
+  const KNOWN: Record<string, string[]> = { newResponseFromBody: ["originalUsed"], rtcLooksNative: ["ownOrder"] };
   const without = (observed: unknown, fields: string[] = []) => {
     const { result, trouble } = observed as { result: unknown; trouble: unknown };
     return { trouble, result: result && typeof result === "object" ? Object.fromEntries(Object.entries(result).filter(([k]) => !fields.includes(k))) : result };
