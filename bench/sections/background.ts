@@ -4,8 +4,9 @@
  * ack, which the background gives once the IndexedDB transaction is done), for 30 s, with a
  * panel open on each tab. Several tabs, because the background admits at most 300 new exchanges
  * a second per tab (src/background/health.ts) and this measures the worker, not that limit.
- * Spans/s counts what IndexedDB holds (exchange records, read every window), not what was
- * acknowledged: refused events are acknowledged too. Also: the worker's JS heap (peak), a panel's
+ * Spans/s counts what IndexedDB holds (exchange records, counted before and after a run; per
+ * window, the acknowledgements scaled by the share stored), not what was acknowledged: refused
+ * events are acknowledged too. Also: the worker's JS heap (peak), a panel's
  * main-thread load, a short CPU profile of the worker under the same load, and the same load with
  * 4 messages in flight per tab (what a pipelining relay would get).
  *
@@ -89,27 +90,34 @@ class TraceClock {
   }
 }
 
-/** Every tab drives the same load at once; what got stored is counted every window. */
+/**
+ * Spans/s per window of `windowMs` over the first `spanMs`, from the acknowledgements (each given
+ * once its transaction is done): counting the store meanwhile takes locks that ingest waits for
+ * (a count of ~20,000 exchanges holds them for up to half a second).
+ */
+function ackRates(runs: readonly DriveResult[], windowMs: number, spanMs: number): number[] {
+  const windows = Math.max(1, Math.floor(spanMs / windowMs));
+  const rates = Array.from({ length: windows }, () => 0);
+  for (const r of runs) for (const [ms, spans] of r.acks) if (ms < windows * windowMs) rates[Math.floor(ms / windowMs)]! += (spans / windowMs) * 1000;
+  return rates;
+}
+
+/**
+ * Every tab drives the same load at once. The store is counted before and after; per window,
+ * spans acknowledged, scaled by the share of acknowledged spans that were stored (refused events
+ * are acknowledged too).
+ */
 async function storedRun(env: Env, worlds: { evaluate<T>(e: string): Promise<T> }[], args: DriveArgs, clock: TraceClock, windowMs = WINDOW_MS): Promise<StoredRun> {
   const before = await storedExchanges(env);
   const start = performance.now();
-  let running = true;
-  const counts: number[] = [before];
-  const sampler = (async () => {
-    for (let next = start + windowMs; running; next += windowMs) {
-      await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
-      if (running) counts.push(await storedExchanges(env));
-    }
-  })();
   const startTime = clock.take();
   const runs = await Promise.all(worlds.map((w) => w.evaluate<DriveResult>(driveExpression({ ...args, startTime }))));
   clock.after(args, runs);
   const elapsedMs = performance.now() - start;
-  running = false;
-  await sampler;
   const stored = (await storedExchanges(env)) - before;
-  const rates = counts.slice(1).map((c, i) => ((c - counts[i]!) / windowMs) * 1000);
-  return { runs, elapsedMs, acked: runs.reduce((a, r) => a + r.exchangeSpans, 0), stored, rates: rates.length ? rates : [(stored / elapsedMs) * 1000] };
+  const acked = runs.reduce((a, r) => a + r.exchangeSpans, 0);
+  const rates = ackRates(runs, windowMs, elapsedMs).map((x) => x * (acked ? stored / acked : 0));
+  return { runs, elapsedMs, acked, stored, rates };
 }
 
 const CAPACITY_WINDOW_MS = 1000;
@@ -124,24 +132,15 @@ async function capacityRun(env: Env, tabs: { page: Page }[], base: DriveArgs, se
   try {
     for (const t of tabs) worlds.push(await contentScriptWorld(env, t.page));
     await env.ext.worker.evaluate(instrumentIdb);
-    const before = await storedExchanges(env);
-    const start = performance.now();
     // A clock of their own: fresh tabs accept times from a minute before they were first seen.
-    const startTime = new TraceClock().take();
-    const runs = await Promise.all(worlds.map((w) => w.evaluate<DriveResult>(driveExpression({ ...base, durationMs: seconds * 1000, startTime }))));
-    const elapsedMs = performance.now() - start;
-    const stored = (await storedExchanges(env)) - before;
+    const run = await storedRun(env, worlds, { ...base, durationMs: seconds * 1000 }, new TraceClock(), CAPACITY_WINDOW_MS);
+    const { stored } = run;
     const transactions = await env.ext.worker.evaluate(idbStats);
-    // Per window, from the acknowledgements (each given once its transaction is done): counting
-    // the store meanwhile would take locks ingest waits for. The windows of the sending time only,
-    // not the last messages' drain; that all acknowledged spans were stored is checked at the end.
-    const windows = Math.max(1, Math.floor((seconds * 1000) / CAPACITY_WINDOW_MS));
-    const rates = Array.from({ length: windows }, () => 0);
-    for (const r of runs) for (const [ms, spans] of r.acks) if (ms < windows * CAPACITY_WINDOW_MS) rates[Math.floor(ms / CAPACITY_WINDOW_MS)]! += (spans / CAPACITY_WINDOW_MS) * 1000;
-    const acked = runs.reduce((a, r) => a + r.exchangeSpans, 0);
-    // A window holds a few messages' acknowledgements (~270 spans each): the row is the whole sending time's rate.
-    const sending = (rates.reduce((a, x) => a + x, 0) * CAPACITY_WINDOW_MS) / (windows * CAPACITY_WINDOW_MS);
-    return { runs, elapsedMs, acked, stored, rates, sending, bound: guardBound(CAPACITY_TABS, seconds), putsPerSpan: transactions.reduce((a, t) => a + t.puts, 0) / Math.max(1, stored), transactions };
+    // The sending time only, not the last messages' drain. A window holds a few messages'
+    // acknowledgements (~270 spans each): the row is the whole sending time's rate.
+    const rates = ackRates(run.runs, CAPACITY_WINDOW_MS, seconds * 1000).map((x) => x * (run.acked ? stored / run.acked : 0));
+    const sending = rates.reduce((a, x) => a + x, 0) / rates.length;
+    return { ...run, rates, sending, bound: guardBound(CAPACITY_TABS, seconds), putsPerSpan: transactions.reduce((a, t) => a + t.puts, 0) / Math.max(1, stored), transactions };
   } finally {
     for (const w of worlds) await w.close();
   }
