@@ -54,17 +54,18 @@ export function storeCounts(ext: WithExtension, tabId?: number): Promise<StoreCo
     });
     const empty = { spans: 0, ended: 0, llmOk: 0, interactions: 0, exchanges: 0 };
     if (!db) return empty;
-    const tx = db.transaction(["spans", "exchanges"]);
+    const tx = db.transaction(["spans", "exchanges", "exchangeBlocks"]);
     const spans = await new Promise<{ kind: string; status: string; endTime?: number; tabId: number; exchangeId?: string }[]>((resolve, reject) => {
       const req = tab === undefined ? tx.objectStore("spans").getAll() : tx.objectStore("spans").index("tabId").getAll(tab);
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);
     });
-    const exchanges = await new Promise<number>((resolve, reject) => {
-      const req = tx.objectStore("exchanges").count();
+    // Those of the exchanges store and those in blocks (entries of the blocks' "ids" index).
+    const count = (req: IDBRequest<number>) => new Promise<number>((resolve, reject) => {
       req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error);
     });
+    const exchanges = (await count(tx.objectStore("exchanges").count())) + (await count(tx.objectStore("exchangeBlocks").index("ids").count()));
     db.close();
     const out = { ...empty, spans: spans.length, exchanges };
     for (const s of spans) {

@@ -7,7 +7,8 @@
  * size), so it makes few:
  * - an exchange whose whole life is in the batch (request to end, every chunk: most of them)
  *   is written without reading anything first: its record comes out the same however often the
- *   batch is delivered;
+ *   batch is delivered; and the batch's whole exchanges are written together, in blocks of about
+ *   BLOCK_CHARS (store.ts, ExchangeBlock), not a request each;
  * - exchanges still open stay in memory between batches; only one this worker has not seen
  *   (after a restart) is read;
  * - body chunks released with a record that is written anyway go inside it (up to
@@ -26,13 +27,15 @@ import type {
 import { isPlaced, withPlace } from "../core/assembly";
 import { deriveSpans, type DeriveOptions } from "../core/providers";
 import {
-  applyEvent, assembleExchange, chunkBlock, chunkRecords, emptyExchange, isExchangeEvent, markUnverified, mergeChunks, storedChunks,
+  applyEvent, approximateBytes, assembleExchange, chunkBlock, chunkRecords, emptyExchange, isExchangeEvent, markUnverified, mergeChunks, storedChunks,
 } from "../core/capture";
 import { heldBack, type Redactor, type StreamRedactState } from "../core/redaction";
 import { liveWindow, placeWindow, THROTTLE_MS, writeResult } from "./assembly";
 import { loadStreamStates, redactorFor, saveStreamStates } from "./redaction";
 import { deriveOptionsFor, getSettings } from "./current-settings";
-import { chunkRange, isStorageError, onStoreDeleting, openStore, type TabEvent, type TraceDB } from "./store";
+import {
+  BLOCK_CHARS, chunkRange, inBlocks, isStorageError, onStoreDeleting, openStore, putExchangeBlock, type TabEvent, type TraceDB,
+} from "./store";
 import { dropWindow, dropWindows, heldByAnotherTab, type TabWindow } from "./windows";
 
 /** A streaming span is re-derived at most this often; its end is always derived. */
@@ -174,16 +177,23 @@ export async function ingestBatch(tabId: number, frameId: number | undefined, ba
   // Loaded before the transaction opens: awaiting anything else inside it would commit it.
   const streamStates = await loadStreamStates(redactor, streaming);
   const db = await openStore();
-  const tx = db.transaction(["exchanges", "chunks", "spans", "events"], "readwrite");
+  const tx = db.transaction(["exchanges", "exchangeBlocks", "chunks", "spans", "events"], "readwrite");
   const exchangeStore = tx.objectStore("exchanges");
+  const blockStore = tx.objectStore("exchangeBlocks");
   const chunkStore = tx.objectStore("chunks");
   const spanStore = tx.objectStore("spans");
   try {
-    const [window, existing] = await Promise.all([
+    const [window, existing, blockKeys] = await Promise.all([
       liveWindow(spanStore, tx.objectStore("events"), tabId),
       Promise.all(unknown.map((id) => exchangeStore.get(id))),
+      Promise.all(unknown.map((id) => blockStore.index("ids").getKey(id))),
     ]);
+    // An exchange a batch brought whole is in a block; the exchanges store's record, if any, is newer.
+    const inBlock = [...new Set(unknown.flatMap((id, i) => (existing[i] || blockKeys[i] === undefined ? [] : [blockKeys[i]!])))];
+    const blocks = await Promise.all(inBlock.map((key) => blockStore.get(key)));
     const stored = new Map<string, ExchangeRecord>();
+    const wanted = new Set(unknown);
+    for (const block of blocks) for (const e of block?.exchanges ?? []) if (wanted.has(e.id)) stored.set(e.id, e);
     unknown.forEach((id, i) => existing[i] && stored.set(id, existing[i]));
     // Of what is stored: its chunks, and its span when the window does not hold it (placed long ago).
     const storedIds = [...stored.keys()];
@@ -221,11 +231,13 @@ interface Prepared {
   rederive: ReadonlySet<string>;
 }
 
-type IngestTx = IDBPTransaction<TraceDB, ("exchanges" | "chunks" | "spans" | "events")[], "readwrite">;
+type IngestTx = IDBPTransaction<TraceDB, ("exchanges" | "exchangeBlocks" | "chunks" | "spans" | "events")[], "readwrite">;
 
 /** What one exchange of the batch comes to; nothing of it is written unless all of it worked. */
 interface Applied {
   writes: (() => Promise<unknown>)[];
+  /** Its record, to be written (in a block when the batch holds its whole life). */
+  record?: ExchangeRecord;
   open?: Open;
   /** The exchange's span, and for a live WebSocket session the spans of its trace. */
   spans?: SpanRecord[];
@@ -241,6 +253,7 @@ async function commit(tabId: number, frameId: number | undefined, p: Prepared, w
   const touchedStates = new Map<string, StreamRedactState>();
   const deferred: string[] = [];
   const writes: Promise<unknown>[] = [];
+  const blocked: ExchangeRecord[] = [];
   let rejected = 0;
   let added = 0;
   let pendingFrom = Infinity;
@@ -276,6 +289,11 @@ async function commit(tabId: number, frameId: number | undefined, p: Prepared, w
       continue;
     }
     for (const write of applied.writes) writes.push(write());
+    if (applied.record) {
+      // A block holds small records; a large one alone would gain nothing from it.
+      if (p.whole.has(id) && approximateBytes(applied.record) < BLOCK_CHARS) blocked.push(applied.record);
+      else writes.push(tx.objectStore("exchanges").put(applied.record));
+    }
     if (applied.state) touchedStates.set(id, applied.state);
     if (applied.deferred) deferred.push(id);
     staged.push([id, applied.open]);
@@ -298,6 +316,7 @@ async function commit(tabId: number, frameId: number | undefined, p: Prepared, w
     (sinceRun >= THROTTLE_MS || w.pending >= w.spans.size * PLACE_SHARE || (provisional && sinceRun > RUN_SPACING * w.runCost));
   const placed = placeNow ? placeWindow(w, Math.max(now, Date.now())) : { changed: [], removed: [], added: 0 };
   const changedIds = new Set(placed.changed.map((s) => s.spanId));
+  for (const records of inBlocks(blocked)) writes.push(putExchangeBlock(tx.objectStore("exchangeBlocks"), records));
   const spanStore = tx.objectStore("spans");
   for (const s of derived) if (!changedIds.has(s.spanId)) writes.push(spanStore.put(s));
   writes.push(writeResult(spanStore, placed));
@@ -367,6 +386,7 @@ function apply(
   const last = known.length ? known[known.length - 1]!.seq : -1;
   const fresh = chunks === known ? [] : released.some((c) => c.seq <= last) ? released.filter((c) => !known.some((k) => k.seq === c.seq)) : released;
   const writes: Applied["writes"] = [];
+  let toStore: ExchangeRecord | undefined;
   const putChunks = (list: ChunkRecord[]) => () => tx.objectStore("chunks").put(chunkBlock(list));
   // A batch of body chunks only leaves the exchange record as it was: do not rewrite it.
   if (group.events.length || !before || flagged) {
@@ -374,8 +394,7 @@ function apply(
     if (fresh.length && textLength(inline) + textLength(fresh) <= INLINE_CHARS) {
       record = { ...record, inlineChunks: [...inline, ...fresh.map(({ seq, time, text }) => ({ seq, time, text }))] };
     } else if (fresh.length) writes.push(putChunks(fresh));
-    const final = record;
-    writes.push(() => tx.objectStore("exchanges").put(final));
+    toStore = record;
   } else if (fresh.length) writes.push(putChunks(fresh));
 
   const ended = record.outcome !== undefined;
@@ -383,6 +402,7 @@ function apply(
   const streamed = group.chunks.length > 0 || (cached ? cached.streamed : before !== undefined);
   const applied: Applied = {
     writes,
+    ...(toStore ? { record: toStore } : {}),
     ...(ended ? {} : { open: { record, chunks, derivedAt: due ? now : (cached?.derivedAt ?? 0), streamed, chunkAt } }),
     // A stream that began and ended here has no state stored anywhere.
     ...(state && !whole ? { state } : {}),

@@ -6,7 +6,6 @@
  */
 import browser from "webextension-polyfill";
 import type { Exchange, ExchangeRecord, SpanRecord } from "../core/contract";
-import { approximateBytes } from "../core/capture";
 import type { ImportBatch, SessionInfo } from "../shared/messages";
 import { redactImportedExchange } from "../core/redaction";
 import { splitReview, type Review } from "../core/review";
@@ -14,16 +13,11 @@ import { reviewRecords } from "./reviews";
 import { redactorFor } from "./redaction";
 import { getSettings } from "./current-settings";
 import {
-  dropStore, forgetImportedSpans, importDbName, importedSpanCount, openStore, spanBlockKey, type ExchangeBlock,
+  dropStore, forgetImportedSpans, importDbName, importedSpanCount, inBlocks, openStore, spanBlockKey, type ExchangeBlock,
   type SpanBlock,
 } from "./store";
 
 const KEY = "imported-sessions";
-/**
- * Imported exchanges and spans are stored in blocks of about this size: a request per record is
- * most of what writing costs, and a block is read whole to show one of its exchanges.
- */
-const BLOCK_CHARS = 96 * 1024;
 /** Everything in an imported session belongs to this one pseudo-tab of its database. */
 export const SESSION_TAB = 0;
 
@@ -90,24 +84,6 @@ export async function importBatch(batch: ImportBatch): Promise<{ session: number
     await saveSessions([...others, { id: session, name: batch.name, format: batch.format, importedAt: Date.now(), spans }]);
   }
   return { session };
-}
-
-/** Records in runs of about BLOCK_CHARS. */
-function inBlocks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  let current: T[] = [];
-  let size = 0;
-  for (const item of items) {
-    current.push(item);
-    size += approximateBytes(item);
-    if (size >= BLOCK_CHARS) {
-      out.push(current);
-      current = [];
-      size = 0;
-    }
-  }
-  if (current.length) out.push(current);
-  return out;
 }
 
 export async function removeSession(session: number): Promise<void> {

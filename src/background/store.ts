@@ -3,8 +3,8 @@
  * operations the rest of the background needs. Writes are idempotent puts keyed by id, and a
  * batch counts as stored only once its transaction is done (not when its puts resolve).
  */
-import { deleteDB, type DBSchema, type IDBPDatabase, type IDBPTransaction } from "idb";
-import { chunkBlock, storedChunks, unpackChunks } from "../core/capture";
+import { deleteDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, type StoreNames } from "idb";
+import { approximateBytes, chunkBlock, storedChunks, unpackChunks } from "../core/capture";
 import type { ChunkRecord, ExchangeRecord, InteractionRecord, MarkRecord, SpanRecord, StoredChunks } from "../core/contract";
 import type { Review } from "../core/review";
 import { openRecovering, type Migration, type ResetReport } from "./store-open";
@@ -13,9 +13,13 @@ import { openRecovering, type Migration, type ResetReport } from "./store-open";
 export type TabEvent = ({ kind: "interaction" } & InteractionRecord) | ({ kind: "mark" } & MarkRecord);
 
 /**
- * Exchanges stored as one record (an imported file's, some at a time, with their chunks): a
- * request per record is most of what writing costs, whatever its size. Found by any of its ids
- * through the "ids" index; an exchange is in a block or in the exchanges store, not both.
+ * Exchanges stored as one record (an imported file's, some at a time, with their chunks; live
+ * capture's exchanges that a batch brings whole): a request per record is most of what writing
+ * costs, whatever its size. Found by any of its ids through the "ids" index. A live exchange
+ * changed after its block was written (events of it coming later) is written to the exchanges
+ * store, whose record is then the one that counts; a batch delivered twice may leave an
+ * exchange in two blocks, the same record in each. Its further chunks (a long body) are in the
+ * chunks store, as for an exchange of the exchanges store.
  */
 export interface ExchangeBlock {
   /** The id of its first exchange. */
@@ -35,6 +39,45 @@ export interface SpanBlock {
 }
 
 export const spanBlockKey = (spans: readonly SpanRecord[]): string => `${crypto.randomUUID()}:${spans.length}`;
+
+/** Records are stored in blocks of about this size: a block is read whole to show one of its records. */
+export const BLOCK_CHARS = 96 * 1024;
+
+/** Records in runs of about BLOCK_CHARS. */
+export function inBlocks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const item of items) {
+    current.push(item);
+    size += approximateBytes(item);
+    if (size >= BLOCK_CHARS) {
+      out.push(current);
+      current = [];
+      size = 0;
+    }
+  }
+  if (current.length) out.push(current);
+  return out;
+}
+
+/** The part of the exchangeBlocks store the block helpers use, in any transaction. */
+interface BlockStore {
+  get(key: string): Promise<ExchangeBlock | undefined>;
+  put(value: ExchangeBlock): Promise<unknown>;
+}
+
+/**
+ * Store exchanges as one block, keyed by the first one's id. A block already at that key (the
+ * same batch delivered again) is merged, not overwritten: an exchange it held that this one
+ * lacks (refused by the rate limit the second time) would otherwise lose its record.
+ */
+export async function putExchangeBlock(store: BlockStore, records: readonly ExchangeRecord[]): Promise<void> {
+  const ids = new Set(records.map((r) => r.id));
+  const there = await store.get(records[0]!.id);
+  const exchanges = [...records, ...(there ? there.exchanges.filter((e) => !ids.has(e.id)) : [])];
+  await store.put({ id: records[0]!.id, ids: exchanges.map((e) => e.id), exchanges });
+}
 const spansInBlock = (key: string): number => Number(key.slice(key.lastIndexOf(":") + 1)) || 0;
 
 /** A span's review as stored, one per span id, in the database that holds the span (docs/DESIGN.md, "Review"). */
@@ -275,10 +318,9 @@ export async function readExchanges(ids: readonly string[], dbName = DB_NAME): P
   const keys = [...new Set(blockKeys.filter((k): k is string => k !== undefined))];
   const blocks = new Map((await Promise.all(keys.map((k) => blockStore.get(k)))).flatMap((b) => (b ? [[b.id, b] as const] : [])));
   return Promise.all(ids.map(async (id, i) => {
-    const record = records[i];
-    if (record) return { record, chunks: storedChunks(record, await tx.objectStore("chunks").getAll(chunkRange(id))) };
-    const inBlock = blocks.get(blockKeys[i] ?? "")?.exchanges.find((e) => e.id === id);
-    return inBlock ? { record: inBlock, chunks: storedChunks(inBlock, []) } : undefined;
+    // The exchanges store's record is the newer one (see ExchangeBlock); a live exchange in a block may have chunks apart too.
+    const record = records[i] ?? blocks.get(blockKeys[i] ?? "")?.exchanges.find((e) => e.id === id);
+    return record ? { record, chunks: storedChunks(record, await tx.objectStore("chunks").getAll(chunkRange(id))) } : undefined;
   }));
 }
 
@@ -290,18 +332,35 @@ export async function deleteSpans(spanIds: readonly string[], onlyTab?: number):
   if (spanIds.length === 0) return 0;
   const db = await openStore();
   onDeleting(spanIds);
-  const tx = db.transaction(["exchanges", "chunks", "spans", "reviews"], "readwrite");
+  const tx = db.transaction(["exchanges", "exchangeBlocks", "chunks", "spans", "reviews"], "readwrite");
   const spans = tx.objectStore("spans");
   const records = (await Promise.all(spanIds.map((id) => spans.get(id)))).filter((s) => onlyTab === undefined || s?.tabId === onlyTab);
-  await Promise.all(
-    records.flatMap((span) => span ? [
+  const exchangeIds = records.flatMap((span) => (span?.exchangeId ? [span.exchangeId] : []));
+  await Promise.all([
+    ...records.flatMap((span) => span ? [
       spans.delete(span.spanId),
       tx.objectStore("reviews").delete(span.spanId),
       ...(span.exchangeId ? [tx.objectStore("exchanges").delete(span.exchangeId), tx.objectStore("chunks").delete(chunkRange(span.exchangeId))] : []),
     ] : []),
-  );
+    removeFromBlocks(tx.objectStore("exchangeBlocks"), exchangeIds),
+  ]);
   await tx.done;
   return records.filter(Boolean).length;
+}
+
+/** Take exchanges out of every block holding them: each block read and written (or deleted, once empty) once. */
+async function removeFromBlocks(
+  store: IDBPObjectStore<TraceDB, ArrayLike<StoreNames<TraceDB>>, "exchangeBlocks", "readwrite">, exchangeIds: readonly string[],
+): Promise<void> {
+  if (exchangeIds.length === 0) return;
+  const keys = new Set((await Promise.all(exchangeIds.map((id) => store.index("ids").getAllKeys(id)))).flat());
+  const gone = new Set(exchangeIds);
+  await Promise.all([...keys].map(async (key) => {
+    const block = await store.get(key);
+    if (!block) return;
+    const exchanges = block.exchanges.filter((e) => !gone.has(e.id));
+    await (exchanges.length ? store.put({ id: block.id, ids: exchanges.map((e) => e.id), exchanges }) : store.delete(key));
+  }));
 }
 
 export async function spanIdsOfTab(tabId: number): Promise<string[]> {

@@ -12,9 +12,8 @@ import assert from "node:assert/strict";
 import { describe, it, test } from "node:test";
 import { assembleLive } from "../../src/background/assembly";
 import { forgetAll, ingestBatch } from "../../src/background/ingest";
-import { deleteSpans, openStore, spanIdsOfTab } from "../../src/background/store";
+import { deleteSpans, openStore, readExchanges, spanIdsOfTab } from "../../src/background/store";
 import type { CaptureEvent, ChunkRecord, SpanRecord } from "../../src/core/contract";
-import { storedChunks } from "../../src/core/capture";
 
 const T = Date.now();
 let n = 0;
@@ -29,7 +28,7 @@ function exchange(id: string, url: string): CaptureEvent[] {
   ];
 }
 
-const stored = async (id: string) => (await openStore()).get("exchanges", id);
+const stored = async (id: string) => (await readExchanges([id]))[0]?.record;
 const spanOf = async (id: string) => (await openStore()).get("spans", id);
 
 describe("ingesting a batch", () => {
@@ -150,9 +149,12 @@ function question(t: number, k: number): { events: CaptureEvent[]; calls: Call[]
 async function storedOf(tabId: number) {
   const db = await openStore();
   const spans = (await db.getAllFromIndex("spans", "tabId", tabId)).sort((a, b) => a.startTime - b.startTime || (a.spanId < b.spanId ? -1 : 1));
-  const exchanges = (await db.getAllFromIndex("exchanges", "tabId", tabId)).sort((a, b) => (a.id < b.id ? -1 : 1));
-  const chunks = new Map<string, ChunkRecord[]>();
-  for (const e of exchanges) chunks.set(e.id, storedChunks(e, await db.getAll("chunks", IDBKeyRange.bound([e.id, 0], [e.id, Infinity]))));
+  // Exchanges a batch brought whole are in blocks, the others in the exchanges store: read as the panel reads them.
+  const ids = new Set(await db.getAllKeysFromIndex("exchanges", "tabId", tabId));
+  for (const block of await db.getAll("exchangeBlocks")) for (const e of block.exchanges) if (e.tabId === tabId) ids.add(e.id);
+  const read = (await readExchanges([...ids].sort())).filter((e) => e !== undefined);
+  const exchanges = read.map((e) => e.record);
+  const chunks = new Map<string, ChunkRecord[]>(read.map((e) => [e.record.id, e.chunks]));
   return { spans, exchanges, chunks };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Reads everything in the extension's live IndexedDB. Runs inside the browser (the Chromium
+ * Reads everything in the extension's live IndexedDB (exchanges from their store and their blocks). Runs inside the browser (the Chromium
  * worker, or a Firefox extension page), handed over by Playwright or Puppeteer as source text:
  * it must stay self-contained. `fromDump` then runs in Node.
  */
@@ -33,7 +33,15 @@ export async function dumpTraceDb(): Promise<RawStoredData> {
   // Always close: an open connection would block the extension's own upgrades and resets.
   try {
     if (!["spans", "exchanges", "chunks"].every((n) => db.objectStoreNames.contains(n))) return empty;
-    const [spans, exchanges, chunks] = await Promise.all([all("spans"), all("exchanges"), all("chunks")]);
+    const [spans, alone, chunks, blocks] = await Promise.all([
+      all("spans"), all("exchanges"), all("chunks"),
+      db.objectStoreNames.contains("exchangeBlocks") ? (all("exchangeBlocks") as Promise<{ exchanges: ExchangeRecord[] }[]>) : [],
+    ]);
+    // Exchanges a batch brought whole are in blocks; the exchanges store's record is the newer one. In key order, as one store would give them.
+    const byId = new Map<string, ExchangeRecord>();
+    for (const block of blocks) for (const e of block.exchanges) byId.set(e.id, e);
+    for (const e of alone as ExchangeRecord[]) byId.set(e.id, e);
+    const exchanges = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return { spans, exchanges, chunks };
   } finally {
     db.close();
