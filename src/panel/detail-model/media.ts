@@ -269,6 +269,15 @@ export function playable(view: MediaView, bytes: Uint8Array): Playable {
   return { as: "none", why: mime ? `${mime} is not shown here` : "the format is not recognised" };
 }
 
+/** How long raw 16-bit PCM of `bytes` plays ("0.5 s", "1 min 12 s"); undefined for other formats. */
+export function pcmDuration(mime: string | undefined, bytes: number | undefined): string | undefined {
+  const format = pcmFormat(mime);
+  if (!format || bytes === undefined) return undefined;
+  const seconds = bytes / (2 * format.rate * format.channels);
+  if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
 /** "1.2 MB", "340 KB", "512 B". */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

@@ -10,7 +10,7 @@ import { renderToString } from "preact-render-to-string";
 import { Markdown, RichText } from "../../../src/panel/components/detail/Markdown";
 import { looksLikeMarkdown, parseMarkdown, splitMarkdown, type MdNode } from "../../../src/panel/detail-model/markdown";
 import { highlight, MAX_HIGHLIGHT } from "../../../src/panel/detail-model/highlight";
-import { decodeBase64, findPayload, mediaOf, payloadOf, pcmFormat, pcmToWav, playable, sniff } from "../../../src/panel/detail-model/media";
+import { decodeBase64, findPayload, mediaOf, payloadOf, pcmDuration, pcmFormat, pcmToWav, playable, sniff } from "../../../src/panel/detail-model/media";
 import { chatOfConversation, chatOfTrace } from "../../../src/panel/detail-model/chat";
 import { traceOverview } from "../../../src/panel/detail-model/trace-overview";
 import type { SpanRecord } from "../../../src/core/contract";
@@ -181,6 +181,15 @@ test("what is shown is decided by the bytes: images and audio only, never SVG or
   // The bytes' own signature wins over a declared type.
   assert.equal(playable({ kind: "image", source: "inline", mime: "image/svg+xml" }, png).as, "image");
   assert.equal(decodeBase64("not base64 ***"), undefined);
+});
+
+test("raw PCM says how long it plays; other formats do not guess", () => {
+  assert.equal(pcmDuration("audio/pcm;rate=24000", 24_000), "0.5 s");
+  assert.equal(pcmDuration("audio/L16;rate=16000;channels=2", 16_000 * 4 * 30), "30 s");
+  assert.equal(pcmDuration("audio/pcm16", 48_000 * 72), "1 min 12 s");
+  assert.equal(pcmDuration("audio/mpeg", 10_000), undefined);
+  assert.equal(pcmDuration("audio/pcmu", 10_000), undefined);
+  assert.equal(pcmDuration("audio/pcm", undefined), undefined);
 });
 
 test("raw PCM (OpenAI pcm16, Gemini audio/L16) plays as WAV", () => {

@@ -8,7 +8,7 @@
 import { createContext } from "preact";
 import { useContext, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import type { Exchange } from "../../../core/contract";
-import { decodeBase64, formatBytes, mediaOf, payloadOf, playable } from "../../detail-model/media";
+import { decodeBase64, formatBytes, mediaOf, payloadOf, pcmDuration, playable } from "../../detail-model/media";
 import type { MediaView, Playable } from "../../detail-model/media";
 import type { Part } from "../../detail-model/messages";
 import { TruncatedText } from "./TruncatedText";
@@ -90,6 +90,7 @@ export function MediaPart({ part, inInput }: { part: Part; inInput: boolean }) {
         <span class="dt-tool-kind">{KIND_LABEL[view.kind] ?? view.kind}</span>
         {view.mime !== undefined && <span class="dt-mono dt-muted">{view.mime}</span>}
         {view.bytes !== undefined && <span class="dt-muted">{formatBytes(view.bytes)}</span>}
+        {view.kind === "audio" && pcmDuration(view.mime, view.bytes) !== undefined && <span class="dt-muted">{pcmDuration(view.mime, view.bytes)}</span>}
         {view.source === "remote" && <span class="dt-muted">at a remote address, not loaded</span>}
         {view.source === "file" && <span class="dt-muted">uploaded file</span>}
       </div>
