@@ -116,7 +116,10 @@ test("secrets planted under their names in live capture reach no storage and no 
       const d = await dump(ext);
       const db = d.databases["llm-trace"];
       const spans = (db?.spans ?? []) as { endTime?: number }[];
-      const done = ((db?.exchanges ?? []) as { outcome?: unknown }[]).filter((e) => e.outcome).length >= 8;
+      // Exchanges a batch brought whole are stored in blocks (docs/DESIGN.md, "Storage").
+      const blocks = (db?.exchangeBlocks ?? []) as { exchanges: { outcome?: unknown }[] }[];
+      const exchanges = [...(db?.exchanges ?? []) as { outcome?: unknown }[], ...blocks.flatMap((b) => b.exchanges)];
+      const done = exchanges.filter((e) => e.outcome).length >= 8;
       return done && (db?.events ?? []).length >= 3 && spans.every((s) => s.endTime !== undefined) &&
         // Every stream's held-back text released (the tab's first-contact time stays).
         Object.keys(d.session).every((k) => !k.startsWith("redact:")) ? d : undefined;
