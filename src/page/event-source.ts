@@ -29,7 +29,7 @@ import { PAGE_LEFT } from "./channel";
 import { clock } from "./body";
 import { newExchangeId } from "./ids";
 import {
-  addListener, apply, createObject, dict, eventSourceUrl, eventType, getter, hasOwn, isTrusted, lastEventId, messageData, pageUrl, prototypeOf,
+  addListener, apply, createObject, dict, eventSourceUrl, eventType, getter, isTrusted, lastEventId, messageData, ownerOf, pageUrl,
   safeWeakMap, stringIndexOf, stringSlice,
 } from "./natives";
 import { patchMethod, watchClass } from "./patch";
@@ -77,12 +77,6 @@ export function hookEventSource(win: Window & typeof globalThis, channel: Channe
       return apply(original, self, args);
     });
   }
-}
-
-/** The object on `proto`'s chain that has `name` itself (EventTarget.prototype for addEventListener). */
-function ownerOf(proto: object, name: string): object | undefined {
-  for (let o: object | null = proto; o; o = prototypeOf(o) as object | null) if (hasOwn(o, name)) return o;
-  return undefined;
 }
 
 /** The page asked for `type` on a watched source: the hook listens for it too, once. */

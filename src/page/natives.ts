@@ -249,13 +249,20 @@ const domExceptionName = getter<string>(DOMException.prototype, "name");
 const domExceptionMessage = getter<string>(DOMException.prototype, "message");
 const isDomException = branded(domExceptionName);
 export { method as nativeMethod };
-/** Object.getPrototypeOf, for walking a platform prototype chain (to the object that has a method). */
-export { protoOf as prototypeOf };
+
+/**
+ * The object on `obj`'s prototype chain that has `key` itself (EventTarget.prototype for
+ * addEventListener), within 32 steps: a chain a page built of Proxies may never end.
+ */
+export function ownerOf(obj: object, key: PropertyKey): object | undefined {
+  for (let o: object | null = obj, depth = 0; o !== null && depth < 32; o = protoOf(o) as object | null, depth++) if (hasOwn(o, key)) return o;
+  return undefined;
+}
 
 /** A data property found on `obj` or its prototypes; accessors are not run (they may be page code). */
 function dataValue(obj: object, key: string): unknown {
-  for (let o: object | null = obj; o; o = protoOf(o) as object | null) if (ownDescriptor(o, key)) return ownValue(o, key);
-  return undefined;
+  const owner = ownerOf(obj, key);
+  return owner ? ownValue(owner, key) : undefined;
 }
 
 /**

@@ -8,7 +8,7 @@
  * Handlers have no prototype: a trap the handler lacks would otherwise be looked up on
  * Object.prototype, where a page could have put one.
  */
-import { ProxyNative, apply, construct, createObject, defineProperty, hasOwn, prototypeOf, safeWeakMap } from "./natives";
+import { ProxyNative, apply, construct, createObject, defineProperty, ownerOf, safeWeakMap } from "./natives";
 
 const getOwnDescriptor = Object.getOwnPropertyDescriptor;
 const reflectGet = Reflect.get;
@@ -26,30 +26,22 @@ const ARGUMENTS = getOwnDescriptor(functionProto, "arguments")?.get;
  * itself: a getter the page put there sees the wrapper, as it would see the native, never the
  * original. Every other read is the Proxy's default.
  */
-function withNativeAccessors<T extends object>(handler: ProxyHandler<T>, proxy: () => T): void {
+function withNativeAccessors<T extends object>(handler: ProxyHandler<T>, proxy: T): void {
   handler.get = ((target: T, key: PropertyKey, receiver: unknown) => {
-    if ((key === "caller" || key === "arguments") && receiver === proxy()) {
-      const getter = inheritedGetter(target, key);
-      if (getter !== undefined && getter === (key === "caller" ? CALLER : ARGUMENTS)) return apply(getter as () => unknown, target, []);
+    if ((key === "caller" || key === "arguments") && receiver === proxy) {
+      const owner = ownerOf(target, key);
+      const getter = owner ? getOwnDescriptor(owner, key)?.get : undefined;
+      if (getter !== undefined && getter === (key === "caller" ? CALLER : ARGUMENTS)) return apply(getter, target, []);
     }
     return reflectGet(target, key, receiver);
   }) as ProxyHandler<T>["get"];
-}
-
-/** The getter `key` resolves to on `obj` (its own, or its prototypes'), if it is an accessor. */
-function inheritedGetter(obj: object, key: string): unknown {
-  for (let o: object | null = obj, depth = 0; o !== null && depth < 32; o = prototypeOf(o) as object | null, depth++) {
-    if (!hasOwn(o, key)) continue;
-    return getOwnDescriptor(o, key)?.get;
-  }
-  return undefined;
 }
 
 function wrap<T extends object>(original: T, trap: (target: T, self: unknown, args: unknown[]) => unknown): T {
   const handler = createObject(null) as ProxyHandler<T>;
   handler.apply = trap as ProxyHandler<T>["apply"];
   const proxy = new ProxyNative(original, handler);
-  withNativeAccessors(handler, () => proxy);
+  withNativeAccessors(handler, proxy);
   originals.set(proxy, original);
   return proxy;
 }
@@ -139,7 +131,7 @@ export function patchConstructor<C extends abstract new (...args: never[]) => ob
   // the proxy forwards that read to the original, so instances are made exactly as natively.
   handler.construct = ((target: C, args: unknown[], newTarget: object) => construct(target, args, newTarget)) as ProxyHandler<C>["construct"];
   const proxy = new ProxyNative(original, handler);
-  withNativeAccessors(handler, () => proxy);
+  withNativeAccessors(handler, proxy);
   originals.set(proxy, original);
   try {
     defineProperty(owner, name, withValue(desc, "value", proxy));
