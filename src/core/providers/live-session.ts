@@ -12,7 +12,7 @@ import { TRACE_CONTEXT, hashSpanId, traceIdFor } from "../assembly";
 import type { Usage } from "./draft";
 import { normalizeFinishReason } from "./draft";
 import { costOf, type PriceTable } from "./cost";
-import { base64Bytes, shortPayload, type Message, type Part, type ToolDefinition } from "./messages";
+import { base64Bytes, pcmSeconds, shortPayload, type Message, type Part, type ToolDefinition } from "./messages";
 
 export interface LiveToolCall {
   id?: string | undefined;
@@ -85,13 +85,6 @@ function audioPart(audio: LiveAudio): Part {
   return { type: "blob", modality: "audio", mime_type: audio.mime, content: shortPayload(head, length) };
 }
 
-/** Seconds of 16-bit PCM audio, when the format says its rate. */
-function pcmSeconds(mime: string, bytes: number): number | undefined {
-  const m = /^audio\/(?:pcm|pcm16|l16)(?![\w-])\s*(?:;\s*rate=(\d{3,6}))?/i.exec(mime);
-  if (!m) return undefined;
-  const rate = m[1] ? Number(m[1]) : 24_000;
-  return Math.round((bytes / 2 / rate) * 1000) / 1000;
-}
 
 export interface LiveSession {
   provider: string;
@@ -154,7 +147,7 @@ export function liveSessionSpans(base: SpanRecord, messages: readonly WsMessage[
       const bytes = audioBytes(r.audio);
       a["llm_trace.audio.output_bytes"] = bytes;
       const seconds = pcmSeconds(r.audio.mime, bytes);
-      if (seconds !== undefined) a["llm_trace.audio.output_seconds"] = seconds;
+      if (seconds !== undefined) a["llm_trace.audio.output_seconds"] = Math.round(seconds * 1000) / 1000;
     }
     const parts = [...r.output, ...(r.audio ? [audioPart(r.audio)] : []), ...r.toolCalls.map((c) => ({ type: "tool_call", ...(c.id ? { id: c.id } : {}), name: c.name, ...(c.arguments !== undefined ? { arguments: c.arguments } : {}) }))];
     const reason = r.finishReason ?? (r.toolCalls.length ? "tool_call" : r.end !== undefined ? "stop" : undefined);

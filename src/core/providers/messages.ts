@@ -101,6 +101,28 @@ export function shortPayload(head: string, length: number): string {
   return `${head.slice(0, MAX_INLINE)}…[${length} chars]`;
 }
 
+/** 16-bit PCM described by its media type: OpenAI's `pcm16` (24 kHz mono), `audio/L16;rate=...`. */
+export function pcmFormat(mime: string | undefined): { rate: number; channels: number; bigEndian: boolean } | undefined {
+  if (!mime) return undefined;
+  const [type = "", ...params] = mime.toLowerCase().split(";").map((s) => s.trim());
+  if (type !== "audio/pcm16" && type !== "audio/pcm" && type !== "audio/l16") return undefined;
+  const param = (name: string) => Number(params.find((p) => p.startsWith(`${name}=`))?.slice(name.length + 1));
+  const rate = param("rate");
+  const channels = param("channels");
+  return {
+    rate: Number.isInteger(rate) && rate >= 1000 && rate <= 384_000 ? rate : 24_000,
+    channels: Number.isInteger(channels) && channels >= 1 && channels <= 8 ? channels : 1,
+    // RFC 2586's L16 is big-endian; Gemini's audio/L16 output is little-endian, as OpenAI's pcm16.
+    bigEndian: false,
+  };
+}
+
+/** How long 16-bit PCM of `bytes` plays, in seconds; undefined for any other format. */
+export function pcmSeconds(mime: string | undefined, bytes: number): number | undefined {
+  const format = pcmFormat(mime);
+  return format ? bytes / (2 * format.rate * format.channels) : undefined;
+}
+
 /** Bytes a base64 text of `length` characters decodes to (padding estimated when unseen). */
 export function base64Bytes(length: number, tail = ""): number {
   const pad = tail.endsWith("==") ? 2 : tail.endsWith("=") ? 1 : 0;

@@ -8,7 +8,9 @@
 import type { Exchange } from "../../core/contract";
 import { isMessageSession, responseText, wsMessages } from "../../core/contract";
 import { findLiveAudio } from "../../core/providers";
-import { base64Bytes } from "../../core/providers/messages";
+import { base64Bytes, pcmFormat, pcmSeconds } from "../../core/providers/messages";
+
+export { pcmFormat };
 import type { Part } from "./messages";
 
 export type MediaKind = "image" | "audio" | "video" | "document";
@@ -213,21 +215,6 @@ const AUDIO_ALIASES: Record<string, string> = {
   "audio/x-flac": "audio/flac", "audio/m4a": "audio/mp4", "audio/x-m4a": "audio/mp4",
 };
 
-/** 16-bit PCM described by its media type: OpenAI's `pcm16` (24 kHz mono), `audio/L16;rate=...`. */
-export function pcmFormat(mime: string | undefined): { rate: number; channels: number; bigEndian: boolean } | undefined {
-  if (!mime) return undefined;
-  const [type = "", ...params] = mime.toLowerCase().split(";").map((s) => s.trim());
-  if (type !== "audio/pcm16" && type !== "audio/pcm" && type !== "audio/l16") return undefined;
-  const param = (name: string) => Number(params.find((p) => p.startsWith(`${name}=`))?.slice(name.length + 1));
-  const rate = param("rate");
-  const channels = param("channels");
-  return {
-    rate: Number.isInteger(rate) && rate >= 1000 && rate <= 384_000 ? rate : 24_000,
-    channels: Number.isInteger(channels) && channels >= 1 && channels <= 8 ? channels : 1,
-    // RFC 2586's L16 is big-endian; Gemini's audio/L16 output is little-endian, as OpenAI's pcm16.
-    bigEndian: false,
-  };
-}
 
 /** Raw 16-bit PCM wrapped in a WAV header, so an <audio> element plays it. */
 export function pcmToWav(pcm: Uint8Array, format: { rate: number; channels: number }): Uint8Array {
@@ -271,9 +258,8 @@ export function playable(view: MediaView, bytes: Uint8Array): Playable {
 
 /** How long raw 16-bit PCM of `bytes` plays ("0.5 s", "1 min 12 s"); undefined for other formats. */
 export function pcmDuration(mime: string | undefined, bytes: number | undefined): string | undefined {
-  const format = pcmFormat(mime);
-  if (!format || bytes === undefined) return undefined;
-  const seconds = bytes / (2 * format.rate * format.channels);
+  const seconds = bytes === undefined ? undefined : pcmSeconds(mime, bytes);
+  if (seconds === undefined) return undefined;
   if (seconds < 60) return `${seconds < 10 ? seconds.toFixed(1) : Math.round(seconds)} s`;
   return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
