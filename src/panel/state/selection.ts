@@ -3,16 +3,27 @@
  * media payloads are found in (`media`): its own, or for a response of a live session, which has
  * no HTTP exchange of its own, the session's (its messages hold the response's audio).
  */
-import { effect, signal } from "@preact/signals";
-import type { Exchange } from "../../core/contract";
+import { computed, effect, signal } from "@preact/signals";
+import type { Exchange, SpanRecord } from "../../core/contract";
 import type { ReadonlySignal } from "@preact/signals";
 import type { Connection } from "../connection";
 import type { TraceStore } from "./traces";
 
+/** The exchange a span's data is in: its own, or its live session's. */
+function sourceId(span: SpanRecord): string | undefined {
+  const session = span.attributes["llm_trace.live.session"];
+  return span.exchangeId ?? (typeof session === "string" ? session : undefined);
+}
+
 /** `session`: the imported session on show (its exchanges are in its own database), or undefined for the live tab. */
 export function createExchangeLoader(connection: Connection, traces: TraceStore, session: ReadonlySignal<number | undefined>) {
-  const exchange = signal<Exchange | null | undefined>(undefined);
+  /** What was fetched for the selected span: undefined while loading, null when there is none. */
   const media = signal<Exchange | null | undefined>(undefined);
+  /** Only a span's own exchange is its HTTP data. */
+  const exchange = computed(() => {
+    const span = traces.selectedSpan.value;
+    return span && span.exchangeId === undefined ? null : media.value;
+  });
   let request = 0;
   let shownId: string | undefined;
 
@@ -24,31 +35,18 @@ export function createExchangeLoader(connection: Connection, traces: TraceStore,
     // Another span: drop the old exchange at once rather than show it under the new header.
     if (span?.spanId !== shownId) {
       shownId = span?.spanId;
-      exchange.value = undefined;
       media.value = undefined;
     }
-    const sessionId = span?.attributes["llm_trace.live.session"];
-    const id = span?.exchangeId ?? (typeof sessionId === "string" ? sessionId : undefined);
-    if (!span || !id) {
-      exchange.value = span ? null : undefined;
-      media.value = exchange.value;
+    const id = span && sourceId(span);
+    if (!id) {
+      media.value = span ? null : undefined;
       return;
     }
-    const own = span.exchangeId !== undefined;
-    if (!own) exchange.value = null;
     void span.updatedAt;
     const viewing = session.value;
     connection.call("getExchange", { id, ...(viewing !== undefined ? { session: viewing } : {}) }).then(
-      (ex) => {
-        if (mine !== request) return;
-        if (own) exchange.value = ex;
-        media.value = ex;
-      },
-      () => {
-        if (mine !== request) return;
-        if (own) exchange.value = null;
-        media.value = null;
-      },
+      (ex) => { if (mine === request) media.value = ex; },
+      () => { if (mine === request) media.value = null; },
     );
   });
 
