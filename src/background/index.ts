@@ -8,7 +8,7 @@ import { eventLimits, isCaptureEvent } from "../core/capture";
 import { scheduleAssembly, type AssemblyResult } from "./assembly";
 import { serially } from "./serial";
 import { isCaptureMessage, isConfigRequest, isNetworkEntryMessage, type CaptureAck, type NetworkEntryMessage } from "../shared/messages";
-import { DEVTOOLS_PORT_PREFIX, acceptDevtools, configForSender, forgetTabScope, isTabCaptured } from "./scope";
+import { DEVTOOLS_PORT_PREFIX, acceptDevtools, configForSender, forgetTabScope, isDevtoolsOpen, isTabCaptured } from "./scope";
 import { entrySource, networkEntryEvents, requesterHost } from "../core/files";
 import { capturePolicy } from "../core/settings";
 import { workerCalls } from "./worker-calls";
@@ -153,8 +153,12 @@ browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.Message
 
 // The extension's pages (panels, settings) call and are told over ports; DevTools keeps one open.
 browser.runtime.onConnect.addListener((port) => {
-  if (port.name.startsWith(DEVTOOLS_PORT_PREFIX)) unattributed.devtoolsOpened(Number(port.name.slice(DEVTOOLS_PORT_PREFIX.length)));
-  if (!acceptPage(port, handlersFor) && !acceptDevtools(port, (tabId, message) => void onNetworkEntry(tabId, message).catch(() => {}))) port.disconnect();
+  if (acceptPage(port, handlersFor)) return;
+  if (!acceptDevtools(port, (tabId, message) => void onNetworkEntry(tabId, message).catch(() => {}))) return port.disconnect();
+  const tabId = Number(port.name.slice(DEVTOOLS_PORT_PREFIX.length));
+  if (!isDevtoolsOpen(tabId)) return; // a port acceptDevtools refused
+  unattributed.devtoolsOpened(tabId);
+  port.onDisconnect.addListener(() => unattributed.devtoolsClosed(tabId));
 });
 
 onStoreReset(({ name, reason, kept, total }) => void addStorageNotice(

@@ -1,12 +1,14 @@
 /**
  * Firefox's network log names no initiator: its entries wait here until they are told apart
  * from the page's own calls by the hook's (core/files/network-match.ts), and only the workers'
- * go on to be stored (docs/DESIGN.md, "Calls from workers").
+ * go on to be stored (docs/DESIGN.md, "Calls from workers"). Log entries come only while DevTools
+ * is open on the tab, so the hook's calls are remembered only then: every other batch of every
+ * tab passes by untouched. Entries that started before DevTools opened are not judged.
  */
 import { WorkerCallMatcher } from "../core/files";
 import type { CaptureEvent } from "../core/contract";
 import type { NetworkEntryMessage } from "../shared/messages";
-import { siteState } from "./scope";
+import { isDevtoolsOpen, siteState } from "./scope";
 
 /** After DevTools opens on a site recorded only then, the page's frames start recording within this. */
 const RECORDING_STARTS_MS = 1000;
@@ -18,6 +20,8 @@ export interface WorkerCalls {
   offer(tabId: number, message: NetworkEntryMessage): void;
   /** DevTools opened on the tab. */
   devtoolsOpened(tabId: number): void;
+  /** DevTools closed on the tab (its last port went). */
+  devtoolsClosed(tabId: number): void;
   forget(tabId: number): void;
 }
 
@@ -40,18 +44,25 @@ export function workerCalls(store: (tabId: number, message: NetworkEntryMessage)
   }
 
   return {
-    hookEvents: (tabId, events) => matcher.hookEvents(tabId, events),
+    hookEvents(tabId, events) {
+      if (isDevtoolsOpen(tabId)) matcher.hookEvents(tabId, events);
+    },
     offer(tabId, message) {
       matcher.offer(tabId, message.entry, message, Date.now(), message.content?.length ?? 0);
       schedule();
     },
     devtoolsOpened(tabId) {
       if (!Number.isInteger(tabId)) return;
-      // A site recorded always had its calls seen before; one recorded only with DevTools open did not.
+      // The hook's calls are remembered from now; on a site recorded only with DevTools open, the
+      // page's frames start recording a moment later.
       const opened = Date.now();
+      matcher.recordingFrom(tabId, opened);
       void siteState(tabId).then((state) => {
         if (state.policy !== "always") matcher.recordingFrom(tabId, opened + RECORDING_STARTS_MS);
       }, () => matcher.recordingFrom(tabId, opened + RECORDING_STARTS_MS));
+    },
+    devtoolsClosed(tabId) {
+      if (!isDevtoolsOpen(tabId)) matcher.forget(tabId);
     },
     forget: (tabId) => matcher.forget(tabId),
   };
