@@ -254,6 +254,7 @@ async function commit(tabId: number, frameId: number | undefined, p: Prepared, w
   const deferred: string[] = [];
   const writes: Promise<unknown>[] = [];
   const blocked: ExchangeRecord[] = [];
+  const blockedSizes: number[] = [];
   let rejected = 0;
   let added = 0;
   let pendingFrom = Infinity;
@@ -291,8 +292,11 @@ async function commit(tabId: number, frameId: number | undefined, p: Prepared, w
     for (const write of applied.writes) writes.push(write());
     if (applied.record) {
       // A block holds small records; a large one alone would gain nothing from it.
-      if (p.whole.has(id) && approximateBytes(applied.record) < BLOCK_CHARS) blocked.push(applied.record);
-      else writes.push(tx.objectStore("exchanges").put(applied.record));
+      const size = p.whole.has(id) ? approximateBytes(applied.record) : Infinity;
+      if (size < BLOCK_CHARS) {
+        blocked.push(applied.record);
+        blockedSizes.push(size);
+      } else writes.push(tx.objectStore("exchanges").put(applied.record));
     }
     if (applied.state) touchedStates.set(id, applied.state);
     if (applied.deferred) deferred.push(id);
@@ -316,7 +320,7 @@ async function commit(tabId: number, frameId: number | undefined, p: Prepared, w
     (sinceRun >= THROTTLE_MS || w.pending >= w.spans.size * PLACE_SHARE || (provisional && sinceRun > RUN_SPACING * w.runCost));
   const placed = placeNow ? placeWindow(w, Math.max(now, Date.now())) : { changed: [], removed: [], added: 0 };
   const changedIds = new Set(placed.changed.map((s) => s.spanId));
-  for (const records of inBlocks(blocked)) writes.push(putExchangeBlock(tx.objectStore("exchangeBlocks"), records));
+  for (const records of inBlocks(blocked, (_, i) => blockedSizes[i]!)) writes.push(putExchangeBlock(tx.objectStore("exchangeBlocks"), records));
   const spanStore = tx.objectStore("spans");
   for (const s of derived) if (!changedIds.has(s.spanId)) writes.push(spanStore.put(s));
   writes.push(writeResult(spanStore, placed));

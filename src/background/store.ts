@@ -43,14 +43,15 @@ export const spanBlockKey = (spans: readonly SpanRecord[]): string => `${crypto.
 /** Records are stored in blocks of about this size: a block is read whole to show one of its records. */
 export const BLOCK_CHARS = 96 * 1024;
 
-/** Records in runs of about BLOCK_CHARS. */
-export function inBlocks<T>(items: readonly T[]): T[][] {
+/** Records in runs of about BLOCK_CHARS; `sizeOf` when their sizes are known already. */
+export function inBlocks<T>(items: readonly T[], sizeOf: (item: T, index: number) => number = approximateBytes): T[][] {
   const out: T[][] = [];
   let current: T[] = [];
   let size = 0;
-  for (const item of items) {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
     current.push(item);
-    size += approximateBytes(item);
+    size += sizeOf(item, i);
     if (size >= BLOCK_CHARS) {
       out.push(current);
       current = [];
